@@ -1,0 +1,145 @@
+// Package cli is vodrefresh's local command line: it runs the function on a
+// saved event, the way FC would, without FC.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"vodrefresh/handler"
+)
+
+// Env is what a command reads and writes.
+type Env struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// OSEnv is the process's own environment and standard streams.
+func OSEnv() Env {
+	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+const usage = `usage: vodrefresh COMMAND [flags]
+
+commands:
+  invoke [--dry-run] [--timeout 60s] EVENT_FILE   run the function once on an event ("-" reads stdin)
+
+Configuration comes from REFRESH_CONFIG_FILE or REFRESH_CONFIG, the VOD
+endpoint from VOD_ENDPOINT, credentials from ALIBABA_CLOUD_ACCESS_KEY_ID,
+ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN. Without
+credentials, invoke is a dry run.
+`
+
+// Run runs the command line args (without the program name) and returns the
+// process's exit code: 0 on success, 1 when the work failed, 2 on misuse.
+func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "invoke":
+		return invoke(ctx, args[1:], env)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(env.Stderr, "vodrefresh: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// maxEvent bounds how much of an event file is read.
+const maxEvent = 64 << 20
+
+func readEvent(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxEvent+1))
+	if err != nil {
+		return nil, fmt.Errorf("read event: %w", err)
+	}
+	if len(b) > maxEvent {
+		return nil, fmt.Errorf("event %s is larger than %d MiB", name, maxEvent>>20)
+	}
+	return b, nil
+}
+
+func invoke(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	dryRun := fs.Bool("dry-run", false, "plan the refresh calls and send nothing")
+	timeout := fs.Duration("timeout", 60*time.Second, "deadline for the invocation, as FC's function timeout")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(env.Stderr, "usage: vodrefresh invoke [--dry-run] [--timeout 60s] EVENT_FILE|-")
+		return 2
+	}
+	if *timeout <= 0 {
+		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	if !*dryRun && !handler.HasEnvCredentials(env.Getenv) {
+		*dryRun = true
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: no credentials in the environment ("+handler.EnvAccessKeyID+", "+handler.EnvAccessKeySecret+"); nothing will be sent")
+	} else if *dryRun {
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent")
+	}
+	h, err := handler.FromEnv(env.Getenv, *dryRun, log)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	event, err := readEvent(pos[0], env.Stdin)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	out, err := h.Invoke(ctx, event)
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			fmt.Fprintf(env.Stderr, "vodrefresh: the invocation ran past its %s deadline\n", *timeout)
+		}
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(env.Stdout, "%s\n", out)
+	return 0
+}

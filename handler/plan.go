@@ -1,0 +1,114 @@
+package handler
+
+import "fmt"
+
+// Plan is the deduplicated set of paths that an invocation refreshes.
+type Plan struct {
+	Files       []string
+	Directories []string
+	Skipped     []Skip
+
+	seen map[string]bool
+}
+
+// Skip records an event record, or a path, that was not refreshed, and why.
+type Skip struct {
+	Record int    `json:"record"`
+	Event  string `json:"event,omitempty"`
+	Bucket string `json:"bucket,omitempty"`
+	Key    string `json:"key,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// add puts path into the plan once per object type.
+func (p *Plan) add(objectType, path string) {
+	if p.seen == nil {
+		p.seen = make(map[string]bool)
+	}
+	k := objectType + "\n" + path
+	if p.seen[k] {
+		return
+	}
+	p.seen[k] = true
+	if objectType == TypeDirectory {
+		p.Directories = append(p.Directories, path)
+	} else {
+		p.Files = append(p.Files, path)
+	}
+}
+
+// Size returns the number of paths in the plan.
+func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
+
+// PlanOSS maps OSS records to refresh paths through the configured rules.
+// A record that no rule covers is skipped with a reason; a record that
+// cannot be read is an error, and then nothing is planned.
+func (c *Config) PlanOSS(records []ObjectEvent) (*Plan, error) {
+	p := &Plan{}
+	for _, ev := range records {
+		skip := func(reason string) {
+			p.Skipped = append(p.Skipped, Skip{Record: ev.Index, Event: ev.EventName, Bucket: ev.Bucket, Key: ev.Key, Reason: reason})
+		}
+		if ev.Change() == "" {
+			skip(fmt.Sprintf("event %s does not change an object", ev.EventName))
+			continue
+		}
+		key := ev.Key
+		if c.KeyEncoding == "url" {
+			k, err := DecodeKey(key)
+			if err != nil {
+				return nil, fmt.Errorf("record %d (bucket %s): %w (keyEncoding is url)", ev.Index, ev.Bucket, err)
+			}
+			key = k
+		}
+		if hasDotSegment(key) {
+			skip("the key has a '.' or '..' segment, which a browser resolves away: no URL addresses it")
+			continue
+		}
+		matched := false
+		for _, r := range c.rules {
+			if !r.matches(ev.Bucket, key) {
+				continue
+			}
+			matched = true
+			for _, path := range r.paths(key) {
+				if err := c.allow.Check(path); err != nil {
+					return nil, fmt.Errorf("record %d: rule %s: %w", ev.Index, r.name, err)
+				}
+				if r.objectType == TypeDirectory && IsRoot(path) && !c.AllowRootDirectory {
+					p.Skipped = append(p.Skipped, Skip{Record: ev.Index, Event: ev.EventName, Bucket: ev.Bucket, Key: ev.Key, Path: path,
+						Reason: fmt.Sprintf("rule %s would refresh the domain root; set allowRootDirectory to allow it", r.name)})
+					continue
+				}
+				p.add(r.objectType, path)
+			}
+		}
+		if !matched {
+			skip(fmt.Sprintf("no oss rule matches bucket %q and this key", ev.Bucket))
+		}
+	}
+	return p, nil
+}
+
+// Batch is one RefreshVodObjectCaches call's worth of paths.
+type Batch struct {
+	ObjectType string
+	Paths      []string
+}
+
+// Batches splits the plan into API calls: files and directories never share
+// a call, and no call holds more than the configured batch size.
+func (c *Config) Batches(p *Plan) []Batch {
+	var out []Batch
+	split := func(objectType string, paths []string, size int) {
+		for len(paths) > 0 {
+			n := min(size, len(paths))
+			out = append(out, Batch{ObjectType: objectType, Paths: paths[:n:n]})
+			paths = paths[n:]
+		}
+	}
+	split(TypeFile, p.Files, c.FileBatch())
+	split(TypeDirectory, p.Directories, c.DirectoryBatch())
+	return out
+}

@@ -1,0 +1,86 @@
+package handler
+
+import (
+	"fmt"
+	"strings"
+)
+
+// rule is a compiled OSSRule.
+type rule struct {
+	name       string // "oss[0]", for messages
+	bucket     string
+	prefix     string
+	suffix     string
+	objectType string
+	templates  []*Template
+}
+
+// ossPlaceholders are the names an OSS URL template may use.
+var ossPlaceholders = []string{"key"}
+
+func compileRule(name string, r *OSSRule, allow *Allowlist) (*rule, []string) {
+	out := &rule{name: name, bucket: r.Bucket, prefix: r.Prefix, suffix: r.Suffix, objectType: r.ObjectType}
+	if out.objectType == "" {
+		out.objectType = TypeFile
+	}
+	var problems []string
+	for j, s := range r.URLs {
+		field := fmt.Sprintf("%s.urls[%d]", name, j)
+		t, err := ParseTemplate(s, ossPlaceholders...)
+		if err != nil {
+			problems = append(problems, field+": "+err.Error())
+			continue
+		}
+		if out.objectType == TypeDirectory && !t.EndsWith("key") {
+			problems = append(problems, fmt.Sprintf("%s: a Directory rule's template must end with {key}, got %q", field, s))
+			continue
+		}
+		if err := checkTemplate(t, allow); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v (domains: %s)", field, err, strings.Join(allowedBases(allow), ", ")))
+			continue
+		}
+		out.templates = append(out.templates, t)
+	}
+	return out, problems
+}
+
+func allowedBases(a *Allowlist) []string {
+	out := make([]string, 0, len(a.bases))
+	for b := range a.bases {
+		out = append(out, b)
+	}
+	return out
+}
+
+// matches reports whether the rule covers key in bucket.
+func (r *rule) matches(bucket, key string) bool {
+	return r.bucket == bucket && strings.HasPrefix(key, r.prefix) && strings.HasSuffix(key, r.suffix)
+}
+
+// paths returns the refresh paths the rule makes for key: one per template.
+// A Directory rule refreshes the folder that holds the object (the key itself
+// when it ends in '/').
+func (r *rule) paths(key string) []string {
+	target := key
+	if r.objectType == TypeDirectory {
+		target = key[:strings.LastIndexByte(key, '/')+1]
+	}
+	enc := EscapePath(target)
+	out := make([]string, 0, len(r.templates))
+	for _, t := range r.templates {
+		p, _ := t.Expand(func(string) (string, bool) { return enc, true })
+		out = append(out, p)
+	}
+	return out
+}
+
+// hasDotSegment reports whether key has a "." or ".." segment, which a
+// browser resolves away, so no URL reaches that object as it is named.
+func hasDotSegment(key string) bool {
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}

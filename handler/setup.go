@@ -1,0 +1,35 @@
+package handler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
+
+// FromEnv builds the Handler from the environment: the configuration
+// (REFRESH_CONFIG_FILE or REFRESH_CONFIG) and the endpoint (VOD_ENDPOINT).
+// dryRun makes a handler that sends nothing.
+func FromEnv(getenv func(string) string, dryRun bool, log *slog.Logger) (*Handler, error) {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := ParseEndpoint(getenv(EnvEndpoint))
+	if err != nil {
+		return nil, err
+	}
+	opts := Options{DryRun: dryRun, Getenv: getenv, Logger: log}
+	if !dryRun {
+		opts.Connector = NewConnector(ep)
+	}
+	return New(cfg, opts), nil
+}
+
+// Broken is the function when its set-up failed: every invocation fails with
+// the set-up error, so that events are retried and dead-lettered, not lost.
+type Broken struct{ Err error }
+
+// Invoke returns the set-up error.
+func (b Broken) Invoke(context.Context, []byte) ([]byte, error) {
+	return nil, fmt.Errorf("vodrefresh is not configured: %w", b.Err)
+}

@@ -1,0 +1,149 @@
+package handler
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+)
+
+var (
+	validateOnce sync.Once
+	validate     *validator.Validate
+	bucketName   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+)
+
+// validatorInstance returns the shared validator, which names fields by
+// their YAML or JSON keys and knows this package's custom tags.
+func validatorInstance() *validator.Validate {
+	validateOnce.Do(func() {
+		v := validator.New(validator.WithRequiredStructEnabled())
+		v.RegisterTagNameFunc(func(f reflect.StructField) string {
+			for _, tag := range []string{"yaml", "json"} {
+				if name, _, _ := strings.Cut(f.Tag.Get(tag), ","); name != "" && name != "-" {
+					return name
+				}
+			}
+			return f.Name
+		})
+		must(v.RegisterValidation("cdnbase", func(fl validator.FieldLevel) bool {
+			_, err := ParseBase(fl.Field().String())
+			return err == nil
+		}))
+		must(v.RegisterValidation("ossbucket", func(fl validator.FieldLevel) bool {
+			return bucketName.MatchString(fl.Field().String())
+		}))
+		must(v.RegisterValidation("httpurl", func(fl validator.FieldLevel) bool {
+			s := fl.Field().String()
+			return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+		}))
+		validate = v
+	})
+	return validate
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// FieldErrors turns validator errors into one readable error per field, named
+// by its path in the document (e.g. "oss[0].bucket: is required").
+func FieldErrors(err error) []string {
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return []string{err.Error()}
+	}
+	out := make([]string, 0, len(verrs))
+	for _, fe := range verrs {
+		ns := fe.Namespace()
+		if _, rest, ok := strings.Cut(ns, "."); ok {
+			ns = rest // drop the root type's name
+		}
+		out = append(out, ns+": "+describe(fe))
+	}
+	return out
+}
+
+// describe says what is wrong with one field.
+func describe(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "min":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return fmt.Sprintf("needs at least %s entries", fe.Param())
+		}
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at least %s characters", fe.Param())
+		}
+		return fmt.Sprintf("must be at least %s (got %v)", fe.Param(), fe.Value())
+	case "max":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return fmt.Sprintf("takes at most %s entries", fe.Param())
+		}
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
+		}
+		return fmt.Sprintf("must be at most %s (got %v)", fe.Param(), fe.Value())
+	case "oneof":
+		return fmt.Sprintf("must be one of %s (got %q)", strings.ReplaceAll(fe.Param(), " ", ", "), fmt.Sprint(fe.Value()))
+	case "cdnbase":
+		_, err := ParseBase(fmt.Sprint(fe.Value()))
+		return fmt.Sprintf("%q is not a CDN base of the form https://host[:port]: %v", fmt.Sprint(fe.Value()), err)
+	case "ossbucket":
+		return fmt.Sprintf("%q is not an OSS bucket name (3-63 lower-case letters, digits and hyphens)", fmt.Sprint(fe.Value()))
+	case "httpurl", "url", "http_url":
+		return fmt.Sprintf("%q is not an absolute http(s) URL", fmt.Sprint(fe.Value()))
+	case "gt":
+		return fmt.Sprintf("must be greater than %s", fe.Param())
+	case "gte":
+		return fmt.Sprintf("must be at least %s", fe.Param())
+	case "lte":
+		return fmt.Sprintf("must be at most %s", fe.Param())
+	case "required_without":
+		return fmt.Sprintf("is required when %s is not set", fe.Param())
+	}
+	return fmt.Sprintf("fails the %q check", fe.Tag())
+}
+
+// validate checks the configuration's fields, then what no struct tag can:
+// that every template is well formed and lands on an allowlisted domain. It
+// also compiles the rules.
+func (c *Config) validate() error {
+	if err := validatorInstance().Struct(c); err != nil {
+		return configError(FieldErrors(err))
+	}
+	allow, err := NewAllowlist(c.Domains)
+	if err != nil {
+		return configError([]string{err.Error()})
+	}
+	c.allow = allow
+	var problems []string
+	c.rules = c.rules[:0]
+	for i := range c.OSS {
+		r, errs := compileRule(fmt.Sprintf("oss[%d]", i), &c.OSS[i], allow)
+		problems = append(problems, errs...)
+		c.rules = append(c.rules, r)
+	}
+	if len(problems) > 0 {
+		return configError(problems)
+	}
+	return nil
+}
+
+func configError(problems []string) error {
+	return fmt.Errorf("invalid configuration:\n  %s", strings.Join(problems, "\n  "))
+}
+
+// checkTemplate reports whether a template, filled with a sample value for
+// every placeholder, lands on an allowlisted domain.
+func checkTemplate(t *Template, allow *Allowlist) error {
+	sample, _ := t.Expand(func(string) (string, bool) { return "sample", true })
+	return allow.Check(sample)
+}

@@ -1,0 +1,131 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+)
+
+// DefaultRequestTimeout bounds one VOD API call (the SDK's own read timeout).
+const DefaultRequestTimeout = 10 * time.Second
+
+// Connector makes VOD clients. Each invocation gets its own client, because
+// the SDK's client mutates its http.Client per call and so cannot be shared
+// between concurrent invocations; they share one connection pool.
+type Connector struct {
+	endpoint  Endpoint
+	transport http.RoundTripper
+	timeout   time.Duration
+}
+
+// pooled hides the shared *http.Transport from the SDK, which would otherwise
+// rewrite its dialer and TLS settings on every call (a data race across
+// clients).
+type pooled struct{ rt http.RoundTripper }
+
+func (p pooled) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
+
+// NewConnector returns a Connector for the endpoint.
+func NewConnector(ep Endpoint) *Connector {
+	t := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout: 5 * time.Second,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+	return &Connector{endpoint: ep, transport: pooled{t}, timeout: DefaultRequestTimeout}
+}
+
+// Endpoint returns where the connector's clients send requests.
+func (c *Connector) Endpoint() Endpoint { return c.endpoint }
+
+// VOD calls the VOD API with one set of credentials. It is not safe for
+// concurrent use: make one per invocation.
+type VOD struct {
+	client  *vod.Client
+	scheme  string
+	timeout time.Duration
+	redact  *Redactor
+}
+
+// Connect returns a client that signs with provider. secrets are the values
+// that must never appear in an error (the key secret and security token).
+func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ...string) (*VOD, error) {
+	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
+	cfg.Transport = c.transport
+	client, err := vod.NewClientWithOptions(Region, cfg, provider)
+	if err != nil {
+		return nil, fmt.Errorf("vod client: %w", err)
+	}
+	client.Domain = c.endpoint.Host
+	return &VOD{client: client, scheme: c.endpoint.Scheme, timeout: c.timeout, redact: NewRedactor(secrets...)}, nil
+}
+
+// RefreshReply is what RefreshVodObjectCaches answered.
+type RefreshReply struct {
+	TaskIDs   []string
+	RequestID string
+}
+
+// Refresh submits one RefreshVodObjectCaches call for paths.
+func (v *VOD) Refresh(ctx context.Context, objectType string, paths []string) (RefreshReply, error) {
+	req := vod.CreateRefreshVodObjectCachesRequest()
+	req.Scheme = v.scheme
+	req.ObjectType = objectType
+	req.ObjectPath = strings.Join(paths, "\n")
+	if err := v.bound(ctx, req.SetReadTimeout); err != nil {
+		return RefreshReply{}, v.wrap("RefreshVodObjectCaches", err)
+	}
+	resp, err := v.client.RefreshVodObjectCaches(req)
+	if err != nil {
+		return RefreshReply{}, v.wrap("RefreshVodObjectCaches", err)
+	}
+	return RefreshReply{TaskIDs: SplitTaskIDs(resp.RefreshTaskId), RequestID: resp.RequestId}, nil
+}
+
+// bound sets the call's timeout so that it ends by ctx's deadline.
+func (v *VOD) bound(ctx context.Context, set func(time.Duration)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := v.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left <= 0 {
+			return context.DeadlineExceeded
+		}
+		t = min(t, left)
+	}
+	set(t)
+	return nil
+}
+
+// SplitTaskIDs splits the comma-separated task IDs that the API returns.
+func SplitTaskIDs(s string) []string {
+	var out []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// wrap turns an SDK error into an *APIError with no secret in it.
+func (v *VOD) wrap(action string, err error) error {
+	e := NewAPIError(action, err, v.redact)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		e.Code = CodeTimeout
+	}
+	return e
+}
