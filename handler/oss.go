@@ -17,6 +17,13 @@ const (
 	ShapeHTTP        = "http"            // FC3 HTTP trigger
 )
 
+var shapeNames = map[string]string{
+	ShapeOSS:         "an OSS trigger event",
+	ShapeCloudEvents: "an EventBridge event",
+	ShapeRawData:     "an OSS record",
+	ShapeHTTP:        "an HTTP trigger event",
+}
+
 // ObjectEvent is one OSS object change, whatever envelope carried it.
 type ObjectEvent struct {
 	Index     int    // position in the invocation's event, from 0
@@ -92,7 +99,7 @@ func ParseOSSEvent(payload []byte) (shape string, records []ObjectEvent, err err
 				return "", nil, fmt.Errorf("element %d: %w", i, err)
 			}
 			if s == ShapeHTTP || s == ShapeOSS {
-				return "", nil, fmt.Errorf("element %d: %w: an array may hold EventBridge events or OSS records, not a %s event", i, ErrUnknownEvent, s)
+				return "", nil, fmt.Errorf("element %d: %w: an array may hold EventBridge events or OSS records, not %s", i, ErrUnknownEvent, shapeNames[s])
 			}
 			if shape == "" {
 				shape = s

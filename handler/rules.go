@@ -35,8 +35,8 @@ func compileRule(name string, r *OSSRule, allow *Allowlist) (*rule, []string) {
 			problems = append(problems, fmt.Sprintf("%s: a Directory rule's template must end with {key}, got %q", field, s))
 			continue
 		}
-		if err := checkTemplate(t, allow); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v (domains: %s)", field, err, strings.Join(allowedBases(allow), ", ")))
+		if checkTemplate(t, allow) != nil {
+			problems = append(problems, fmt.Sprintf("%s: %q is not on an allowlisted domain (domains: %s)", field, s, strings.Join(allowedBases(allow), ", ")))
 			continue
 		}
 		out.templates = append(out.templates, t)
