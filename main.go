@@ -20,7 +20,7 @@ func main() {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	var fn fc.Handler
-	h, err := handler.FromEnv(os.Getenv, false, log)
+	h, err := handler.FromEnv(os.Getenv, handler.Options{Logger: log})
 	if err != nil {
 		log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
 		fn = handler.Broken{Err: err}

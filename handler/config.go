@@ -36,10 +36,15 @@ type Config struct {
 	// Batch sets how many paths go into one API call.
 	Batch BatchConfig `yaml:"batch"`
 	// OSS maps bucket objects to CDN URLs.
-	OSS []OSSRule `yaml:"oss" validate:"required,min=1,dive"`
+	OSS []OSSRule `yaml:"oss" validate:"required_without=Webhooks,dive"`
+	// Webhooks are the HTTP trigger's routes.
+	Webhooks []WebhookRoute `yaml:"webhooks" validate:"required_without=OSS,dive"`
+	// HTTP sets limits for the HTTP trigger.
+	HTTP HTTPConfig `yaml:"http"`
 
-	allow *Allowlist
-	rules []*rule
+	allow  *Allowlist
+	rules  []*rule
+	routes map[string]*route
 }
 
 // BatchConfig sets the batch sizes; zero means the default.

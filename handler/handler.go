@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // Options wire a Handler to the outside world.
@@ -20,6 +21,13 @@ type Options struct {
 	Getenv func(string) string
 	// Logger receives operational logs; nil discards them.
 	Logger *slog.Logger
+	// Backoff is the retry policy; zero means DefaultBackoff.
+	Backoff Backoff
+	// ReplayWindow, when set, overrides every webhook route's replay window
+	// (for running saved samples locally).
+	ReplayWindow time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Handler is the function. It is safe for concurrent invocations.
@@ -27,26 +35,45 @@ type Handler struct {
 	cfg  *Config
 	opts Options
 	log  *slog.Logger
+	seen *deliveries
 }
 
-// New returns a Handler for a validated configuration.
-func New(cfg *Config, opts Options) *Handler {
+// maxDeliveries bounds how many webhook delivery IDs are remembered.
+const maxDeliveries = 10000
+
+// New returns a Handler for a validated configuration. It reads the webhook
+// routes' secrets through opts.Getenv; a missing one is an error.
+func New(cfg *Config, opts Options) (*Handler, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = func(string) string { return "" }
 	}
 	if opts.Connector == nil {
 		opts.DryRun = true
 	}
+	if opts.Backoff.Attempts == 0 {
+		opts.Backoff = DefaultBackoff
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{cfg: cfg, opts: opts, log: log}
+	if err := cfg.buildVerifiers(opts.Getenv, log, opts.ReplayWindow); err != nil {
+		return nil, err
+	}
+	return &Handler{cfg: cfg, opts: opts, log: log, seen: newDeliveries(cfg.HTTP.dedupeWindow(), maxDeliveries)}, nil
 }
+
+func (h *Handler) now() time.Time { return h.opts.Now() }
 
 // Invoke handles one raw event and returns the JSON result that FC passes
 // back to the caller. It implements the FC runtime's Handler interface.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if IsHTTPEvent(payload) {
+		return json.Marshal(h.handleHTTP(ctx, payload))
+	}
 	res, err := h.Handle(ctx, payload)
 	if err != nil {
 		return nil, err
@@ -61,7 +88,7 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
 		return nil, err
 	}
 	if shape == ShapeHTTP {
-		return nil, fmt.Errorf("%w: an HTTP trigger event, but no webhook routes are configured", ErrUnknownEvent)
+		return nil, fmt.Errorf("%w: an HTTP trigger event; Invoke answers those", ErrUnknownEvent)
 	}
 	plan, err := h.cfg.PlanOSS(records)
 	if err != nil {
@@ -82,12 +109,11 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, b := range batches {
-		reply, err := client.Refresh(ctx, b.ObjectType, b.Paths)
-		if err != nil {
-			return nil, &SubmitError{Index: i + 1, Of: len(batches), Batch: b, Done: res.Calls, Err: err}
+	res.Calls = submit(ctx, client, batches, h.opts.Backoff)
+	for _, c := range res.Calls {
+		if c.Error != nil {
+			return res, &SubmitError{Calls: res.Calls}
 		}
-		res.Calls = append(res.Calls, Call{ObjectType: b.ObjectType, Paths: b.Paths, Sent: true, TaskIDs: reply.TaskIDs, RequestID: reply.RequestID})
 	}
 	return res, nil
 }
@@ -99,28 +125,6 @@ func (h *Handler) connect(ctx context.Context) (*VOD, error) {
 	}
 	return h.opts.Connector.Connect(creds.Provider, creds.Secrets...)
 }
-
-// SubmitError is a refresh call that failed; the calls before it went through.
-type SubmitError struct {
-	Index, Of int   // which call failed (from 1), of how many
-	Batch     Batch // what it carried
-	Done      []Call
-	Err       error
-}
-
-func (e *SubmitError) Error() string {
-	msg := fmt.Sprintf("refresh call %d of %d (%s, %d paths) failed: %v", e.Index, e.Of, e.Batch.ObjectType, len(e.Batch.Paths), e.Err)
-	if len(e.Done) > 0 {
-		var tasks []string
-		for _, c := range e.Done {
-			tasks = append(tasks, c.TaskIDs...)
-		}
-		msg += fmt.Sprintf("; %d earlier calls went through (tasks %v)", len(e.Done), tasks)
-	}
-	return msg + "; the rest were not sent"
-}
-
-func (e *SubmitError) Unwrap() error { return e.Err }
 
 // AsAPIError returns the *APIError in err's chain, if any.
 func AsAPIError(err error) (*APIError, bool) {

@@ -218,3 +218,23 @@ func (e ObjectEvent) Change() string {
 	}
 	return ""
 }
+
+// IsHTTPEvent reports whether payload is an FC3 HTTP trigger event: an
+// object with a requestContext.http and a version or rawPath.
+func IsHTTPEvent(payload []byte) bool {
+	p := bytes.TrimSpace(payload)
+	if len(p) == 0 || p[0] != '{' || !bytes.Contains(p, []byte(`"requestContext"`)) {
+		return false
+	}
+	var probe struct {
+		RawPath        *string `json:"rawPath"`
+		Version        *string `json:"version"`
+		RequestContext *struct {
+			HTTP *json.RawMessage `json:"http"`
+		} `json:"requestContext"`
+	}
+	if json.Unmarshal(p, &probe) != nil {
+		return false
+	}
+	return probe.RequestContext != nil && probe.RequestContext.HTTP != nil && (probe.RawPath != nil || probe.Version != nil)
+}

@@ -12,9 +12,11 @@ type Result struct {
 
 // Call is one RefreshVodObjectCaches call, made or (in a dry run) planned.
 type Call struct {
-	ObjectType string   `json:"objectType"`
-	Paths      []string `json:"paths"`
-	Sent       bool     `json:"sent"`
-	TaskIDs    []string `json:"taskIds,omitempty"`
-	RequestID  string   `json:"requestId,omitempty"`
+	ObjectType string     `json:"objectType"`
+	Paths      []string   `json:"paths"`
+	Sent       bool       `json:"sent"`
+	TaskIDs    []string   `json:"taskIds,omitempty"`
+	RequestID  string     `json:"requestId,omitempty"`
+	Attempts   int        `json:"attempts,omitempty"`
+	Error      *CallError `json:"error,omitempty"`
 }

@@ -3,13 +3,12 @@ package handler
 import (
 	"context"
 	"fmt"
-	"log/slog"
 )
 
 // FromEnv builds the Handler from the environment: the configuration
-// (REFRESH_CONFIG_FILE or REFRESH_CONFIG) and the endpoint (VOD_ENDPOINT).
-// dryRun makes a handler that sends nothing.
-func FromEnv(getenv func(string) string, dryRun bool, log *slog.Logger) (*Handler, error) {
+// (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT) and
+// the webhook secrets. opts.DryRun makes a handler that sends nothing.
+func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return nil, err
@@ -18,11 +17,11 @@ func FromEnv(getenv func(string) string, dryRun bool, log *slog.Logger) (*Handle
 	if err != nil {
 		return nil, err
 	}
-	opts := Options{DryRun: dryRun, Getenv: getenv, Logger: log}
-	if !dryRun {
+	opts.Getenv = getenv
+	if !opts.DryRun {
 		opts.Connector = NewConnector(ep)
 	}
-	return New(cfg, opts), nil
+	return New(cfg, opts)
 }
 
 // Broken is the function when its set-up failed: every invocation fails with

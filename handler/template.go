@@ -81,8 +81,8 @@ func (t *Template) EndsWith(name string) bool {
 	return n >= 3 && t.parts[n-2] == name && t.parts[n-1] == ""
 }
 
-// Expand fills the template. values holds encoded values by name; a
-// placeholder with no value, or an empty one, makes ok false.
+// Expand fills the template. values returns the encoded value of each
+// placeholder; when it returns false for one, Expand does too.
 func (t *Template) Expand(values func(name string) (string, bool)) (string, bool) {
 	var b strings.Builder
 	b.WriteString(t.parts[0])

@@ -15,6 +15,7 @@ var (
 	validateOnce sync.Once
 	validate     *validator.Validate
 	bucketName   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // validatorInstance returns the shared validator, which names fields by
@@ -40,6 +41,9 @@ func validatorInstance() *validator.Validate {
 		must(v.RegisterValidation("httpurl", func(fl validator.FieldLevel) bool {
 			s := fl.Field().String()
 			return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+		}))
+		must(v.RegisterValidation("envname", func(fl validator.FieldLevel) bool {
+			return envName.MatchString(fl.Field().String())
 		}))
 		validate = v
 	})
@@ -107,7 +111,13 @@ func describe(fe validator.FieldError) string {
 	case "lte":
 		return fmt.Sprintf("must be at most %s", fe.Param())
 	case "required_without":
-		return fmt.Sprintf("is required when %s is not set", fe.Param())
+		return "is required when " + lowerFirst(fe.Param()) + " is not set"
+	case "required_unless":
+		return "is required unless " + strings.Replace(lowerFirst(fe.Param()), " ", " is ", 1)
+	case "startswith":
+		return fmt.Sprintf("must start with %q", fe.Param())
+	case "envname":
+		return fmt.Sprintf("%q is not an environment variable name", fmt.Sprint(fe.Value()))
 	}
 	return fmt.Sprintf("fails the %q check", fe.Tag())
 }
@@ -131,10 +141,18 @@ func (c *Config) validate() error {
 		problems = append(problems, errs...)
 		c.rules = append(c.rules, r)
 	}
+	problems = append(problems, c.compileWebhooks()...)
 	if len(problems) > 0 {
 		return configError(problems)
 	}
 	return nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func configError(problems []string) error {

@@ -31,7 +31,14 @@ func OSEnv() Env {
 const usage = `usage: vodrefresh COMMAND [flags]
 
 commands:
-  invoke [--dry-run] [--timeout 60s] EVENT_FILE   run the function once on an event ("-" reads stdin)
+  invoke [flags] EVENT_FILE   run the function once on an event ("-" reads stdin)
+  serve [--addr 127.0.0.1:9000] [flags]
+                              serve the HTTP trigger locally, for a CMS to call
+
+flags:
+  --dry-run            plan the refresh calls and send nothing
+  --timeout 60s        deadline for an invocation, as FC's function timeout
+  --replay-window D    accept webhook timestamps this far from now (for saved samples)
 
 Configuration comes from REFRESH_CONFIG_FILE or REFRESH_CONFIG, the VOD
 endpoint from VOD_ENDPOINT, credentials from ALIBABA_CLOUD_ACCESS_KEY_ID,
@@ -49,6 +56,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	switch args[0] {
 	case "invoke":
 		return invoke(ctx, args[1:], env)
+	case "serve":
+		return serve(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0
@@ -96,46 +105,70 @@ func readEvent(name string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
+// common holds the flags that invoke and serve share.
+type common struct {
+	dryRun       bool
+	timeout      time.Duration
+	replayWindow time.Duration
+}
+
+func commonFlags(fs *flag.FlagSet) *common {
+	c := &common{}
+	fs.BoolVar(&c.dryRun, "dry-run", false, "plan the refresh calls and send nothing")
+	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "deadline for an invocation, as FC's function timeout")
+	fs.DurationVar(&c.replayWindow, "replay-window", 0, "accept webhook timestamps this far from now, for running saved samples (default: each route's own)")
+	return c
+}
+
+// handler builds the function under the dry-run rule: with no credentials
+// in the environment, nothing is sent. On failure it returns the exit code.
+func (c *common) handler(env Env) (*handler.Handler, *slog.Logger, int) {
+	if c.timeout <= 0 {
+		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
+		return nil, nil, 2
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	if !c.dryRun && !handler.HasEnvCredentials(env.Getenv) {
+		c.dryRun = true
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: no credentials in the environment ("+handler.EnvAccessKeyID+", "+handler.EnvAccessKeySecret+"); nothing will be sent")
+	} else if c.dryRun {
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent")
+	}
+	h, err := handler.FromEnv(env.Getenv, handler.Options{DryRun: c.dryRun, Logger: log, ReplayWindow: c.replayWindow})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return nil, nil, 1
+	}
+	return h, log, 0
+}
+
 func invoke(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	dryRun := fs.Bool("dry-run", false, "plan the refresh calls and send nothing")
-	timeout := fs.Duration("timeout", 60*time.Second, "deadline for the invocation, as FC's function timeout")
+	c := commonFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 2
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "usage: vodrefresh invoke [--dry-run] [--timeout 60s] EVENT_FILE|-")
+		fmt.Fprintln(env.Stderr, "usage: vodrefresh invoke [--dry-run] [--timeout 60s] [--replay-window D] EVENT_FILE|-")
 		return 2
 	}
-	if *timeout <= 0 {
-		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
-		return 2
-	}
-	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
-	if !*dryRun && !handler.HasEnvCredentials(env.Getenv) {
-		*dryRun = true
-		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: no credentials in the environment ("+handler.EnvAccessKeyID+", "+handler.EnvAccessKeySecret+"); nothing will be sent")
-	} else if *dryRun {
-		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent")
-	}
-	h, err := handler.FromEnv(env.Getenv, *dryRun, log)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
+	h, _, code := c.handler(env)
+	if h == nil {
+		return code
 	}
 	event, err := readEvent(pos[0], env.Stdin)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	out, err := h.Invoke(ctx, event)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			fmt.Fprintf(env.Stderr, "vodrefresh: the invocation ran past its %s deadline\n", *timeout)
+			fmt.Fprintf(env.Stderr, "vodrefresh: the invocation ran past its %s deadline\n", c.timeout)
 		}
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+)
+
+// invoker is the function, as the local server calls it.
+type invoker interface {
+	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
+// triggerServer turns real HTTP requests into FC3 HTTP trigger events and
+// answers with what the function returns, as FC's HTTP trigger does.
+type triggerServer struct {
+	fn      invoker
+	timeout time.Duration
+	maxBody int64
+	n       atomic.Int64
+	log     *slog.Logger
+}
+
+func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody))
+	if err != nil {
+		http.Error(w, "reading the body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	event, err := triggerEvent(r, body, s.n.Add(1))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+	defer cancel()
+	out, err := s.fn.Invoke(ctx, event)
+	if err != nil {
+		s.log.Error("invocation failed", "error", err.Error())
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	var resp events.HTTPTriggerResponse
+	if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode == 0 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		w.Write(out)
+		return
+	}
+	for k, v := range resp.Headers {
+		w.Header().Set(k, v)
+	}
+	b := []byte(resp.Body)
+	if resp.IsBase64Encoded {
+		if b, err = base64.StdEncoding.DecodeString(resp.Body); err != nil {
+			http.Error(w, "the function's body is not base64", http.StatusBadGateway)
+			return
+		}
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(b)
+	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
+}
+
+// triggerEvent builds the FC3 HTTP trigger event for a request. Multi-value
+// headers are joined with commas, as FC does; a body that is not UTF-8 text
+// is sent base64-encoded.
+func triggerEvent(r *http.Request, body []byte, n int64) ([]byte, error) {
+	headers := make(map[string]string, len(r.Header))
+	for k, v := range r.Header {
+		headers[k] = strings.Join(v, ",")
+	}
+	query := make(map[string]string)
+	for k, v := range r.URL.Query() {
+		query[k] = strings.Join(v, ",")
+	}
+	now := time.Now()
+	id := fmt.Sprintf("local-%d-%d", now.UnixNano(), n)
+	ev := map[string]any{
+		"version":         "v1",
+		"rawPath":         r.URL.Path,
+		"headers":         headers,
+		"queryParameters": query,
+		"body":            string(body),
+		"isBase64Encoded": false,
+		"requestContext": map[string]any{
+			"requestId":  id,
+			"domainName": r.Host,
+			"time":       now.UTC().Format(time.RFC3339),
+			"timeEpoch":  strconv.FormatInt(now.UnixMilli(), 10),
+			"http": map[string]string{
+				"method":    r.Method,
+				"path":      r.URL.Path,
+				"protocol":  r.Proto,
+				"sourceIp":  remoteIP(r.RemoteAddr),
+				"userAgent": r.UserAgent(),
+			},
+		},
+	}
+	if !utf8.Valid(body) {
+		ev["body"] = base64.StdEncoding.EncodeToString(body)
+		ev["isBase64Encoded"] = true
+	}
+	return json.Marshal(ev)
+}
+
+func remoteIP(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return host
+}
+
+func serve(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
+	c := commonFlags(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 0 {
+		fmt.Fprintln(env.Stderr, "usage: vodrefresh serve [--addr 127.0.0.1:9000] [--dry-run] [--timeout 60s] [--replay-window D]")
+		return 2
+	}
+	h, log, code := c.handler(env)
+	if h == nil {
+		return code
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           &triggerServer{fn: h, timeout: c.timeout, maxBody: 64 << 20, log: log},
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
+	fmt.Fprintf(env.Stderr, "vodrefresh: serving the HTTP trigger on http://%s\n", ln.Addr())
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	return 0
+}

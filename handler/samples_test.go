@@ -1,0 +1,170 @@
+package handler
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/webhook"
+)
+
+var update = flag.Bool("update", false, "rewrite the signed HTTP samples in events/")
+
+// sampleTime is when the signed samples were made.
+var sampleTime = time.Date(2026, 11, 20, 8, 15, 30, 0, time.UTC)
+
+// sampleEnv reads events/webhooks.env.
+func sampleEnv(t testing.TB) map[string]string {
+	t.Helper()
+	f, err := os.Open("../events/webhooks.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	env := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+type httpSample struct {
+	kind    string
+	path    string
+	headers map[string]string
+	body    string
+	base64  bool
+	want    []string // refreshed paths
+}
+
+func httpSamples(env map[string]string) []httpSample {
+	ghost := `{"post":{"current":{"id":"6748a1f0c2b3d40001a1b2c3","uuid":"2f4c2b1e-7d7a-4d2a-9c51-3e1f0b9a7c11","title":"Hello, world","slug":"hello-world","status":"published","url":"https://www.example.com/blog/hello-world/","updated_at":"2026-11-20T08:15:29.000Z"},"previous":{"slug":"hello-wrld","updated_at":"2026-11-20T08:10:02.000Z"}}}`
+	wp := `{"post_id":42,"post":{"ID":42,"post_author":"1","post_name":"spring-sale","post_type":"post","post_status":"publish","post_title":"Spring sale"},"post_meta":{},"post_thumbnail":"","post_permalink":"https://www.example.com/2026/11/spring-sale/","post_permalink_before":"https://www.example.com/2026/11/spring-sale-draft/"}`
+	strapi := `{"event":"entry.publish","createdAt":"2026-11-20T08:15:30.000Z","model":"article","uid":"api::article.article","entry":{"id":7,"documentId":"x1y2z3","title":"Launch day","slug":"launch-day","locale":"en","publishedAt":"2026-11-20T08:15:29.000Z"}}`
+	contentful := `{"sys":{"type":"Entry","id":"5KsDBWseXY6QegucYAoacS","space":{"sys":{"type":"Link","linkType":"Space","id":"yadj1kx9rmg0"}},"environment":{"sys":{"id":"master","type":"Link","linkType":"Environment"}},"contentType":{"sys":{"type":"Link","linkType":"ContentType","id":"article"}},"revision":3,"createdAt":"2026-11-19T10:00:00.000Z","updatedAt":"2026-11-20T08:15:29.000Z"},"fields":{"title":{"en-US":"Hello Contentful"},"slug":{"en-US":"hello-contentful"}}}`
+	sanity := `{"_id":"post-123","_type":"post","slug":"new-post","oldSlug":"old-post"}`
+	generic := `{"paths":["https://img.example.com/banners/spring%20sale.png","https://img.example.com/banners/summer.png"],"objectType":"File"}`
+	github := `{"paths":["https://www.example.com/docs/"],"objectType":"Directory"}`
+
+	cf := &webhook.Request{Method: "POST", Path: "/hooks/contentful", Header: map[string][]string{}, Body: []byte(contentful)}
+	cfHeaders := map[string]string{"Content-Type": "application/vnd.contentful.management.v1+json", "X-Contentful-Topic": "ContentManagement.Entry.publish"}
+	for k, v := range cfHeaders {
+		cf.Header.Set(k, v)
+	}
+	for k, v := range webhook.SignContentful(env["CONTENTFUL_WEBHOOK_SECRET"], cf, sampleTime) {
+		cfHeaders[k] = v
+	}
+	std, _ := webhook.SignStandard(env["GENERIC_WEBHOOK_SECRET"], "msg_2pQ7sample0001", []byte(generic), sampleTime)
+	return []httpSample{
+		{"ghost", "/hooks/blog", map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(ghost), sampleTime)}, ghost, false,
+			[]string{"https://www.example.com/blog/hello-world/", "https://www.example.com/blog/hello-wrld/"}},
+		{"wordpress", "/hooks/wordpress", map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhook.SignWordPress(env["WP_WEBHOOK_SECRET"], []byte(wp))}, wp, true,
+			[]string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}},
+		{"strapi", "/hooks/strapi", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + env["STRAPI_WEBHOOK_TOKEN"], "X-Strapi-Event": "entry.publish"}, strapi, false,
+			[]string{"https://www.example.com/en/article/launch-day/"}},
+		{"contentful", "/hooks/contentful", cfHeaders, contentful, false,
+			[]string{"https://www.example.com/article/hello-contentful/", "https://www.example.com/entries/5KsDBWseXY6QegucYAoacS/"}},
+		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhook.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), sampleTime)}, sanity, false,
+			[]string{"https://www.example.com/posts/new-post/", "https://www.example.com/posts/old-post/"}},
+		{"generic", "/hooks/generic", map[string]string{"Content-Type": "application/json", "webhook-id": "msg_2pQ7sample0001", "webhook-timestamp": "1795162530", "webhook-signature": std}, generic, false,
+			[]string{"https://img.example.com/banners/spring%20sale.png", "https://img.example.com/banners/summer.png"}},
+		{"github-style", "/hooks/github-style", map[string]string{"Content-Type": "application/json", "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958", "X-Hub-Signature-256": webhook.SignHMAC(env["GITHUB_WEBHOOK_SECRET"], []byte(github), "sha256=", "hex")}, github, false,
+			[]string{"https://www.example.com/docs/"}},
+	}
+}
+
+// triggerEventJSON writes an FC3 HTTP trigger event for a sample.
+func (s httpSample) triggerEventJSON() []byte {
+	body, isB64 := s.body, false
+	if s.base64 {
+		body, isB64 = base64.StdEncoding.EncodeToString([]byte(s.body)), true
+	}
+	headers := map[string]string{"User-Agent": s.kind + "-sample/1.0", "Host": "hooks.example.com"}
+	for k, v := range s.headers {
+		headers[k] = v
+	}
+	ev := map[string]any{
+		"version": "v1", "rawPath": s.path, "headers": headers, "queryParameters": map[string]string{},
+		"body": body, "isBase64Encoded": isB64,
+		"requestContext": map[string]any{
+			"accountId": "123456789", "domainName": "hooks.example.com", "domainPrefix": "hooks",
+			"requestId": "1-6748a1f0-sample-" + s.kind, "time": sampleTime.Format(time.RFC3339),
+			"timeEpoch": "1795162530000",
+			"http":      map[string]string{"method": "POST", "path": s.path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.10", "userAgent": s.kind + "-sample/1.0"},
+		},
+	}
+	b, _ := json.MarshalIndent(ev, "", "  ")
+	return append(b, '\n')
+}
+
+// The signed samples in events/ verify against events/webhooks.yaml at the
+// time they were made, and refresh exactly the expected URLs.
+func TestHTTPSamples(t *testing.T) {
+	if got := sampleTime.Unix(); got != 1795162530 {
+		t.Fatalf("sample time %d", got)
+	}
+	env := sampleEnv(t)
+	cfgDoc, err := os.ReadFile("../events/webhooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range httpSamples(env) {
+		t.Run(s.kind, func(t *testing.T) {
+			file := filepath.Join("..", "events", "http-"+s.kind+".json")
+			if *update {
+				if err := os.WriteFile(file, s.triggerEventJSON(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			event, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := New(mustConfig(t, string(cfgDoc)), Options{DryRun: true, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return sampleTime.Add(time.Second) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, reply := invokeHTTP(t, h, event)
+			if status != 202 {
+				t.Fatalf("status %d: %+v", status, reply)
+			}
+			if !reflect.DeepEqual(reply.Paths, s.want) {
+				t.Errorf("paths %q, want %q", reply.Paths, s.want)
+			}
+		})
+	}
+}
+
+// invokeHTTP runs an HTTP trigger event through Invoke and decodes the answer.
+func invokeHTTP(t testing.TB, h *Handler, event []byte) (int, WebhookReply) {
+	t.Helper()
+	out, err := h.Invoke(context.Background(), event)
+	if err != nil {
+		t.Fatalf("Invoke returned an error for an HTTP event: %v", err)
+	}
+	var resp struct {
+		StatusCode int               `json:"statusCode"`
+		Headers    map[string]string `json:"headers"`
+		Body       string            `json:"body"`
+	}
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	var reply WebhookReply
+	if err := json.Unmarshal([]byte(resp.Body), &reply); err != nil {
+		t.Fatalf("body %q: %v", resp.Body, err)
+	}
+	return resp.StatusCode, reply
+}

@@ -1,0 +1,195 @@
+package webhook
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Contentful's signing headers.
+const (
+	contentfulSignature     = "X-Contentful-Signature"
+	contentfulSignedHeaders = "X-Contentful-Signed-Headers"
+	contentfulTimestamp     = "X-Contentful-Timestamp"
+)
+
+// contentfulVerifier checks Contentful's request verification signature.
+type contentfulVerifier struct {
+	keys   [][]byte
+	window time.Duration
+}
+
+// NewContentfulVerifier checks x-contentful-signature: hex HMAC-SHA256 of
+// the canonical request "METHOD\nPATH\nk:v;k:v\nBODY", where the headers
+// are those listed (lower-case, comma-separated) in
+// x-contentful-signed-headers, in that order; the list must include
+// x-contentful-timestamp (ms), which must be within window of now. PATH
+// carries the query string when there is one.
+func NewContentfulVerifier(secrets []string, window time.Duration) Verifier {
+	return &contentfulVerifier{keys: byteKeys(secrets), window: window}
+}
+
+func (v *contentfulVerifier) Verify(r *Request, now time.Time) error {
+	sigHex := strings.TrimSpace(r.Header.Get(contentfulSignature))
+	list := r.Header.Get(contentfulSignedHeaders)
+	ts := strings.TrimSpace(r.Header.Get(contentfulTimestamp))
+	switch {
+	case sigHex == "":
+		return unauthorized("missing x-contentful-signature header")
+	case list == "":
+		return unauthorized("missing x-contentful-signed-headers header")
+	case ts == "":
+		return unauthorized("missing x-contentful-timestamp header")
+	}
+	names := strings.Split(list, ",")
+	signsTimestamp := false
+	for i, n := range names {
+		names[i] = strings.ToLower(strings.TrimSpace(n))
+		if names[i] == "x-contentful-timestamp" {
+			signsTimestamp = true
+		}
+	}
+	if !signsTimestamp {
+		return unauthorized("x-contentful-signed-headers does not include x-contentful-timestamp")
+	}
+	sig, err := hex.DecodeString(sigHex)
+	if err != nil {
+		return unauthorized("x-contentful-signature is not hex")
+	}
+	at, err := parseMillis(ts)
+	if err != nil {
+		return err
+	}
+	if !anyMAC(v.keys, sig, contentfulCanonical(r, names)) {
+		return unauthorized("signature does not match")
+	}
+	return checkWindow(at, now, v.window)
+}
+
+// contentfulCanonical builds the string Contentful signs.
+func contentfulCanonical(r *Request, names []string) []byte {
+	path := r.Path
+	if r.RawQuery != "" {
+		path += "?" + r.RawQuery
+	}
+	pairs := make([]string, len(names))
+	for i, n := range names {
+		pairs[i] = n + ":" + r.Header.Get(n)
+	}
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(r.Method))
+	b.WriteByte('\n')
+	b.WriteString(path)
+	b.WriteByte('\n')
+	b.WriteString(strings.Join(pairs, ";"))
+	b.WriteByte('\n')
+	b.Write(r.Body)
+	return []byte(b.String())
+}
+
+// SignContentful returns the x-contentful-* headers that sign r at t. The
+// signed headers are the timestamp, the signed-headers list itself, and
+// x-contentful-topic when r has one.
+func SignContentful(secret string, r *Request, t time.Time) map[string]string {
+	ts := strconv.FormatInt(t.UnixMilli(), 10)
+	names := []string{"x-contentful-signed-headers", "x-contentful-timestamp"}
+	if r.Header.Get("X-Contentful-Topic") != "" {
+		names = append(names, "x-contentful-topic")
+	}
+	list := strings.Join(names, ",")
+	signed := &Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Body: r.Body, Header: r.Header.Clone()}
+	signed.Header.Set(contentfulTimestamp, ts)
+	signed.Header.Set(contentfulSignedHeaders, list)
+	sig := hex.EncodeToString(macSHA256([]byte(secret), contentfulCanonical(signed, names)))
+	return map[string]string{
+		"x-contentful-signature":      sig,
+		"x-contentful-signed-headers": list,
+		"x-contentful-timestamp":      ts,
+	}
+}
+
+// ParseContentful reads a Contentful entry or asset webhook, named by
+// X-Contentful-Topic. Entries fill the templates from sys.id, the content
+// type and fields.slug (one item per locale); published assets carry their
+// file URLs. A delete or unpublish carries sys only: one item with the ID.
+func ParseContentful(body []byte, header http.Header) (Change, error) {
+	topic := strings.TrimSpace(header.Get("X-Contentful-Topic"))
+	var p struct {
+		Sys struct {
+			Type        string `json:"type"`
+			ID          string `json:"id"`
+			ContentType *struct {
+				Sys struct {
+					ID string `json:"id"`
+				} `json:"sys"`
+			} `json:"contentType"`
+		} `json:"sys"`
+		Fields struct {
+			Slug map[string]json.RawMessage `json:"slug"`
+			File map[string]struct {
+				URL string `json:"url"`
+			} `json:"file"`
+		} `json:"fields"`
+	}
+	if err := decode("contentful", body, &p); err != nil {
+		return Change{}, err
+	}
+	parts := strings.Split(topic, ".")
+	if len(parts) != 3 {
+		return Change{}, bad("contentful", fmt.Sprintf("X-Contentful-Topic %q is not ContentManagement.<Type>.<action>", topic))
+	}
+	kind, action := parts[1], parts[2]
+	switch action {
+	case "publish", "unpublish", "delete", "archive":
+	default:
+		return Change{Event: topic, Ignored: "contentful topic " + topic + " needs no refresh"}, nil
+	}
+	if p.Sys.ID == "" {
+		return Change{}, bad("contentful", "sys.id: is required")
+	}
+	ch := Change{Event: topic}
+	model := ""
+	if p.Sys.ContentType != nil {
+		model = p.Sys.ContentType.Sys.ID
+	}
+	if kind == "Asset" {
+		for _, loc := range sortedKeys(p.Fields.File) {
+			u := p.Fields.File[loc].URL
+			if strings.HasPrefix(u, "//") {
+				u = "https:" + u
+			}
+			if isHTTPURL(u) {
+				ch.URLs = append(ch.URLs, u)
+			}
+		}
+		ch.Items = []Fields{{ID: p.Sys.ID, Model: "asset"}}
+		if len(ch.URLs) > 0 {
+			ch.Items = nil
+		}
+		return ch, nil
+	}
+	for _, loc := range sortedKeys(p.Fields.Slug) {
+		var slug string
+		if json.Unmarshal(p.Fields.Slug[loc], &slug) == nil && slug != "" {
+			ch.Items = append(ch.Items, Fields{Slug: slug, ID: p.Sys.ID, Model: model, Locale: loc})
+		}
+	}
+	if len(ch.Items) == 0 {
+		ch.Items = []Fields{{ID: p.Sys.ID, Model: model}}
+	}
+	return ch, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

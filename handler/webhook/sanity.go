@@ -1,0 +1,143 @@
+package webhook
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sanityVerifier checks sanity-webhook-signature.
+type sanityVerifier struct {
+	keys   [][]byte
+	window time.Duration
+}
+
+// NewSanityVerifier checks "sanity-webhook-signature: t=<ms>,v1=<sig>",
+// where sig is unpadded base64url of HMAC-SHA256(secret, t + "." + body);
+// t must be within window of now.
+func NewSanityVerifier(secrets []string, window time.Duration) Verifier {
+	return &sanityVerifier{keys: byteKeys(secrets), window: window}
+}
+
+func (v *sanityVerifier) Verify(r *Request, now time.Time) error {
+	h := r.Header.Get("Sanity-Webhook-Signature")
+	if h == "" {
+		return unauthorized("missing sanity-webhook-signature header")
+	}
+	var ts string
+	var sigs [][]byte
+	for _, part := range strings.Split(h, ",") {
+		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = val
+		case "v1":
+			sig, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(val, "="))
+			if err != nil {
+				return unauthorized("sanity-webhook-signature's v1 is not base64url")
+			}
+			sigs = append(sigs, sig)
+		}
+	}
+	if ts == "" || len(sigs) == 0 {
+		return unauthorized("sanity-webhook-signature lacks t= or v1=")
+	}
+	at, err := parseMillis(ts)
+	if err != nil {
+		return err
+	}
+	ok := false
+	for _, sig := range sigs {
+		if anyMAC(v.keys, sig, []byte(ts), []byte("."), r.Body) {
+			ok = true
+		}
+	}
+	if !ok {
+		return unauthorized("signature does not match")
+	}
+	return checkWindow(at, now, v.window)
+}
+
+// SignSanity returns the sanity-webhook-signature value Sanity would send at t.
+func SignSanity(secret string, body []byte, t time.Time) string {
+	ts := strconv.FormatInt(t.UnixMilli(), 10)
+	return "t=" + ts + ",v1=" + base64.RawURLEncoding.EncodeToString(macSHA256([]byte(secret), []byte(ts), []byte("."), body))
+}
+
+// ParseSanity reads what a Sanity webhook's projection sends: slug (a
+// string or {"current": ...}), oldSlug or previousSlug, url, _id, _type and
+// language or locale. The sanity-operation header names the event.
+func ParseSanity(body []byte, header http.Header) (Change, error) {
+	var p struct {
+		ID       string          `json:"_id"`
+		AltID    json.RawMessage `json:"id"`
+		Type     string          `json:"_type"`
+		AltType  string          `json:"type"`
+		Slug     json.RawMessage `json:"slug"`
+		OldSlug  json.RawMessage `json:"oldSlug"`
+		PrevSlug json.RawMessage `json:"previousSlug"`
+		URL      string          `json:"url"`
+		Language string          `json:"language"`
+		Locale   string          `json:"locale"`
+	}
+	if err := decode("sanity", body, &p); err != nil {
+		return Change{}, err
+	}
+	ch := Change{Event: "sanity." + strings.TrimSpace(header.Get("Sanity-Operation"))}
+	if ch.Event == "sanity." {
+		ch.Event = "sanity"
+	}
+	id := p.ID
+	if id == "" {
+		id = idString(p.AltID)
+	}
+	model := p.Type
+	if model == "" {
+		model = p.AltType
+	}
+	locale := p.Language
+	if locale == "" {
+		locale = p.Locale
+	}
+	if p.URL != "" {
+		if !isHTTPURL(p.URL) {
+			return Change{}, bad("sanity", fmt.Sprintf("url: %q is not an absolute http(s) URL", p.URL))
+		}
+		ch.URLs = append(ch.URLs, p.URL)
+	}
+	slug := sanitySlug(p.Slug)
+	ch.Items = append(ch.Items, Fields{Slug: slug, ID: id, Model: model, Locale: locale, Path: escapedPath(p.URL)})
+	old := sanitySlug(p.OldSlug)
+	if old == "" {
+		old = sanitySlug(p.PrevSlug)
+	}
+	if old != "" && old != slug {
+		ch.Items = append(ch.Items, Fields{Slug: old, ID: id, Model: model, Locale: locale})
+	}
+	if slug == "" && old == "" && id == "" && len(ch.URLs) == 0 {
+		return Change{Event: ch.Event, Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil
+	}
+	return ch, nil
+}
+
+// sanitySlug reads a slug sent as a string or as {"current": "..."}.
+func sanitySlug(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj struct {
+		Current string `json:"current"`
+	}
+	if json.Unmarshal(raw, &obj) == nil {
+		return obj.Current
+	}
+	return ""
+}

@@ -1,0 +1,90 @@
+// Package webhook verifies CMS publish webhooks and reads their payloads.
+// Each sender has a verifier, which checks the raw body in constant time
+// before anything parses it, and a parser, which says what to refresh.
+package webhook
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Request is what verification and parsing read from one HTTP request.
+type Request struct {
+	Method   string      // "POST"
+	Path     string      // the request path as received, e.g. "/hooks/blog"
+	RawQuery string      // without "?"; may be empty
+	Header   http.Header // canonical keys
+	Body     []byte      // the raw body, exactly as sent
+}
+
+// ErrUnauthorized is wrapped by every verification failure. The messages
+// say what failed, never a secret or an expected signature.
+var ErrUnauthorized = errors.New("unauthorized")
+
+// Verifier checks a request's authenticity.
+type Verifier interface {
+	Verify(r *Request, now time.Time) error
+}
+
+func unauthorized(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnauthorized, fmt.Sprintf(format, args...))
+}
+
+// macSHA256 returns HMAC-SHA256(key, parts...).
+func macSHA256(key []byte, parts ...[]byte) []byte {
+	m := hmac.New(sha256.New, key)
+	for _, p := range parts {
+		m.Write(p)
+	}
+	return m.Sum(nil)
+}
+
+// anyMAC reports whether sig equals HMAC-SHA256 under any of keys. Every key
+// is tried, so the time taken does not depend on which one matches.
+func anyMAC(keys [][]byte, sig []byte, parts ...[]byte) bool {
+	ok := false
+	for _, k := range keys {
+		if hmac.Equal(macSHA256(k, parts...), sig) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+func byteKeys(secrets []string) [][]byte {
+	out := make([][]byte, len(secrets))
+	for i, s := range secrets {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+// checkWindow rejects a timestamp more than window away from now.
+func checkWindow(ts time.Time, now time.Time, window time.Duration) error {
+	if d := now.Sub(ts); d > window || d < -window {
+		return unauthorized("timestamp %s is outside the %s replay window", ts.UTC().Format(time.RFC3339), window)
+	}
+	return nil
+}
+
+// parseMillis reads a Unix time in milliseconds.
+func parseMillis(s string) (time.Time, error) {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}, unauthorized("timestamp %q is not a Unix time in milliseconds", clip(s))
+	}
+	return time.UnixMilli(ms), nil
+}
+
+// clip shortens header values quoted in errors.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
