@@ -1,0 +1,55 @@
+package vodfake
+
+import "time"
+
+// Reply scripts one answer.
+type Reply struct {
+	Status  int           // HTTP status; 0 means 200
+	Code    string        // error code for the JSON error body
+	Message string        // error message
+	Body    string        // raw body; overrides Code and Message
+	Delay   time.Duration // wait before answering
+	Drop    bool          // close the connection without answering
+}
+
+// seedErrors is the seed's error table: code, HTTP status and message.
+var seedErrors = []struct {
+	code    string
+	status  int
+	message string
+}{
+	{"Throttling", 503, "Request was denied due to request throttling."},
+	{"IllegalOperation", 403, "Illegal domain operate is not permitted."},
+	{"OperationDenied", 403, "Your account does not open VOD service yet."},
+	{"OperationDenied.Suspended", 403, "Your VOD service is suspended."},
+	{"InvalidDomain.NotFound", 404, "The domain provided does not belong to you."},
+	{"InvalidDomain.Offline", 404, "The domain provided is offline."},
+	{"QuotaExceeded.Refresh", 400, "You've exceeded the prescribed refresh limits."},
+	{"ServiceBusy", 403, "The specified Domain is configuring, please retry later."},
+	{"InvalidDomain.Configure_failed", 500, "Failed to configure the provided domain."},
+	{"MissingParameter", 400, `The input parameter "ObjectPath" that is mandatory for processing this request is not supplied.`},
+	{"InvalidObjectType.ValueNotSupported", 400, `The specified value of "ObjectType" is not supported.`},
+	{"InvalidObjectPath.Malformed", 400, "The specific value of parameter ObjectPath is malformed."},
+	{"InvalidExtensiveDomain.ValueNotSupported", 400, "Extensive domain not supported."},
+	{"QuotaPerMinuteExceeded.Refresh", 400, "You've exceeded the prescribed refresh limits per minute."},
+}
+
+// SeedErrorCodes lists the codes of the seed's error table.
+func SeedErrorCodes() []string {
+	out := make([]string, len(seedErrors))
+	for i, e := range seedErrors {
+		out[i] = e.code
+	}
+	return out
+}
+
+// ErrorReply returns the answer VOD gives for a code of the seed's table,
+// with its HTTP status and message. Other codes are answered with 400.
+func ErrorReply(code string) Reply {
+	for _, e := range seedErrors {
+		if e.code == code {
+			return Reply{Status: e.status, Code: e.code, Message: e.message}
+		}
+	}
+	return Reply{Status: 400, Code: code, Message: "error " + code}
+}

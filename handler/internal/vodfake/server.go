@@ -1,0 +1,320 @@
+// Package vodfake is a loopback fake of the ApsaraVideo VOD API for tests.
+// It checks every request's POP v1 signature as the service does, records
+// what it accepted, answers in the service's JSON shapes, and can be
+// scripted to fail. It listens on 127.0.0.1 only, answers a bounded number
+// of requests and closes itself after a bounded lifetime.
+package vodfake
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Credentials maps AccessKeyId to AccessKeySecret.
+	Credentials map[string]string
+	// MaxRequests bounds how many requests are answered (default 100000).
+	MaxRequests int
+	// Lifetime bounds how long the server lives (default 5 minutes).
+	Lifetime time.Duration
+	// URLQuota, DirQuota and PreloadQuota are the daily quotas (defaults
+	// 2000, 100 and 500); successful calls use them up.
+	URLQuota, DirQuota, PreloadQuota int
+}
+
+// Request is one request that passed the signature check.
+type Request struct {
+	Method        string
+	Action        string
+	Params        url.Values
+	AccessKeyID   string
+	SecurityToken string
+	ObjectType    string
+	Paths         []string // ObjectPath split on line breaks
+}
+
+// Server is a running fake.
+type Server struct {
+	opts  Options
+	ln    net.Listener
+	srv   *http.Server
+	timer *time.Timer
+	once  sync.Once
+
+	mu       sync.Mutex
+	served   int
+	rejected int
+	requests []Request
+	nonces   map[string]bool
+	scripts  map[string][]Reply
+	urlLeft  int
+	dirLeft  int
+	preLeft  int
+	nextTask int64
+	tasks    []*task
+}
+
+// Start starts a Server on 127.0.0.1 and a free port.
+func Start(opts Options) (*Server, error) {
+	if opts.MaxRequests <= 0 {
+		opts.MaxRequests = 100000
+	}
+	if opts.Lifetime <= 0 {
+		opts.Lifetime = 5 * time.Minute
+	}
+	if opts.URLQuota == 0 {
+		opts.URLQuota = 2000
+	}
+	if opts.DirQuota == 0 {
+		opts.DirQuota = 100
+	}
+	if opts.PreloadQuota == 0 {
+		opts.PreloadQuota = 500
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("vodfake: listen: %w", err)
+	}
+	s := &Server{
+		opts: opts, ln: ln,
+		nonces: map[string]bool{}, scripts: map[string][]Reply{},
+		urlLeft: opts.URLQuota, dirLeft: opts.DirQuota, preLeft: opts.PreloadQuota,
+		nextTask: 7042200000,
+	}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go s.srv.Serve(ln)
+	s.mu.Lock()
+	s.timer = time.AfterFunc(opts.Lifetime, s.Close)
+	s.mu.Unlock()
+	return s, nil
+}
+
+// Close stops the server. It is safe to call more than once.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		s.mu.Lock()
+		s.timer.Stop()
+		s.mu.Unlock()
+		s.srv.Close()
+	})
+}
+
+// Addr returns "127.0.0.1:PORT".
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Endpoint returns "http://127.0.0.1:PORT", a VOD_ENDPOINT value.
+func (s *Server) Endpoint() string { return "http://" + s.Addr() }
+
+// Requests returns copies of the accepted requests, in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Params = cloneValues(r.Params)
+		r.Paths = append([]string(nil), r.Paths...)
+		out[i] = r
+	}
+	return out
+}
+
+// Rejected returns how many requests failed authentication.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// Calls returns how many accepted requests named action.
+func (s *Server) Calls(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if r.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// Script queues replies for action: each accepted request for it takes the
+// next one; with the queue empty the fake answers as the service would.
+func (s *Server) Script(action string, replies ...Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scripts[action] = append(s.scripts[action], replies...)
+}
+
+// Quota returns the remaining URL, directory and preload quota.
+func (s *Server) Quota() (urls, dirs, preload int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.urlLeft, s.dirLeft, s.preLeft
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func requestID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	h := strings.ToUpper(hex.EncodeToString(b))
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// ServeHTTP authenticates, records and answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	params, err := s.params(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody("InvalidParameter", err.Error()))
+		return
+	}
+	s.mu.Lock()
+	if s.served >= s.opts.MaxRequests {
+		s.mu.Unlock()
+		writeJSON(w, http.StatusServiceUnavailable, errorBody("ServiceUnavailable", "the fake's request budget is spent"))
+		return
+	}
+	s.served++
+	if status, code, msg := s.authenticate(r.Method, r.URL.Path, params); code != "" {
+		s.rejected++
+		s.mu.Unlock()
+		writeJSON(w, status, errorBody(code, msg))
+		return
+	}
+	req := Request{
+		Method: r.Method, Action: params.Get("Action"), Params: params,
+		AccessKeyID: params.Get("AccessKeyId"), SecurityToken: params.Get("SecurityToken"),
+		ObjectType: params.Get("ObjectType"), Paths: splitPaths(params.Get("ObjectPath")),
+	}
+	s.requests = append(s.requests, req)
+	var scripted *Reply
+	if q := s.scripts[req.Action]; len(q) > 0 {
+		scripted = &q[0]
+		s.scripts[req.Action] = q[1:]
+	}
+	s.mu.Unlock()
+	if scripted != nil {
+		s.replay(w, r, *scripted)
+		return
+	}
+	status, body := s.act(req)
+	writeJSON(w, status, body)
+}
+
+// params reads the query and, for a form body, the form parameters.
+func (s *Server) params(r *http.Request) (url.Values, error) {
+	params := r.URL.Query()
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if err := r.ParseForm(); err != nil {
+			return nil, err
+		}
+		for k, v := range r.PostForm {
+			params[k] = append(params[k], v...)
+		}
+	}
+	return params, nil
+}
+
+// authenticate checks the signature and the common parameters; mu is held.
+func (s *Server) authenticate(method, path string, p url.Values) (int, string, string) {
+	if path != "/" {
+		return 404, "InvalidPath", "the RPC path is /"
+	}
+	if p.Get("Version") != "2017-03-21" || p.Get("SignatureMethod") != "HMAC-SHA1" || p.Get("SignatureVersion") != "1.0" || p.Get("Format") != "JSON" {
+		return 400, "SignatureDoesNotMatch", "Version, SignatureMethod, SignatureVersion or Format is not as signed requests have them"
+	}
+	secret, ok := s.opts.Credentials[p.Get("AccessKeyId")]
+	if !ok {
+		return 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."
+	}
+	ts, err := time.Parse("2006-01-02T15:04:05Z", p.Get("Timestamp"))
+	if err != nil || time.Since(ts).Abs() > 15*time.Minute {
+		return 400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."
+	}
+	if p.Get("Signature") == "" || !signatureMatches(method, p, secret) {
+		return 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation."
+	}
+	nonce := p.Get("SignatureNonce")
+	if nonce == "" || s.nonces[nonce] {
+		return 400, "SignatureNonceUsed", "Specified signature nonce was used already."
+	}
+	s.nonces[nonce] = true
+	return 0, "", ""
+}
+
+// replay answers with a scripted reply.
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, rep Reply) {
+	if rep.Delay > 0 {
+		t := time.NewTimer(rep.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if rep.Drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	status := rep.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if rep.Body != "" {
+		w.WriteHeader(status)
+		w.Write([]byte(rep.Body))
+		return
+	}
+	if rep.Code == "" {
+		writeJSON(w, status, map[string]any{"RequestId": requestID()})
+		return
+	}
+	writeJSON(w, status, errorBody(rep.Code, rep.Message))
+}
+
+func errorBody(code, msg string) map[string]any {
+	return map[string]any{"Code": code, "Message": msg, "RequestId": requestID(), "HostId": "vod.cn-shanghai.aliyuncs.com", "Recommend": ""}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// splitPaths splits ObjectPath on "\n" or "\r\n".
+func splitPaths(s string) []string {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

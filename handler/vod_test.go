@@ -1,0 +1,355 @@
+package handler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+
+	"vodrefresh/handler/internal/vodfake"
+)
+
+const (
+	testAK     = "LTAItestkey0001"
+	testSecret = "s3cret-value-for-tests-0001"
+	testToken  = "CAIS-sts-token-for-tests-0001"
+)
+
+func startFake(t *testing.T, creds map[string]string) *vodfake.Server {
+	t.Helper()
+	if creds == nil {
+		creds = map[string]string{testAK: testSecret}
+	}
+	srv, err := vodfake.Start(vodfake.Options{Credentials: creds, Lifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string) *Handler {
+	t.Helper()
+	ep, err := ParseEndpoint(srv.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(mustConfig(t, doc), Options{
+		Connector: NewConnector(ep),
+		Getenv:    func(k string) string { return env[k] },
+		Backoff:   Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func withFCCredentials(ctx context.Context, ak, secret, token string) context.Context {
+	return fccontext.NewContext(ctx, &fccontext.FcContext{
+		RequestID:   "req-" + ak,
+		Credentials: fccontext.Credentials{AccessKeyId: ak, AccessKeySecret: secret, SecurityToken: token},
+	})
+}
+
+func nativeEvent(records ...[2]string) []byte {
+	type rec struct {
+		EventName string `json:"eventName"`
+		OSS       struct {
+			Bucket struct {
+				Name string `json:"name"`
+			} `json:"bucket"`
+			Object struct {
+				Key string `json:"key"`
+			} `json:"object"`
+		} `json:"oss"`
+	}
+	var ev struct {
+		Events []rec `json:"events"`
+	}
+	for _, r := range records {
+		var x rec
+		x.EventName = r[0]
+		x.OSS.Bucket.Name = "media-bucket"
+		x.OSS.Object.Key = r[1]
+		ev.Events = append(ev.Events, x)
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+func TestRefreshReachesVOD(t *testing.T) {
+	srv := startFake(t, nil)
+	h := fakeHandler(t, srv, "batch: {files: 2}\n"+planConfig, nil)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	event := readFixture(t, "../../events/oss-batch.json")
+	res, err := h.Handle(ctx, event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Requests()
+	want := []struct {
+		objectType string
+		paths      []string
+	}{
+		{"File", []string{"https://video.example.com/videos/2026/launch.mp4", "https://backup.example.com/videos/2026/launch.mp4"}},
+		{"File", []string{"https://img.example.com/images/thumbs/launch.jpg"}},
+		{"Directory", []string{"https://video.example.com/hls/launch/720p/"}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("VOD received %d requests, want %d: %+v", len(got), len(want), got)
+	}
+	for i, r := range got {
+		if r.Action != "RefreshVodObjectCaches" || r.ObjectType != want[i].objectType || !reflect.DeepEqual(r.Paths, want[i].paths) {
+			t.Errorf("request %d: %s %s %q, want %s %q", i, r.Action, r.ObjectType, r.Paths, want[i].objectType, want[i].paths)
+		}
+		if r.AccessKeyID != testAK || r.SecurityToken != testToken {
+			t.Errorf("request %d signed by %q with token %q", i, r.AccessKeyID, r.SecurityToken)
+		}
+	}
+	if srv.Rejected() != 0 {
+		t.Errorf("%d requests failed the signature check", srv.Rejected())
+	}
+	if len(res.Calls) != 3 || res.DryRun {
+		t.Fatalf("result: %+v", res)
+	}
+	for i, c := range res.Calls {
+		if !c.Sent || len(c.TaskIDs) != len(c.Paths) || c.RequestID == "" {
+			t.Errorf("call %d: %+v", i, c)
+		}
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Key != "drafts/notes.txt" {
+		t.Errorf("skipped: %+v", res.Skipped)
+	}
+}
+
+func TestRefreshResultCarriesTheAnswer(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.Script("RefreshVodObjectCaches", vodfake.Reply{Body: `{"RefreshTaskId":"7042201,7042202","RequestId":"D61E4801-EAFF-4A63-0000-FBF6CE1CFD1C"}`})
+	h := fakeHandler(t, srv, planConfig, nil)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	out, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res Result
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Calls) != 1 || !reflect.DeepEqual(res.Calls[0].TaskIDs, []string{"7042201", "7042202"}) || res.Calls[0].RequestID != "D61E4801-EAFF-4A63-0000-FBF6CE1CFD1C" {
+		t.Errorf("result: %s", out)
+	}
+}
+
+func TestEnvironmentCredentials(t *testing.T) {
+	srv := startFake(t, nil)
+	env := map[string]string{EnvAccessKeyID: testAK, EnvAccessKeySecret: testSecret, EnvSecurityToken: testToken}
+	t.Setenv(EnvAccessKeyID, testAK) // the SDK's default provider reads the process environment
+	t.Setenv(EnvAccessKeySecret, testSecret)
+	t.Setenv(EnvSecurityToken, testToken)
+	h := fakeHandler(t, srv, planConfig, env)
+	if _, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].AccessKeyID != testAK || reqs[0].SecurityToken != testToken {
+		t.Fatalf("requests: %+v", reqs)
+	}
+}
+
+func TestNoCredentials(t *testing.T) {
+	srv := startFake(t, nil)
+	h := fakeHandler(t, srv, planConfig, nil)
+	_, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	if !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("error %v, want ErrNoCredentials", err)
+	}
+	if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
+		t.Errorf("%d requests reached VOD", n)
+	}
+}
+
+func TestDryRunSendsNothing(t *testing.T) {
+	srv := startFake(t, nil)
+	h, err := New(mustConfig(t, planConfig), Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.DryRun || len(res.Calls) != 1 || res.Calls[0].Sent {
+		t.Errorf("result: %+v", res)
+	}
+	if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
+		t.Errorf("%d requests reached VOD", n)
+	}
+}
+
+var signedValue = regexp.MustCompile(`(Signature|SecurityToken)=[^\[&\s]`)
+
+// assertNoSecret fails if s holds the secret, the token or a signature.
+func assertNoSecret(t *testing.T, where, s string) {
+	t.Helper()
+	for _, bad := range []string{testSecret, testToken} {
+		if strings.Contains(s, bad) {
+			t.Errorf("%s leaks %q: %s", where, bad, s)
+		}
+	}
+	if m := signedValue.FindString(s); m != "" {
+		t.Errorf("%s leaks a signed parameter %q: %s", where, m, s)
+	}
+}
+
+func TestFailuresKeepSecrets(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		reply  *vodfake.Reply
+		code   string
+	}{
+		{"wrong secret", "not-the-secret-0001", nil, "SignatureDoesNotMatch"},
+		{"connection dropped", testSecret, &vodfake.Reply{Drop: true}, CodeTransport},
+		{"throttled", testSecret, ptr(vodfake.ErrorReply("Throttling")), "Throttling"},
+		{"non-JSON 502", testSecret, &vodfake.Reply{Status: 502, Body: "<html>bad gateway SecurityToken=" + testToken + "</html>"}, CodeBadResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t, nil)
+			if tt.reply != nil { // as many times as the handler tries
+				srv.Script("RefreshVodObjectCaches", *tt.reply, *tt.reply, *tt.reply)
+			}
+			h := fakeHandler(t, srv, planConfig, nil)
+			ctx := withFCCredentials(context.Background(), testAK, tt.secret, testToken)
+			res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+			var se *SubmitError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not a SubmitError", err)
+			}
+			if f := se.Failed(); len(f) != 1 || f[0].Error.Code != tt.code {
+				t.Errorf("failed calls %+v, want one with %q (%v)", f, tt.code, err)
+			}
+			out, _ := json.Marshal(res)
+			assertNoSecret(t, "error", err.Error())
+			assertNoSecret(t, "result", string(out))
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFailureAccountsForEveryCall(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.Script("RefreshVodObjectCaches",
+		vodfake.Reply{Body: `{"RefreshTaskId":"901","RequestId":"R1"}`},
+		vodfake.ErrorReply("InvalidDomain.Offline"),
+		vodfake.Reply{Body: `{"RefreshTaskId":"903","RequestId":"R3"}`})
+	h := fakeHandler(t, srv, "batch: {files: 1}\n"+planConfig, nil)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	res, err := h.Handle(ctx, nativeEvent(
+		[2]string{"ObjectCreated:PutObject", "images/a.png"},
+		[2]string{"ObjectCreated:PutObject", "images/b.png"},
+		[2]string{"ObjectCreated:PutObject", "images/c.png"}))
+	var se *SubmitError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v is not a SubmitError", err)
+	}
+	// A permanent failure of one call does not stop the others.
+	if len(res.Calls) != 3 || !res.Calls[0].Sent || res.Calls[1].Sent || !res.Calls[2].Sent {
+		t.Fatalf("calls: %+v", res.Calls)
+	}
+	if c := res.Calls[1]; c.Error.Code != "InvalidDomain.Offline" || c.Error.Outcome != Permanent || c.Attempts != 1 {
+		t.Errorf("failed call: %+v %+v", c, c.Error)
+	}
+	for _, w := range []string{"1 of 3 refresh calls failed", "InvalidDomain.Offline", "901,903", "enable it"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
+	}
+	if n := srv.Calls("RefreshVodObjectCaches"); n != 3 {
+		t.Errorf("%d calls, want 3", n)
+	}
+}
+
+func TestRetryableFailureStopsTheRest(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling"))
+	h := fakeHandler(t, srv, "batch: {files: 1}\n"+planConfig, nil)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	res, err := h.Handle(ctx, nativeEvent(
+		[2]string{"ObjectCreated:PutObject", "images/a.png"},
+		[2]string{"ObjectCreated:PutObject", "images/b.png"}))
+	var se *SubmitError
+	if !errors.As(err, &se) || se.Outcome() != Retry {
+		t.Fatalf("error %v", err)
+	}
+	if n := srv.Calls("RefreshVodObjectCaches"); n != 3 {
+		t.Errorf("%d calls, want 3 attempts of the first batch only", n)
+	}
+	if c := res.Calls[1]; c.Sent || c.Error.Code != CodeNotSent || c.Attempts != 0 {
+		t.Errorf("second call: %+v %+v", c, c.Error)
+	}
+}
+
+func TestCallEndsByTheDeadline(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.Script("RefreshVodObjectCaches", vodfake.Reply{Delay: 3 * time.Second})
+	h := fakeHandler(t, srv, planConfig, nil)
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 200*time.Millisecond)
+	defer cancel()
+	_, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	var se *SubmitError
+	if !errors.As(err, &se) || se.Failed()[0].Error.Code != CodeTimeout {
+		t.Fatalf("error %v, want a Timeout", err)
+	}
+
+}
+
+// FC runs invocations concurrently in one process; each must sign with its
+// own credentials. Run with -race.
+func TestConcurrentInvocations(t *testing.T) {
+	const n = 12
+	creds := map[string]string{}
+	for i := range n {
+		creds[fmt.Sprintf("LTAIkey%04d", i)] = fmt.Sprintf("secret-%04d", i)
+	}
+	srv := startFake(t, creds)
+	h := fakeHandler(t, srv, planConfig, nil)
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ak := fmt.Sprintf("LTAIkey%04d", i)
+			ctx := withFCCredentials(context.Background(), ak, creds[ak], "token-"+ak)
+			_, errs[i] = h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s.png", ak)}))
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("invocation %d: %v", i, err)
+		}
+	}
+	reqs := srv.Requests()
+	if len(reqs) != n {
+		t.Fatalf("%d requests, want %d", len(reqs), n)
+	}
+	for _, r := range reqs {
+		want := []string{"https://img.example.com/images/" + r.AccessKeyID + ".png"}
+		if !reflect.DeepEqual(r.Paths, want) || r.SecurityToken != "token-"+r.AccessKeyID {
+			t.Errorf("request signed by %s carried %q with token %q", r.AccessKeyID, r.Paths, r.SecurityToken)
+		}
+	}
+}
