@@ -104,12 +104,14 @@ func TestParsers(t *testing.T) {
 // Garbage never panics, and is a BadPayload.
 func TestParsersOnGarbage(t *testing.T) {
 	parsers := map[string]func([]byte) (Change, error){
-		"generic":    func(b []byte) (Change, error) { return ParseGeneric(b, 10) },
-		"ghost":      ParseGhost,
-		"wordpress":  ParseWordPress,
-		"strapi":     func(b []byte) (Change, error) { return ParseStrapi(b, http.Header{"X-Strapi-Event": {"entry.update"}}) },
-		"contentful": func(b []byte) (Change, error) { return ParseContentful(b, http.Header{"X-Contentful-Topic": {"ContentManagement.Entry.publish"}}) },
-		"sanity":     func(b []byte) (Change, error) { return ParseSanity(b, http.Header{}) },
+		"generic":   func(b []byte) (Change, error) { return ParseGeneric(b, 10) },
+		"ghost":     ParseGhost,
+		"wordpress": ParseWordPress,
+		"strapi":    func(b []byte) (Change, error) { return ParseStrapi(b, http.Header{"X-Strapi-Event": {"entry.update"}}) },
+		"contentful": func(b []byte) (Change, error) {
+			return ParseContentful(b, http.Header{"X-Contentful-Topic": {"ContentManagement.Entry.publish"}})
+		},
+		"sanity": func(b []byte) (Change, error) { return ParseSanity(b, http.Header{}) },
 	}
 	for name, parse := range parsers {
 		for _, body := range []string{"", "null", "[]", "{", `"x"`, `{"post":1,"paths":2,"sys":3,"entry":4,"slug":5}`, strings.Repeat("[", 10000)} {
