@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/vodfake"
+)
+
+const (
+	ak     = "LTAIclitest01"
+	secret = "cli-secret-value-01"
+	token  = "cli-sts-token-value-01"
+)
+
+// With credentials in the environment and VOD_ENDPOINT at a local VOD,
+// invoke sends exactly the planned paths, signed, with the STS token.
+func TestInvokeSends(t *testing.T) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{ak: secret}, Lifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	env := map[string]string{
+		"REFRESH_CONFIG_FILE":             "../../events/refresh.yaml",
+		"VOD_ENDPOINT":                    srv.Endpoint(),
+		"ALIBABA_CLOUD_ACCESS_KEY_ID":     ak,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret,
+		"ALIBABA_CLOUD_SECURITY_TOKEN":    token,
+	}
+	for k, v := range env { // the SDK's default provider reads the process environment
+		t.Setenv(k, v)
+	}
+	r := runCLI(t, env, "", "invoke", "../../events/oss-unicode.json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "dry run") {
+		t.Errorf("a run with credentials called itself a dry run: %s", r.stderr)
+	}
+	reqs := srv.Requests()
+	want := []string{
+		"https://video.example.com/videos/%E6%96%B0%E5%B9%B4%20%E7%89%B9%E8%BE%91/%E7%AC%AC1%E9%9B%86%20%23final%3F.mp4",
+		"https://video-backup.example.com/videos/%E6%96%B0%E5%B9%B4%20%E7%89%B9%E8%BE%91/%E7%AC%AC1%E9%9B%86%20%23final%3F.mp4",
+		"https://img.example.com/images/summer%20sale%2050%25+off%20(v2)~*.png",
+		"https://img.example.com/images/folder/",
+	}
+	if len(reqs) != 1 || !reflect.DeepEqual(reqs[0].Paths, want) || reqs[0].ObjectType != "File" || reqs[0].SecurityToken != token {
+		t.Fatalf("VOD received %+v", reqs)
+	}
+	checkCalls(t, r.stdout, false, []wantCall{{"File", want}})
+	for _, out := range []string{r.stdout, r.stderr} {
+		if strings.Contains(out, secret) || strings.Contains(out, token) {
+			t.Errorf("output leaks a secret: %s", out)
+		}
+	}
+}
+
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	env := map[string]string{"REFRESH_CONFIG_FILE": "../../events/webhooks.yaml"}
+	b, err := os.ReadFile("../../events/webhooks.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			env[k] = v
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--addr", addr}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &syncWriter{w: &stderr}})
+	}()
+	client := &http.Client{Timeout: 5 * time.Second}
+	var resp *http.Response
+	for i := 0; i < 100; i++ { // wait for the listener, at most 5 s
+		resp, err = client.Post("http://"+addr+"/hooks/strapi", "application/json",
+			strings.NewReader(`{"event":"entry.publish","model":"article","entry":{"id":7,"slug":"launch-day","locale":"en"}}`))
+		if err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("unsigned request: %d %s", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest("POST", "http://"+addr+"/hooks/strapi", strings.NewReader(`{"event":"entry.publish","model":"article","entry":{"id":7,"slug":"launch-day","locale":"en"}}`))
+	req.Header.Set("Authorization", "Bearer "+env["STRAPI_WEBHOOK_TOKEN"])
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var reply struct {
+		Status string   `json:"status"`
+		Paths  []string `json:"paths"`
+	}
+	json.Unmarshal(body, &reply)
+	if resp.StatusCode != 202 || reply.Status != "accepted" || !reflect.DeepEqual(reply.Paths, []string{"https://www.example.com/en/article/launch-day/"}) {
+		t.Errorf("signed request: %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exited %d: %s", code, stderr.String())
+	}
+}
