@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ type httpSample struct {
 	want    []string // refreshed paths
 }
 
-func httpSamples(env map[string]string) []httpSample {
+func httpSamples(env map[string]string, at time.Time) []httpSample {
 	ghost := `{"post":{"current":{"id":"6748a1f0c2b3d40001a1b2c3","uuid":"2f4c2b1e-7d7a-4d2a-9c51-3e1f0b9a7c11","title":"Hello, world","slug":"hello-world","status":"published","url":"https://www.example.com/blog/hello-world/","updated_at":"2026-11-20T08:15:29.000Z"},"previous":{"slug":"hello-wrld","updated_at":"2026-11-20T08:10:02.000Z"}}}`
 	wp := `{"post_id":42,"post":{"ID":42,"post_author":"1","post_name":"spring-sale","post_type":"post","post_status":"publish","post_title":"Spring sale"},"post_meta":{},"post_thumbnail":"","post_permalink":"https://www.example.com/2026/11/spring-sale/","post_permalink_before":"https://www.example.com/2026/11/spring-sale-draft/"}`
 	strapi := `{"event":"entry.publish","createdAt":"2026-11-20T08:15:30.000Z","model":"article","uid":"api::article.article","entry":{"id":7,"documentId":"x1y2z3","title":"Launch day","slug":"launch-day","locale":"en","publishedAt":"2026-11-20T08:15:29.000Z"}}`
@@ -63,12 +64,12 @@ func httpSamples(env map[string]string) []httpSample {
 	for k, v := range cfHeaders {
 		cf.Header.Set(k, v)
 	}
-	for k, v := range webhook.SignContentful(env["CONTENTFUL_WEBHOOK_SECRET"], cf, sampleTime) {
+	for k, v := range webhook.SignContentful(env["CONTENTFUL_WEBHOOK_SECRET"], cf, at) {
 		cfHeaders[k] = v
 	}
-	std, _ := webhook.SignStandard(env["GENERIC_WEBHOOK_SECRET"], "msg_2pQ7sample0001", []byte(generic), sampleTime)
+	std, _ := webhook.SignStandard(env["GENERIC_WEBHOOK_SECRET"], "msg_2pQ7sample0001", []byte(generic), at)
 	return []httpSample{
-		{"ghost", "/hooks/blog", map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(ghost), sampleTime)}, ghost, false,
+		{"ghost", "/hooks/blog", map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(ghost), at)}, ghost, false,
 			[]string{"https://www.example.com/blog/hello-world/", "https://www.example.com/blog/hello-wrld/"}},
 		{"wordpress", "/hooks/wordpress", map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhook.SignWordPress(env["WP_WEBHOOK_SECRET"], []byte(wp))}, wp, true,
 			[]string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}},
@@ -76,9 +77,9 @@ func httpSamples(env map[string]string) []httpSample {
 			[]string{"https://www.example.com/en/article/launch-day/"}},
 		{"contentful", "/hooks/contentful", cfHeaders, contentful, false,
 			[]string{"https://www.example.com/article/hello-contentful/", "https://www.example.com/entries/5KsDBWseXY6QegucYAoacS/"}},
-		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhook.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), sampleTime)}, sanity, false,
+		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhook.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), at)}, sanity, false,
 			[]string{"https://www.example.com/posts/new-post/", "https://www.example.com/posts/old-post/"}},
-		{"generic", "/hooks/generic", map[string]string{"Content-Type": "application/json", "webhook-id": "msg_2pQ7sample0001", "webhook-timestamp": "1795162530", "webhook-signature": std}, generic, false,
+		{"generic", "/hooks/generic", map[string]string{"Content-Type": "application/json", "webhook-id": "msg_2pQ7sample0001", "webhook-timestamp": strconv.FormatInt(at.Unix(), 10), "webhook-signature": std}, generic, false,
 			[]string{"https://img.example.com/banners/spring%20sale.png", "https://img.example.com/banners/summer.png"}},
 		{"github-style", "/hooks/github-style", map[string]string{"Content-Type": "application/json", "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958", "X-Hub-Signature-256": webhook.SignHMAC(env["GITHUB_WEBHOOK_SECRET"], []byte(github), "sha256=", "hex")}, github, false,
 			[]string{"https://www.example.com/docs/"}},
@@ -120,7 +121,7 @@ func TestHTTPSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range httpSamples(env) {
+	for _, s := range httpSamples(env, sampleTime) {
 		t.Run(s.kind, func(t *testing.T) {
 			file := filepath.Join("..", "events", "http-"+s.kind+".json")
 			if *update {
@@ -167,4 +168,99 @@ func invokeHTTP(t testing.TB, h *Handler, event []byte) (int, WebhookReply) {
 		t.Fatalf("body %q: %v", resp.Body, err)
 	}
 	return resp.StatusCode, reply
+}
+
+// authHeaders are the headers that carry each kind's credentials.
+var authHeaders = map[string][]string{
+	"ghost":        {"X-Ghost-Signature"},
+	"wordpress":    {"X-WP-Webhook-Signature"},
+	"strapi":       {"Authorization"},
+	"contentful":   {"x-contentful-signature"},
+	"sanity":       {"sanity-webhook-signature"},
+	"generic":      {"webhook-signature"},
+	"github-style": {"X-Hub-Signature-256"},
+}
+
+// For each kind, a request signed now reaches VOD with exactly the expected
+// URLs; a tampered body, a wrong secret, a stale timestamp or a missing
+// header is answered 401 and nothing reaches VOD.
+func TestEveryKindThroughVOD(t *testing.T) {
+	env := sampleEnv(t)
+	cfgDoc, err := os.ReadFile("../events/webhooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongEnv := map[string]string{}
+	for k, v := range env {
+		wrongEnv[k] = v + "x"
+	}
+	wrongEnv["GENERIC_WEBHOOK_SECRET"] = "whsec_" + base64.StdEncoding.EncodeToString([]byte("another-key"))
+	now := time.Now()
+	fresh := httpSamples(env, now)
+	stale := httpSamples(env, now.Add(-10*time.Minute))
+	wrong := httpSamples(wrongEnv, now)
+	for i, s := range fresh {
+		t.Run(s.kind, func(t *testing.T) {
+			srv := startFake(t, nil)
+			ep, _ := ParseEndpoint(srv.Endpoint())
+			h, err := New(mustConfig(t, string(cfgDoc)), Options{Connector: NewConnector(ep), Getenv: func(k string) string { return env[k] }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv(EnvAccessKeyID, testAK)
+			t.Setenv(EnvAccessKeySecret, testSecret)
+			env[EnvAccessKeyID], env[EnvAccessKeySecret] = testAK, testSecret
+			defer delete(env, EnvAccessKeyID)
+			defer delete(env, EnvAccessKeySecret)
+
+			tampered := s
+			tampered.body = strings.Replace(s.body, "e", "E", 1)
+			missing := s
+			missing.headers = map[string]string{}
+			for k, v := range s.headers {
+				missing.headers[k] = v
+			}
+			for _, k := range authHeaders[s.kind] {
+				delete(missing.headers, k)
+			}
+			bad := []struct {
+				name string
+				s    httpSample
+			}{{"wrong secret", wrong[i]}, {"missing header", missing}}
+			if s.kind != "strapi" { // a bearer token does not sign the body
+				bad = append(bad, struct {
+					name string
+					s    httpSample
+				}{"tampered body", tampered})
+			}
+			if s.kind == "ghost" || s.kind == "contentful" || s.kind == "sanity" || s.kind == "generic" {
+				bad = append(bad, struct {
+					name string
+					s    httpSample
+				}{"stale timestamp", stale[i]})
+			}
+			for _, b := range bad {
+				if status, reply := invokeHTTP(t, h, b.s.triggerEventJSON()); status != 401 {
+					t.Errorf("%s: %d %+v", b.name, status, reply)
+				}
+			}
+			if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
+				t.Fatalf("rejected requests reached VOD: %d", n)
+			}
+			status, reply := invokeHTTP(t, h, s.triggerEventJSON())
+			if status != 202 || reply.Status != "accepted" || reply.DryRun {
+				t.Fatalf("fresh request: %d %+v", status, reply)
+			}
+			var got []string
+			for _, r := range srv.Requests() {
+				got = append(got, r.Paths...)
+			}
+			if !reflect.DeepEqual(got, s.want) {
+				t.Errorf("VOD received %q, want %q", got, s.want)
+			}
+			if len(reply.TaskIDs) != len(s.want) {
+				t.Errorf("task IDs %v", reply.TaskIDs)
+			}
+		})
+	}
 }
