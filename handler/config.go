@@ -41,6 +41,8 @@ type Config struct {
 	Webhooks []WebhookRoute `yaml:"webhooks" validate:"required_without=OSS,dive"`
 	// HTTP sets limits for the HTTP trigger.
 	HTTP HTTPConfig `yaml:"http"`
+	// Quota is the quota budgeting policy.
+	Quota QuotaConfig `yaml:"quota"`
 
 	allow  *Allowlist
 	rules  []*rule

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 )
 
 // Options wire a Handler to the outside world.
@@ -32,10 +34,11 @@ type Options struct {
 
 // Handler is the function. It is safe for concurrent invocations.
 type Handler struct {
-	cfg  *Config
-	opts Options
-	log  *slog.Logger
-	seen *deliveries
+	cfg   *Config
+	opts  Options
+	log   *slog.Logger
+	seen  *deliveries
+	quota *quotaCache
 }
 
 // maxDeliveries bounds how many webhook delivery IDs are remembered.
@@ -63,7 +66,7 @@ func New(cfg *Config, opts Options) (*Handler, error) {
 	if err := cfg.buildVerifiers(opts.Getenv, log, opts.ReplayWindow); err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, opts: opts, log: log, seen: newDeliveries(cfg.HTTP.dedupeWindow(), maxDeliveries)}, nil
+	return &Handler{cfg: cfg, opts: opts, log: log, seen: newDeliveries(cfg.HTTP.dedupeWindow(), maxDeliveries), quota: &quotaCache{}}, nil
 }
 
 func (h *Handler) now() time.Time { return h.opts.Now() }
@@ -71,6 +74,9 @@ func (h *Handler) now() time.Time { return h.opts.Now() }
 // Invoke handles one raw event and returns the JSON result that FC passes
 // back to the caller. It implements the FC runtime's Handler interface.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if fc, ok := fccontext.FromContext(ctx); ok && fc.RetryCount > 0 {
+		h.log.Info("this invocation is a retry", "requestId", fc.RequestID, "retryCount", fc.RetryCount)
+	}
 	if IsHTTPEvent(payload) {
 		return json.Marshal(h.handleHTTP(ctx, payload))
 	}
@@ -81,7 +87,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return json.Marshal(res)
 }
 
-// Handle handles one raw event and returns its result.
+// Handle handles one raw OSS event and returns its result. On failure the
+// result still accounts for every path, beside the error.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
 	shape, records, err := ParseOSSEvent(payload)
 	if err != nil {
@@ -95,27 +102,81 @@ func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{DryRun: h.opts.DryRun, Shape: shape, Records: len(records), Skipped: plan.Skipped, Calls: []Call{}}
+	if err := h.run(ctx, plan, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// run fits a plan to the quota and submits it (or, in a dry run, lists the
+// calls it would make), filling res. It returns a *QuotaError when the quota
+// cannot cover the plan, and a *SubmitError when any call failed.
+func (h *Handler) run(ctx context.Context, plan *Plan, res *Result) error {
+	if plan.Size() == 0 {
+		return nil
+	}
+	var client *VOD
+	if h.opts.Connector != nil {
+		c, err := h.connect(ctx)
+		switch {
+		case err == nil:
+			client = c
+		case !h.opts.DryRun:
+			return err
+		}
+	}
+	q := h.quotaInfo(ctx, client)
+	res.Quota = &q
+	coalesced, err := h.cfg.budget(plan, q)
+	res.Coalesced = coalesced
+	if err != nil {
+		res.Paths = accountQuota(plan)
+		return err
+	}
 	batches := h.cfg.Batches(plan)
 	if h.opts.DryRun {
 		for _, b := range batches {
 			res.Calls = append(res.Calls, Call{ObjectType: b.ObjectType, Paths: b.Paths})
 		}
-		return res, nil
-	}
-	if len(batches) == 0 {
-		return res, nil
-	}
-	client, err := h.connect(ctx)
-	if err != nil {
-		return nil, err
+		res.Paths = account(res.Calls, coalesced)
+		return nil
 	}
 	res.Calls = submit(ctx, client, batches, h.opts.Backoff)
+	res.Paths = account(res.Calls, coalesced)
+	failed := false
 	for _, c := range res.Calls {
-		if c.Error != nil {
-			return res, &SubmitError{Calls: res.Calls}
+		switch {
+		case c.Sent && c.ObjectType == TypeDirectory:
+			h.quota.spend(0, len(c.Paths))
+		case c.Sent:
+			h.quota.spend(len(c.Paths), 0)
+		case c.Error.Outcome == QuotaExhausted:
+			h.quota.forget()
+			failed = true
+		default:
+			failed = true
 		}
 	}
-	return res, nil
+	if failed {
+		return &SubmitError{Calls: res.Calls}
+	}
+	return nil
+}
+
+// quotaInfo returns the quota to plan with: read (or cached) through client,
+// or, without credentials, the full daily quota.
+func (h *Handler) quotaInfo(ctx context.Context, client *VOD) QuotaInfo {
+	if client == nil {
+		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, Source: "assumed",
+			Note: "no credentials: the full daily quota is assumed"}
+	}
+	q, source, err := h.quota.get(ctx, client, h.cfg.Quota.ttl(), h.now())
+	if err != nil {
+		h.log.Warn("cannot read the refresh quota; planning with the full daily quota", "error", err.Error())
+		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, Source: "unavailable",
+			Note: "DescribeVodRefreshQuota failed: the full daily quota is assumed"}
+	}
+	return QuotaInfo{URLRemain: q.URLRemain, DirRemain: q.DirRemain, Source: source}
 }
 
 func (h *Handler) connect(ctx context.Context) (*VOD, error) {

@@ -16,19 +16,21 @@ import (
 
 // WebhookReply is the JSON body of every HTTP trigger answer.
 type WebhookReply struct {
-	Status   string   `json:"status"` // accepted, duplicate, ignored, or error
-	Route    string   `json:"route,omitempty"`
-	Kind     string   `json:"kind,omitempty"`
-	Event    string   `json:"event,omitempty"`
-	DryRun   bool     `json:"dryRun,omitempty"`
-	Paths    []string `json:"paths,omitempty"`
-	TaskIDs  []string `json:"taskIds,omitempty"`
-	Calls    []Call   `json:"calls,omitempty"`
-	Note     string   `json:"note,omitempty"`
-	Error    string   `json:"error,omitempty"`
-	Problems []string `json:"problems,omitempty"`
-	Code     string   `json:"code,omitempty"`   // VOD error code on 429/502/503
-	Action   string   `json:"action,omitempty"` // what to do about it
+	Status    string      `json:"status"` // accepted, duplicate, ignored, or error
+	Route     string      `json:"route,omitempty"`
+	Kind      string      `json:"kind,omitempty"`
+	Event     string      `json:"event,omitempty"`
+	DryRun    bool        `json:"dryRun,omitempty"`
+	Paths     []string    `json:"paths,omitempty"`
+	TaskIDs   []string    `json:"taskIds,omitempty"`
+	Calls     []Call      `json:"calls,omitempty"`
+	Coalesced []Coalesced `json:"coalesced,omitempty"`
+	Quota     *QuotaInfo  `json:"quota,omitempty"`
+	Note      string      `json:"note,omitempty"`
+	Error     string      `json:"error,omitempty"`
+	Problems  []string    `json:"problems,omitempty"`
+	Code      string      `json:"code,omitempty"`   // VOD error code on 429/502/503
+	Action    string      `json:"action,omitempty"` // what to do about it
 }
 
 // response builds the trigger's answer.
@@ -111,32 +113,32 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte) *events.HTTPTr
 		return response(http.StatusAccepted, reply)
 	}
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
-	batches := h.cfg.Batches(plan)
-	if h.opts.DryRun {
-		reply.Status = "accepted"
-		for _, b := range batches {
-			reply.Calls = append(reply.Calls, Call{ObjectType: b.ObjectType, Paths: b.Paths})
-		}
-		return response(http.StatusAccepted, reply)
-	}
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.budget())
 	defer cancel()
-	client, err := h.connect(ctx)
-	if err != nil {
-		h.log.Error("no VOD client", "error", err.Error())
-		return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")
-	}
-	reply.Calls = submit(ctx, client, batches, h.opts.Backoff)
-	for _, c := range reply.Calls {
+	res := &Result{DryRun: h.opts.DryRun, Shape: ShapeHTTP, Calls: []Call{}}
+	err = h.run(ctx, plan, res)
+	reply.Calls, reply.Coalesced, reply.Quota = res.Calls, res.Coalesced, res.Quota
+	for _, c := range res.Calls {
 		reply.TaskIDs = append(reply.TaskIDs, c.TaskIDs...)
 	}
-	se := &SubmitError{Calls: reply.Calls}
-	if len(se.Failed()) == 0 {
+	var qe *QuotaError
+	var se *SubmitError
+	switch {
+	case err == nil:
 		reply.Status = "accepted"
-		h.remember(delivery, now)
+		if !h.opts.DryRun {
+			h.remember(delivery, now)
+		}
 		return response(http.StatusAccepted, reply)
+	case errors.As(err, &qe):
+		reply.Status, reply.Error, reply.Code = "error", err.Error(), "QuotaExceeded.Refresh"
+		reply.Action = failures["QuotaExceeded.Refresh"].Action
+		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(secondsToQuotaReset(now)))
+	case errors.As(err, &se):
+		return failedReply(reply, se, now)
 	}
-	return failedReply(reply, se, now)
+	h.log.Error("webhook refresh failed", "route", rt.Path, "error", err.Error())
+	return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")
 }
 
 // failedReply maps a failed submission to 429, 502 or 503.

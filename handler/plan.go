@@ -8,7 +8,8 @@ type Plan struct {
 	Directories []string
 	Skipped     []Skip
 
-	seen map[string]bool
+	seen   map[string]bool
+	floors map[string]int // file path -> folder depth coalescing may not go above
 }
 
 // Skip records an event record, or a path, that was not refreshed, and why.
@@ -35,6 +36,18 @@ func (p *Plan) add(objectType, path string) {
 		p.Directories = append(p.Directories, path)
 	} else {
 		p.Files = append(p.Files, path)
+	}
+}
+
+// addFile adds a file path whose folders above depth floor must not be
+// refreshed in its place.
+func (p *Plan) addFile(path string, floor int) {
+	p.add(TypeFile, path)
+	if p.floors == nil {
+		p.floors = make(map[string]int)
+	}
+	if f, ok := p.floors[path]; !ok || floor > f {
+		p.floors[path] = floor
 	}
 }
 
@@ -72,7 +85,7 @@ func (c *Config) PlanOSS(records []ObjectEvent) (*Plan, error) {
 				continue
 			}
 			matched = true
-			for _, path := range r.paths(key) {
+			for i, path := range r.paths(key) {
 				if err := c.allow.Check(path); err != nil {
 					return nil, fmt.Errorf("record %d: rule %s: %w", ev.Index, r.name, err)
 				}
@@ -81,7 +94,11 @@ func (c *Config) PlanOSS(records []ObjectEvent) (*Plan, error) {
 						Reason: fmt.Sprintf("rule %s would refresh the domain root; set allowRootDirectory to allow it", r.name)})
 					continue
 				}
-				p.add(r.objectType, path)
+				if r.objectType == TypeFile {
+					p.addFile(path, r.floors[i])
+				} else {
+					p.add(r.objectType, path)
+				}
 			}
 		}
 		if !matched {

@@ -1,13 +1,80 @@
 package handler
 
+import "strings"
+
 // Result is what an invocation returns: every path, the calls that carried
 // it, and every record that was skipped, with the reason.
 type Result struct {
-	DryRun  bool   `json:"dryRun"`
-	Shape   string `json:"shape"`
-	Records int    `json:"records"`
-	Calls   []Call `json:"calls"`
-	Skipped []Skip `json:"skipped,omitempty"`
+	DryRun    bool         `json:"dryRun"`
+	Shape     string       `json:"shape"`
+	Records   int          `json:"records"`
+	Calls     []Call       `json:"calls"`
+	Coalesced []Coalesced  `json:"coalesced,omitempty"`
+	Paths     []PathStatus `json:"paths,omitempty"`
+	Skipped   []Skip       `json:"skipped,omitempty"`
+	Quota     *QuotaInfo   `json:"quota,omitempty"`
+}
+
+// Path statuses.
+const (
+	StatusSubmitted = "submitted"
+	StatusPlanned   = "planned" // a dry run's
+	StatusFailed    = "failed"
+	StatusCoalesced = "coalesced"
+)
+
+// PathStatus says what became of one path.
+type PathStatus struct {
+	Path       string `json:"path"`
+	ObjectType string `json:"objectType"`
+	Status     string `json:"status"`
+	TaskID     string `json:"taskId,omitempty"`
+	Code       string `json:"code,omitempty"`
+	Directory  string `json:"directory,omitempty"` // the directory that covers a coalesced path
+}
+
+// account lists every path of the calls, and the file URLs that directories
+// covered, with what became of each.
+func account(calls []Call, coalesced []Coalesced) []PathStatus {
+	var out []PathStatus
+	for _, c := range calls {
+		for i, p := range c.Paths {
+			ps := PathStatus{Path: p, ObjectType: c.ObjectType}
+			switch {
+			case c.Sent:
+				ps.Status = StatusSubmitted
+				if len(c.TaskIDs) == len(c.Paths) {
+					ps.TaskID = c.TaskIDs[i]
+				} else {
+					ps.TaskID = strings.Join(c.TaskIDs, ",")
+				}
+			case c.Error != nil:
+				ps.Status, ps.Code = StatusFailed, c.Error.Code
+			default:
+				ps.Status = StatusPlanned
+			}
+			out = append(out, ps)
+		}
+	}
+	for _, co := range coalesced {
+		for _, p := range co.Paths {
+			out = append(out, PathStatus{Path: p, ObjectType: TypeFile, Status: StatusCoalesced, Directory: co.Directory})
+		}
+	}
+	return out
+}
+
+// accountQuota marks every path of a plan that the quota cannot cover as
+// failed, not sent.
+func accountQuota(p *Plan) []PathStatus {
+	var out []PathStatus
+	for _, f := range p.Files {
+		out = append(out, PathStatus{Path: f, ObjectType: TypeFile, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
+	}
+	for _, d := range p.Directories {
+		out = append(out, PathStatus{Path: d, ObjectType: TypeDirectory, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
+	}
+	return out
 }
 
 // Call is one RefreshVodObjectCaches call, made or (in a dry run) planned.

@@ -13,6 +13,7 @@ type rule struct {
 	suffix     string
 	objectType string
 	templates  []*Template
+	floors     []int // per template: the folder depth of the rule's prefix, which coalescing never goes above
 }
 
 // ossPlaceholders are the names an OSS URL template may use.
@@ -40,6 +41,9 @@ func compileRule(name string, r *OSSRule, allow *Allowlist) (*rule, []string) {
 			continue
 		}
 		out.templates = append(out.templates, t)
+		prefixDir := r.Prefix[:strings.LastIndexByte(r.Prefix, '/')+1]
+		floorURL, _ := t.Expand(func(string) (string, bool) { return EscapePath(prefixDir), true })
+		out.floors = append(out.floors, urlDepth(floorURL))
 	}
 	return out, problems
 }
@@ -57,7 +61,8 @@ func (r *rule) matches(bucket, key string) bool {
 	return r.bucket == bucket && strings.HasPrefix(key, r.prefix) && strings.HasSuffix(key, r.suffix)
 }
 
-// paths returns the refresh paths the rule makes for key: one per template.
+// paths returns the refresh paths the rule makes for key: one per template,
+// in the order of r.templates.
 // A Directory rule refreshes the folder that holds the object (the key itself
 // when it ends in '/').
 func (r *rule) paths(key string) []string {

@@ -252,7 +252,7 @@ func TestEveryKindThroughVOD(t *testing.T) {
 				t.Fatalf("fresh request: %d %+v", status, reply)
 			}
 			var got []string
-			for _, r := range srv.Requests() {
+			for _, r := range refreshes(srv) {
 				got = append(got, r.Paths...)
 			}
 			if !reflect.DeepEqual(got, s.want) {

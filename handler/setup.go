@@ -18,9 +18,7 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	opts.Getenv = getenv
-	if !opts.DryRun {
-		opts.Connector = NewConnector(ep)
-	}
+	opts.Connector = NewConnector(ep) // a dry run with credentials still reads the quota
 	return New(cfg, opts)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,4 +129,45 @@ func (v *VOD) wrap(action string, err error) error {
 		e.Code = CodeTimeout
 	}
 	return e
+}
+
+// Quota is the remaining daily refresh quota.
+type Quota struct {
+	URLRemain     int `json:"urlRemain"`
+	URLQuota      int `json:"urlQuota"`
+	DirRemain     int `json:"dirRemain"`
+	DirQuota      int `json:"dirQuota"`
+	PreloadRemain int `json:"preloadRemain"`
+	PreloadQuota  int `json:"preloadQuota"`
+}
+
+// Quota reads DescribeVodRefreshQuota. The API returns numbers as strings.
+func (v *VOD) Quota(ctx context.Context) (Quota, error) {
+	req := vod.CreateDescribeVodRefreshQuotaRequest()
+	req.Scheme = v.scheme
+	if err := v.bound(ctx, req.SetReadTimeout); err != nil {
+		return Quota{}, v.wrap("DescribeVodRefreshQuota", err)
+	}
+	resp, err := v.client.DescribeVodRefreshQuota(req)
+	if err != nil {
+		return Quota{}, v.wrap("DescribeVodRefreshQuota", err)
+	}
+	var q Quota
+	for _, f := range []struct {
+		name string
+		s    string
+		dst  *int
+	}{
+		{"UrlRemain", resp.UrlRemain, &q.URLRemain}, {"UrlQuota", resp.UrlQuota, &q.URLQuota},
+		{"DirRemain", resp.DirRemain, &q.DirRemain}, {"DirQuota", resp.DirQuota, &q.DirQuota},
+		{"PreloadRemain", resp.PreloadRemain, &q.PreloadRemain}, {"PreloadQuota", resp.PreloadQuota, &q.PreloadQuota},
+	} {
+		n, err := strconv.Atoi(strings.TrimSpace(f.s))
+		if err != nil {
+			return Quota{}, &APIError{Action: "DescribeVodRefreshQuota", Code: CodeBadResponse, RequestID: resp.RequestId,
+				Message: fmt.Sprintf("%s is %q, not a number", f.name, f.s)}
+		}
+		*f.dst = n
+	}
+	return q, nil
 }

@@ -36,6 +36,17 @@ func startFake(t *testing.T, creds map[string]string) *vodfake.Server {
 	return srv
 }
 
+// refreshes returns the RefreshVodObjectCaches requests the fake accepted.
+func refreshes(srv *vodfake.Server) []vodfake.Request {
+	var out []vodfake.Request
+	for _, r := range srv.Requests() {
+		if r.Action == "RefreshVodObjectCaches" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string) *Handler {
 	t.Helper()
 	ep, err := ParseEndpoint(srv.Endpoint())
@@ -95,7 +106,7 @@ func TestRefreshReachesVOD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := srv.Requests()
+	got := refreshes(srv)
 	want := []struct {
 		objectType string
 		paths      []string
@@ -159,7 +170,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 	if _, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
 		t.Fatal(err)
 	}
-	reqs := srv.Requests()
+	reqs := refreshes(srv)
 	if len(reqs) != 1 || reqs[0].AccessKeyID != testAK || reqs[0].SecurityToken != testToken {
 		t.Fatalf("requests: %+v", reqs)
 	}
@@ -342,7 +353,10 @@ func TestConcurrentInvocations(t *testing.T) {
 			t.Errorf("invocation %d: %v", i, err)
 		}
 	}
-	reqs := srv.Requests()
+	reqs := refreshes(srv)
+	if n := srv.Calls("DescribeVodRefreshQuota"); n != 1 {
+		t.Errorf("%d quota reads, want 1 for the instance", n)
+	}
 	if len(reqs) != n {
 		t.Fatalf("%d requests, want %d", len(reqs), n)
 	}
