@@ -85,6 +85,10 @@ func submit(ctx context.Context, r refresher, batches []Batch, b Backoff) []Call
 			calls = append(calls, c)
 			continue
 		}
+		if c.Error = prevent(bt); c.Error != nil {
+			calls = append(calls, c)
+			continue
+		}
 		for {
 			c.Attempts++
 			reply, err := r.Refresh(ctx, bt.ObjectType, bt.Paths)

@@ -104,6 +104,8 @@ func describe(fe validator.FieldError) string {
 		return fmt.Sprintf("%q is not an OSS bucket name (3-63 lower-case letters, digits and hyphens)", fmt.Sprint(fe.Value()))
 	case "httpurl", "url", "http_url":
 		return fmt.Sprintf("%q is not an absolute http(s) URL", fmt.Sprint(fe.Value()))
+	case "excludesall":
+		return "must not contain white space"
 	case "gt":
 		return fmt.Sprintf("must be greater than %s", fe.Param())
 	case "gte":

@@ -27,7 +27,8 @@ type Options struct {
 	// Lifetime bounds how long the server lives (default 5 minutes).
 	Lifetime time.Duration
 	// URLQuota, DirQuota and PreloadQuota are the daily quotas (defaults
-	// 2000, 100 and 500); successful calls use them up.
+	// 2000, 100 and 500; a negative value means none); successful calls use
+	// them up.
 	URLQuota, DirQuota, PreloadQuota int
 }
 
@@ -80,6 +81,7 @@ func Start(opts Options) (*Server, error) {
 	if opts.PreloadQuota == 0 {
 		opts.PreloadQuota = 500
 	}
+	opts.URLQuota, opts.DirQuota, opts.PreloadQuota = max(opts.URLQuota, 0), max(opts.DirQuota, 0), max(opts.PreloadQuota, 0)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("vodfake: listen: %w", err)

@@ -1,0 +1,129 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/vodfake"
+)
+
+// Every row of the classification, injected into the fake VOD: the code N
+// times, then success.
+func TestFaultInjection(t *testing.T) {
+	type row struct {
+		name    string
+		reply   vodfake.Reply
+		outcome Outcome
+	}
+	rows := []row{
+		{"connection dropped", vodfake.Reply{Drop: true}, Retry},
+		{"non-JSON 502", vodfake.Reply{Status: 502, Body: "<html>Bad Gateway</html>"}, Retry},
+		{"unknown 5xx code", vodfake.Reply{Status: 500, Code: "InternalError", Message: "x"}, Retry},
+		{"unknown 4xx code", vodfake.Reply{Status: 400, Code: "Some.NewError", Message: "x"}, Defer},
+		{"non-JSON 404", vodfake.Reply{Status: 404, Body: "not found"}, Defer},
+	}
+	for _, code := range vodfake.SeedErrorCodes() {
+		rows = append(rows, row{code, vodfake.ErrorReply(code), Classify(&APIError{Code: code}).Outcome})
+	}
+	want := map[string]Outcome{ // the decided outcome of each seed code
+		"Throttling": Retry, "ServiceBusy": Retry, "InvalidDomain.Configure_failed": Retry,
+		"QuotaPerMinuteExceeded.Refresh": Defer, "QuotaExceeded.Refresh": QuotaExhausted,
+		"IllegalOperation": Permanent, "OperationDenied": Permanent, "OperationDenied.Suspended": Permanent,
+		"InvalidDomain.NotFound": Permanent, "InvalidDomain.Offline": Permanent, "InvalidExtensiveDomain.ValueNotSupported": Permanent,
+		"MissingParameter": Prevented, "InvalidObjectType.ValueNotSupported": Prevented, "InvalidObjectPath.Malformed": Prevented,
+	}
+	for _, r := range rows {
+		if w, ok := want[r.name]; ok && r.outcome != w {
+			t.Errorf("%s is classified %s, want %s", r.name, r.outcome, w)
+		}
+	}
+	const attempts = 3
+	for _, r := range rows {
+		retryable := r.outcome == Retry || r.outcome == Defer
+		for _, times := range []int{attempts - 1, attempts} {
+			t.Run(r.name+"/"+string(rune('0'+times))+" times", func(t *testing.T) {
+				srv := startFake(t, nil)
+				for range times {
+					srv.Script("RefreshVodObjectCaches", r.reply)
+				}
+				h := fakeHandler(t, srv, planConfig, nil)
+				ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+				res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}, [2]string{"ObjectCreated:PutObject", "images/b.png"}))
+				calls := srv.Calls("RefreshVodObjectCaches")
+				if res == nil || len(res.Paths) != 2 {
+					t.Fatalf("result %+v, error %v", res, err)
+				}
+				succeeds := retryable && times < attempts
+				if succeeds {
+					if err != nil || calls != times+1 || res.Paths[0].Status != StatusSubmitted || res.Paths[0].TaskID == "" {
+						t.Errorf("calls %d, error %v, paths %+v", calls, err, res.Paths)
+					}
+					// the batch went through once: no path sent twice after success
+					if sent := len(refreshes(srv)); sent != calls {
+						t.Errorf("%d refreshes recorded for %d calls", sent, calls)
+					}
+					return
+				}
+				var se *SubmitError
+				if !errors.As(err, &se) || se.Outcome() != r.outcome {
+					t.Fatalf("error %v, want a SubmitError with outcome %s", err, r.outcome)
+				}
+				wantCalls := 1
+				if retryable {
+					wantCalls = attempts
+				}
+				if calls != wantCalls {
+					t.Errorf("%d calls, want %d", calls, wantCalls)
+				}
+				for _, p := range res.Paths {
+					if p.Status != StatusFailed || p.Code == "" {
+						t.Errorf("path %+v not reported failed", p)
+					}
+				}
+				if c := res.Calls[0]; c.Error.Action == "" || c.Attempts != wantCalls {
+					t.Errorf("call %+v %+v", c, c.Error)
+				}
+			})
+		}
+	}
+}
+
+// Throttling on every call: the invocation gives up before its deadline,
+// reports every path failed, and returns an error for FC to retry.
+func TestThrottledThroughout(t *testing.T) {
+	srv := startFake(t, nil)
+	for range 50 {
+		srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("Throttling"))
+	}
+	ep, _ := ParseEndpoint(srv.Endpoint())
+	h, err := New(mustConfig(t, "batch: {files: 1}\n"+planConfig), Options{Connector: NewConnector(ep)}) // the real backoff policy
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
+	defer cancel()
+	res, err := h.Handle(ctx, nativeEvent(
+		[2]string{"ObjectCreated:PutObject", "images/a.png"},
+		[2]string{"ObjectCreated:PutObject", "images/b.png"},
+		[2]string{"ObjectCreated:PutObject", "images/c.png"}))
+	if ctx.Err() != nil {
+		t.Errorf("the invocation ran into its deadline")
+	}
+	var se *SubmitError
+	if !errors.As(err, &se) || se.Outcome() != Retry {
+		t.Fatalf("error %v", err)
+	}
+	if len(res.Paths) != 3 {
+		t.Fatalf("paths %+v", res.Paths)
+	}
+	for _, p := range res.Paths {
+		if p.Status != StatusFailed {
+			t.Errorf("path %+v", p)
+		}
+	}
+	if n := srv.Calls("RefreshVodObjectCaches"); n < 1 || n > DefaultBackoff.Attempts {
+		t.Errorf("%d calls: only the first batch is tried, at most %d times", n, DefaultBackoff.Attempts)
+	}
+}
