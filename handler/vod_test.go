@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"regexp"
 	"strings"
@@ -365,5 +366,27 @@ func TestConcurrentInvocations(t *testing.T) {
 		if !reflect.DeepEqual(r.Paths, want) || r.SecurityToken != "token-"+r.AccessKeyID {
 			t.Errorf("request signed by %s carried %q with token %q", r.AccessKeyID, r.Paths, r.SecurityToken)
 		}
+	}
+}
+
+func TestRetriedInvocationIsLogged(t *testing.T) {
+	var logs strings.Builder
+	h, err := New(mustConfig(t, planConfig), Options{DryRun: true, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := fccontext.NewContext(context.Background(), &fccontext.FcContext{RequestID: "req-retry-1", RetryCount: 2})
+	if _, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), `"retryCount":2`) || !strings.Contains(logs.String(), "req-retry-1") {
+		t.Errorf("logs: %s", logs.String())
+	}
+	logs.Reset()
+	if _, err := h.Invoke(withFCCredentials(context.Background(), "a", "b", "c"), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "retry") {
+		t.Errorf("a first invocation logged as a retry: %s", logs.String())
 	}
 }

@@ -34,6 +34,7 @@ commands:
   invoke [flags] EVENT_FILE   run the function once on an event ("-" reads stdin)
   serve [--addr 127.0.0.1:9000] [flags]
                               serve the HTTP trigger locally, for a CMS to call
+  quota                       print the remaining refresh quota as JSON
 
 flags:
   --dry-run            plan the refresh calls and send nothing
@@ -58,6 +59,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return invoke(ctx, args[1:], env)
 	case "serve":
 		return serve(ctx, args[1:], env)
+	case "quota":
+		return quota(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0

@@ -133,3 +133,63 @@ func TestServe(t *testing.T) {
 		t.Errorf("serve exited %d: %s", code, stderr.String())
 	}
 }
+
+func credEnv(t *testing.T, endpoint string) map[string]string {
+	env := map[string]string{
+		"REFRESH_CONFIG_FILE":             "../../events/refresh.yaml",
+		"VOD_ENDPOINT":                    endpoint,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID":     ak,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret,
+		"ALIBABA_CLOUD_SECURITY_TOKEN":    token,
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	return env
+}
+
+func TestQuotaCommand(t *testing.T) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{ak: secret}, Lifetime: time.Minute, URLQuota: 1500, DirQuota: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "quota")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var q map[string]int
+	if err := json.Unmarshal([]byte(r.stdout), &q); err != nil {
+		t.Fatal(err)
+	}
+	if q["urlRemain"] != 1500 || q["dirRemain"] != 80 || q["preloadRemain"] != 500 {
+		t.Errorf("quota %s", r.stdout)
+	}
+	if r := runCLI(t, map[string]string{}, "", "quota"); r.code != 1 || !strings.Contains(r.stderr, "no credentials") {
+		t.Errorf("without credentials: %d %s", r.code, r.stderr)
+	}
+}
+
+// A transport failure (the fake drops every connection) fails the
+// invocation, and no secret, token or signature reaches stdout or stderr.
+func TestTransportFailureKeepsSecrets(t *testing.T) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{ak: secret}, Lifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for range 10 {
+		srv.Script("RefreshVodObjectCaches", vodfake.Reply{Drop: true})
+	}
+	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "invoke", "--timeout", "5s", "../../events/oss-put.json")
+	if r.code != 1 || !strings.Contains(r.stderr, "Transport") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+		for _, bad := range []string{secret, token, "Signature=", "SecurityToken=" + token[:4]} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s leaks %q: %s", name, bad, out)
+			}
+		}
+	}
+}

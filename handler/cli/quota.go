@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"time"
+
+	"vodrefresh/handler"
+)
+
+// quota prints the remaining refresh quota as JSON.
+func quota(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("quota", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	timeout := fs.Duration("timeout", 15*time.Second, "deadline for the call")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		fmt.Fprintln(env.Stderr, "usage: vodrefresh quota [--timeout 15s]")
+		return 2
+	}
+	ep, err := handler.ParseEndpoint(env.Getenv(handler.EnvEndpoint))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	creds, err := handler.ResolveCredentials(ctx, env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	v, err := handler.NewConnector(ep).Connect(creds.Provider, creds.Secrets...)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	q, err := v.Quota(ctx)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	b, _ := json.Marshal(q)
+	fmt.Fprintf(env.Stdout, "%s\n", b)
+	return 0
+}
