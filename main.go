@@ -1,10 +1,11 @@
 // Command vodrefresh keeps an ApsaraVideo VOD CDN fresh: on Function Compute
-// it refreshes the URLs of changed OSS objects; locally it runs the same
-// function on a saved event.
+// it refreshes the URLs of changed OSS objects and answers CMS webhooks;
+// locally it runs the same function on a saved event.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 
@@ -19,7 +20,9 @@ func main() {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.OSEnv()))
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	var fn fc.Handler
+	var fn interface {
+		Invoke(context.Context, []byte) ([]byte, error)
+	}
 	h, err := handler.FromEnv(os.Getenv, handler.Options{Logger: log})
 	if err != nil {
 		log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
@@ -27,5 +30,10 @@ func main() {
 	} else {
 		fn = h
 	}
-	fc.StartHandler(fn)
+	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
+	// despite its signature. A []byte argument receives the raw event; a
+	// json.RawMessage result is written back as it is.
+	fc.Start(func(ctx context.Context, event []byte) (json.RawMessage, error) {
+		return fn.Invoke(ctx, event)
+	})
 }

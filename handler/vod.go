@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -59,9 +60,16 @@ type VOD struct {
 	redact  *Redactor
 }
 
+// endpointData makes the SDK build its package-level endpoint map once,
+// before clients are made concurrently: vod.NewClientWithOptions fills it
+// lazily without synchronisation, a data race between the first concurrent
+// invocations.
+var endpointData sync.Once
+
 // Connect returns a client that signs with provider. secrets are the values
 // that must never appear in an error (the key secret and security token).
 func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ...string) (*VOD, error) {
+	endpointData.Do(func() { vod.GetEndpointMap() })
 	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
 	cfg.Transport = c.transport
 	client, err := vod.NewClientWithOptions(Region, cfg, provider)
