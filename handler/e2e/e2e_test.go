@@ -64,6 +64,7 @@ func newRig(t *testing.T, cfg string, creds map[string]string) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(emu.Close) // registered before the process, so it runs after the process is killed
 	p := start(t, binPath, map[string]string{
 		"FC_RUNTIME_API":                  emu.Addr(),
 		"VOD_ENDPOINT":                    vod.Endpoint(),
@@ -72,7 +73,6 @@ func newRig(t *testing.T, cfg string, creds map[string]string) *rig {
 		"ALIBABA_CLOUD_ACCESS_KEY_ID":     envKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": envSecret,
 	})
-	t.Cleanup(emu.Close) // runs before p.stop: the process is killed first
 	select {
 	case <-emu.Polled():
 	case <-time.After(30 * time.Second):
