@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"sync"
 
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
@@ -19,21 +20,23 @@ func main() {
 	if os.Getenv("FC_RUNTIME_API") == "" {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.OSEnv()))
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	var fn interface {
+	// The function is set up on the first invocation, not before the
+	// runtime loop starts, so that a cold start reaches FC at once.
+	fn := sync.OnceValue(func() interface {
 		Invoke(context.Context, []byte) ([]byte, error)
-	}
-	h, err := handler.FromEnv(os.Getenv, handler.Options{Logger: log})
-	if err != nil {
-		log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
-		fn = handler.Broken{Err: err}
-	} else {
-		fn = h
-	}
+	} {
+		log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+		h, err := handler.FromEnv(os.Getenv, handler.Options{Logger: log})
+		if err != nil {
+			log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
+			return handler.Broken{Err: err}
+		}
+		return h
+	})
 	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
 	// despite its signature. A []byte argument receives the raw event; a
 	// json.RawMessage result is written back as it is.
 	fc.Start(func(ctx context.Context, event []byte) (json.RawMessage, error) {
-		return fn.Invoke(ctx, event)
+		return fn().Invoke(ctx, event)
 	})
 }

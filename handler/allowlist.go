@@ -69,6 +69,10 @@ func (a *Allowlist) Check(path string) error {
 
 // IsRoot reports whether path is the bare root of its domain ("https://host/").
 func IsRoot(path string) bool {
-	u, err := url.Parse(path)
-	return err == nil && (u.EscapedPath() == "/" || u.EscapedPath() == "") && u.RawQuery == ""
+	_, rest, ok := strings.Cut(path, "://")
+	if !ok {
+		return false
+	}
+	i := strings.IndexByte(rest, '/')
+	return i < 0 || rest[i:] == "/"
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 )
@@ -99,7 +100,11 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-var signedParam = regexp.MustCompile(`(?i)(Signature|SecurityToken|AccessKeySecret|Token)=[^&\s"']*`)
+// signedParam matches a signed request's secret parameters; it is compiled
+// on first use, off the cold-start path.
+var signedParam = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(Signature|SecurityToken|AccessKeySecret|Token)=[^&\s"']*`)
+})
 
 // maxMessage bounds how much of an error message is kept.
 const maxMessage = 300
@@ -112,7 +117,7 @@ func (r *Redactor) Clean(s string) string {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	s = signedParam.ReplaceAllString(s, "$1=[redacted]")
+	s = signedParam().ReplaceAllString(s, "$1=[redacted]")
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > maxMessage {
 		s = s[:maxMessage] + "..."

@@ -14,14 +14,16 @@ import (
 var (
 	validateOnce sync.Once
 	validate     *validator.Validate
-	bucketName   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
-	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	bucketName   *regexp.Regexp // set with validate, on first use
+	envName      *regexp.Regexp
 )
 
 // validatorInstance returns the shared validator, which names fields by
 // their YAML or JSON keys and knows this package's custom tags.
 func validatorInstance() *validator.Validate {
 	validateOnce.Do(func() {
+		bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+		envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 		v := validator.New(validator.WithRequiredStructEnabled())
 		v.RegisterTagNameFunc(func(f reflect.StructField) string {
 			for _, tag := range []string{"yaml", "json"} {

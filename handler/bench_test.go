@@ -1,0 +1,169 @@
+package handler
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+
+	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/webhook"
+)
+
+// benchEvent is a native OSS event of n records, shaped like the trigger's
+// own (every field the reference event has), with distinct keys.
+func benchEvent(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"events":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		dir := "videos"
+		if i%2 == 1 {
+			dir = "images"
+		}
+		fmt.Fprintf(&b, `{"eventName":"ObjectCreated:PutObject","eventSource":"acs:oss","eventTime":"2026-11-20T08:15:30.000Z","eventVersion":"1.0",`+
+			`"oss":{"bucket":{"arn":"acs:oss:cn-shanghai:123456789:media-bucket","name":"media-bucket","ownerIdentity":"123456789","virtualBucket":""},`+
+			`"object":{"deltaSize":122539,"eTag":"688A7BF4F233DC9C88A80BF985AB7329","key":"%s/set-%d/clip %d.mp4","size":122539},"ossSchemaVersion":"1.0","ruleId":"9adac8e253828f4f7c0466d941fa3db81161"},`+
+			`"region":"cn-shanghai","requestParameters":{"sourceIPAddress":"140.205.1.1"},"responseElements":{"requestId":"58F9FF2D3DF792092E12044C"},"userIdentity":{"principalId":"123456789"}}`,
+			dir, i%50, i)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+var recordCounts = []int{1, 100, 10000}
+
+// BenchmarkParsePlan measures recognising, parsing and planning an OSS
+// event: shape detection, rules, encoding, dedupe and batching. Its floor is
+// BenchmarkParsePlanFloor.
+func BenchmarkParsePlan(b *testing.B) {
+	cfg := mustConfig(b, planConfig)
+	for _, n := range recordCounts {
+		payload := benchEvent(n)
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(payload)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_, recs, err := ParseOSSEvent(payload)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := cfg.PlanOSS(recs)
+				if err != nil || p.Size() == 0 {
+					b.Fatal(err)
+				}
+				cfg.Batches(p)
+			}
+		})
+	}
+}
+
+// BenchmarkParsePlanFloor is the simplest code doing part of the same work:
+// json.Unmarshal of the same bytes into the runtime SDK's events.OssEvent.
+func BenchmarkParsePlanFloor(b *testing.B) {
+	for _, n := range recordCounts {
+		payload := benchEvent(n)
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(payload)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var ev events.OssEvent
+				if err := json.Unmarshal(payload, &ev); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWebhook measures verifying, adapting and planning one signed
+// request of each kind (the samples in events/, re-signed now). Its floor is
+// BenchmarkWebhookFloor.
+func BenchmarkWebhook(b *testing.B) {
+	env := sampleEnv(b)
+	cfg, err := ParseConfig(readFixture(b, "../../events/webhooks.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	h, err := New(cfg, Options{DryRun: true, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range httpSamples(env, now) {
+		event := s.triggerEventJSON()
+		b.Run("kind="+s.kind, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				h.seen = newDeliveries(time.Minute, 10) // every request is new
+				out, err := h.Invoke(context.Background(), event)
+				if err != nil || !strings.Contains(string(out), `"statusCode":202`) {
+					b.Fatalf("%s: %v", out, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWebhookFloor is the HMAC-SHA256 of each sample's body.
+func BenchmarkWebhookFloor(b *testing.B) {
+	env := sampleEnv(b)
+	for _, s := range httpSamples(env, time.Now()) {
+		body := []byte(s.body)
+		b.Run("kind="+s.kind, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m := hmac.New(sha256.New, []byte("secret"))
+				m.Write(body)
+				m.Sum(nil)
+			}
+		})
+	}
+}
+
+// BenchmarkSubmit sends 10,000 URLs across two domains through the SDK to
+// the loopback fake VOD, and reports the calls made against the minimum,
+// ceil(unique URLs / batch size).
+func BenchmarkSubmit(b *testing.B) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{testAK: testSecret}, Lifetime: 10 * time.Minute,
+		MaxRequests: 10_000_000, URLQuota: math.MaxInt32})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	ep, _ := ParseEndpoint(srv.Endpoint())
+	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1}\n"+planConfig), Options{Connector: NewConnector(ep)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// 5,000 video keys, each behind two domains: 10,000 unique URLs.
+	var keys []string
+	for i := range 5000 {
+		keys = append(keys, fmt.Sprintf("videos/set-%d/clip-%d.mp4", i%40, i))
+	}
+	event := images(keys...)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	before := srv.Calls("RefreshVodObjectCaches")
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := h.Handle(ctx, event)
+		if err != nil || len(res.Paths) != 10000 {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	calls := float64(srv.Calls("RefreshVodObjectCaches")-before) / float64(b.N)
+	b.ReportMetric(calls, "calls/op")
+	b.ReportMetric(math.Ceil(10000/float64(DefaultFileBatch)), "min-calls/op")
+}
+
+var _ = webhook.Kinds // the samples are signed with the webhook package

@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+
+	"vodrefresh/handler/internal/fcemu"
+	"vodrefresh/handler/internal/vodfake"
+)
+
+// coldStart returns the time from exec to the first GET next.
+func coldStart(b *testing.B, bin string, env map[string]string) time.Duration {
+	b.Helper()
+	emu, err := fcemu.Start(fcemu.Options{Lifetime: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer emu.Close()
+	env["FC_RUNTIME_API"] = emu.Addr()
+	t0 := time.Now()
+	p := start(b, bin, env)
+	select {
+	case <-emu.Polled():
+	case <-time.After(30 * time.Second):
+		b.Fatalf("%s never polled: %s", bin, p.stderr.String())
+	}
+	d := emu.FirstPoll().Sub(t0)
+	p.stop()
+	return d
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkColdStart starts vodrefresh and the hello-world function by
+// turns, each against a fresh runtime API emulator, and reports the median
+// time from exec to the first GET next of each, and their ratio.
+func BenchmarkColdStart(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	var ours, floor []time.Duration
+	for b.Loop() {
+		ours = append(ours, coldStart(b, binPath, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": "http://127.0.0.1:9"}))
+		floor = append(floor, coldStart(b, helloPath, map[string]string{}))
+	}
+	b.ReportMetric(ms(median(ours)), "vodrefresh-ms")
+	b.ReportMetric(ms(median(floor)), "hello-ms")
+	b.ReportMetric(float64(median(ours))/float64(median(floor)), "ratio")
+}
+
+// bigEvent is a 10,000-record OSS event: 10,000 distinct image keys.
+func bigEvent() []byte {
+	keys := make([]string, 10000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("images/set-%d/photo %d.jpg", i%40, i)
+	}
+	return ossEvent(keys...)
+}
+
+// BenchmarkEndToEnd10k sends one 10,000-record OSS event through the runtime
+// API to a warm vodrefresh process, which refreshes 10,000 URLs at the
+// loopback fake VOD (10 calls). The floor is the hello-world function
+// receiving the same event (transport) plus json.Unmarshal of it into
+// events.OssEvent (decoding). It also reports the peak RSS (VmHWM) of both
+// processes after the runs.
+func BenchmarkEndToEnd10k(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	event := bigEvent()
+	vod, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{stsKey: stsSecret}, Lifetime: 10 * time.Minute,
+		MaxRequests: 10_000_000, URLQuota: math.MaxInt32})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer vod.Close()
+	run := func(bin string, env map[string]string) (*fcemu.Server, *proc) {
+		emu, err := fcemu.Start(fcemu.Options{Lifetime: 10 * time.Minute})
+		if err != nil {
+			b.Fatal(err)
+		}
+		env["FC_RUNTIME_API"] = emu.Addr()
+		p := start(b, bin, env)
+		<-emu.Polled()
+		return emu, p
+	}
+	ourEmu, ours := run(binPath, map[string]string{"REFRESH_CONFIG": "quota: {maxUrlShare: 1}\n" + config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()})
+	defer ourEmu.Close()
+	helloEmu, hello := run(helloPath, map[string]string{})
+	defer helloEmu.Close()
+	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
+	invoke := func(emu *fcemu.Server) time.Duration {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		t0 := time.Now()
+		o, err := emu.Invoke(ctx, event, inv)
+		d := time.Since(t0)
+		if err != nil || o.Error != nil {
+			b.Fatalf("%v %+v", err, o.Error)
+		}
+		return d
+	}
+	var tOurs, tHello, tDecode []time.Duration
+	callsBefore := vod.Calls("RefreshVodObjectCaches")
+	for b.Loop() {
+		tOurs = append(tOurs, invoke(ourEmu))
+		tHello = append(tHello, invoke(helloEmu))
+		t0 := time.Now()
+		var ev events.OssEvent
+		if err := json.Unmarshal(event, &ev); err != nil {
+			b.Fatal(err)
+		}
+		tDecode = append(tDecode, time.Since(t0))
+	}
+	floor := median(tHello) + median(tDecode)
+	b.ReportMetric(ms(median(tOurs)), "vodrefresh-ms")
+	b.ReportMetric(ms(median(tHello)), "transport-ms")
+	b.ReportMetric(ms(median(tDecode)), "decode-ms")
+	b.ReportMetric(float64(median(tOurs))/float64(floor), "ratio")
+	b.ReportMetric(float64(vod.Calls("RefreshVodObjectCaches")-callsBefore)/float64(len(tOurs)), "calls/op")
+	ourRSS, err1 := ours.vmHWM()
+	helloRSS, err2 := hello.vmHWM()
+	if err1 != nil || err2 != nil {
+		b.Fatal(err1, err2)
+	}
+	b.ReportMetric(float64(ourRSS), "vodrefresh-VmHWM-KiB")
+	b.ReportMetric(float64(helloRSS), "hello-VmHWM-KiB")
+	b.ReportMetric(float64(ourRSS)/float64(helloRSS), "rss-ratio")
+	if s := ours.stderr.String(); strings.Contains(s, "panic") {
+		b.Fatal(s)
+	}
+}
