@@ -38,6 +38,32 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// TestSourcesAreInputs reads the module's sources. The binary is built
+// from them by a subprocess, which the test cache cannot see; files that a
+// test reads are inputs to the cache, so a change to any source re-runs
+// these tests.
+func TestSourcesAreInputs(t *testing.T) {
+	if err := readSources(filepath.Join("..", "..")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readSources reads every Go source and module file under root.
+func readSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "code") {
+			return filepath.SkipDir
+		}
+		if name := d.Name(); !d.IsDir() && (strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum") {
+			_, err = os.ReadFile(path)
+		}
+		return err
+	})
+}
+
 // build compiles pkg (relative to the module root) as FC runs it: static,
 // stripped, with trimmed paths; with -race when asked.
 func build(out, pkg string, race bool) error {
