@@ -25,7 +25,11 @@ func main() {
 	fn := sync.OnceValue(func() interface {
 		Invoke(context.Context, []byte) ([]byte, error)
 	} {
-		log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+		level, lerr := handler.ParseLevel(os.Getenv("LOG_LEVEL"))
+		log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+		if lerr != nil {
+			log.Warn("LOG_LEVEL ignored", "error", lerr.Error())
+		}
 		h, err := handler.FromEnv(os.Getenv, handler.Options{Logger: log})
 		if err != nil {
 			log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())

@@ -33,6 +33,7 @@ const (
 	DefaultQuotaTTL        = 60 * time.Second
 	DailyURLQuota          = 2000
 	DailyDirQuota          = 100
+	DailyPreloadQuota      = 500
 )
 
 func (q QuotaConfig) share() float64 {
@@ -58,10 +59,11 @@ func (q QuotaConfig) ttl() time.Duration {
 
 // QuotaInfo is the quota an invocation planned with.
 type QuotaInfo struct {
-	URLRemain int    `json:"urlRemain"`
-	DirRemain int    `json:"dirRemain"`
-	Source    string `json:"source"` // api, cache, assumed (no credentials) or unavailable
-	Note      string `json:"note,omitempty"`
+	URLRemain     int    `json:"urlRemain"`
+	DirRemain     int    `json:"dirRemain"`
+	PreloadRemain int    `json:"preloadRemain"`
+	Source        string `json:"source"` // api, cache, assumed (no credentials) or unavailable
+	Note          string `json:"note,omitempty"`
 }
 
 // quotaCache keeps the last quota reading for a while, decremented locally
@@ -95,6 +97,13 @@ func (c *quotaCache) spend(urls, dirs int) {
 	defer c.mu.Unlock()
 	c.q.URLRemain = max(0, c.q.URLRemain-urls)
 	c.q.DirRemain = max(0, c.q.DirRemain-dirs)
+}
+
+// spendPreload takes successful prefetches off the cached quota.
+func (c *quotaCache) spendPreload(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.q.PreloadRemain = max(0, c.q.PreloadRemain-n)
 }
 
 // forget drops the reading, so the next invocation reads the quota again.

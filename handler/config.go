@@ -63,6 +63,12 @@ type OSSRule struct {
 	Suffix     string   `yaml:"suffix"`
 	URLs       []string `yaml:"urls" validate:"required,min=1,dive,required"`
 	ObjectType string   `yaml:"objectType" validate:"omitempty,oneof=File Directory"`
+	// Wait makes the invocation wait, within its deadline, for its refresh
+	// tasks to finish, and report their final status.
+	Wait bool `yaml:"wait"`
+	// Prefetch warms the CDN (PreloadVodObjectCaches) with created objects'
+	// URLs once their refresh went through. File rules only.
+	Prefetch bool `yaml:"prefetch"`
 }
 
 // Environment variables that carry the configuration.

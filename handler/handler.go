@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-
-	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 )
 
 // Options wire a Handler to the outside world.
@@ -74,13 +72,17 @@ func (h *Handler) now() time.Time { return h.opts.Now() }
 // Invoke handles one raw event and returns the JSON result that FC passes
 // back to the caller. It implements the FC runtime's Handler interface.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	if fc, ok := fccontext.FromContext(ctx); ok && fc.RetryCount > 0 {
-		h.log.Info("this invocation is a retry", "requestId", fc.RequestID, "retryCount", fc.RetryCount)
-	}
+	started := h.now()
+	ctx, sum := h.begin(ctx)
+	defer h.end(ctx, sum, started)
 	if IsHTTPEvent(payload) {
-		return json.Marshal(h.handleHTTP(ctx, payload))
+		sum.kind = ShapeHTTP
+		resp := h.handleHTTP(ctx, payload, sum)
+		sum.status = resp.StatusCode
+		return json.Marshal(resp)
 	}
-	res, err := h.Handle(ctx, payload)
+	res, err := h.handle(ctx, payload, sum)
+	sum.res, sum.err = res, err
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +92,15 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // Handle handles one raw OSS event and returns its result. On failure the
 // result still accounts for every path, beside the error.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
+	return h.handle(ctx, payload, &summary{})
+}
+
+func (h *Handler) handle(ctx context.Context, payload []byte, sum *summary) (*Result, error) {
 	shape, records, err := ParseOSSEvent(payload)
 	if err != nil {
 		return nil, err
 	}
+	sum.kind, sum.source, sum.records = shape, buckets(records), len(records)
 	if shape == ShapeHTTP {
 		return nil, fmt.Errorf("%w: an HTTP trigger event; Invoke answers those", ErrUnknownEvent)
 	}
@@ -139,6 +146,7 @@ func (h *Handler) run(ctx context.Context, plan *Plan, res *Result) error {
 			res.Calls = append(res.Calls, Call{ObjectType: b.ObjectType, Paths: b.Paths})
 		}
 		res.Paths = account(res.Calls, coalesced)
+		res.Prefetch = h.prefetch(ctx, nil, plan, res)
 		return nil
 	}
 	res.Calls = submit(ctx, client, batches, h.opts.Backoff)
@@ -157,26 +165,31 @@ func (h *Handler) run(ctx context.Context, plan *Plan, res *Result) error {
 			failed = true
 		}
 	}
+	var taskErr error
+	if plan.wait {
+		res.Tasks, taskErr = h.waitTasks(ctx, client, res.Calls)
+	}
+	res.Prefetch = h.prefetch(ctx, client, plan, res)
 	if failed {
 		return &SubmitError{Calls: res.Calls}
 	}
-	return nil
+	return taskErr
 }
 
 // quotaInfo returns the quota to plan with: read (or cached) through client,
 // or, without credentials, the full daily quota.
 func (h *Handler) quotaInfo(ctx context.Context, client *VOD) QuotaInfo {
 	if client == nil {
-		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, Source: "assumed",
+		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, PreloadRemain: DailyPreloadQuota, Source: "assumed",
 			Note: "no credentials: the full daily quota is assumed"}
 	}
 	q, source, err := h.quota.get(ctx, client, h.cfg.Quota.ttl(), h.now())
 	if err != nil {
-		h.log.Warn("cannot read the refresh quota; planning with the full daily quota", "error", err.Error())
-		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, Source: "unavailable",
+		h.logger(ctx).Warn("cannot read the refresh quota; planning with the full daily quota", "error", err.Error())
+		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, PreloadRemain: DailyPreloadQuota, Source: "unavailable",
 			Note: "DescribeVodRefreshQuota failed: the full daily quota is assumed"}
 	}
-	return QuotaInfo{URLRemain: q.URLRemain, DirRemain: q.DirRemain, Source: source}
+	return QuotaInfo{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, Source: source}
 }
 
 func (h *Handler) connect(ctx context.Context) (*VOD, error) {

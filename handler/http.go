@@ -26,6 +26,7 @@ type WebhookReply struct {
 	Calls     []Call      `json:"calls,omitempty"`
 	Coalesced []Coalesced `json:"coalesced,omitempty"`
 	Quota     *QuotaInfo  `json:"quota,omitempty"`
+	Tasks     []Task      `json:"tasks,omitempty"`
 	Note      string      `json:"note,omitempty"`
 	Error     string      `json:"error,omitempty"`
 	Problems  []string    `json:"problems,omitempty"`
@@ -49,7 +50,7 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 
 // handleHTTP answers one HTTP trigger event. It never returns a Go error:
 // webhook senders retry on their own terms, so every outcome is a status.
-func (h *Handler) handleHTTP(ctx context.Context, payload []byte) *events.HTTPTriggerResponse {
+func (h *Handler) handleHTTP(ctx context.Context, payload []byte, sum *summary) *events.HTTPTriggerResponse {
 	ev, err := decodeHTTPEvent(payload)
 	if err != nil {
 		return fail(http.StatusBadRequest, err.Error())
@@ -58,6 +59,7 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte) *events.HTTPTr
 	if path == "" {
 		path = ev.RawPath
 	}
+	sum.source = path
 	rt, ok := h.cfg.routes[path]
 	if !ok {
 		return fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
@@ -75,7 +77,7 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte) *events.HTTPTr
 	now := h.now()
 	if rt.verify != nil {
 		if err := rt.verify.Verify(req, now); err != nil {
-			h.log.Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
+			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
 			return fail(http.StatusUnauthorized, err.Error())
 		}
 	}
@@ -117,12 +119,14 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte) *events.HTTPTr
 	defer cancel()
 	res := &Result{DryRun: h.opts.DryRun, Shape: ShapeHTTP, Calls: []Call{}}
 	err = h.run(ctx, plan, res)
-	reply.Calls, reply.Coalesced, reply.Quota = res.Calls, res.Coalesced, res.Quota
+	sum.res, sum.records = res, 1
+	reply.Calls, reply.Coalesced, reply.Quota, reply.Tasks = res.Calls, res.Coalesced, res.Quota, res.Tasks
 	for _, c := range res.Calls {
 		reply.TaskIDs = append(reply.TaskIDs, c.TaskIDs...)
 	}
 	var qe *QuotaError
 	var se *SubmitError
+	var te *TaskError
 	switch {
 	case err == nil:
 		reply.Status = "accepted"
@@ -136,8 +140,12 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte) *events.HTTPTr
 		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(secondsToQuotaReset(now)))
 	case errors.As(err, &se):
 		return failedReply(reply, se, now)
+	case errors.As(err, &te):
+		reply.Status, reply.Error = "error", err.Error()
+		reply.Action = "the CDN reported the refresh failed: check the task in the VOD console, then send again"
+		return response(http.StatusBadGateway, reply)
 	}
-	h.log.Error("webhook refresh failed", "route", rt.Path, "error", err.Error())
+	h.logger(ctx).Error("webhook refresh failed", "route", rt.Path, "error", err.Error())
 	return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")
 }
 

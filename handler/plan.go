@@ -8,8 +8,10 @@ type Plan struct {
 	Directories []string
 	Skipped     []Skip
 
-	seen   map[string]bool
-	floors map[string]int // file path -> folder depth coalescing may not go above
+	seen     map[string]bool
+	floors   map[string]int  // file path -> folder depth coalescing may not go above
+	prefetch map[string]bool // file paths to prefetch once refreshed
+	wait     bool            // wait for the refresh tasks to finish
 }
 
 // Skip records an event record, or a path, that was not refreshed, and why.
@@ -59,6 +61,14 @@ func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
 // cannot be read is an error, and then nothing is planned.
 func (c *Config) PlanOSS(records []ObjectEvent) (*Plan, error) {
 	p := &Plan{}
+	removed := map[string]bool{}
+	defer func() {
+		for path, warm := range p.prefetch {
+			if !warm || removed[path] {
+				delete(p.prefetch, path)
+			}
+		}
+	}()
 	for _, ev := range records {
 		skip := func(reason string) {
 			p.Skipped = append(p.Skipped, Skip{Record: ev.Index, Event: ev.EventName, Bucket: ev.Bucket, Key: ev.Key, Reason: reason})
@@ -97,9 +107,21 @@ func (c *Config) PlanOSS(records []ObjectEvent) (*Plan, error) {
 				}
 				if r.objectType == TypeFile {
 					p.addFile(path, r.floors[i])
+					if r.prefetch {
+						if p.prefetch == nil {
+							p.prefetch = make(map[string]bool)
+						}
+						// Only created objects are warmed; one that the same
+						// event also removed is not.
+						p.prefetch[path] = p.prefetch[path] || ev.Change() == ChangeCreated
+						if ev.Change() == ChangeRemoved {
+							removed[path] = true
+						}
+					}
 				} else {
 					p.add(r.objectType, path)
 				}
+				p.wait = p.wait || r.wait
 			}
 		}
 		if !matched {

@@ -5,14 +5,16 @@ import "strings"
 // Result is what an invocation returns: every path, the calls that carried
 // it, and every record that was skipped, with the reason.
 type Result struct {
-	DryRun    bool         `json:"dryRun"`
-	Shape     string       `json:"shape"`
-	Records   int          `json:"records"`
-	Calls     []Call       `json:"calls"`
-	Coalesced []Coalesced  `json:"coalesced,omitempty"`
-	Paths     []PathStatus `json:"paths,omitempty"`
-	Skipped   []Skip       `json:"skipped,omitempty"`
-	Quota     *QuotaInfo   `json:"quota,omitempty"`
+	DryRun    bool            `json:"dryRun"`
+	Shape     string          `json:"shape"`
+	Records   int             `json:"records"`
+	Calls     []Call          `json:"calls"`
+	Coalesced []Coalesced     `json:"coalesced,omitempty"`
+	Paths     []PathStatus    `json:"paths,omitempty"`
+	Skipped   []Skip          `json:"skipped,omitempty"`
+	Quota     *QuotaInfo      `json:"quota,omitempty"`
+	Tasks     []Task          `json:"tasks,omitempty"`    // with wait: the tasks' final status
+	Prefetch  *PrefetchResult `json:"prefetch,omitempty"` // with prefetch
 }
 
 // Path statuses.

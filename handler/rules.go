@@ -14,17 +14,22 @@ type rule struct {
 	objectType string
 	templates  []*Template
 	floors     []int // per template: the folder depth of the rule's prefix, which coalescing never goes above
+	wait       bool
+	prefetch   bool
 }
 
 // ossPlaceholders are the names an OSS URL template may use.
 var ossPlaceholders = []string{"key"}
 
 func compileRule(name string, r *OSSRule, allow *Allowlist) (*rule, []string) {
-	out := &rule{name: name, bucket: r.Bucket, prefix: r.Prefix, suffix: r.Suffix, objectType: r.ObjectType}
+	out := &rule{name: name, bucket: r.Bucket, prefix: r.Prefix, suffix: r.Suffix, objectType: r.ObjectType, wait: r.Wait, prefetch: r.Prefetch}
 	if out.objectType == "" {
 		out.objectType = TypeFile
 	}
 	var problems []string
+	if r.Prefetch && out.objectType == TypeDirectory {
+		problems = append(problems, name+".prefetch: a Directory rule cannot prefetch: prefetching takes URLs")
+	}
 	for j, s := range r.URLs {
 		field := fmt.Sprintf("%s.urls[%d]", name, j)
 		t, err := ParseTemplate(s, ossPlaceholders...)

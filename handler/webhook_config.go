@@ -30,6 +30,9 @@ type WebhookRoute struct {
 	ReplayWindow time.Duration `yaml:"replayWindow" validate:"gte=0,lte=24h"`
 	// MaxPaths bounds the paths of one generic request (default 100).
 	MaxPaths int `yaml:"maxPaths" validate:"gte=0,lte=1000"`
+	// Wait makes the request wait, within the answer budget, for its
+	// refresh tasks to finish, and report their final status.
+	Wait bool `yaml:"wait"`
 }
 
 // HMACConfig describes a GitHub-style signature header.

@@ -12,7 +12,7 @@ import (
 // are not on the allowlist (or would refresh a whole domain); note says why
 // nothing was planned, when nothing was.
 func (r *route) plan(ch webhook.Change, allow *Allowlist, allowRoot bool) (p *Plan, outside []string, note string) {
-	p = &Plan{}
+	p = &Plan{wait: r.Wait}
 	add := func(objectType, path string) {
 		if err := allow.Check(path); err != nil {
 			outside = append(outside, err.Error())

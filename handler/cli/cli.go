@@ -35,6 +35,8 @@ commands:
   serve [--addr 127.0.0.1:9000] [flags]
                               serve the HTTP trigger locally, for a CMS to call
   quota                       print the remaining refresh quota as JSON
+  tasks [--task-id ID]... [--path URL] [--status S] [--wait] [--timeout 10m]
+                              show refresh tasks (DescribeVodRefreshTasks); --wait follows them
 
 flags:
   --dry-run            plan the refresh calls and send nothing
@@ -61,6 +63,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return serve(ctx, args[1:], env)
 	case "quota":
 		return quota(ctx, args[1:], env)
+	case "tasks":
+		return tasks(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0
@@ -130,7 +134,12 @@ func (c *common) handler(env Env) (*handler.Handler, *slog.Logger, int) {
 		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
 		return nil, nil, 2
 	}
-	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	level, err := handler.ParseLevel(env.Getenv("LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return nil, nil, 2
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 	if !c.dryRun && !handler.HasEnvCredentials(env.Getenv) {
 		c.dryRun = true
 		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: no credentials in the environment ("+handler.EnvAccessKeyID+", "+handler.EnvAccessKeySecret+"); nothing will be sent")

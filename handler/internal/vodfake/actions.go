@@ -114,7 +114,11 @@ func (s *Server) newTasks(paths []string, kind string) []string {
 		s.nextTask++
 		id := strconv.FormatInt(s.nextTask, 10)
 		ids[i] = id
-		s.tasks = append(s.tasks, &task{id: id, path: p, kind: kind, created: time.Now().UTC(), statuses: []string{"Complete"}})
+		statuses := []string{"Complete"}
+		if len(s.newStatuses) > 0 {
+			statuses = append([]string(nil), s.newStatuses...)
+		}
+		s.tasks = append(s.tasks, &task{id: id, path: p, kind: kind, created: time.Now().UTC(), statuses: statuses})
 	}
 	return ids
 }

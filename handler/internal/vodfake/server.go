@@ -51,17 +51,18 @@ type Server struct {
 	timer *time.Timer
 	once  sync.Once
 
-	mu       sync.Mutex
-	served   int
-	rejected int
-	requests []Request
-	nonces   map[string]bool
-	scripts  map[string][]Reply
-	urlLeft  int
-	dirLeft  int
-	preLeft  int
-	nextTask int64
-	tasks    []*task
+	mu          sync.Mutex
+	served      int
+	rejected    int
+	requests    []Request
+	nonces      map[string]bool
+	scripts     map[string][]Reply
+	urlLeft     int
+	dirLeft     int
+	preLeft     int
+	nextTask    int64
+	tasks       []*task
+	newStatuses []string
 }
 
 // Start starts a Server on 127.0.0.1 and a free port.

@@ -27,6 +27,15 @@ func (s *Server) ScriptTaskStatuses(taskID string, statuses ...string) {
 	}
 }
 
+// ScriptNewTasks sets the statuses that tasks created from now on report,
+// as ScriptTaskStatuses does for one task. With none, new tasks are
+// Complete at once.
+func (s *Server) ScriptNewTasks(statuses ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.newStatuses = append([]string(nil), statuses...)
+}
+
 // describeTasks answers DescribeVodRefreshTasks with paging and filters.
 func (s *Server) describeTasks(p url.Values) (int, any) {
 	page, size := atoiOr(p.Get("PageNumber"), 1), atoiOr(p.Get("PageSize"), 20)

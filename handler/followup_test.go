@@ -1,0 +1,219 @@
+package handler
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/vodfake"
+)
+
+const followConfig = `
+domains: [https://video.example.com, https://img.example.com]
+oss:
+  - bucket: media-bucket
+    prefix: videos/
+    prefetch: true
+    wait: true
+    urls: ["https://video.example.com/{key}"]
+  - bucket: media-bucket
+    prefix: images/
+    urls: ["https://img.example.com/{key}"]
+`
+
+func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handler {
+	t.Helper()
+	ep, _ := ParseEndpoint(srv.Endpoint())
+	var log *slog.Logger
+	if logs != nil {
+		log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	h, err := New(mustConfig(t, followConfig), Options{Connector: NewConnector(ep), Logger: log,
+		Backoff: Backoff{Base: time.Millisecond, Cap: 2 * time.Millisecond, Attempts: 2, Slow: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestWaitForTasks(t *testing.T) {
+	waitPoll = 5 * time.Millisecond
+	for _, tt := range []struct {
+		name     string
+		statuses []string
+		final    string
+		failed   bool
+	}{
+		{"complete", []string{"Refreshing", "Refreshing", "Complete"}, "Complete", false},
+		{"failed", []string{"Refreshing", "Failed"}, "Failed", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t, nil)
+			h := followHandler(t, srv, nil)
+			ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+			srv.ScriptNewTasks(tt.statuses...)
+			res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
+			var te *TaskError
+			if tt.failed != errors.As(err, &te) {
+				t.Fatalf("error %v", err)
+			}
+			if len(res.Tasks) != 1 || res.Tasks[0].Status != tt.final {
+				t.Errorf("tasks %+v", res.Tasks)
+			}
+		})
+	}
+}
+
+func TestPrefetch(t *testing.T) {
+	waitPoll = time.Millisecond
+	t.Run("created objects only, after their refresh", func(t *testing.T) {
+		srv := startFake(t, nil)
+		h := followHandler(t, srv, nil)
+		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+		res, err := h.Handle(ctx, nativeEvent(
+			[2]string{"ObjectCreated:PutObject", "videos/new.mp4"},
+			[2]string{"ObjectRemoved:DeleteObject", "videos/old.mp4"},
+			[2]string{"ObjectCreated:PutObject", "videos/gone.mp4"},
+			[2]string{"ObjectRemoved:DeleteObject", "videos/gone.mp4"},
+			[2]string{"ObjectCreated:PutObject", "images/x.png"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var preloads []vodfake.Request
+		order := []string{}
+		for _, r := range srv.Requests() {
+			order = append(order, r.Action)
+			if r.Action == "PreloadVodObjectCaches" {
+				preloads = append(preloads, r)
+			}
+		}
+		if len(preloads) != 1 || !reflect.DeepEqual(preloads[0].Paths, []string{"https://video.example.com/videos/new.mp4"}) {
+			t.Fatalf("preloads %+v", preloads)
+		}
+		if order[len(order)-1] != "PreloadVodObjectCaches" || !contains(order, "RefreshVodObjectCaches") {
+			t.Errorf("calls in order %v: the prefetch must follow the refresh", order)
+		}
+		if res.Prefetch == nil || len(res.Prefetch.Paths) != 1 || len(res.Prefetch.TaskIDs) != 1 {
+			t.Errorf("prefetch %+v", res.Prefetch)
+		}
+	})
+	t.Run("a failed refresh is not prefetched", func(t *testing.T) {
+		srv := startFake(t, nil)
+		srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("InvalidDomain.Offline"))
+		h := followHandler(t, srv, nil)
+		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+		res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/new.mp4"}))
+		if err == nil || srv.Calls("PreloadVodObjectCaches") != 0 {
+			t.Fatalf("error %v, %d preloads", err, srv.Calls("PreloadVodObjectCaches"))
+		}
+		if res.Prefetch == nil || len(res.Prefetch.Skipped) != 1 || !strings.Contains(res.Prefetch.Reason, "did not go through") {
+			t.Errorf("prefetch %+v", res.Prefetch)
+		}
+	})
+	t.Run("within the preload quota, 100 a call", func(t *testing.T) {
+		srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{testAK: testSecret}, Lifetime: time.Minute, PreloadQuota: 150})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		h := followHandler(t, srv, nil)
+		var recs [][2]string
+		for i := range 200 {
+			recs = append(recs, [2]string{"ObjectCreated:PutObject", "videos/clip" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "-" + itoa(i) + ".mp4"})
+		}
+		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+		res, err := h.Handle(ctx, nativeEvent(recs...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes := []int{}
+		for _, r := range srv.Requests() {
+			if r.Action == "PreloadVodObjectCaches" {
+				sizes = append(sizes, len(r.Paths))
+			}
+		}
+		if !reflect.DeepEqual(sizes, []int{100, 50}) || len(res.Prefetch.Skipped) != 50 || !strings.Contains(res.Prefetch.Reason, "preload quota") {
+			t.Errorf("preload calls %v, prefetch %+v", sizes, res.Prefetch.Reason)
+		}
+	})
+	t.Run("a failed prefetch leaves the refresh standing", func(t *testing.T) {
+		srv := startFake(t, nil)
+		srv.Script("PreloadVodObjectCaches", vodfake.ErrorReply("Throttling"))
+		h := followHandler(t, srv, nil)
+		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+		res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/new.mp4"}))
+		if err != nil {
+			t.Fatalf("a prefetch failure failed the invocation: %v", err)
+		}
+		if res.Prefetch.Error == nil || res.Prefetch.Error.Code != "Throttling" || len(res.Prefetch.Skipped) != 1 {
+			t.Errorf("prefetch %+v", res.Prefetch)
+		}
+	})
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// Every invocation logs exactly one summary line with the request ID and
+// the counts, and no line carries a secret.
+func TestSummaryLine(t *testing.T) {
+	waitPoll = time.Millisecond
+	srv := startFake(t, nil)
+	var logs bytes.Buffer
+	h := followHandler(t, srv, &logs)
+	srv.Script("RefreshVodObjectCaches", vodfake.Reply{Drop: true})
+	events := [][]byte{
+		nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}, [2]string{"ObjectCreated:PutObject", "drafts/x"}),
+		nativeEvent([2]string{"ObjectCreated:PutObject", "images/b.png"}),
+		[]byte(`{"events": [`),
+	}
+	for i, ev := range events {
+		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+		h.Invoke(ctx, ev)
+		lines := bufio.NewScanner(bytes.NewReader(logs.Bytes()))
+		n := 0
+		var sum map[string]any
+		for lines.Scan() {
+			var m map[string]any
+			if err := json.Unmarshal(lines.Bytes(), &m); err != nil {
+				t.Fatalf("not a JSON log line: %s", lines.Text())
+			}
+			if m["requestId"] != "req-"+testAK {
+				t.Errorf("line without the request ID: %s", lines.Text())
+			}
+			if m["msg"] == "invocation" {
+				n++
+				sum = m
+			}
+			assertNoSecret(t, "log", lines.Text())
+		}
+		if n != 1 {
+			t.Fatalf("event %d: %d summary lines:\n%s", i, n, logs.String())
+		}
+		for _, k := range []string{"kind", "source", "records", "submitted", "coalesced", "skipped", "failed", "calls", "taskIds", "durationMs"} {
+			if _, ok := sum[k]; !ok && !(i == 2 && (k == "skipped")) {
+				t.Errorf("event %d: summary lacks %q: %v", i, k, sum)
+			}
+		}
+		switch i {
+		case 0: // the connection dropped once, then submitted
+			if sum["submitted"] != 1.0 || sum["skipped"] != 1.0 || sum["calls"] != 2.0 || sum["source"] != "media-bucket" || sum["kind"] != "oss" {
+				t.Errorf("summary %v", sum)
+			}
+			if q, _ := sum["quota"].(map[string]any); q == nil || q["urlRemain"] == nil {
+				t.Errorf("summary without the quota: %v", sum)
+			}
+		case 2:
+			if sum["level"] != "ERROR" || !strings.Contains(sum["error"].(string), "malformed") {
+				t.Errorf("summary %v", sum)
+			}
+		}
+		logs.Reset()
+	}
+}
