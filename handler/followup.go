@@ -32,24 +32,21 @@ func refreshed(p *Plan, calls []Call, coalesced []Coalesced, dryRun bool) (ok, f
 			sent[path] = sent[co.Directory]
 		}
 	}
-	for _, path := range p.Files {
-		if p.prefetch[path] {
-			if sent[path] {
-				ok = append(ok, path)
-			} else {
-				failed = append(failed, path)
-			}
+	sort := func(path string) {
+		switch {
+		case !p.prefetch[path]:
+		case sent[path]:
+			ok = append(ok, path)
+		default:
+			failed = append(failed, path)
 		}
+	}
+	for _, path := range p.Files {
+		sort(path)
 	}
 	for _, co := range coalesced {
 		for _, path := range co.Paths {
-			if p.prefetch[path] {
-				if sent[path] {
-					ok = append(ok, path)
-				} else {
-					failed = append(failed, path)
-				}
-			}
+			sort(path)
 		}
 	}
 	return ok, failed

@@ -19,19 +19,9 @@ func quota(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "usage: vodrefresh quota [--timeout 15s]")
 		return 2
 	}
-	ep, err := handler.ParseEndpoint(env.Getenv(handler.EnvEndpoint))
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	creds, err := handler.ResolveCredentials(ctx, env.Getenv)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
-	v, err := handler.NewConnector(ep).Connect(creds.Provider, creds.Secrets...)
+	v, err := connect(ctx, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
@@ -44,4 +34,18 @@ func quota(ctx context.Context, args []string, env Env) int {
 	b, _ := json.Marshal(q)
 	fmt.Fprintf(env.Stdout, "%s\n", b)
 	return 0
+}
+
+// connect makes a VOD client from the environment: VOD_ENDPOINT and the
+// credentials, as invoke uses them.
+func connect(ctx context.Context, env Env) (*handler.VOD, error) {
+	ep, err := handler.ParseEndpoint(env.Getenv(handler.EnvEndpoint))
+	if err != nil {
+		return nil, err
+	}
+	creds, err := handler.ResolveCredentials(ctx, env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return handler.NewConnector(ep).Connect(creds.Provider, creds.Secrets...)
 }

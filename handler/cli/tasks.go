@@ -48,19 +48,9 @@ func tasks(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "vodrefresh: name tasks with --task-id, --path, --status or --type")
 		return 2
 	}
-	ep, err := handler.ParseEndpoint(env.Getenv(handler.EnvEndpoint))
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	creds, err := handler.ResolveCredentials(ctx, env.Getenv)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
-	v, err := handler.NewConnector(ep).Connect(creds.Provider, creds.Secrets...)
+	v, err := connect(ctx, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
