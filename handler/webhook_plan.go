@@ -2,6 +2,7 @@ package handler
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"vodrefresh/handler/webhook"
@@ -29,7 +30,7 @@ func (r *route) plan(ch webhook.Change, allow *Allowlist, allowRoot bool) (p *Pl
 		urlType = ch.ObjectType
 	}
 	for _, u := range ch.URLs {
-		add(urlType, u)
+		add(urlType, normalizeURL(u))
 	}
 	filled := 0
 	for _, it := range ch.Items {
@@ -104,4 +105,23 @@ func templateValue(f webhook.Fields, name string) (string, bool) {
 		return v, true
 	}
 	return EscapePath(v), true
+}
+
+// normalizeURL rewrites the path of a URL that a CMS sent by the encoding
+// rule (EscapePath), so that "/a b", "/a%20b" and "/über" reach VOD as a
+// browser requests them. A URL that does not parse is returned as it is,
+// for the allowlist check to reject.
+func normalizeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || strings.Contains(u.RawPath, "%2F") || strings.Contains(u.RawPath, "%2f") {
+		return raw // an encoded '/' must stay encoded: leave the URL alone
+	}
+	out := u.Scheme + "://" + u.Host + EscapePath(u.Path)
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	return out
 }
