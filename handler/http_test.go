@@ -245,18 +245,7 @@ func TestWebhookResponses(t *testing.T) {
 			srv := startFake(t, nil)
 			srv.Script("RefreshVodObjectCaches", tt.script...)
 			h := hookHandler(t, srv, nil)
-			out, err := h.Invoke(t.Context(), tt.event(t))
-			if err != nil {
-				t.Fatalf("Invoke returned an error for an HTTP event: %v", err)
-			}
-			var resp struct {
-				StatusCode int               `json:"statusCode"`
-				Headers    map[string]string `json:"headers"`
-				Body       string            `json:"body"`
-			}
-			if err := json.Unmarshal(out, &resp); err != nil {
-				t.Fatal(err)
-			}
+			resp := answerHTTP(t, h, tt.event(t))
 			if resp.StatusCode != tt.status {
 				t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.status, resp.Body)
 			}

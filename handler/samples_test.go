@@ -148,21 +148,33 @@ func TestHTTPSamples(t *testing.T) {
 	}
 }
 
-// invokeHTTP runs an HTTP trigger event through Invoke and decodes the answer.
-func invokeHTTP(t testing.TB, h *Handler, event []byte) (int, WebhookReply) {
+// triggerAnswer is the HTTP trigger's answer, as Invoke returns it.
+type triggerAnswer struct {
+	StatusCode int               `json:"statusCode"`
+	Headers    map[string]string `json:"headers"`
+	Body       string            `json:"body"`
+}
+
+// answerHTTP runs an HTTP trigger event through Invoke, which must not fail
+// at the FC level, and decodes the answer.
+func answerHTTP(t testing.TB, h *Handler, event []byte) triggerAnswer {
 	t.Helper()
 	out, err := h.Invoke(context.Background(), event)
 	if err != nil {
 		t.Fatalf("Invoke returned an error for an HTTP event: %v", err)
 	}
-	var resp struct {
-		StatusCode int               `json:"statusCode"`
-		Headers    map[string]string `json:"headers"`
-		Body       string            `json:"body"`
-	}
+	var resp triggerAnswer
 	if err := json.Unmarshal(out, &resp); err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+// invokeHTTP runs an HTTP trigger event through Invoke and decodes the
+// answer's body.
+func invokeHTTP(t testing.TB, h *Handler, event []byte) (int, WebhookReply) {
+	t.Helper()
+	resp := answerHTTP(t, h, event)
 	var reply WebhookReply
 	if err := json.Unmarshal([]byte(resp.Body), &reply); err != nil {
 		t.Fatalf("body %q: %v", resp.Body, err)
