@@ -14,7 +14,6 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
 	"vodrefresh/handler/internal/vodfake"
-	"vodrefresh/handler/webhook"
 )
 
 // benchEvent is a native OSS event of n records, shaped like the trigger's
@@ -165,5 +164,3 @@ func BenchmarkSubmit(b *testing.B) {
 	b.ReportMetric(calls, "calls/op")
 	b.ReportMetric(math.Ceil(10000/float64(DefaultFileBatch)), "min-calls/op")
 }
-
-var _ = webhook.Kinds // the samples are signed with the webhook package

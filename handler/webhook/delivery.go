@@ -19,8 +19,3 @@ func DeliveryID(h http.Header) string {
 	}
 	return ""
 }
-
-// Kinds lists the senders this package understands.
-func Kinds() []string {
-	return []string{"generic", "ghost", "wordpress", "strapi", "contentful", "sanity"}
-}
