@@ -68,13 +68,15 @@ func (h *Handler) end(ctx context.Context, s *summary, started time.Time) {
 		"kind", s.kind, "source", s.source, "records", s.records,
 		"durationMs", float64(h.now().Sub(started).Microseconds()) / 1000,
 	}
-	var submitted, coalesced, failed, calls int
-	var tasks []string
+	var submitted, planned, coalesced, failed, calls int
+	tasks := []string{}
 	if r := s.res; r != nil {
 		for _, p := range r.Paths {
 			switch p.Status {
 			case StatusSubmitted:
 				submitted++
+			case StatusPlanned:
+				planned++
 			case StatusCoalesced:
 				coalesced++
 			case StatusFailed:
@@ -97,6 +99,9 @@ func (h *Handler) end(ctx context.Context, s *summary, started time.Time) {
 			attrs = append(attrs, "prefetched", len(r.Prefetch.Paths))
 		}
 		attrs = append(attrs, "dryRun", r.DryRun)
+		if r.DryRun {
+			attrs = append(attrs, "planned", planned)
+		}
 	}
 	attrs = append(attrs, "submitted", submitted, "coalesced", coalesced, "failed", failed, "calls", calls, "taskIds", tasks)
 	if s.status != 0 {
