@@ -41,15 +41,10 @@ func runtime(t *testing.T, s *Server, n int, answer func(h http.Header, body []b
 	wg.Wait()
 }
 
-func TestInvocationsInFlight(t *testing.T) {
-	s, err := Start(Options{Lifetime: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	const n = 8
-	release := make(chan struct{})
-	go runtime(t, s, n, func(h http.Header, body []byte) (string, []byte) {
+// answer checks an invocation's headers and echoes its event, once release
+// is closed; an event "fail" is answered with an error.
+func answer(release chan struct{}) func(h http.Header, body []byte) (string, []byte) {
+	return func(h http.Header, body []byte) (string, []byte) {
 		<-release // every invocation is in flight before any is answered
 		for _, k := range []string{"x-fc-request-id", "x-fc-function-deadline", "x-fc-function-timeout", "x-fc-access-key-id", "x-fc-security-token"} {
 			if h.Get(k) == "" {
@@ -63,7 +58,27 @@ func TestInvocationsInFlight(t *testing.T) {
 			return "error", []byte(`{"errorMessage":"asked to fail","errorType":"Test"}`)
 		}
 		return "response", append([]byte("echo:"), body...)
-	})
+	}
+}
+
+func TestInvocationsInFlight(t *testing.T) {
+	s, err := Start(Options{Lifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const n = 8
+	release := make(chan struct{})
+	releaseAll := sync.OnceFunc(func() { close(release) })
+	answered := make(chan struct{})
+	defer func() { // the runtime side posts its last answer before the server closes
+		releaseAll()
+		<-answered
+	}()
+	go func() {
+		defer close(answered)
+		runtime(t, s, n, answer(release))
+	}()
 	type result struct {
 		i int
 		o Outcome
@@ -88,7 +103,7 @@ func TestInvocationsInFlight(t *testing.T) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	close(release)
+	releaseAll()
 	for range n {
 		r := <-results
 		switch {
