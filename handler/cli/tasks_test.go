@@ -39,7 +39,7 @@ func TestTasksCommand(t *testing.T) {
 	}{
 		{"wait until complete", [][]string{{"Refreshing", "Refreshing", "Complete"}, {"Refreshing", "Complete"}}, []string{"--wait"}, 0, []string{"Complete", "Complete"}},
 		{"a failed task", [][]string{{"Refreshing", "Failed"}, {"Complete"}}, []string{"--wait"}, 1, []string{"Failed", "Complete"}},
-		{"timed out", [][]string{{"Refreshing"}, {"Complete"}}, []string{"--wait", "--timeout", "100ms"}, 1, []string{"Refreshing", "Complete"}},
+		{"timed out", [][]string{{"Refreshing"}, {"Complete"}}, []string{"--wait", "--timeout", "500ms"}, 1, []string{"Refreshing", "Complete"}},
 		{"no wait", [][]string{{"Refreshing"}, {"Complete"}}, nil, 0, []string{"Refreshing", "Complete"}},
 	}
 	for _, tt := range tests {

@@ -245,7 +245,7 @@ func TestQuotaAndTasks(t *testing.T) {
 }
 
 func TestBounded(t *testing.T) {
-	s := start(t, Options{MaxRequests: 1, Lifetime: 200 * time.Millisecond})
+	s := start(t, Options{MaxRequests: 1, Lifetime: time.Second})
 	c := client(t, s, secret)
 	if _, err := refresh(c, "File", "https://v.example.com/a"); err != nil {
 		t.Fatal(err)
@@ -253,7 +253,7 @@ func TestBounded(t *testing.T) {
 	if _, err := refresh(c, "File", "https://v.example.com/b"); err == nil {
 		t.Error("a request past MaxRequests was served")
 	}
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(1500 * time.Millisecond)
 	if _, err := httpPost(s.Endpoint() + "/"); err == nil {
 		t.Error("the server outlived its lifetime")
 	}
