@@ -68,7 +68,10 @@ func tasks(ctx context.Context, args []string, env Env) int {
 		case <-ctx.Done():
 			err = fmt.Errorf("timed out after %s with %d tasks unfinished", *timeout, pending(list))
 		case <-time.After(delay):
-			list, err = query()
+			var next []handler.Task
+			if next, err = query(); err == nil {
+				list = next // on a failed look, the last full answer stands
+			}
 		}
 	}
 	printTasks(env.Stdout, list, *asJSON)
