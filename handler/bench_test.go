@@ -13,7 +13,12 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/vod"
+	"vodrefresh/handler/webhook"
 )
 
 // benchEvent is a native OSS event of n records, shaped like the trigger's
@@ -45,22 +50,25 @@ var recordCounts = []int{1, 100, 10000}
 // event: shape detection, rules, encoding, dedupe and batching. Its floor is
 // BenchmarkParsePlanFloor.
 func BenchmarkParsePlan(b *testing.B) {
-	cfg := mustConfig(b, planConfig)
+	pl, err := refresh.Compile(mustConfig(b, planConfig))
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, n := range recordCounts {
 		payload := benchEvent(n)
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(payload)))
 			b.ReportAllocs()
 			for b.Loop() {
-				_, recs, err := ParseOSSEvent(payload)
+				ev, err := event.Detect(payload, event.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				p, err := cfg.PlanOSS(recs)
-				if err != nil || p.Size() == 0 {
-					b.Fatal(err)
+				p := pl.PlanOSS(ev.Records)
+				if p.Size() == 0 {
+					b.Fatal("nothing planned")
 				}
-				cfg.Batches(p)
+				pl.Batches(p)
 			}
 		})
 	}
@@ -89,10 +97,7 @@ func BenchmarkParsePlanFloor(b *testing.B) {
 // BenchmarkWebhookFloor.
 func BenchmarkWebhook(b *testing.B) {
 	env := sampleEnv(b)
-	cfg, err := ParseConfig(readFixture(b, "../../events/webhooks.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg := mustConfig(b, string(readFixture(b, "../../events/webhooks.yaml")))
 	now := time.Now()
 	h, err := New(cfg, Options{DryRun: true, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }})
 	if err != nil {
@@ -103,7 +108,7 @@ func BenchmarkWebhook(b *testing.B) {
 		b.Run("kind="+s.kind, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				h.seen = newDeliveries(time.Minute, 10) // every request is new
+				h.seen = webhook.NewDeliveries(time.Minute, 10) // every request is new
 				out, err := h.Invoke(context.Background(), event)
 				if err != nil || !strings.Contains(string(out), `"statusCode":202`) {
 					b.Fatalf("%s: %v", out, err)
@@ -139,8 +144,8 @@ func BenchmarkSubmit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer srv.Close()
-	ep, _ := ParseEndpoint(srv.Endpoint())
-	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1}\n"+planConfig), Options{Connector: NewConnector(ep)})
+	ep, _ := vod.ParseEndpoint(srv.Endpoint())
+	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1}\n"+planConfig), Options{Connector: vod.NewConnector(ep)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -162,5 +167,5 @@ func BenchmarkSubmit(b *testing.B) {
 	b.StopTimer()
 	calls := float64(srv.Calls("RefreshVodObjectCaches")-before) / float64(b.N)
 	b.ReportMetric(calls, "calls/op")
-	b.ReportMetric(math.Ceil(10000/float64(DefaultFileBatch)), "min-calls/op")
+	b.ReportMetric(math.Ceil(10000/float64(config.DefaultFileBatch)), "min-calls/op")
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/vod"
 )
 
 // Every row of the classification, injected into the fake VOD: the code N
@@ -15,24 +16,24 @@ func TestFaultInjection(t *testing.T) {
 	type row struct {
 		name    string
 		reply   vodfake.Reply
-		outcome Outcome
+		outcome vod.Outcome
 	}
 	rows := []row{
-		{"connection dropped", vodfake.Reply{Drop: true}, Retry},
-		{"non-JSON 502", vodfake.Reply{Status: 502, Body: "<html>Bad Gateway</html>"}, Retry},
-		{"unknown 5xx code", vodfake.Reply{Status: 500, Code: "InternalError", Message: "x"}, Retry},
-		{"unknown 4xx code", vodfake.Reply{Status: 400, Code: "Some.NewError", Message: "x"}, Defer},
-		{"non-JSON 404", vodfake.Reply{Status: 404, Body: "not found"}, Defer},
+		{"connection dropped", vodfake.Reply{Drop: true}, vod.Retry},
+		{"non-JSON 502", vodfake.Reply{Status: 502, Body: "<html>Bad Gateway</html>"}, vod.Retry},
+		{"unknown 5xx code", vodfake.Reply{Status: 500, Code: "InternalError", Message: "x"}, vod.Retry},
+		{"unknown 4xx code", vodfake.Reply{Status: 400, Code: "Some.NewError", Message: "x"}, vod.Defer},
+		{"non-JSON 404", vodfake.Reply{Status: 404, Body: "not found"}, vod.Defer},
 	}
 	for _, code := range vodfake.SeedErrorCodes() {
-		rows = append(rows, row{code, vodfake.ErrorReply(code), Classify(&APIError{Code: code}).Outcome})
+		rows = append(rows, row{code, vodfake.ErrorReply(code), vod.Classify(&vod.APIError{Code: code}).Outcome})
 	}
-	want := map[string]Outcome{ // the decided outcome of each seed code
-		"Throttling": Retry, "ServiceBusy": Retry, "InvalidDomain.Configure_failed": Retry,
-		"QuotaPerMinuteExceeded.Refresh": Defer, "QuotaExceeded.Refresh": QuotaExhausted,
-		"IllegalOperation": Permanent, "OperationDenied": Permanent, "OperationDenied.Suspended": Permanent,
-		"InvalidDomain.NotFound": Permanent, "InvalidDomain.Offline": Permanent, "InvalidExtensiveDomain.ValueNotSupported": Permanent,
-		"MissingParameter": Prevented, "InvalidObjectType.ValueNotSupported": Prevented, "InvalidObjectPath.Malformed": Prevented,
+	want := map[string]vod.Outcome{ // the decided outcome of each seed code
+		"Throttling": vod.Retry, "ServiceBusy": vod.Retry, "InvalidDomain.Configure_failed": vod.Retry,
+		"QuotaPerMinuteExceeded.Refresh": vod.Defer, "QuotaExceeded.Refresh": vod.QuotaExhausted,
+		"IllegalOperation": vod.Permanent, "OperationDenied": vod.Permanent, "OperationDenied.Suspended": vod.Permanent,
+		"InvalidDomain.NotFound": vod.Permanent, "InvalidDomain.Offline": vod.Permanent, "InvalidExtensiveDomain.ValueNotSupported": vod.Permanent,
+		"MissingParameter": vod.Prevented, "InvalidObjectType.ValueNotSupported": vod.Prevented, "InvalidObjectPath.Malformed": vod.Prevented,
 	}
 	for _, r := range rows {
 		if w, ok := want[r.name]; ok && r.outcome != w {
@@ -41,7 +42,7 @@ func TestFaultInjection(t *testing.T) {
 	}
 	const attempts = 3
 	for _, r := range rows {
-		retryable := r.outcome == Retry || r.outcome == Defer
+		retryable := r.outcome == vod.Retry || r.outcome == vod.Defer
 		for _, times := range []int{attempts - 1, attempts} {
 			t.Run(r.name+"/"+string(rune('0'+times))+" times", func(t *testing.T) {
 				srv := startFake(t, nil)
@@ -66,9 +67,9 @@ func TestFaultInjection(t *testing.T) {
 					}
 					return
 				}
-				var se *SubmitError
+				var se *vod.SubmitError
 				if !errors.As(err, &se) || se.Outcome() != r.outcome {
-					t.Fatalf("error %v, want a SubmitError with outcome %s", err, r.outcome)
+					t.Fatalf("error %v, want a vod.SubmitError with outcome %s", err, r.outcome)
 				}
 				wantCalls := 1
 				if retryable {
@@ -97,8 +98,8 @@ func TestThrottledThroughout(t *testing.T) {
 	for range 50 {
 		srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("Throttling"))
 	}
-	ep, _ := ParseEndpoint(srv.Endpoint())
-	h, err := New(mustConfig(t, "batch: {files: 1}\n"+planConfig), Options{Connector: NewConnector(ep)}) // the real backoff policy
+	ep, _ := vod.ParseEndpoint(srv.Endpoint())
+	h, err := New(mustConfig(t, "batch: {files: 1}\n"+planConfig), Options{Connector: vod.NewConnector(ep)}) // the real backoff policy
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,8 +112,8 @@ func TestThrottledThroughout(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Errorf("the invocation ran into its deadline")
 	}
-	var se *SubmitError
-	if !errors.As(err, &se) || se.Outcome() != Retry {
+	var se *vod.SubmitError
+	if !errors.As(err, &se) || se.Outcome() != vod.Retry {
 		t.Fatalf("error %v", err)
 	}
 	if len(res.Paths) != 3 {
@@ -123,7 +124,7 @@ func TestThrottledThroughout(t *testing.T) {
 			t.Errorf("path %+v", p)
 		}
 	}
-	if n := srv.Calls("RefreshVodObjectCaches"); n < 1 || n > DefaultBackoff.Attempts {
-		t.Errorf("%d calls: only the first batch is tried, at most %d times", n, DefaultBackoff.Attempts)
+	if n := srv.Calls("RefreshVodObjectCaches"); n < 1 || n > vod.DefaultBackoff.Attempts {
+		t.Errorf("%d calls: only the first batch is tried, at most %d times", n, vod.DefaultBackoff.Attempts)
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/vod"
 )
 
 const followConfig = `
@@ -30,13 +32,13 @@ oss:
 
 func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handler {
 	t.Helper()
-	ep, _ := ParseEndpoint(srv.Endpoint())
+	ep, _ := vod.ParseEndpoint(srv.Endpoint())
 	var log *slog.Logger
 	if logs != nil {
 		log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	h, err := New(mustConfig(t, followConfig), Options{Connector: NewConnector(ep), Logger: log,
-		Backoff: Backoff{Base: time.Millisecond, Cap: 2 * time.Millisecond, Attempts: 2, Slow: time.Millisecond}})
+	h, err := New(mustConfig(t, followConfig), Options{Connector: vod.NewConnector(ep), Logger: log,
+		Backoff: vod.Backoff{Base: time.Millisecond, Cap: 2 * time.Millisecond, Attempts: 2, Slow: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handl
 }
 
 func TestWaitForTasks(t *testing.T) {
-	waitPoll = 5 * time.Millisecond
+	vod.WaitPoll = 5 * time.Millisecond
 	for _, tt := range []struct {
 		name     string
 		statuses []string
@@ -60,7 +62,7 @@ func TestWaitForTasks(t *testing.T) {
 			ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
 			srv.ScriptNewTasks(tt.statuses...)
 			res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
-			var te *TaskError
+			var te *vod.TaskError
 			if tt.failed != errors.As(err, &te) {
 				t.Fatalf("error %v", err)
 			}
@@ -72,7 +74,7 @@ func TestWaitForTasks(t *testing.T) {
 }
 
 func TestPrefetch(t *testing.T) {
-	waitPoll = time.Millisecond
+	vod.WaitPoll = time.Millisecond
 	t.Run("created objects only, after their refresh", func(t *testing.T) {
 		srv := startFake(t, nil)
 		h := followHandler(t, srv, nil)
@@ -97,7 +99,7 @@ func TestPrefetch(t *testing.T) {
 		if len(preloads) != 1 || !reflect.DeepEqual(preloads[0].Paths, []string{"https://video.example.com/videos/new.mp4"}) {
 			t.Fatalf("preloads %+v", preloads)
 		}
-		if order[len(order)-1] != "PreloadVodObjectCaches" || !contains(order, "RefreshVodObjectCaches") {
+		if order[len(order)-1] != "PreloadVodObjectCaches" || !slices.Contains(order, "RefreshVodObjectCaches") {
 			t.Errorf("calls in order %v: the prefetch must follow the refresh", order)
 		}
 		if res.Prefetch == nil || len(res.Prefetch.Paths) != 1 || len(res.Prefetch.TaskIDs) != 1 {
@@ -163,7 +165,7 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 // Every invocation logs exactly one summary line with the request ID and
 // the counts, and no line carries a secret.
 func TestSummaryLine(t *testing.T) {
-	waitPoll = time.Millisecond
+	vod.WaitPoll = time.Millisecond
 	srv := startFake(t, nil)
 	var logs bytes.Buffer
 	h := followHandler(t, srv, &logs)

@@ -1,28 +1,40 @@
-// Package handler is the vodrefresh function: it turns OSS object events into
-// ApsaraVideo VOD CDN refreshes.
+// Package handler is the vodrefresh function, wired: Invoke recognises an
+// event (event), turns it into a plan (refresh, through webhook for a CMS),
+// submits the plan (vod) and answers with the result and one summary log
+// line. Each of those steps lives in its own package; this one only joins
+// them.
+//
+// It imports config, event, refresh, vod and webhook. Nothing imports it
+// but main and the command line (cli).
 package handler
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/vod"
+	"vodrefresh/handler/webhook"
 )
 
 // Options wire a Handler to the outside world.
 type Options struct {
-	// Connector makes VOD clients; nil means every invocation is a dry run.
-	Connector *Connector
+	// Connector makes each invocation's VOD client (a *vod.Connector in
+	// production); nil means every invocation is a dry run.
+	Connector vod.Dialer
 	// DryRun plans the calls and sends nothing.
 	DryRun bool
 	// Getenv reads the environment (os.Getenv in production).
 	Getenv func(string) string
 	// Logger receives operational logs; nil discards them.
 	Logger *slog.Logger
-	// Backoff is the retry policy; zero means DefaultBackoff.
-	Backoff Backoff
+	// Backoff is the retry policy; zero means vod.DefaultBackoff.
+	Backoff vod.Backoff
 	// ReplayWindow, when set, overrides every webhook route's replay window
 	// (for running saved samples locally).
 	ReplayWindow time.Duration
@@ -32,19 +44,22 @@ type Options struct {
 
 // Handler is the function. It is safe for concurrent invocations.
 type Handler struct {
-	cfg   *Config
-	opts  Options
-	log   *slog.Logger
-	seen  *deliveries
-	quota *quotaCache
+	planner *refresh.Planner
+	cfg     *config.Config
+	opts    Options
+	log     *slog.Logger
+	routes  map[string]*route
+	seen    *webhook.Deliveries
+	quota   *vod.QuotaCache
 }
 
 // maxDeliveries bounds how many webhook delivery IDs are remembered.
 const maxDeliveries = 10000
 
-// New returns a Handler for a validated configuration. It reads the webhook
-// routes' secrets through opts.Getenv; a missing one is an error.
-func New(cfg *Config, opts Options) (*Handler, error) {
+// New returns a Handler for a validated configuration. It compiles the
+// rules and reads the webhook routes' secrets through opts.Getenv; a missing
+// one is an error.
+func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = func(string) string { return "" }
 	}
@@ -52,7 +67,7 @@ func New(cfg *Config, opts Options) (*Handler, error) {
 		opts.DryRun = true
 	}
 	if opts.Backoff.Attempts == 0 {
-		opts.Backoff = DefaultBackoff
+		opts.Backoff = vod.DefaultBackoff
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -61,10 +76,16 @@ func New(cfg *Config, opts Options) (*Handler, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := cfg.buildVerifiers(opts.Getenv, log, opts.ReplayWindow); err != nil {
+	planner, err := refresh.Compile(cfg)
+	if err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, opts: opts, log: log, seen: newDeliveries(cfg.HTTP.dedupeWindow(), maxDeliveries), quota: &quotaCache{}}, nil
+	routes, err := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
+		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{}}, nil
 }
 
 func (h *Handler) now() time.Time { return h.opts.Now() }
@@ -75,13 +96,18 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	started := h.now()
 	ctx, sum := h.begin(ctx)
 	defer h.end(ctx, sum, started)
-	if IsHTTPEvent(payload) {
-		sum.kind = ShapeHTTP
-		resp := h.handleHTTP(ctx, payload, sum)
+	ev, err := event.Detect(payload, h.eventOptions())
+	if err == nil && ev.Shape == event.ShapeHTTP {
+		sum.kind = string(event.ShapeHTTP)
+		resp := h.handleHTTP(ctx, ev.HTTP, sum)
 		sum.status = resp.StatusCode
 		return json.Marshal(resp)
 	}
-	res, err := h.handle(ctx, payload, sum)
+	if err != nil {
+		sum.err = err
+		return nil, err
+	}
+	res, err := h.handleOSS(ctx, ev, sum)
 	sum.res, sum.err = res, err
 	if err != nil {
 		return nil, err
@@ -92,117 +118,27 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // Handle handles one raw OSS event and returns its result. On failure the
 // result still accounts for every path, beside the error.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
-	return h.handle(ctx, payload, &summary{})
+	ev, err := event.Detect(payload, h.eventOptions())
+	if err != nil {
+		return nil, err
+	}
+	if ev.Shape == event.ShapeHTTP {
+		return nil, fmt.Errorf("%w: an HTTP trigger event; Invoke answers those", event.ErrUnknownEvent)
+	}
+	return h.handleOSS(ctx, ev, &summary{})
 }
 
-func (h *Handler) handle(ctx context.Context, payload []byte, sum *summary) (*Result, error) {
-	shape, records, err := ParseOSSEvent(payload)
-	if err != nil {
-		return nil, err
-	}
-	sum.kind, sum.source, sum.records = shape, buckets(records), len(records)
-	if shape == ShapeHTTP {
-		return nil, fmt.Errorf("%w: an HTTP trigger event; Invoke answers those", ErrUnknownEvent)
-	}
-	plan, err := h.cfg.PlanOSS(records)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{DryRun: h.opts.DryRun, Shape: shape, Records: len(records), Skipped: plan.Skipped, Calls: []Call{}}
+func (h *Handler) eventOptions() event.Options {
+	return event.Options{URLEncodedKeys: h.cfg.KeyEncoding == "url"}
+}
+
+// handleOSS plans an OSS event's records and submits the plan.
+func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) (*Result, error) {
+	sum.kind, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
+	plan := h.planner.PlanOSS(ev.Records)
+	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Skipped: plan.Skipped, Calls: []vod.Call{}}
 	if err := h.run(ctx, plan, res); err != nil {
 		return res, err
 	}
 	return res, nil
-}
-
-// run fits a plan to the quota and submits it (or, in a dry run, lists the
-// calls it would make), filling res. It returns a *QuotaError when the quota
-// cannot cover the plan, and a *SubmitError when any call failed.
-func (h *Handler) run(ctx context.Context, plan *Plan, res *Result) error {
-	if plan.Size() == 0 {
-		return nil
-	}
-	var client *VOD
-	if h.opts.Connector != nil {
-		c, err := h.connect(ctx)
-		switch {
-		case err == nil:
-			client = c
-		case !h.opts.DryRun:
-			return err
-		}
-	}
-	q := h.quotaInfo(ctx, client)
-	res.Quota = &q
-	coalesced, err := h.cfg.budget(plan, q)
-	res.Coalesced = coalesced
-	if err != nil {
-		res.Paths = accountQuota(plan)
-		return err
-	}
-	batches := h.cfg.Batches(plan)
-	if h.opts.DryRun {
-		for _, b := range batches {
-			res.Calls = append(res.Calls, Call{ObjectType: b.ObjectType, Paths: b.Paths})
-		}
-		res.Paths = account(res.Calls, coalesced)
-		res.Prefetch = h.prefetch(ctx, nil, plan, res)
-		return nil
-	}
-	res.Calls = submit(ctx, client, batches, h.opts.Backoff)
-	res.Paths = account(res.Calls, coalesced)
-	failed := false
-	for _, c := range res.Calls {
-		switch {
-		case c.Sent && c.ObjectType == TypeDirectory:
-			h.quota.spend(0, len(c.Paths))
-		case c.Sent:
-			h.quota.spend(len(c.Paths), 0)
-		case c.Error.Outcome == QuotaExhausted:
-			h.quota.forget()
-			failed = true
-		default:
-			failed = true
-		}
-	}
-	var taskErr error
-	if plan.wait {
-		res.Tasks, taskErr = h.waitTasks(ctx, client, res.Calls)
-	}
-	res.Prefetch = h.prefetch(ctx, client, plan, res)
-	if failed {
-		return &SubmitError{Calls: res.Calls}
-	}
-	return taskErr
-}
-
-// quotaInfo returns the quota to plan with: read (or cached) through client,
-// or, without credentials, the full daily quota.
-func (h *Handler) quotaInfo(ctx context.Context, client *VOD) QuotaInfo {
-	if client == nil {
-		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, PreloadRemain: DailyPreloadQuota, Source: "assumed",
-			Note: "no credentials: the full daily quota is assumed"}
-	}
-	q, source, err := h.quota.get(ctx, client, h.cfg.Quota.ttl(), h.now())
-	if err != nil {
-		h.logger(ctx).Warn("cannot read the refresh quota; planning with the full daily quota", "error", err.Error())
-		return QuotaInfo{URLRemain: DailyURLQuota, DirRemain: DailyDirQuota, PreloadRemain: DailyPreloadQuota, Source: "unavailable",
-			Note: "DescribeVodRefreshQuota failed: the full daily quota is assumed"}
-	}
-	return QuotaInfo{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, Source: source}
-}
-
-func (h *Handler) connect(ctx context.Context) (*VOD, error) {
-	creds, err := ResolveCredentials(ctx, h.opts.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	return h.opts.Connector.Connect(creds.Provider, creds.Secrets...)
-}
-
-// AsAPIError returns the *APIError in err's chain, if any.
-func AsAPIError(err error) (*APIError, bool) {
-	var ae *APIError
-	ok := errors.As(err, &ae)
-	return ae, ok
 }

@@ -11,27 +11,27 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
 
 // WebhookReply is the JSON body of every HTTP trigger answer.
 type WebhookReply struct {
-	Status    string      `json:"status"` // accepted, duplicate, ignored, or error
-	Route     string      `json:"route,omitempty"`
-	Kind      string      `json:"kind,omitempty"`
-	Event     string      `json:"event,omitempty"`
-	DryRun    bool        `json:"dryRun,omitempty"`
-	Paths     []string    `json:"paths,omitempty"`
-	TaskIDs   []string    `json:"taskIds,omitempty"`
-	Calls     []Call      `json:"calls,omitempty"`
-	Coalesced []Coalesced `json:"coalesced,omitempty"`
-	Quota     *QuotaInfo  `json:"quota,omitempty"`
-	Tasks     []Task      `json:"tasks,omitempty"`
-	Note      string      `json:"note,omitempty"`
-	Error     string      `json:"error,omitempty"`
-	Problems  []string    `json:"problems,omitempty"`
-	Code      string      `json:"code,omitempty"`   // VOD error code on 429/502/503
-	Action    string      `json:"action,omitempty"` // what to do about it
+	Status  string     `json:"status"` // accepted, duplicate, ignored, or error
+	Route   string     `json:"route,omitempty"`
+	Kind    string     `json:"kind,omitempty"`
+	Event   string     `json:"event,omitempty"`
+	DryRun  bool       `json:"dryRun,omitempty"`
+	Paths   []string   `json:"paths,omitempty"`
+	TaskIDs []string   `json:"taskIds,omitempty"`
+	Calls   []vod.Call `json:"calls,omitempty"`
+	Submission
+	Note     string   `json:"note,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Problems []string `json:"problems,omitempty"`
+	Code     string   `json:"code,omitempty"`   // VOD error code on 429/502/503
+	Action   string   `json:"action,omitempty"` // what to do about it
 }
 
 // response builds the trigger's answer.
@@ -50,83 +50,95 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 
 // handleHTTP answers one HTTP trigger event. It never returns a Go error:
 // webhook senders retry on their own terms, so every outcome is a status.
-func (h *Handler) handleHTTP(ctx context.Context, payload []byte, sum *summary) *events.HTTPTriggerResponse {
-	ev, err := decodeHTTPEvent(payload)
-	if err != nil {
-		return fail(http.StatusBadRequest, err.Error())
+func (h *Handler) handleHTTP(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) *events.HTTPTriggerResponse {
+	rt, req, resp := h.admit(ctx, ev, sum)
+	if resp != nil {
+		return resp
 	}
-	path := ev.RequestContext.HTTP.Path
-	if path == "" {
-		path = ev.RawPath
-	}
+	return h.deliver(ctx, rt, req, sum)
+}
+
+// admit finds the request's route, reads the request and verifies it; a
+// non-nil answer refuses it.
+func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) (*route, *webhook.Request, *events.HTTPTriggerResponse) {
+	path := webhook.RequestPath(ev)
 	sum.source = path
-	rt, ok := h.cfg.routes[path]
+	rt, ok := h.routes[path]
 	if !ok {
-		return fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
+		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
 	}
-	req, err := ev.request(h.cfg.HTTP.maxBody())
-	var tooLarge errTooLarge
+	req, err := webhook.NewRequest(ev, h.cfg.HTTP.MaxBody())
+	var tooLarge *webhook.TooLarge
 	switch {
 	case req.Method != http.MethodPost:
-		return fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", req.Method), "Allow", "POST")
+		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", req.Method), "Allow", "POST")
 	case errors.As(err, &tooLarge):
-		return fail(http.StatusRequestEntityTooLarge, err.Error())
+		return nil, nil, fail(http.StatusRequestEntityTooLarge, err.Error())
 	case err != nil:
-		return fail(http.StatusBadRequest, err.Error())
+		return nil, nil, fail(http.StatusBadRequest, err.Error())
 	}
-	now := h.now()
 	if rt.verify != nil {
-		if err := rt.verify.Verify(req, now); err != nil {
-			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
-			return fail(http.StatusUnauthorized, err.Error())
+		if err := rt.verify.Verify(req, h.now()); err != nil {
+			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.kind, "reason", err.Error())
+			return nil, nil, fail(http.StatusUnauthorized, err.Error())
 		}
 	}
-	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun}
+	return rt, req, nil
+}
+
+// deliver reads a verified request's payload, plans its change and submits
+// the plan, unless the delivery was handled before.
+func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
+	now := h.now()
+	reply := WebhookReply{Route: rt.Path, Kind: rt.kind, DryRun: h.opts.DryRun}
 	delivery := webhook.DeliveryID(req.Header)
 	if delivery != "" {
 		delivery = rt.Path + "\n" + delivery
 		if h.seen.Seen(delivery, now) {
-			reply.Status, reply.Note = "duplicate", "this delivery was handled in the last "+h.cfg.HTTP.dedupeWindow().String()
+			reply.Status, reply.Note = "duplicate", "this delivery was handled in the last "+h.cfg.HTTP.Dedupe().String()
 			return response(http.StatusAccepted, reply)
 		}
 	}
-	change, err := parsePayload(rt.Kind, req, rt.MaxPaths)
+	change, err := webhook.Parse(rt.kind, req, rt.PathLimit())
 	if err != nil {
 		var bad *webhook.BadPayload
 		if errors.As(err, &bad) {
-			return response(http.StatusBadRequest, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Error: bad.Error(), Problems: bad.Problems})
+			return response(http.StatusBadRequest, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.kind, Error: bad.Error(), Problems: bad.Problems})
 		}
 		return fail(http.StatusBadRequest, err.Error())
 	}
 	reply.Event = change.Event
-	if change.Ignored != "" {
-		reply.Status, reply.Note = "ignored", change.Ignored
-		h.remember(delivery, now)
-		return response(http.StatusAccepted, reply)
+	rp := h.planner.PlanChange(rt.Path, change)
+	switch {
+	case change.Ignored != "":
+		reply.Note = change.Ignored
+	case len(rp.Outside) > 0:
+		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.kind, Event: change.Event,
+			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
+	case rp.Size() == 0:
+		reply.Note = rp.Note
+	default:
+		return h.submitChange(ctx, rp.Plan, reply, delivery, sum)
 	}
-	plan, outside, note := rt.plan(change, h.cfg.allow, h.cfg.AllowRootDirectory)
-	if len(outside) > 0 {
-		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
-			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: outside})
-	}
-	if plan.Size() == 0 {
-		reply.Status, reply.Note = "ignored", note
-		h.remember(delivery, now)
-		return response(http.StatusAccepted, reply)
-	}
+	reply.Status = "ignored"
+	h.remember(delivery, now)
+	return response(http.StatusAccepted, reply)
+}
+
+// submitChange submits a webhook's plan within the answer timeout and maps
+// the outcome to a status.
+func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, delivery string, sum *summary) *events.HTTPTriggerResponse {
+	now := h.now()
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.budget())
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
 	defer cancel()
-	res := &Result{DryRun: h.opts.DryRun, Shape: ShapeHTTP, Calls: []Call{}}
-	err = h.run(ctx, plan, res)
+	res := &Result{DryRun: h.opts.DryRun, Shape: "http", Calls: []vod.Call{}}
+	err := h.run(ctx, plan, res)
 	sum.res, sum.records = res, 1
-	reply.Calls, reply.Coalesced, reply.Quota, reply.Tasks = res.Calls, res.Coalesced, res.Quota, res.Tasks
-	for _, c := range res.Calls {
-		reply.TaskIDs = append(reply.TaskIDs, c.TaskIDs...)
-	}
-	var qe *QuotaError
-	var se *SubmitError
-	var te *TaskError
+	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, taskIDs(res.Calls)
+	var qe *refresh.QuotaError
+	var se *vod.SubmitError
+	var te *vod.TaskError
 	switch {
 	case err == nil:
 		reply.Status = "accepted"
@@ -136,7 +148,7 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte, sum *summary) 
 		return response(http.StatusAccepted, reply)
 	case errors.As(err, &qe):
 		reply.Status, reply.Error, reply.Code = "error", err.Error(), "QuotaExceeded.Refresh"
-		reply.Action = failures["QuotaExceeded.Refresh"].Action
+		reply.Action = vod.Classify(&vod.APIError{Code: reply.Code}).Action
 		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(secondsToQuotaReset(now)))
 	case errors.As(err, &se):
 		return failedReply(reply, se, now)
@@ -145,21 +157,21 @@ func (h *Handler) handleHTTP(ctx context.Context, payload []byte, sum *summary) 
 		reply.Action = "the CDN reported the refresh failed: check the task in the VOD console, then send again"
 		return response(http.StatusBadGateway, reply)
 	}
-	h.logger(ctx).Error("webhook refresh failed", "route", rt.Path, "error", err.Error())
+	h.logger(ctx).Error("webhook refresh failed", "route", reply.Route, "error", err.Error())
 	return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")
 }
 
 // failedReply maps a failed submission to 429, 502 or 503.
-func failedReply(reply WebhookReply, se *SubmitError, now time.Time) *events.HTTPTriggerResponse {
+func failedReply(reply WebhookReply, se *vod.SubmitError, now time.Time) *events.HTTPTriggerResponse {
 	reply.Status, reply.Error = "error", se.Error()
 	first := se.Failed()[0].Error
 	reply.Code, reply.Action = first.Code, first.Action
 	switch se.Outcome() {
-	case QuotaExhausted:
+	case vod.QuotaExhausted:
 		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(secondsToQuotaReset(now)))
-	case Defer:
+	case vod.Defer:
 		return response(http.StatusTooManyRequests, reply, "Retry-After", "60")
-	case Retry:
+	case vod.Retry:
 		return response(http.StatusServiceUnavailable, reply, "Retry-After", "30")
 	}
 	return response(http.StatusBadGateway, reply)
@@ -178,26 +190,4 @@ func (h *Handler) remember(delivery string, now time.Time) {
 	if delivery != "" {
 		h.seen.Record(delivery, now)
 	}
-}
-
-// parsePayload runs the kind's adapter.
-func parsePayload(kind string, r *webhook.Request, maxPaths int) (webhook.Change, error) {
-	switch kind {
-	case "generic":
-		if maxPaths == 0 {
-			maxPaths = DefaultMaxPaths
-		}
-		return webhook.ParseGeneric(r.Body, maxPaths)
-	case "ghost":
-		return webhook.ParseGhost(r.Body)
-	case "wordpress":
-		return webhook.ParseWordPress(r.Body)
-	case "strapi":
-		return webhook.ParseStrapi(r.Body, r.Header)
-	case "contentful":
-		return webhook.ParseContentful(r.Body, r.Header)
-	case "sanity":
-		return webhook.ParseSanity(r.Body, r.Header)
-	}
-	return webhook.Change{}, fmt.Errorf("unknown kind %q", kind)
 }

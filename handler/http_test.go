@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
 
@@ -32,9 +33,9 @@ webhooks:
 `
 
 var hookEnv = map[string]string{
-	"GENERIC_SECRET": "whsec_" + base64.StdEncoding.EncodeToString([]byte("generic-test-key-0001")),
-	"GHOST_SECRET":   "ghost-test-secret-0001",
-	EnvAccessKeyID:   testAK, EnvAccessKeySecret: testSecret, EnvSecurityToken: testToken,
+	"GENERIC_SECRET":   "whsec_" + base64.StdEncoding.EncodeToString([]byte("generic-test-key-0001")),
+	"GHOST_SECRET":     "ghost-test-secret-0001",
+	vod.EnvAccessKeyID: testAK, vod.EnvAccessKeySecret: testSecret, vod.EnvSecurityToken: testToken,
 }
 
 var hookNow = time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC)
@@ -65,18 +66,18 @@ func signedGeneric(t testing.TB, id string, body string, at time.Time) map[strin
 
 func hookHandler(t *testing.T, srv *vodfake.Server, log *slog.Logger) *Handler {
 	t.Helper()
-	ep, err := ParseEndpoint(srv.Endpoint())
+	ep, err := vod.ParseEndpoint(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(EnvAccessKeyID, testAK)
-	t.Setenv(EnvAccessKeySecret, testSecret)
-	t.Setenv(EnvSecurityToken, testToken)
+	t.Setenv(vod.EnvAccessKeyID, testAK)
+	t.Setenv(vod.EnvAccessKeySecret, testSecret)
+	t.Setenv(vod.EnvSecurityToken, testToken)
 	h, err := New(mustConfig(t, hookConfig), Options{
-		Connector: NewConnector(ep),
+		Connector: vod.NewConnector(ep),
 		Getenv:    func(k string) string { return hookEnv[k] },
 		Now:       func() time.Time { return hookNow },
-		Backoff:   Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
+		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
 		Logger:    log,
 	})
 	if err != nil {
@@ -344,7 +345,7 @@ func TestWebhookStartup(t *testing.T) {
 		"neither oss nor hooks":  "domains: [https://www.example.com]\n",
 	}
 	for name, doc := range bad {
-		if _, err := ParseConfig([]byte(doc)); err == nil {
+		if err := compileDoc(doc); err == nil {
 			t.Errorf("%s: accepted", name)
 		} else {
 			t.Logf("%s: %v", name, err)

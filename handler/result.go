@@ -1,20 +1,32 @@
 package handler
 
-import "strings"
+import (
+	"strings"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/vod"
+)
 
 // Result is what an invocation returns: every path, the calls that carried
 // it, and every record that was skipped, with the reason.
 type Result struct {
-	DryRun    bool            `json:"dryRun"`
-	Shape     string          `json:"shape"`
-	Records   int             `json:"records"`
-	Calls     []Call          `json:"calls"`
-	Coalesced []Coalesced     `json:"coalesced,omitempty"`
-	Paths     []PathStatus    `json:"paths,omitempty"`
-	Skipped   []Skip          `json:"skipped,omitempty"`
-	Quota     *QuotaInfo      `json:"quota,omitempty"`
-	Tasks     []Task          `json:"tasks,omitempty"`    // with wait: the tasks' final status
-	Prefetch  *PrefetchResult `json:"prefetch,omitempty"` // with prefetch
+	DryRun  bool       `json:"dryRun"`
+	Shape   string     `json:"shape"`
+	Records int        `json:"records"`
+	Calls   []vod.Call `json:"calls"`
+	Submission
+	Paths    []PathStatus    `json:"paths,omitempty"`
+	Skipped  []refresh.Skip  `json:"skipped,omitempty"`
+	Prefetch *PrefetchResult `json:"prefetch,omitempty"` // with prefetch
+}
+
+// Submission is what fitting and submitting a plan reported, in both the
+// OSS result and the HTTP trigger's answer.
+type Submission struct {
+	Coalesced []refresh.Coalesced `json:"coalesced,omitempty"`
+	Quota     *QuotaInfo          `json:"quota,omitempty"`
+	Tasks     []vod.Task          `json:"tasks,omitempty"` // with wait: the tasks' final status
 }
 
 // Path statuses.
@@ -37,7 +49,7 @@ type PathStatus struct {
 
 // account lists every path of the calls, and the file URLs that directories
 // covered, with what became of each.
-func account(calls []Call, coalesced []Coalesced) []PathStatus {
+func account(calls []vod.Call, coalesced []refresh.Coalesced) []PathStatus {
 	var out []PathStatus
 	for _, c := range calls {
 		for i, p := range c.Paths {
@@ -60,7 +72,7 @@ func account(calls []Call, coalesced []Coalesced) []PathStatus {
 	}
 	for _, co := range coalesced {
 		for _, p := range co.Paths {
-			out = append(out, PathStatus{Path: p, ObjectType: TypeFile, Status: StatusCoalesced, Directory: co.Directory})
+			out = append(out, PathStatus{Path: p, ObjectType: config.TypeFile, Status: StatusCoalesced, Directory: co.Directory})
 		}
 	}
 	return out
@@ -68,24 +80,13 @@ func account(calls []Call, coalesced []Coalesced) []PathStatus {
 
 // accountQuota marks every path of a plan that the quota cannot cover as
 // failed, not sent.
-func accountQuota(p *Plan) []PathStatus {
+func accountQuota(p *refresh.Plan) []PathStatus {
 	var out []PathStatus
 	for _, f := range p.Files {
-		out = append(out, PathStatus{Path: f, ObjectType: TypeFile, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
+		out = append(out, PathStatus{Path: f, ObjectType: config.TypeFile, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
 	}
 	for _, d := range p.Directories {
-		out = append(out, PathStatus{Path: d, ObjectType: TypeDirectory, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
+		out = append(out, PathStatus{Path: d, ObjectType: config.TypeDirectory, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
 	}
 	return out
-}
-
-// Call is one RefreshVodObjectCaches call, made or (in a dry run) planned.
-type Call struct {
-	ObjectType string     `json:"objectType"`
-	Paths      []string   `json:"paths"`
-	Sent       bool       `json:"sent"`
-	TaskIDs    []string   `json:"taskIds,omitempty"`
-	RequestID  string     `json:"requestId,omitempty"`
-	Attempts   int        `json:"attempts,omitempty"`
-	Error      *CallError `json:"error,omitempty"`
 }

@@ -6,74 +6,63 @@ import (
 	"strings"
 	"time"
 
+	"vodrefresh/handler/config"
 	"vodrefresh/handler/webhook"
 )
 
-// buildVerifiers reads each route's secrets from the environment and makes
-// its verifier. A missing or empty secret is a start-up error; auth: none is
-// allowed but logged as a warning.
-func (c *Config) buildVerifiers(getenv func(string) string, log *slog.Logger, window time.Duration) error {
+// route is a webhook route with its verifier, made from its secrets.
+type route struct {
+	*config.WebhookRoute
+	name   string           // "webhooks[0]", for messages
+	kind   string           // the sender: generic, ghost, ...
+	verify webhook.Verifier // nil for auth: none
+}
+
+// buildRoutes reads each route's secrets from the environment and makes its
+// verifier. A missing or empty secret is a start-up error; auth: none is
+// allowed but logged as a warning. A non-zero window overrides every
+// route's replay window (for local runs of old samples).
+func buildRoutes(cfg *config.Config, getenv func(string) string, log *slog.Logger, window time.Duration) (map[string]*route, error) {
+	routes := make(map[string]*route, len(cfg.Webhooks))
 	var problems []string
-	for _, r := range c.routes {
-		v, err := r.verifier(getenv, window)
+	for i := range cfg.Webhooks {
+		w := &cfg.Webhooks[i]
+		r := &route{WebhookRoute: w, name: fmt.Sprintf("webhooks[%d]", i), kind: w.Kind}
+		v, err := verifier(w, getenv, window)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s (%s): %v", r.name, r.Path, err))
+			problems = append(problems, fmt.Sprintf("%s (%s): %v", r.name, w.Path, err))
 			continue
 		}
 		if v == nil {
-			log.Warn("webhook route accepts unauthenticated requests (auth: none)", "route", r.Path, "kind", r.Kind)
+			log.Warn("webhook route accepts unauthenticated requests (auth: none)", "route", w.Path, "kind", w.Kind)
 		}
 		r.verify = v
+		routes[w.Path] = r
 	}
 	if len(problems) > 0 {
-		return configError(problems)
+		return nil, &config.Error{Problems: problems}
 	}
-	return nil
+	return routes, nil
 }
 
-// verifier makes the route's verifier; nil means auth: none. A non-zero
-// window overrides the route's replay window (for local runs of old samples).
-func (r *route) verifier(getenv func(string) string, window time.Duration) (webhook.Verifier, error) {
-	auth := r.effectiveAuth()
-	if auth == "none" {
-		return nil, nil
+// verifier makes a route's verifier; nil means auth: none.
+func verifier(w *config.WebhookRoute, getenv func(string) string, window time.Duration) (webhook.Verifier, error) {
+	a := webhook.Auth{Scheme: w.Auth, Window: w.Window(), Header: w.HMAC.Header, Prefix: w.HMAC.Prefix, Encoding: w.HMAC.Encoding}
+	if a.Scheme == "" {
+		a.Scheme = webhook.DefaultAuth(w.Kind)
 	}
-	secrets := strings.Fields(getenv(r.SecretEnv))
-	if len(secrets) == 0 {
-		return nil, fmt.Errorf("secretEnv: environment variable %s is not set or empty", r.SecretEnv)
+	if window != 0 {
+		a.Window = window
 	}
-	if window == 0 {
-		window = r.ReplayWindow
-	}
-	if window == 0 {
-		window = DefaultReplayWindow
-	}
-	switch auth {
-	case "ghost":
-		return webhook.NewGhostVerifier(secrets, window), nil
-	case "wordpress":
-		return webhook.NewWordPressVerifier(secrets), nil
-	case "contentful":
-		return webhook.NewContentfulVerifier(secrets, window), nil
-	case "sanity":
-		return webhook.NewSanityVerifier(secrets, window), nil
-	case "standard-webhooks":
-		v, err := webhook.NewStandardVerifier(secrets, window)
-		if err != nil {
-			return nil, fmt.Errorf("secret in %s: %w", r.SecretEnv, err)
+	if a.Scheme != "none" {
+		a.Secrets = strings.Fields(getenv(w.SecretEnv))
+		if len(a.Secrets) == 0 {
+			return nil, fmt.Errorf("secretEnv: environment variable %s is not set or empty", w.SecretEnv)
 		}
-		return v, nil
-	case "token":
-		return webhook.NewTokenVerifier(secrets), nil
-	case "hmac-sha256":
-		header, prefix := r.HMAC.Header, ""
-		if header == "" {
-			header, prefix = "X-Hub-Signature-256", "sha256="
-		}
-		if r.HMAC.Prefix != nil {
-			prefix = *r.HMAC.Prefix
-		}
-		return webhook.NewHMACVerifier(secrets, header, prefix, r.HMAC.Encoding), nil
 	}
-	return nil, fmt.Errorf("unknown auth %q", auth)
+	v, err := webhook.NewVerifier(a)
+	if err != nil {
+		return nil, fmt.Errorf("secret in %s: %w", w.SecretEnv, err)
+	}
+	return v, nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
 
@@ -214,16 +215,16 @@ func TestEveryKindThroughVOD(t *testing.T) {
 	for i, s := range fresh {
 		t.Run(s.kind, func(t *testing.T) {
 			srv := startFake(t, nil)
-			ep, _ := ParseEndpoint(srv.Endpoint())
-			h, err := New(mustConfig(t, string(cfgDoc)), Options{Connector: NewConnector(ep), Getenv: func(k string) string { return env[k] }})
+			ep, _ := vod.ParseEndpoint(srv.Endpoint())
+			h, err := New(mustConfig(t, string(cfgDoc)), Options{Connector: vod.NewConnector(ep), Getenv: func(k string) string { return env[k] }})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Setenv(EnvAccessKeyID, testAK)
-			t.Setenv(EnvAccessKeySecret, testSecret)
-			env[EnvAccessKeyID], env[EnvAccessKeySecret] = testAK, testSecret
-			defer delete(env, EnvAccessKeyID)
-			defer delete(env, EnvAccessKeySecret)
+			t.Setenv(vod.EnvAccessKeyID, testAK)
+			t.Setenv(vod.EnvAccessKeySecret, testSecret)
+			env[vod.EnvAccessKeyID], env[vod.EnvAccessKeySecret] = testAK, testSecret
+			defer delete(env, vod.EnvAccessKeyID)
+			defer delete(env, vod.EnvAccessKeySecret)
 
 			tampered := s
 			tampered.body = strings.Replace(s.body, "e", "E", 1)

@@ -3,22 +3,25 @@ package handler
 import (
 	"context"
 	"fmt"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/vod"
 )
 
 // FromEnv builds the Handler from the environment: the configuration
 // (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT) and
 // the webhook secrets. opts.DryRun makes a handler that sends nothing.
 func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
-	cfg, err := LoadConfig(getenv)
+	cfg, err := config.Load(getenv)
 	if err != nil {
 		return nil, err
 	}
-	ep, err := ParseEndpoint(getenv(EnvEndpoint))
+	ep, err := vod.ParseEndpoint(getenv(vod.EnvEndpoint))
 	if err != nil {
 		return nil, err
 	}
 	opts.Getenv = getenv
-	opts.Connector = NewConnector(ep) // a dry run with credentials still reads the quota
+	opts.Connector = vod.NewConnector(ep) // a dry run with credentials still reads the quota
 	return New(cfg, opts)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/vod"
 )
 
 const (
@@ -50,14 +51,14 @@ func refreshes(srv *vodfake.Server) []vodfake.Request {
 
 func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string) *Handler {
 	t.Helper()
-	ep, err := ParseEndpoint(srv.Endpoint())
+	ep, err := vod.ParseEndpoint(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, err := New(mustConfig(t, doc), Options{
-		Connector: NewConnector(ep),
+		Connector: vod.NewConnector(ep),
 		Getenv:    func(k string) string { return env[k] },
-		Backoff:   Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
+		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -163,10 +164,10 @@ func TestRefreshResultCarriesTheAnswer(t *testing.T) {
 
 func TestEnvironmentCredentials(t *testing.T) {
 	srv := startFake(t, nil)
-	env := map[string]string{EnvAccessKeyID: testAK, EnvAccessKeySecret: testSecret, EnvSecurityToken: testToken}
-	t.Setenv(EnvAccessKeyID, testAK) // the SDK's default provider reads the process environment
-	t.Setenv(EnvAccessKeySecret, testSecret)
-	t.Setenv(EnvSecurityToken, testToken)
+	env := map[string]string{vod.EnvAccessKeyID: testAK, vod.EnvAccessKeySecret: testSecret, vod.EnvSecurityToken: testToken}
+	t.Setenv(vod.EnvAccessKeyID, testAK) // the SDK's default provider reads the process environment
+	t.Setenv(vod.EnvAccessKeySecret, testSecret)
+	t.Setenv(vod.EnvSecurityToken, testToken)
 	h := fakeHandler(t, srv, planConfig, env)
 	if _, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
 		t.Fatal(err)
@@ -181,8 +182,8 @@ func TestNoCredentials(t *testing.T) {
 	srv := startFake(t, nil)
 	h := fakeHandler(t, srv, planConfig, nil)
 	_, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-	if !errors.Is(err, ErrNoCredentials) {
-		t.Fatalf("error %v, want ErrNoCredentials", err)
+	if !errors.Is(err, vod.ErrNoCredentials) {
+		t.Fatalf("error %v, want vod.ErrNoCredentials", err)
 	}
 	if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
 		t.Errorf("%d requests reached VOD", n)
@@ -231,9 +232,9 @@ func TestFailuresKeepSecrets(t *testing.T) {
 		code   string
 	}{
 		{"wrong secret", "not-the-secret-0001", nil, "SignatureDoesNotMatch"},
-		{"connection dropped", testSecret, &vodfake.Reply{Drop: true}, CodeTransport},
+		{"connection dropped", testSecret, &vodfake.Reply{Drop: true}, vod.CodeTransport},
 		{"throttled", testSecret, ptr(vodfake.ErrorReply("Throttling")), "Throttling"},
-		{"non-JSON 502", testSecret, &vodfake.Reply{Status: 502, Body: "<html>bad gateway SecurityToken=" + testToken + "</html>"}, CodeBadResponse},
+		{"non-JSON 502", testSecret, &vodfake.Reply{Status: 502, Body: "<html>bad gateway SecurityToken=" + testToken + "</html>"}, vod.CodeBadResponse},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,9 +245,9 @@ func TestFailuresKeepSecrets(t *testing.T) {
 			h := fakeHandler(t, srv, planConfig, nil)
 			ctx := withFCCredentials(context.Background(), testAK, tt.secret, testToken)
 			res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-			var se *SubmitError
+			var se *vod.SubmitError
 			if !errors.As(err, &se) {
-				t.Fatalf("error %v is not a SubmitError", err)
+				t.Fatalf("error %v is not a vod.SubmitError", err)
 			}
 			if f := se.Failed(); len(f) != 1 || f[0].Error.Code != tt.code {
 				t.Errorf("failed calls %+v, want one with %q (%v)", f, tt.code, err)
@@ -272,15 +273,15 @@ func TestFailureAccountsForEveryCall(t *testing.T) {
 		[2]string{"ObjectCreated:PutObject", "images/a.png"},
 		[2]string{"ObjectCreated:PutObject", "images/b.png"},
 		[2]string{"ObjectCreated:PutObject", "images/c.png"}))
-	var se *SubmitError
+	var se *vod.SubmitError
 	if !errors.As(err, &se) {
-		t.Fatalf("error %v is not a SubmitError", err)
+		t.Fatalf("error %v is not a vod.SubmitError", err)
 	}
 	// A permanent failure of one call does not stop the others.
 	if len(res.Calls) != 3 || !res.Calls[0].Sent || res.Calls[1].Sent || !res.Calls[2].Sent {
 		t.Fatalf("calls: %+v", res.Calls)
 	}
-	if c := res.Calls[1]; c.Error.Code != "InvalidDomain.Offline" || c.Error.Outcome != Permanent || c.Attempts != 1 {
+	if c := res.Calls[1]; c.Error.Code != "InvalidDomain.Offline" || c.Error.Outcome != vod.Permanent || c.Attempts != 1 {
 		t.Errorf("failed call: %+v %+v", c, c.Error)
 	}
 	for _, w := range []string{"1 of 3 refresh calls failed", "InvalidDomain.Offline", "901,903", "enable it"} {
@@ -301,14 +302,14 @@ func TestRetryableFailureStopsTheRest(t *testing.T) {
 	res, err := h.Handle(ctx, nativeEvent(
 		[2]string{"ObjectCreated:PutObject", "images/a.png"},
 		[2]string{"ObjectCreated:PutObject", "images/b.png"}))
-	var se *SubmitError
-	if !errors.As(err, &se) || se.Outcome() != Retry {
+	var se *vod.SubmitError
+	if !errors.As(err, &se) || se.Outcome() != vod.Retry {
 		t.Fatalf("error %v", err)
 	}
 	if n := srv.Calls("RefreshVodObjectCaches"); n != 3 {
 		t.Errorf("%d calls, want 3 attempts of the first batch only", n)
 	}
-	if c := res.Calls[1]; c.Sent || c.Error.Code != CodeNotSent || c.Attempts != 0 {
+	if c := res.Calls[1]; c.Sent || c.Error.Code != vod.CodeNotSent || c.Attempts != 0 {
 		t.Errorf("second call: %+v %+v", c, c.Error)
 	}
 }
@@ -320,8 +321,8 @@ func TestCallEndsByTheDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 200*time.Millisecond)
 	defer cancel()
 	_, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-	var se *SubmitError
-	if !errors.As(err, &se) || se.Failed()[0].Error.Code != CodeTimeout {
+	var se *vod.SubmitError
+	if !errors.As(err, &se) || se.Failed()[0].Error.Code != vod.CodeTimeout {
 		t.Fatalf("error %v, want a Timeout", err)
 	}
 

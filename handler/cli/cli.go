@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"vodrefresh/handler"
+	"vodrefresh/handler/vod"
 )
 
 // Env is what a command reads and writes.
@@ -140,9 +141,9 @@ func (c *common) handler(env Env) (*handler.Handler, *slog.Logger, int) {
 		return nil, nil, 2
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
-	if !c.dryRun && !handler.HasEnvCredentials(env.Getenv) {
+	if !c.dryRun && !vod.HasEnvCredentials(env.Getenv) {
 		c.dryRun = true
-		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: no credentials in the environment ("+handler.EnvAccessKeyID+", "+handler.EnvAccessKeySecret+"); nothing will be sent")
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: no credentials in the environment ("+vod.EnvAccessKeyID+", "+vod.EnvAccessKeySecret+"); nothing will be sent")
 	} else if c.dryRun {
 		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent")
 	}

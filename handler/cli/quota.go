@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"vodrefresh/handler"
+	"vodrefresh/handler/vod"
 )
 
 // quota prints the remaining refresh quota as JSON.
@@ -38,14 +38,10 @@ func quota(ctx context.Context, args []string, env Env) int {
 
 // connect makes a VOD client from the environment: VOD_ENDPOINT and the
 // credentials, as invoke uses them.
-func connect(ctx context.Context, env Env) (*handler.VOD, error) {
-	ep, err := handler.ParseEndpoint(env.Getenv(handler.EnvEndpoint))
+func connect(ctx context.Context, env Env) (vod.Client, error) {
+	ep, err := vod.ParseEndpoint(env.Getenv(vod.EnvEndpoint))
 	if err != nil {
 		return nil, err
 	}
-	creds, err := handler.ResolveCredentials(ctx, env.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	return handler.NewConnector(ep).Connect(creds.Provider, creds.Secrets...)
+	return vod.NewConnector(ep).Dial(ctx, env.Getenv)
 }

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"vodrefresh/handler"
+	"vodrefresh/handler/vod"
 )
 
 // listFlag collects a repeatable flag.
@@ -55,11 +55,11 @@ func tasks(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
 	}
-	query := func() ([]handler.Task, error) {
+	query := func() ([]vod.Task, error) {
 		if len(ids) > 0 {
-			return v.TasksByID(ctx, ids)
+			return vod.TasksByID(ctx, v, ids)
 		}
-		return v.Tasks(ctx, handler.TaskFilter{ObjectPath: *path, Status: *status, ObjectType: *kind})
+		return v.Tasks(ctx, vod.TaskFilter{ObjectPath: *path, Status: *status, ObjectType: *kind})
 	}
 	list, err := query()
 	for delay := pollStart; err == nil && *wait && !allDone(list); delay = min(2*delay, pollCap) {
@@ -68,7 +68,7 @@ func tasks(ctx context.Context, args []string, env Env) int {
 		case <-ctx.Done():
 			err = fmt.Errorf("timed out after %s with %d tasks unfinished", *timeout, pending(list))
 		case <-time.After(delay):
-			var next []handler.Task
+			var next []vod.Task
 			if next, err = query(); err == nil {
 				list = next // on a failed look, the last full answer stands
 			}
@@ -88,9 +88,9 @@ func tasks(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
-func allDone(ts []handler.Task) bool { return pending(ts) == 0 }
+func allDone(ts []vod.Task) bool { return pending(ts) == 0 }
 
-func pending(ts []handler.Task) int {
+func pending(ts []vod.Task) int {
 	n := 0
 	for _, t := range ts {
 		if !t.Done() {
@@ -101,9 +101,9 @@ func pending(ts []handler.Task) int {
 }
 
 // printTasks writes JSON, or a table when w is a terminal.
-func printTasks(w io.Writer, ts []handler.Task, asJSON bool) {
+func printTasks(w io.Writer, ts []vod.Task, asJSON bool) {
 	if ts == nil {
-		ts = []handler.Task{}
+		ts = []vod.Task{}
 	}
 	if asJSON || !isTerminal(w) {
 		b, _ := json.Marshal(ts)

@@ -9,8 +9,9 @@ import (
 )
 
 // Fields are the template inputs for one item: {slug}, {id}, {model},
-// {locale} and {path}. Values are raw, not URL-encoded, except Path, which is
-// the escaped path of a URL the CMS sent.
+// {locale} and {path}. Values are raw text, not URL-encoded; Path is the
+// decoded path of a URL the CMS sent. The planner encodes every value by the
+// one rule it encodes OSS keys with.
 type Fields struct{ Slug, ID, Model, Locale, Path string }
 
 // Change is what a payload asks to refresh.
@@ -47,13 +48,16 @@ func decode(kind string, body []byte, v any) error {
 	return nil
 }
 
-// escapedPath returns the escaped path of an absolute http(s) URL, or "".
-func escapedPath(raw string) string {
+// urlPath returns the decoded path of an absolute http(s) URL, or "" when
+// there is none or it holds an encoded '/', which decoding would turn into a
+// separator.
+func urlPath(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		strings.Contains(strings.ToUpper(u.RawPath), "%2F") {
 		return ""
 	}
-	return u.EscapedPath()
+	return u.Path
 }
 
 // isHTTPURL reports whether s is an absolute http(s) URL with a host.

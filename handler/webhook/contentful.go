@@ -19,10 +19,7 @@ const (
 )
 
 // contentfulVerifier checks Contentful's request verification signature.
-type contentfulVerifier struct {
-	keys   [][]byte
-	window time.Duration
-}
+type contentfulVerifier struct{ stamped }
 
 // NewContentfulVerifier checks x-contentful-signature: hex HMAC-SHA256 of
 // the canonical request "METHOD\nPATH\nk:v;k:v\nBODY", where the headers
@@ -31,21 +28,15 @@ type contentfulVerifier struct {
 // x-contentful-timestamp (ms), which must be within window of now. PATH
 // carries the query string when there is one.
 func NewContentfulVerifier(secrets []string, window time.Duration) Verifier {
-	return &contentfulVerifier{keys: byteKeys(secrets), window: window}
+	return &contentfulVerifier{newStamped(secrets, window)}
 }
 
 func (v *contentfulVerifier) Verify(r *Request, now time.Time) error {
-	sigHex := strings.TrimSpace(r.Header.Get(contentfulSignature))
-	list := r.Header.Get(contentfulSignedHeaders)
-	ts := strings.TrimSpace(r.Header.Get(contentfulTimestamp))
-	switch {
-	case sigHex == "":
-		return unauthorized("missing x-contentful-signature header")
-	case list == "":
-		return unauthorized("missing x-contentful-signed-headers header")
-	case ts == "":
-		return unauthorized("missing x-contentful-timestamp header")
+	vals, err := requireHeaders(r, "x-contentful-signature", "x-contentful-signed-headers", "x-contentful-timestamp")
+	if err != nil {
+		return err
 	}
+	sigHex, list, ts := vals[0], vals[1], vals[2]
 	names := strings.Split(list, ",")
 	signsTimestamp := false
 	for i, n := range names {
@@ -61,14 +52,7 @@ func (v *contentfulVerifier) Verify(r *Request, now time.Time) error {
 	if err != nil {
 		return unauthorized("x-contentful-signature is not hex")
 	}
-	at, err := parseMillis(ts)
-	if err != nil {
-		return err
-	}
-	if !anyMAC(v.keys, sig, contentfulCanonical(r, names)) {
-		return unauthorized("signature does not match")
-	}
-	return checkWindow(at, now, v.window)
+	return v.check(ts, now, [][]byte{sig}, contentfulCanonical(r, names))
 }
 
 // contentfulCanonical builds the string Contentful signs.

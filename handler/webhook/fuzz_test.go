@@ -2,8 +2,14 @@ package webhook
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
 // A verifier accepts the body that was signed, and never the same body with
@@ -89,6 +95,33 @@ func FuzzVerifierHeaders(f *testing.F) {
 		for _, v := range vs {
 			if err := v.Verify(r, now); err == nil {
 				t.Fatalf("%T accepted unsigned headers %q %q %q %q", v, a, b, c, d)
+			}
+		}
+	})
+}
+
+// Any HTTP trigger event decodes without panicking; a body is never larger
+// than the cap; header names are canonical.
+func FuzzNewRequest(f *testing.F) {
+	files, _ := filepath.Glob("../../events/http-*.json")
+	for _, name := range append(files, "../event/testdata/http-template.json") {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		var ev events.HTTPTriggerEvent
+		if json.Unmarshal(payload, &ev) != nil {
+			return
+		}
+		const max = 512
+		r, err := NewRequest(&ev, max)
+		if err == nil && len(r.Body) > max {
+			t.Fatalf("a %d-byte body passed a %d-byte cap", len(r.Body), max)
+		}
+		for k := range r.Header {
+			if k != http.CanonicalHeaderKey(k) {
+				t.Fatalf("header %q is not canonical", k)
 			}
 		}
 	})

@@ -11,55 +11,33 @@ import (
 )
 
 // sanityVerifier checks sanity-webhook-signature.
-type sanityVerifier struct {
-	keys   [][]byte
-	window time.Duration
-}
+type sanityVerifier struct{ stamped }
 
 // NewSanityVerifier checks "sanity-webhook-signature: t=<ms>,v1=<sig>",
 // where sig is unpadded base64url of HMAC-SHA256(secret, t + "." + body);
 // t must be within window of now.
 func NewSanityVerifier(secrets []string, window time.Duration) Verifier {
-	return &sanityVerifier{keys: byteKeys(secrets), window: window}
+	return &sanityVerifier{newStamped(secrets, window)}
 }
 
 func (v *sanityVerifier) Verify(r *Request, now time.Time) error {
-	h := r.Header.Get("Sanity-Webhook-Signature")
-	if h == "" {
-		return unauthorized("missing sanity-webhook-signature header")
-	}
-	var ts string
-	var sigs [][]byte
-	for _, part := range strings.Split(h, ",") {
-		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = val
-		case "v1":
-			sig, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(val, "="))
-			if err != nil {
-				return unauthorized("sanity-webhook-signature's v1 is not base64url")
-			}
-			sigs = append(sigs, sig)
-		}
-	}
-	if ts == "" || len(sigs) == 0 {
-		return unauthorized("sanity-webhook-signature lacks t= or v1=")
-	}
-	at, err := parseMillis(ts)
+	ps, err := headerParams(r, "sanity-webhook-signature")
 	if err != nil {
 		return err
 	}
-	ok := false
-	for _, sig := range sigs {
-		if anyMAC(v.keys, sig, []byte(ts), []byte("."), r.Body) {
-			ok = true
+	var sigs [][]byte
+	for _, val := range ps["v1"] {
+		sig, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(val, "="))
+		if err != nil {
+			return unauthorized("sanity-webhook-signature's v1 is not base64url")
 		}
+		sigs = append(sigs, sig)
 	}
-	if !ok {
-		return unauthorized("signature does not match")
+	if len(ps["t"]) == 0 || len(sigs) == 0 {
+		return unauthorized("sanity-webhook-signature lacks t= or v1=")
 	}
-	return checkWindow(at, now, v.window)
+	ts := ps["t"][0]
+	return v.check(ts, now, sigs, []byte(ts), []byte("."), r.Body)
 }
 
 // SignSanity returns the sanity-webhook-signature value Sanity would send at t.
@@ -110,7 +88,7 @@ func ParseSanity(body []byte, header http.Header) (Change, error) {
 		ch.URLs = append(ch.URLs, p.URL)
 	}
 	slug := sanitySlug(p.Slug)
-	ch.Items = append(ch.Items, Fields{Slug: slug, ID: id, Model: model, Locale: locale, Path: escapedPath(p.URL)})
+	ch.Items = append(ch.Items, Fields{Slug: slug, ID: id, Model: model, Locale: locale, Path: urlPath(p.URL)})
 	old := sanitySlug(p.OldSlug)
 	if old == "" {
 		old = sanitySlug(p.PrevSlug)

@@ -40,17 +40,11 @@ func NewStandardVerifier(secrets []string, window time.Duration) (Verifier, erro
 }
 
 func (v *standardVerifier) Verify(r *Request, now time.Time) error {
-	id := strings.TrimSpace(r.Header.Get("Webhook-Id"))
-	ts := strings.TrimSpace(r.Header.Get("Webhook-Timestamp"))
-	list := r.Header.Get("Webhook-Signature")
-	switch {
-	case id == "":
-		return unauthorized("missing webhook-id header")
-	case ts == "":
-		return unauthorized("missing webhook-timestamp header")
-	case list == "":
-		return unauthorized("missing webhook-signature header")
+	vals, err := requireHeaders(r, "webhook-id", "webhook-timestamp", "webhook-signature")
+	if err != nil {
+		return err
 	}
+	id, ts, list := vals[0], vals[1], vals[2]
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || secs <= 0 {
 		return unauthorized("webhook-timestamp %q is not a Unix time in seconds", clip(ts))

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -87,4 +88,62 @@ func clip(s string) string {
 		return s[:40] + "..."
 	}
 	return s
+}
+
+// stamped is what the timestamped HMAC schemes share: the keys, and the
+// window a signed timestamp in milliseconds must fall in.
+type stamped struct {
+	keys   [][]byte
+	window time.Duration
+}
+
+func newStamped(secrets []string, window time.Duration) stamped {
+	return stamped{keys: byteKeys(secrets), window: window}
+}
+
+// check verifies that one of sigs is the HMAC of parts under one of the
+// keys, and that ts (Unix ms) is within the window of now.
+func (s stamped) check(ts string, now time.Time, sigs [][]byte, parts ...[]byte) error {
+	at, err := parseMillis(ts)
+	if err != nil {
+		return err
+	}
+	ok := false
+	for _, sig := range sigs {
+		if anyMAC(s.keys, sig, parts...) {
+			ok = true
+		}
+	}
+	if !ok {
+		return unauthorized("signature does not match")
+	}
+	return checkWindow(at, now, s.window)
+}
+
+// headerParams splits a signature header of the form "k=v, k=v" into its
+// parameters; a key may repeat. A missing header is an error.
+func headerParams(r *Request, name string) (map[string][]string, error) {
+	h := r.Header.Get(name)
+	if h == "" {
+		return nil, unauthorized("missing %s header", name)
+	}
+	out := map[string][]string{}
+	for _, part := range strings.Split(h, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		out[k] = append(out[k], v)
+	}
+	return out, nil
+}
+
+// requireHeaders returns the trimmed values of the named headers, or an
+// error naming the first one that is missing.
+func requireHeaders(r *Request, names ...string) ([]string, error) {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.TrimSpace(r.Header.Get(n))
+		if out[i] == "" {
+			return nil, unauthorized("missing %s header", n)
+		}
+	}
+	return out, nil
 }

@@ -1,0 +1,150 @@
+// Package config is vodrefresh's configuration as plain data: the types a
+// YAML or JSON document decodes into, loading from the environment, and
+// validation of every field with validator/v10. It holds no compiled state
+// and no secrets: refresh compiles the rules, and the webhook secrets are
+// read from the environment by the handler.
+//
+// It imports no other package of vodrefresh.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Default batch sizes: the most paths per RefreshVodObjectCaches call.
+const (
+	DefaultFileBatch      = 1000
+	DefaultDirectoryBatch = 100
+)
+
+// Object types accepted by RefreshVodObjectCaches.
+const (
+	TypeFile      = "File"
+	TypeDirectory = "Directory"
+)
+
+// Config is the function's configuration, read from YAML or JSON.
+type Config struct {
+	// Domains is the allowlist of CDN bases (scheme://host[:port]); every
+	// ObjectPath must start with one of them.
+	Domains []string `yaml:"domains" validate:"required,min=1,dive,required,cdnbase"`
+	// KeyEncoding says how OSS events spell object keys: raw (the default)
+	// or url (percent-encoded once, decoded before use).
+	KeyEncoding string `yaml:"keyEncoding" validate:"omitempty,oneof=raw url"`
+	// AllowRootDirectory lets a Directory rule refresh the bare domain root.
+	AllowRootDirectory bool `yaml:"allowRootDirectory"`
+	// Batch sets how many paths go into one API call.
+	Batch BatchConfig `yaml:"batch"`
+	// OSS maps bucket objects to CDN URLs.
+	OSS []OSSRule `yaml:"oss" validate:"required_without=Webhooks,dive"`
+	// Webhooks are the HTTP trigger's routes.
+	Webhooks []WebhookRoute `yaml:"webhooks" validate:"required_without=OSS,dive"`
+	// HTTP sets limits for the HTTP trigger.
+	HTTP HTTPConfig `yaml:"http"`
+	// Quota is the quota budgeting policy.
+	Quota QuotaConfig `yaml:"quota"`
+}
+
+// BatchConfig sets the batch sizes; zero means the default.
+type BatchConfig struct {
+	Files       int `yaml:"files" validate:"omitempty,min=1,max=1000"`
+	Directories int `yaml:"directories" validate:"omitempty,min=1,max=100"`
+}
+
+// OSSRule maps objects of one bucket, filtered by key prefix and suffix, to
+// one or more CDN URL templates.
+type OSSRule struct {
+	Bucket     string   `yaml:"bucket" validate:"required,ossbucket"`
+	Prefix     string   `yaml:"prefix"`
+	Suffix     string   `yaml:"suffix"`
+	URLs       []string `yaml:"urls" validate:"required,min=1,dive,required"`
+	ObjectType string   `yaml:"objectType" validate:"omitempty,oneof=File Directory"`
+	// Wait makes the invocation wait, within its deadline, for its refresh
+	// tasks to finish, and report their final status.
+	Wait bool `yaml:"wait"`
+	// Prefetch warms the CDN (PreloadVodObjectCaches) with created objects'
+	// URLs once their refresh went through. File rules only.
+	Prefetch bool `yaml:"prefetch"`
+}
+
+// Environment variables that carry the configuration.
+const (
+	EnvConfigFile = "REFRESH_CONFIG_FILE"
+	EnvConfig     = "REFRESH_CONFIG"
+)
+
+// Load reads the configuration named by REFRESH_CONFIG_FILE, or given inline
+// in REFRESH_CONFIG, and validates its fields.
+func Load(getenv func(string) string) (*Config, error) {
+	file, inline := getenv(EnvConfigFile), getenv(EnvConfig)
+	switch {
+	case file != "" && inline != "":
+		return nil, fmt.Errorf("configuration: set %s or %s, not both", EnvConfigFile, EnvConfig)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("configuration: %w", err)
+		}
+		cfg, err := Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("configuration %s: %w", file, err)
+		}
+		return cfg, nil
+	case inline != "":
+		cfg, err := Parse([]byte(inline))
+		if err != nil {
+			return nil, fmt.Errorf("configuration in %s: %w", EnvConfig, err)
+		}
+		return cfg, nil
+	}
+	return nil, fmt.Errorf("configuration: neither %s nor %s is set", EnvConfigFile, EnvConfig)
+}
+
+// Parse decodes a YAML (or JSON) document, rejecting unknown fields, and
+// validates its fields.
+func Parse(doc []byte) (*Config, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec.KnownFields(true)
+	var cfg Config
+	if err := dec.Decode(&cfg); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("the document is empty")
+		}
+		return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// FileBatch returns the number of URLs per call.
+func (c *Config) FileBatch() int {
+	if c.Batch.Files > 0 {
+		return c.Batch.Files
+	}
+	return DefaultFileBatch
+}
+
+// DirectoryBatch returns the number of directories per call.
+func (c *Config) DirectoryBatch() int {
+	if c.Batch.Directories > 0 {
+		return c.Batch.Directories
+	}
+	return DefaultDirectoryBatch
+}
+
+// Error is an invalid configuration: one line per problem, each naming the
+// field by its path in the document.
+type Error struct{ Problems []string }
+
+func (e *Error) Error() string {
+	return "invalid configuration:\n  " + strings.Join(e.Problems, "\n  ")
+}

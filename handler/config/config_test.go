@@ -1,0 +1,98 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseConfigGood(t *testing.T) {
+	for _, name := range []string{"../../events/refresh.yaml", "testdata/config/good.json"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Parse(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cfg.OSS) == 0 || cfg.FileBatch() != 1000 || cfg.DirectoryBatch() != 100 {
+				t.Errorf("%d rules, batches %d/%d", len(cfg.OSS), cfg.FileBatch(), cfg.DirectoryBatch())
+			}
+		})
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"no-domains.yaml", []string{"domains: is required"}},
+		{"bad-domain.yaml", []string{"domains[0]", "video.example.com", "scheme"}},
+		{"domain-with-path.yaml", []string{"domains[0]", "nothing after the host"}},
+		{"bad-bucket.yaml", []string{"oss[0].bucket", "Media_Bucket", "not an OSS bucket name"}},
+		{"no-urls.yaml", []string{"oss[0].urls: is required"}},
+		{"bad-object-type.yaml", []string{"oss[0].objectType", "File, Directory", "Regex"}},
+		{"bad-key-encoding.yaml", []string{"keyEncoding", "raw, url", "base64"}},
+		{"batch-too-big.yaml", []string{"batch.files", "at most 1000"}},
+		{"unknown-field.yaml", []string{"prefx", "not found"}},
+		{"not-yaml.yaml", []string{"not valid YAML or JSON"}},
+		{"empty.yaml", []string{"empty"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			cfg, err := Parse(readFixture(t, filepath.Join("config", tt.file)))
+			if err == nil {
+				t.Fatalf("accepted: %+v", cfg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadConfigSources(t *testing.T) {
+	good := string(readFixture(t, "config/good.json"))
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(file, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // error substring; "" for success
+	}{
+		{"file", map[string]string{EnvConfigFile: file}, ""},
+		{"inline", map[string]string{EnvConfig: good}, ""},
+		{"both", map[string]string{EnvConfigFile: file, EnvConfig: good}, "not both"},
+		{"neither", map[string]string{}, "neither"},
+		{"missing file", map[string]string{EnvConfigFile: file + ".missing"}, "no such file"},
+		{"bad inline", map[string]string{EnvConfig: "domains: []"}, "in REFRESH_CONFIG"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(func(k string) string { return tt.env[k] })
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatal(err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,59 @@
+package config
+
+import "time"
+
+// QuotaConfig is the quota budgeting policy.
+type QuotaConfig struct {
+	// MaxURLShare is the largest share of the remaining URL quota that one
+	// invocation may spend before its URLs are coalesced into directories
+	// (default 0.5; 1 spends up to all of it).
+	MaxURLShare float64 `yaml:"maxUrlShare" validate:"gte=0,lte=1"`
+	// MinDirectoryDepth is the shallowest folder a coalesced directory may
+	// be (default 1: never a bare domain root).
+	MinDirectoryDepth *int `yaml:"minDirectoryDepth" validate:"omitempty,gte=0,lte=64"`
+	// MaxDirsPerEvent caps the directories that coalescing makes for one
+	// invocation (default 10).
+	MaxDirsPerEvent int `yaml:"maxDirsPerEvent" validate:"gte=0,lte=100"`
+	// CacheTTL is how long a quota reading is reused (default 60s).
+	CacheTTL time.Duration `yaml:"cacheTTL" validate:"gte=0"`
+}
+
+// Defaults of the quota policy.
+const (
+	DefaultMaxURLShare     = 0.5
+	DefaultMinDirDepth     = 1
+	DefaultMaxDirsPerEvent = 10
+	DefaultQuotaTTL        = 60 * time.Second
+)
+
+// Share returns the share of the remaining URL quota one invocation may spend.
+func (q QuotaConfig) Share() float64 {
+	if q.MaxURLShare > 0 {
+		return q.MaxURLShare
+	}
+	return DefaultMaxURLShare
+}
+
+// MaxDirs returns the most directories coalescing makes for one invocation.
+func (q QuotaConfig) MaxDirs() int {
+	if q.MaxDirsPerEvent > 0 {
+		return q.MaxDirsPerEvent
+	}
+	return DefaultMaxDirsPerEvent
+}
+
+// MinDepth returns the shallowest folder depth a coalesced directory may be.
+func (q QuotaConfig) MinDepth() int {
+	if q.MinDirectoryDepth != nil {
+		return *q.MinDirectoryDepth
+	}
+	return DefaultMinDirDepth
+}
+
+// TTL returns how long a quota reading is reused.
+func (q QuotaConfig) TTL() time.Duration {
+	if q.CacheTTL > 0 {
+		return q.CacheTTL
+	}
+	return DefaultQuotaTTL
+}

@@ -1,0 +1,146 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+)
+
+var (
+	validateOnce sync.Once
+	validate     *validator.Validate
+	bucketName   *regexp.Regexp // set with validate, on first use
+	envName      *regexp.Regexp
+)
+
+// Validator returns the shared validator, which names fields by their YAML
+// or JSON keys and knows this package's custom tags: cdnbase, ossbucket,
+// httpurl and envname.
+func Validator() *validator.Validate {
+	validateOnce.Do(func() {
+		bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+		envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+		v := validator.New(validator.WithRequiredStructEnabled())
+		v.RegisterTagNameFunc(func(f reflect.StructField) string {
+			for _, tag := range []string{"yaml", "json"} {
+				if name, _, _ := strings.Cut(f.Tag.Get(tag), ","); name != "" && name != "-" {
+					return name
+				}
+			}
+			return f.Name
+		})
+		must(v.RegisterValidation("cdnbase", func(fl validator.FieldLevel) bool {
+			_, err := ParseBase(fl.Field().String())
+			return err == nil
+		}))
+		must(v.RegisterValidation("ossbucket", func(fl validator.FieldLevel) bool {
+			return bucketName.MatchString(fl.Field().String())
+		}))
+		must(v.RegisterValidation("httpurl", func(fl validator.FieldLevel) bool {
+			s := fl.Field().String()
+			return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+		}))
+		must(v.RegisterValidation("envname", func(fl validator.FieldLevel) bool {
+			return envName.MatchString(fl.Field().String())
+		}))
+		validate = v
+	})
+	return validate
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// FieldErrors turns validator errors into one readable error per field, named
+// by its path in the document (e.g. "oss[0].bucket: is required").
+func FieldErrors(err error) []string {
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return []string{err.Error()}
+	}
+	out := make([]string, 0, len(verrs))
+	for _, fe := range verrs {
+		ns := fe.Namespace()
+		if _, rest, ok := strings.Cut(ns, "."); ok {
+			ns = rest // drop the root type's name
+		}
+		out = append(out, ns+": "+Describe(fe))
+	}
+	return out
+}
+
+// Describe says what is wrong with one field.
+func Describe(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "min":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return fmt.Sprintf("needs at least %s entries", fe.Param())
+		}
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at least %s characters", fe.Param())
+		}
+		return fmt.Sprintf("must be at least %s (got %v)", fe.Param(), fe.Value())
+	case "max":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return fmt.Sprintf("takes at most %s entries", fe.Param())
+		}
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
+		}
+		return fmt.Sprintf("must be at most %s (got %v)", fe.Param(), fe.Value())
+	case "oneof":
+		return fmt.Sprintf("must be one of %s (got %q)", strings.ReplaceAll(fe.Param(), " ", ", "), fmt.Sprint(fe.Value()))
+	case "cdnbase":
+		_, err := ParseBase(fmt.Sprint(fe.Value()))
+		return fmt.Sprintf("%q is not a CDN base of the form https://host[:port]: %v", fmt.Sprint(fe.Value()), err)
+	case "ossbucket":
+		return fmt.Sprintf("%q is not an OSS bucket name (3-63 lower-case letters, digits and hyphens)", fmt.Sprint(fe.Value()))
+	case "httpurl", "url", "http_url":
+		return fmt.Sprintf("%q is not an absolute http(s) URL", fmt.Sprint(fe.Value()))
+	case "excludesall":
+		return "must not contain white space"
+	case "gt":
+		return fmt.Sprintf("must be greater than %s", fe.Param())
+	case "gte":
+		return fmt.Sprintf("must be at least %s", fe.Param())
+	case "lte":
+		return fmt.Sprintf("must be at most %s", fe.Param())
+	case "required_without":
+		return "is required when " + lowerFirst(fe.Param()) + " is not set"
+	case "required_unless":
+		return "is required unless " + strings.Replace(lowerFirst(fe.Param()), " ", " is ", 1)
+	case "startswith":
+		return fmt.Sprintf("must start with %q", fe.Param())
+	case "envname":
+		return fmt.Sprintf("%q is not an environment variable name", fmt.Sprint(fe.Value()))
+	}
+	return fmt.Sprintf("fails the %q check", fe.Tag())
+}
+
+// Validate checks the configuration's fields, then what no struct tag can.
+func (c *Config) Validate() error {
+	if err := Validator().Struct(c); err != nil {
+		return &Error{Problems: FieldErrors(err)}
+	}
+	if problems := c.checkWebhooks(); len(problems) > 0 {
+		return &Error{Problems: problems}
+	}
+	return nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

@@ -1,0 +1,129 @@
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// WebhookRoute is one HTTP trigger route: a path, the CMS that calls it, how
+// calls are authenticated, and how its payloads become URLs.
+type WebhookRoute struct {
+	// Path is matched exactly against the request path.
+	Path string `yaml:"path" validate:"required,startswith=/"`
+	// Kind is the sender: generic, ghost, wordpress, strapi, contentful or sanity.
+	Kind string `yaml:"kind" validate:"required,oneof=generic ghost wordpress strapi contentful sanity"`
+	// Auth overrides the kind's own scheme.
+	Auth string `yaml:"auth" validate:"omitempty,oneof=ghost wordpress contentful sanity standard-webhooks hmac-sha256 token none"`
+	// SecretEnv names the environment variable that holds the secret or
+	// token (several, space-separated, during a rotation).
+	SecretEnv string `yaml:"secretEnv" validate:"required_unless=Auth none,omitempty,envname"`
+	// HMAC configures auth: hmac-sha256.
+	HMAC HMACConfig `yaml:"hmac"`
+	// URLs are templates for payloads that carry no URL.
+	URLs []string `yaml:"urls" validate:"dive,required"`
+	// ObjectType of the refreshes the templates make: File (default) or Directory.
+	ObjectType string `yaml:"objectType" validate:"omitempty,oneof=File Directory"`
+	// ReplayWindow bounds the age of a signed timestamp (default 5m).
+	ReplayWindow time.Duration `yaml:"replayWindow" validate:"gte=0,lte=24h"`
+	// MaxPaths bounds the paths of one generic request (default 100).
+	MaxPaths int `yaml:"maxPaths" validate:"gte=0,lte=1000"`
+	// Wait makes the request wait, within the answer timeout, for its
+	// refresh tasks to finish, and report their final status.
+	Wait bool `yaml:"wait"`
+}
+
+// HMACConfig describes a GitHub-style signature header.
+type HMACConfig struct {
+	Header   string  `yaml:"header"`                                         // default X-Hub-Signature-256
+	Prefix   *string `yaml:"prefix"`                                         // default "sha256=" with the default header, else none
+	Encoding string  `yaml:"encoding" validate:"omitempty,oneof=hex base64"` // default hex
+}
+
+// HTTPConfig sets the HTTP trigger's limits.
+type HTTPConfig struct {
+	// MaxBodyBytes caps a request body (default 1 MiB).
+	MaxBodyBytes int `yaml:"maxBodyBytes" validate:"gte=0"`
+	// Budget bounds the time to answer, retries included (default 1.5s,
+	// inside Ghost's 2 s). See AnswerTimeout.
+	Budget time.Duration `yaml:"budget" validate:"gte=0"`
+	// DedupeWindow is how long a delivery ID is remembered (default 10m).
+	DedupeWindow time.Duration `yaml:"dedupeWindow" validate:"gte=0"`
+}
+
+// Defaults for webhook routes and the HTTP trigger.
+const (
+	DefaultReplayWindow  = 5 * time.Minute
+	DefaultMaxPaths      = 100
+	DefaultMaxBody       = 1 << 20
+	DefaultAnswerTimeout = 1500 * time.Millisecond
+	DefaultDedupeWindow  = 10 * time.Minute
+)
+
+// MaxBody returns the largest request body accepted.
+func (c *HTTPConfig) MaxBody() int {
+	if c.MaxBodyBytes > 0 {
+		return c.MaxBodyBytes
+	}
+	return DefaultMaxBody
+}
+
+// AnswerTimeout returns the time an HTTP request has to be answered in,
+// retries included (the document's http.budget).
+func (c *HTTPConfig) AnswerTimeout() time.Duration {
+	if c.Budget > 0 {
+		return c.Budget
+	}
+	return DefaultAnswerTimeout
+}
+
+// Dedupe returns how long a delivery ID is remembered.
+func (c *HTTPConfig) Dedupe() time.Duration {
+	if c.DedupeWindow > 0 {
+		return c.DedupeWindow
+	}
+	return DefaultDedupeWindow
+}
+
+// Window returns the route's replay window.
+func (w *WebhookRoute) Window() time.Duration {
+	if w.ReplayWindow > 0 {
+		return w.ReplayWindow
+	}
+	return DefaultReplayWindow
+}
+
+// PathLimit returns the most paths one generic request may name.
+func (w *WebhookRoute) PathLimit() int {
+	if w.MaxPaths > 0 {
+		return w.MaxPaths
+	}
+	return DefaultMaxPaths
+}
+
+// RefreshType returns the object type of the route's template refreshes.
+func (w *WebhookRoute) RefreshType() string {
+	if w.ObjectType != "" {
+		return w.ObjectType
+	}
+	return TypeFile
+}
+
+// checkWebhooks checks what tags cannot: unique paths, and templates for the
+// kinds whose payloads carry no URL.
+func (c *Config) checkWebhooks() []string {
+	var problems []string
+	seen := make(map[string]bool, len(c.Webhooks))
+	for i := range c.Webhooks {
+		w := &c.Webhooks[i]
+		name := fmt.Sprintf("webhooks[%d]", i)
+		if seen[w.Path] {
+			problems = append(problems, fmt.Sprintf("%s.path: %q is used by another route", name, w.Path))
+			continue
+		}
+		seen[w.Path] = true
+		if (w.Kind == "strapi" || w.Kind == "contentful") && len(w.URLs) == 0 {
+			problems = append(problems, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
+		}
+	}
+	return problems
+}

@@ -1,0 +1,125 @@
+// Package event reads what arrives at the function: it recognises an
+// invocation's shape once (Detect) and decodes it into typed values: OSS
+// object events from the native trigger or EventBridge, or an FC HTTP
+// trigger event. Object keys are decoded here, once, when the
+// configuration says the events carry them URL-encoded.
+//
+// It imports no other package of vodrefresh.
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+)
+
+// Shape is the kind of envelope an invocation's event came in.
+type Shape string
+
+// The shapes Detect recognises.
+const (
+	ShapeOSS         Shape = "oss"             // native OSS trigger: {"events":[...]}
+	ShapeCloudEvents Shape = "eventbridge"     // EventBridge CloudEvents envelope(s)
+	ShapeRawData     Shape = "eventbridge-raw" // EventBridge RawData: bare record(s)
+	ShapeHTTP        Shape = "http"            // FC3 HTTP trigger
+)
+
+var shapeNames = map[Shape]string{
+	ShapeOSS:         "an OSS trigger event",
+	ShapeCloudEvents: "an EventBridge event",
+	ShapeRawData:     "an OSS record",
+	ShapeHTTP:        "an HTTP trigger event",
+}
+
+// Options say how to read events.
+type Options struct {
+	// URLEncodedKeys: the events carry object keys percent-encoded once
+	// (the configuration's keyEncoding: url); they are decoded.
+	URLEncodedKeys bool
+}
+
+// Event is one invocation's event, decoded.
+type Event struct {
+	Shape   Shape
+	Records []ObjectEvent            // the OSS shapes' records
+	HTTP    *events.HTTPTriggerEvent // the HTTP trigger's request
+}
+
+// Detect recognises the shape of payload and decodes it. An error wraps
+// ErrUnknownEvent, or names the byte where the JSON is malformed.
+func Detect(payload []byte, opts Options) (*Event, error) {
+	p := bytes.TrimSpace(payload)
+	if len(p) == 0 {
+		return nil, fmt.Errorf("%w: the event is empty", ErrUnknownEvent)
+	}
+	if ev, ok := decodeHTTP(p); ok {
+		return &Event{Shape: ShapeHTTP, HTTP: ev}, nil
+	}
+	shape, records, err := parseOSS(p)
+	if err != nil {
+		return nil, err
+	}
+	if shape == ShapeHTTP {
+		return nil, fmt.Errorf("%w: an HTTP trigger event needs requestContext.http and a version or rawPath", ErrUnknownEvent)
+	}
+	if opts.URLEncodedKeys {
+		if err := decodeKeys(records); err != nil {
+			return nil, err
+		}
+	}
+	return &Event{Shape: shape, Records: records}, nil
+}
+
+// decodeHTTP decodes p when it is an FC3 HTTP trigger event: an object with
+// a requestContext.http and a version or rawPath.
+func decodeHTTP(p []byte) (*events.HTTPTriggerEvent, bool) {
+	if p[0] != '{' || !bytes.Contains(p, []byte(`"requestContext"`)) {
+		return nil, false
+	}
+	var probe struct {
+		RawPath        *string `json:"rawPath"`
+		Version        *string `json:"version"`
+		RequestContext *struct {
+			HTTP *json.RawMessage `json:"http"`
+		} `json:"requestContext"`
+	}
+	if json.Unmarshal(p, &probe) != nil || probe.RequestContext == nil || probe.RequestContext.HTTP == nil ||
+		(probe.RawPath == nil && probe.Version == nil) {
+		return nil, false
+	}
+	var ev events.HTTPTriggerEvent
+	if json.Unmarshal(p, &ev) != nil {
+		return nil, false
+	}
+	return &ev, true
+}
+
+// decodeKeys decodes the keys of the records that change an object.
+func decodeKeys(records []ObjectEvent) error {
+	for i := range records {
+		r := &records[i]
+		if r.Change() == "" {
+			continue
+		}
+		k, err := DecodeKey(r.RawKey)
+		if err != nil {
+			return fmt.Errorf("record %d (bucket %s): %w (keyEncoding is url)", r.Index, r.Bucket, err)
+		}
+		r.Key = k
+	}
+	return nil
+}
+
+// DecodeKey undoes one round of percent-encoding of an OSS object key, for
+// buckets whose events carry URL-encoded keys (keyEncoding: url). A '+' is
+// kept as it is: OSS keys may contain it literally.
+func DecodeKey(key string) (string, error) {
+	k, err := url.PathUnescape(key)
+	if err != nil {
+		return "", fmt.Errorf("key %q is not valid percent-encoding: %w", key, err)
+	}
+	return k, nil
+}

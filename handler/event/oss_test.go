@@ -1,0 +1,110 @@
+package event
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		file    string
+		shape   Shape
+		records []ObjectEvent
+	}{
+		{"oss-template.json", ShapeOSS, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Bucket: "testbucket", Key: "image/a.jpg", RawKey: "image/a.jpg"}}},
+		{"eventbridge-envelope.json", ShapeCloudEvents, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Bucket: "media-bucket", Key: "videos/a.mp4", RawKey: "videos/a.mp4"}}},
+		{"eventbridge-array.json", ShapeCloudEvents, []ObjectEvent{
+			{Index: 0, EventName: "ObjectCreated:PostObject", Bucket: "media-bucket", Key: "videos/b.mp4", RawKey: "videos/b.mp4"},
+			{Index: 1, EventName: "ObjectRemoved:DeleteObject", Bucket: "media-bucket", Key: "images/c.png", RawKey: "images/c.png"},
+		}},
+		{"eventbridge-no-eventname.json", ShapeCloudEvents, []ObjectEvent{{Index: 0, EventName: "ObjectModified:UpdateObjectMeta", Bucket: "media-bucket", Key: "videos/d.mp4", RawKey: "videos/d.mp4"}}},
+		{"eventbridge-raw-record.json", ShapeRawData, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:AppendObject", Bucket: "media-bucket", Key: "videos/e.mp4", RawKey: "videos/e.mp4"}}},
+		{"eventbridge-raw-array.json", ShapeRawData, []ObjectEvent{
+			{Index: 0, EventName: "ObjectRemoved:DeleteObjects", Bucket: "media-bucket", Key: "images/f.png", RawKey: "images/f.png"},
+			{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Bucket: "media-bucket", Key: "images/g.png", RawKey: "images/g.png"},
+		}},
+		{"http-template.json", ShapeHTTP, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			ev, err := Detect(readFixture(t, tt.file), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Shape != tt.shape {
+				t.Errorf("shape = %q, want %q", ev.Shape, tt.shape)
+			}
+			if !reflect.DeepEqual(ev.Records, tt.records) {
+				t.Errorf("records = %+v\nwant %+v", ev.Records, tt.records)
+			}
+			if (ev.HTTP != nil) != (tt.shape == ShapeHTTP) {
+				t.Errorf("HTTP = %v for shape %q", ev.HTTP, ev.Shape)
+			}
+		})
+	}
+}
+
+func TestDetectErrors(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // substrings of the error
+	}{
+		{"malformed.json", []string{"malformed JSON"}},
+		{"unknown-shape.json", []string{"unrecognised event", "top-level keys: Records"}},
+		{"scalar.json", []string{"not a JSON object or array"}},
+		{"empty.json", []string{"empty"}},
+		{"empty-array.json", []string{"empty array"}},
+		{"events-not-array.json", []string{"unrecognised event", "events"}},
+		{"eventbridge-ecs.json", []string{`source "acs.ecs"`, "only acs.oss"}},
+		{"oss-no-key.json", []string{"record 1", "missing oss.object.key"}},
+		{"oss-no-bucket.json", []string{"record 0", "missing oss.bucket.name"}},
+		{"oss-empty-key.json", []string{"missing oss.object.key"}},
+		{"array-with-native.json", []string{"element 0", "not an OSS trigger event"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			ev, err := Detect(readFixture(t, tt.file), Options{})
+			if err == nil {
+				t.Fatalf("no error; event %+v", ev)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if !strings.Contains(err.Error(), "malformed") && !errors.Is(err, ErrUnknownEvent) {
+				t.Errorf("error %q does not wrap ErrUnknownEvent", err)
+			}
+		})
+	}
+}
+
+func TestChange(t *testing.T) {
+	tests := map[string]string{
+		"ObjectCreated:PutObject":               ChangeCreated,
+		"ObjectCreated:CompleteMultipartUpload": ChangeCreated,
+		"ObjectRemoved:DeleteObjects":           ChangeRemoved,
+		"ObjectModified:UpdateObjectMeta":       ChangeModified,
+		"ObjectDownloaded:GetObject":            "",
+		"ObjectReplication:ObjectCreated":       "",
+		"ObjectCreatedPutObject":                "",
+	}
+	for name, want := range tests {
+		if got := (ObjectEvent{EventName: name}).Change(); got != want {
+			t.Errorf("Change(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

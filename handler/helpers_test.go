@@ -1,0 +1,51 @@
+package handler
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/refresh"
+)
+
+// planConfig is the configuration most tests of the function use; the
+// planner's own tests use it too.
+var planConfig = string(mustRead("refresh/testdata/plan.yaml"))
+
+func mustRead(name string) []byte {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// mustConfig parses a configuration document.
+func mustConfig(t testing.TB, doc string) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// compileDoc parses and compiles a configuration document, as start-up does.
+func compileDoc(doc string) error {
+	cfg, err := config.Parse([]byte(doc))
+	if err != nil {
+		return err
+	}
+	_, err = refresh.Compile(cfg)
+	return err
+}

@@ -1,0 +1,148 @@
+// Package vodmem is an in-memory vod.Client for tests of planning,
+// budgeting and submitting: it keeps a daily quota, spends it as the real
+// service does, answers with injected failures, and counts every call. It
+// talks to no network; the SDK is tested against internal/vodfake.
+package vodmem
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"vodrefresh/handler/vod"
+)
+
+// Client is an in-memory VOD account. The zero value has the full daily
+// quota. It is safe for concurrent use.
+type Client struct {
+	mu sync.Mutex
+	// Remain is the quota left; a zero Remain is filled with the daily
+	// quota on first use.
+	Remain vod.Quota
+	// Fail, when set, is asked before each call (action, objectType) and
+	// returns the error to answer with instead, or nil.
+	Fail func(action, objectType string) error
+	// QuotaErr, when set, is the answer to every quota read.
+	QuotaErr error
+
+	calls   map[string]int
+	refresh []Refresh
+	tasks   []vod.Task
+	started bool
+}
+
+// Refresh is one accepted RefreshVodObjectCaches call.
+type Refresh struct {
+	ObjectType string
+	Paths      []string
+}
+
+func (c *Client) begin(action, objectType string) error {
+	if !c.started {
+		c.started = true
+		if c.Remain == (vod.Quota{}) {
+			c.Remain = vod.Quota{URLRemain: vod.DailyURLQuota, URLQuota: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota,
+				DirQuota: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota, PreloadQuota: vod.DailyPreloadQuota}
+		}
+	}
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
+	c.calls[action]++
+	if c.Fail != nil {
+		return c.Fail(action, objectType)
+	}
+	return nil
+}
+
+// Refresh spends the quota of the object type, or answers
+// QuotaExceeded.Refresh when it would run out.
+func (c *Client) Refresh(_ context.Context, objectType string, paths []string) (vod.Reply, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin("RefreshVodObjectCaches", objectType); err != nil {
+		return vod.Reply{}, err
+	}
+	left := &c.Remain.URLRemain
+	if objectType == "Directory" {
+		left = &c.Remain.DirRemain
+	}
+	if len(paths) > *left {
+		return vod.Reply{}, &vod.APIError{Action: "RefreshVodObjectCaches", Code: "QuotaExceeded.Refresh", HTTPStatus: 400,
+			Message: fmt.Sprintf("%d paths, %d left", len(paths), *left)}
+	}
+	*left -= len(paths)
+	c.refresh = append(c.refresh, Refresh{ObjectType: objectType, Paths: append([]string(nil), paths...)})
+	return vod.Reply{TaskIDs: c.newTasks(paths, objectType), RequestID: "mem-" + strconv.Itoa(len(c.refresh))}, nil
+}
+
+// Preload spends the preload quota.
+func (c *Client) Preload(_ context.Context, paths []string) (vod.Reply, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin("PreloadVodObjectCaches", ""); err != nil {
+		return vod.Reply{}, err
+	}
+	if len(paths) > c.Remain.PreloadRemain {
+		return vod.Reply{}, &vod.APIError{Action: "PreloadVodObjectCaches", Code: "QuotaExceeded.Preload", HTTPStatus: 400}
+	}
+	c.Remain.PreloadRemain -= len(paths)
+	return vod.Reply{TaskIDs: c.newTasks(paths, "preload"), RequestID: "mem-preload"}, nil
+}
+
+// newTasks records one completed task per path and returns their IDs.
+func (c *Client) newTasks(paths []string, objectType string) []string {
+	ids := make([]string, len(paths))
+	for i, p := range paths {
+		ids[i] = strconv.Itoa(len(c.tasks) + 1)
+		c.tasks = append(c.tasks, vod.Task{TaskID: ids[i], ObjectPath: p, ObjectType: objectType, Status: "Complete", Process: "100%"})
+	}
+	return ids
+}
+
+// Quota answers the quota left, or QuotaErr.
+func (c *Client) Quota(context.Context) (vod.Quota, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin("DescribeVodRefreshQuota", ""); err != nil {
+		return vod.Quota{}, err
+	}
+	if c.QuotaErr != nil {
+		return vod.Quota{}, c.QuotaErr
+	}
+	return c.Remain, nil
+}
+
+// Tasks answers the tasks that match f's ID or path.
+func (c *Client) Tasks(_ context.Context, f vod.TaskFilter) ([]vod.Task, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin("DescribeVodRefreshTasks", ""); err != nil {
+		return nil, err
+	}
+	var out []vod.Task
+	for _, t := range c.tasks {
+		if (f.TaskID == "" || t.TaskID == f.TaskID) && (f.ObjectPath == "" || t.ObjectPath == f.ObjectPath) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Calls returns how many calls of action were made, failed ones included.
+func (c *Client) Calls(action string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls[action]
+}
+
+// Refreshes returns the accepted refresh calls, in order.
+func (c *Client) Refreshes() []Refresh {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Refresh(nil), c.refresh...)
+}
+
+// Dial returns c itself, whatever the credentials.
+func (c *Client) Dial(context.Context, func(string) string) (vod.Client, error) { return c, nil }

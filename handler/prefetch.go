@@ -1,0 +1,87 @@
+package handler
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/vod"
+)
+
+// PrefetchResult is what prefetching did after the refresh.
+type PrefetchResult struct {
+	Paths   []string       `json:"paths,omitempty"`   // sent to PreloadVodObjectCaches
+	TaskIDs []string       `json:"taskIds,omitempty"` // its task IDs
+	Skipped []string       `json:"skipped,omitempty"` // not prefetched; see Reason
+	Reason  string         `json:"reason,omitempty"`
+	Error   *vod.CallError `json:"error,omitempty"` // a failed call; the refresh stands
+}
+
+// refreshed returns the paths to prefetch whose refresh went through: sent
+// in a successful File call, or covered by a successful directory refresh.
+func refreshed(p *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced, dryRun bool) (ok, failed []string) {
+	sent := map[string]bool{}
+	for _, c := range calls {
+		if c.Sent || dryRun {
+			for _, path := range c.Paths {
+				sent[path] = true
+			}
+		}
+	}
+	for _, co := range coalesced {
+		for _, path := range co.Paths {
+			sent[path] = sent[co.Directory]
+		}
+	}
+	sort := func(path string) {
+		switch {
+		case !p.Warm[path]:
+		case sent[path]:
+			ok = append(ok, path)
+		default:
+			failed = append(failed, path)
+		}
+	}
+	for _, path := range p.Files {
+		sort(path)
+	}
+	for _, co := range coalesced {
+		for _, path := range co.Paths {
+			sort(path)
+		}
+	}
+	return ok, failed
+}
+
+// prefetch warms the CDN with the created objects' URLs whose refresh went
+// through, within the preload quota. Its failures are reported, never
+// turned into a failed invocation.
+func (h *Handler) prefetch(ctx context.Context, client vod.Client, p *refresh.Plan, res *Result) *PrefetchResult {
+	if len(p.Warm) == 0 {
+		return nil
+	}
+	out := &PrefetchResult{}
+	todo, notRefreshed := refreshed(p, res.Calls, res.Coalesced, h.opts.DryRun)
+	if len(notRefreshed) > 0 {
+		out.Skipped, out.Reason = notRefreshed, "their refresh did not go through"
+	}
+	if res.Quota != nil && len(todo) > res.Quota.PreloadRemain {
+		over := todo[res.Quota.PreloadRemain:]
+		todo = todo[:res.Quota.PreloadRemain]
+		out.Skipped = append(out.Skipped, over...)
+		out.Reason = strings.TrimPrefix(out.Reason+"; ", "; ") + fmt.Sprintf("the preload quota has %d left", res.Quota.PreloadRemain)
+	}
+	if h.opts.DryRun || client == nil {
+		out.Paths = todo
+		return out
+	}
+	var unsent []string
+	out.Paths, out.TaskIDs, out.Error, unsent = vod.Prefetch(ctx, client, todo)
+	h.quota.SpendPreload(len(out.Paths))
+	if out.Error != nil {
+		out.Skipped = append(out.Skipped, unsent...)
+		h.logger(ctx).Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "paths", len(unsent))
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package refresh
+
+import (
+	"strings"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
+)
+
+// rule is a compiled OSSRule.
+type rule struct {
+	name       string // "oss[0]", for messages
+	bucket     string
+	prefix     string
+	suffix     string
+	objectType string
+	templates  []*Template
+	floors     []int // per template: the folder depth of the rule's prefix, which coalescing never goes above
+	wait       bool
+	prefetch   bool
+}
+
+// ossPlaceholders are the names an OSS URL template may use.
+var ossPlaceholders = []string{"key"}
+
+func compileRule(name string, r *config.OSSRule, allow *Allowlist) (*rule, []string) {
+	out := &rule{name: name, bucket: r.Bucket, prefix: r.Prefix, suffix: r.Suffix, objectType: r.ObjectType, wait: r.Wait, prefetch: r.Prefetch}
+	if out.objectType == "" {
+		out.objectType = config.TypeFile
+	}
+	var problems []string
+	if r.Prefetch && out.objectType == config.TypeDirectory {
+		problems = append(problems, name+".prefetch: a Directory rule cannot prefetch: prefetching takes URLs")
+	}
+	var check func(*Template) string
+	if out.objectType == config.TypeDirectory {
+		check = func(t *Template) string {
+			if !t.EndsWith("key") {
+				return "a Directory rule's template must end with {key}"
+			}
+			return ""
+		}
+	}
+	templates, errs := compileTemplates(name+".urls", r.URLs, ossPlaceholders, allow, check)
+	problems = append(problems, errs...)
+	prefixDir := r.Prefix[:strings.LastIndexByte(r.Prefix, '/')+1]
+	for _, t := range templates {
+		floorURL, _ := t.Expand(func(string) (string, bool) { return EscapePath(prefixDir), true })
+		out.floors = append(out.floors, urlDepth(floorURL))
+	}
+	out.templates = templates
+	return out, problems
+}
+
+// matches reports whether the rule covers key in bucket.
+func (r *rule) matches(bucket, key string) bool {
+	return r.bucket == bucket && strings.HasPrefix(key, r.prefix) && strings.HasSuffix(key, r.suffix)
+}
+
+// paths returns the refresh paths the rule makes for key: one per template,
+// in the order of r.templates.
+// A Directory rule refreshes the folder that holds the object (the key itself
+// when it ends in '/').
+func (r *rule) paths(key string) []string {
+	target := key
+	if r.objectType == config.TypeDirectory {
+		target = key[:strings.LastIndexByte(key, '/')+1]
+	}
+	enc := EscapePath(target)
+	out := make([]string, 0, len(r.templates))
+	for _, t := range r.templates {
+		p, _ := t.Expand(func(string) (string, bool) { return enc, true })
+		out = append(out, p)
+	}
+	return out
+}
+
+// hasDotSegment reports whether key has a "." or ".." segment, which a
+// browser resolves away, so no URL reaches that object as it is named.
+func hasDotSegment(key string) bool {
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// recordSkip is a Skip for an OSS record.
+func recordSkip(ev event.ObjectEvent, path, reason string) Skip {
+	return Skip{Record: ev.Index, Event: ev.EventName, Bucket: ev.Bucket, Key: ev.RawKey, Path: path, Reason: reason}
+}

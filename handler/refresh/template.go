@@ -1,0 +1,90 @@
+package refresh
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Template is a URL template such as "https://cdn.example.com/{key}". Each
+// {name} is replaced by a value that is already URL-encoded.
+type Template struct {
+	raw   string
+	parts []string // literal, name, literal, name, ..., literal
+}
+
+// ParseTemplate parses s and checks that every placeholder is one of names,
+// and that the scheme and host are literal (no placeholder before the first
+// '/' of the path).
+func ParseTemplate(s string, names ...string) (*Template, error) {
+	t := &Template{raw: s}
+	rest := s
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			if strings.IndexByte(rest, '}') >= 0 {
+				return nil, fmt.Errorf("template %q has an unmatched '}'", s)
+			}
+			t.parts = append(t.parts, rest)
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return nil, fmt.Errorf("template %q has an unclosed '{'", s)
+		}
+		name := rest[i+1 : i+j]
+		if !slices.Contains(names, name) {
+			return nil, fmt.Errorf("template %q: unknown placeholder {%s} (known: {%s})", s, name, strings.Join(names, "}, {"))
+		}
+		lit := rest[:i]
+		if strings.IndexByte(lit, '}') >= 0 {
+			return nil, fmt.Errorf("template %q has an unmatched '}'", s)
+		}
+		t.parts = append(t.parts, lit, name)
+		rest = rest[i+j+1:]
+	}
+	if strings.ContainsAny(s, "?# \t\r\n") {
+		return nil, fmt.Errorf("template %q: a refresh URL has no query, fragment or white space", s)
+	}
+	head := t.parts[0]
+	scheme := strings.Index(head, "://")
+	if scheme < 0 || strings.IndexByte(head[scheme+3:], '/') < 0 {
+		return nil, fmt.Errorf("template %q: scheme and host must be written out, followed by '/', before any placeholder", s)
+	}
+	return t, nil
+}
+
+// String returns the template as written.
+func (t *Template) String() string { return t.raw }
+
+// Has reports whether the template uses the placeholder name.
+func (t *Template) Has(name string) bool {
+	for i := 1; i < len(t.parts); i += 2 {
+		if t.parts[i] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// EndsWith reports whether the template ends with the placeholder name.
+func (t *Template) EndsWith(name string) bool {
+	n := len(t.parts)
+	return n >= 3 && t.parts[n-2] == name && t.parts[n-1] == ""
+}
+
+// Expand fills the template. values returns the encoded value of each
+// placeholder; when it returns false for one, Expand does too.
+func (t *Template) Expand(values func(name string) (string, bool)) (string, bool) {
+	var b strings.Builder
+	b.WriteString(t.parts[0])
+	for i := 1; i < len(t.parts); i += 2 {
+		v, ok := values(t.parts[i])
+		if !ok {
+			return "", false
+		}
+		b.WriteString(v)
+		b.WriteString(t.parts[i+1])
+	}
+	return b.String(), true
+}

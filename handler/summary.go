@@ -1,0 +1,135 @@
+package handler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+
+	"vodrefresh/handler/event"
+)
+
+type loggerKey struct{}
+
+// logger returns the invocation's logger, which tags every line with the
+// request ID.
+func (h *Handler) logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return h.log
+}
+
+// ParseLevel reads LOG_LEVEL: debug, info (the default), warn or error.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// summary is the one line logged per invocation.
+type summary struct {
+	kind      string // oss, eventbridge, eventbridge-raw, http
+	source    string // bucket(s) or route
+	records   int
+	status    int // HTTP status, for the HTTP trigger
+	res       *Result
+	err       error
+	retry     int
+	requestID string
+}
+
+// begin tags ctx with a logger for the invocation's request ID.
+func (h *Handler) begin(ctx context.Context) (context.Context, *summary) {
+	s := &summary{}
+	if fc, ok := fccontext.FromContext(ctx); ok {
+		s.requestID, s.retry = fc.RequestID, fc.RetryCount
+	}
+	if s.requestID == "" {
+		s.requestID = fmt.Sprintf("local-%d", h.now().UnixNano())
+	}
+	l := h.log.With("requestId", s.requestID)
+	if s.retry > 0 {
+		l.Info("this invocation is a retry", "retryCount", s.retry)
+	}
+	return context.WithValue(ctx, loggerKey{}, l), s
+}
+
+// end logs the summary line.
+func (h *Handler) end(ctx context.Context, s *summary, started time.Time) {
+	attrs := []any{
+		"kind", s.kind, "source", s.source, "records", s.records,
+		"durationMs", float64(h.now().Sub(started).Microseconds()) / 1000,
+	}
+	var submitted, planned, coalesced, failed, calls int
+	tasks := []string{}
+	if r := s.res; r != nil {
+		for _, p := range r.Paths {
+			switch p.Status {
+			case StatusSubmitted:
+				submitted++
+			case StatusPlanned:
+				planned++
+			case StatusCoalesced:
+				coalesced++
+			case StatusFailed:
+				failed++
+			}
+		}
+		for _, c := range r.Calls {
+			if c.Sent || c.Attempts > 0 {
+				calls += c.Attempts
+			}
+			tasks = append(tasks, c.TaskIDs...)
+		}
+		attrs = append(attrs, "skipped", len(r.Skipped))
+		if r.Quota != nil {
+			attrs = append(attrs, "quota", slog.GroupValue(
+				slog.Int("urlRemain", r.Quota.URLRemain), slog.Int("dirRemain", r.Quota.DirRemain),
+				slog.Int("preloadRemain", r.Quota.PreloadRemain), slog.String("source", r.Quota.Source)))
+		}
+		if r.Prefetch != nil {
+			attrs = append(attrs, "prefetched", len(r.Prefetch.Paths))
+		}
+		attrs = append(attrs, "dryRun", r.DryRun)
+		if r.DryRun {
+			attrs = append(attrs, "planned", planned)
+		}
+	}
+	attrs = append(attrs, "submitted", submitted, "coalesced", coalesced, "failed", failed, "calls", calls, "taskIds", tasks)
+	if s.status != 0 {
+		attrs = append(attrs, "status", s.status)
+	}
+	if s.retry > 0 {
+		attrs = append(attrs, "retryCount", s.retry)
+	}
+	level := slog.LevelInfo
+	if s.err != nil {
+		level = slog.LevelError
+		attrs = append(attrs, "error", s.err.Error())
+	}
+	h.logger(ctx).Log(ctx, level, "invocation", attrs...)
+}
+
+// buckets names the buckets of an event's records.
+func buckets(records []event.ObjectEvent) string {
+	seen := map[string]bool{}
+	for _, r := range records {
+		seen[r.Bucket] = true
+	}
+	out := make([]string, 0, len(seen))
+	for b := range seen {
+		out = append(out, b)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}

@@ -1,0 +1,89 @@
+package vod
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+)
+
+// Codes for failures that carry no VOD error code.
+const (
+	CodeTransport   = "Transport"   // connection refused, reset, TLS, DNS
+	CodeTimeout     = "Timeout"     // no answer before the deadline
+	CodeBadResponse = "BadResponse" // an answer that is not the API's JSON
+)
+
+// APIError is a failed VOD API call. Its text never holds a secret, a
+// security token or a signature.
+type APIError struct {
+	Action     string
+	Code       string // VOD error code, or one of CodeTransport, CodeTimeout, CodeBadResponse
+	HTTPStatus int    // 0 when no answer came
+	RequestID  string
+	Message    string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", e.Action, e.Code)
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request %s]", e.RequestID)
+	}
+	return b.String()
+}
+
+// NewAPIError classifies an error from the SDK. Transport errors from the
+// SDK hold the whole signed URL, so only their cause is kept, redacted.
+func NewAPIError(action string, err error, r *Redactor) *APIError {
+	e := &APIError{Action: action}
+	var se *sdkerrors.ServerError
+	var ce *sdkerrors.ClientError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &se):
+		e.Code, e.HTTPStatus, e.RequestID = se.ErrorCode(), se.HttpStatus(), se.RequestId()
+		e.Message = r.Clean(se.Message())
+		if e.Code == "" {
+			e.Code = CodeBadResponse
+		}
+	case errors.As(err, &ue):
+		e.Code = CodeTransport
+		if ue.Timeout() {
+			e.Code = CodeTimeout
+		}
+		e.Message = r.Clean(ue.Err.Error())
+	case errors.As(err, &ce):
+		e.Code = CodeBadResponse
+		msg := ce.Message()
+		if oe := ce.OriginError(); oe != nil {
+			var inner *url.Error
+			if errors.As(oe, &inner) {
+				e.Code = CodeTransport
+				oe = inner.Err
+			}
+			msg += ": " + oe.Error()
+		}
+		e.Message = r.Clean(msg)
+	default:
+		e.Code = CodeTransport
+		e.Message = r.Clean(err.Error())
+	}
+	return e
+}
+
+// AsAPIError returns the *APIError in err's chain, if any.
+func AsAPIError(err error) (*APIError, bool) {
+	var ae *APIError
+	ok := errors.As(err, &ae)
+	return ae, ok
+}

@@ -1,0 +1,195 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+)
+
+// DefaultRequestTimeout bounds one VOD API call (the SDK's own read timeout).
+const DefaultRequestTimeout = 10 * time.Second
+
+// Connector makes VOD clients. Each invocation gets its own client, because
+// the SDK's client mutates its http.Client per call and so cannot be shared
+// between concurrent invocations; they share one connection pool.
+type Connector struct {
+	endpoint  Endpoint
+	transport http.RoundTripper
+	timeout   time.Duration
+}
+
+// pooled hides the shared *http.Transport from the SDK, which would otherwise
+// rewrite its dialer and TLS settings on every call (a data race across
+// clients).
+type pooled struct{ rt http.RoundTripper }
+
+func (p pooled) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
+
+// NewConnector returns a Connector for the endpoint.
+func NewConnector(ep Endpoint) *Connector {
+	t := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout: 5 * time.Second,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+	return &Connector{endpoint: ep, transport: pooled{t}, timeout: DefaultRequestTimeout}
+}
+
+// Endpoint returns where the connector's clients send requests.
+func (c *Connector) Endpoint() Endpoint { return c.endpoint }
+
+// SDKClient is the Client that calls the VOD API through the official SDK,
+// with one set of credentials. It is not safe for concurrent use: make one
+// per invocation.
+type SDKClient struct {
+	client  *vod.Client
+	scheme  string
+	timeout time.Duration
+	redact  *Redactor
+}
+
+// endpointData makes the SDK build its package-level endpoint map once,
+// before clients are made concurrently: vod.NewClientWithOptions fills it
+// lazily without synchronisation, a data race between the first concurrent
+// invocations.
+var endpointData sync.Once
+
+// Connect returns a client that signs with provider. secrets are the values
+// that must never appear in an error (the key secret and security token).
+func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ...string) (*SDKClient, error) {
+	endpointData.Do(func() { vod.GetEndpointMap() })
+	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
+	cfg.Transport = c.transport
+	client, err := vod.NewClientWithOptions(Region, cfg, provider)
+	if err != nil {
+		return nil, fmt.Errorf("vod client: %w", err)
+	}
+	client.Domain = c.endpoint.Host
+	return &SDKClient{client: client, scheme: c.endpoint.Scheme, timeout: c.timeout, redact: NewRedactor(secrets...)}, nil
+}
+
+// Refresh submits one RefreshVodObjectCaches call for paths.
+func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []string) (Reply, error) {
+	req := vod.CreateRefreshVodObjectCachesRequest()
+	req.ObjectType = objectType
+	req.ObjectPath = strings.Join(paths, "\n")
+	var resp *vod.RefreshVodObjectCachesResponse
+	err := v.do(ctx, "RefreshVodObjectCaches", req, func() (err error) {
+		resp, err = v.client.RefreshVodObjectCaches(req)
+		return err
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{TaskIDs: SplitTaskIDs(resp.RefreshTaskId), RequestID: resp.RequestId}, nil
+}
+
+// Preload submits one PreloadVodObjectCaches call (prefetch) for paths.
+func (v *SDKClient) Preload(ctx context.Context, paths []string) (Reply, error) {
+	req := vod.CreatePreloadVodObjectCachesRequest()
+	req.ObjectPath = strings.Join(paths, "\n")
+	var resp *vod.PreloadVodObjectCachesResponse
+	err := v.do(ctx, "PreloadVodObjectCaches", req, func() (err error) {
+		resp, err = v.client.PreloadVodObjectCaches(req)
+		return err
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{TaskIDs: SplitTaskIDs(resp.PreloadTaskId), RequestID: resp.RequestId}, nil
+}
+
+// do sends one request over the client's scheme, bounded by ctx's
+// deadline, and turns its failure into an *APIError.
+func (v *SDKClient) do(ctx context.Context, action string, req requests.AcsRequest, call func() error) error {
+	req.SetScheme(v.scheme)
+	if err := v.bound(ctx, req.SetReadTimeout); err != nil {
+		return v.wrap(action, err)
+	}
+	if err := call(); err != nil {
+		return v.wrap(action, err)
+	}
+	return nil
+}
+
+// bound sets the call's timeout so that it ends by ctx's deadline.
+func (v *SDKClient) bound(ctx context.Context, set func(time.Duration)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := v.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left <= 0 {
+			return context.DeadlineExceeded
+		}
+		t = min(t, left)
+	}
+	set(t)
+	return nil
+}
+
+// SplitTaskIDs splits the comma-separated task IDs that the API returns.
+func SplitTaskIDs(s string) []string {
+	var out []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// wrap turns an SDK error into an *APIError with no secret in it.
+func (v *SDKClient) wrap(action string, err error) error {
+	e := NewAPIError(action, err, v.redact)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		e.Code = CodeTimeout
+	}
+	return e
+}
+
+// Quota reads DescribeVodRefreshQuota. The API returns numbers as strings.
+func (v *SDKClient) Quota(ctx context.Context) (Quota, error) {
+	req := vod.CreateDescribeVodRefreshQuotaRequest()
+	var resp *vod.DescribeVodRefreshQuotaResponse
+	err := v.do(ctx, "DescribeVodRefreshQuota", req, func() (err error) {
+		resp, err = v.client.DescribeVodRefreshQuota(req)
+		return err
+	})
+	if err != nil {
+		return Quota{}, err
+	}
+	var q Quota
+	for _, f := range []struct {
+		name string
+		s    string
+		dst  *int
+	}{
+		{"UrlRemain", resp.UrlRemain, &q.URLRemain}, {"UrlQuota", resp.UrlQuota, &q.URLQuota},
+		{"DirRemain", resp.DirRemain, &q.DirRemain}, {"DirQuota", resp.DirQuota, &q.DirQuota},
+		{"PreloadRemain", resp.PreloadRemain, &q.PreloadRemain}, {"PreloadQuota", resp.PreloadQuota, &q.PreloadQuota},
+	} {
+		n, err := strconv.Atoi(strings.TrimSpace(f.s))
+		if err != nil {
+			return Quota{}, &APIError{Action: "DescribeVodRefreshQuota", Code: CodeBadResponse, RequestID: resp.RequestId,
+				Message: fmt.Sprintf("%s is %q, not a number", f.name, f.s)}
+		}
+		*f.dst = n
+	}
+	return q, nil
+}

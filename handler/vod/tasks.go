@@ -1,0 +1,84 @@
+package vod
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+)
+
+// Task is a refresh or prefetch task as DescribeVodRefreshTasks reports it.
+type Task struct {
+	TaskID       string `json:"taskId"`
+	ObjectPath   string `json:"objectPath"`
+	ObjectType   string `json:"objectType"`
+	Status       string `json:"status"` // Complete, Refreshing, Failed (older docs: Pending)
+	Process      string `json:"process,omitempty"`
+	CreationTime string `json:"creationTime,omitempty"`
+	Description  string `json:"description,omitempty"`
+}
+
+// Done reports whether the task has finished, well or not.
+func (t Task) Done() bool { return t.Status == "Complete" || t.Status == "Failed" }
+
+// TaskFilter selects tasks. The API keeps the last 3 days.
+type TaskFilter struct {
+	TaskID     string // one ID
+	ObjectPath string // exact, with scheme
+	ObjectType string // file, directory or preload
+	Status     string // Complete, Refreshing or Failed
+}
+
+// taskPageSize is the largest page DescribeVodRefreshTasks returns.
+const taskPageSize = 50
+
+// maxTaskPages bounds the pages read for one filter.
+const maxTaskPages = 200
+
+// Tasks reads every task that matches f, page by page.
+func (v *SDKClient) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
+	var out []Task
+	for page := 1; page <= maxTaskPages; page++ {
+		req := vod.CreateDescribeVodRefreshTasksRequest()
+		req.TaskId, req.ObjectPath, req.ObjectType, req.Status = f.TaskID, f.ObjectPath, f.ObjectType, f.Status
+		req.PageNumber = requests.NewInteger(page)
+		req.PageSize = requests.NewInteger(taskPageSize)
+		var resp *vod.DescribeVodRefreshTasksResponse
+		err := v.do(ctx, "DescribeVodRefreshTasks", req, func() (err error) {
+			resp, err = v.client.DescribeVodRefreshTasks(req)
+			return err
+		})
+		if err != nil {
+			return out, err
+		}
+		for _, t := range resp.Tasks.Task {
+			out = append(out, Task{TaskID: t.TaskId, ObjectPath: t.ObjectPath, ObjectType: t.ObjectType, Status: t.Status,
+				Process: t.Process, CreationTime: t.CreationTime, Description: t.Description})
+		}
+		if len(resp.Tasks.Task) < taskPageSize || int64(page*taskPageSize) >= resp.TotalCount {
+			break
+		}
+	}
+	return out, nil
+}
+
+// TasksByID reads the named tasks through c, one query per ID. IDs may be
+// given as RefreshVodObjectCaches returns them, comma-joined.
+func TasksByID(ctx context.Context, c Client, ids []string) ([]Task, error) {
+	var out []Task
+	for _, id := range SplitTaskIDs(strings.Join(ids, ",")) {
+		ts, err := c.Tasks(ctx, TaskFilter{TaskID: id})
+		if err != nil {
+			return out, err
+		}
+		if len(ts) == 0 {
+			out = append(out, Task{TaskID: id, Status: "NotFound"})
+		}
+		out = append(out, ts...)
+	}
+	return out, nil
+}
+
+// MaxPreloadBatch is the most URLs one PreloadVodObjectCaches call takes.
+const MaxPreloadBatch = 100

@@ -1,0 +1,76 @@
+package vod
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TaskError is a refresh task that the CDN reported Failed.
+type TaskError struct{ Failed []Task }
+
+func (e *TaskError) Error() string {
+	var ids []string
+	for _, t := range e.Failed {
+		ids = append(ids, t.TaskID+" ("+t.ObjectPath+")")
+	}
+	return fmt.Sprintf("%d refresh tasks failed: %s", len(e.Failed), strings.Join(ids, ", "))
+}
+
+// WaitPoll is the first pause between task queries; it doubles up to 5 s.
+var WaitPoll = 500 * time.Millisecond
+
+// WaitTasks follows the tasks until each is Complete or Failed, or ctx's
+// deadline is near; it returns their last status, and a *TaskError when any
+// failed. A failed query ends the wait without an error: the refresh went
+// through, only its status is unknown.
+func WaitTasks(ctx context.Context, c Client, ids []string) ([]Task, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	delay := WaitPoll
+	for {
+		tasks, err := TasksByID(ctx, c, ids)
+		if err != nil {
+			return tasks, nil
+		}
+		done, failed := true, []Task(nil)
+		for _, t := range tasks {
+			done = done && (t.Done() || t.Status == "NotFound")
+			if t.Status == "Failed" {
+				failed = append(failed, t)
+			}
+		}
+		if done {
+			if len(failed) > 0 {
+				return tasks, &TaskError{Failed: failed}
+			}
+			return tasks, nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay+time.Second {
+			return tasks, nil // out of time: report them as they stand
+		}
+		if sleep(ctx, delay) != nil {
+			return tasks, nil
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+// Prefetch sends paths to PreloadVodObjectCaches, MaxPreloadBatch a call,
+// and stops at the first failure. It returns the paths that went through,
+// their task IDs, and the failure with the paths it left unsent.
+func Prefetch(ctx context.Context, c Client, paths []string) (sent, taskIDs []string, failed *CallError, unsent []string) {
+	for len(paths) > 0 {
+		n := min(MaxPreloadBatch, len(paths))
+		reply, err := c.Preload(ctx, paths[:n])
+		if err != nil {
+			return sent, taskIDs, callError(err), paths
+		}
+		sent = append(sent, paths[:n]...)
+		taskIDs = append(taskIDs, reply.TaskIDs...)
+		paths = paths[n:]
+	}
+	return sent, taskIDs, nil, nil
+}
