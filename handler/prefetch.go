@@ -9,15 +9,6 @@ import (
 	"vodrefresh/handler/vod"
 )
 
-// PrefetchResult is what prefetching did after the refresh.
-type PrefetchResult struct {
-	Paths   []string       `json:"paths,omitempty"`   // sent to PreloadVodObjectCaches
-	TaskIDs []string       `json:"taskIds,omitempty"` // its task IDs
-	Skipped []string       `json:"skipped,omitempty"` // not prefetched; see Reason
-	Reason  string         `json:"reason,omitempty"`
-	Error   *vod.CallError `json:"error,omitempty"` // a failed call; the refresh stands
-}
-
 // refreshed returns the paths to prefetch whose refresh went through: sent
 // in a successful File call, or covered by a successful directory refresh.
 func refreshed(p *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced, dryRun bool) (ok, failed []string) {

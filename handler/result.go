@@ -29,6 +29,24 @@ type Submission struct {
 	Tasks     []vod.Task          `json:"tasks,omitempty"` // with wait: the tasks' final status
 }
 
+// QuotaInfo is the quota an invocation planned with.
+type QuotaInfo struct {
+	URLRemain     int    `json:"urlRemain"`
+	DirRemain     int    `json:"dirRemain"`
+	PreloadRemain int    `json:"preloadRemain"`
+	Source        string `json:"source"` // api, cache, assumed (no credentials) or unavailable
+	Note          string `json:"note,omitempty"`
+}
+
+// PrefetchResult is what prefetching did after the refresh.
+type PrefetchResult struct {
+	Paths   []string       `json:"paths,omitempty"`   // sent to PreloadVodObjectCaches
+	TaskIDs []string       `json:"taskIds,omitempty"` // its task IDs
+	Skipped []string       `json:"skipped,omitempty"` // not prefetched; see Reason
+	Reason  string         `json:"reason,omitempty"`
+	Error   *vod.CallError `json:"error,omitempty"` // a failed call; the refresh stands
+}
+
 // Path statuses.
 const (
 	StatusSubmitted = "submitted"

@@ -8,15 +8,6 @@ import (
 	"vodrefresh/handler/vod"
 )
 
-// QuotaInfo is the quota an invocation planned with.
-type QuotaInfo struct {
-	URLRemain     int    `json:"urlRemain"`
-	DirRemain     int    `json:"dirRemain"`
-	PreloadRemain int    `json:"preloadRemain"`
-	Source        string `json:"source"` // api, cache, assumed (no credentials) or unavailable
-	Note          string `json:"note,omitempty"`
-}
-
 // run fits a plan to the quota and submits it (or, in a dry run, lists the
 // calls it would make), filling res. It returns a *refresh.QuotaError when
 // the quota cannot cover the plan, and a *vod.SubmitError when any call

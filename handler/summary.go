@@ -15,13 +15,13 @@ import (
 
 type loggerKey struct{}
 
-// logger returns the invocation's logger, which tags every line with the
-// request ID.
-func (h *Handler) logger(ctx context.Context) *slog.Logger {
+// loggerFrom returns the invocation's logger, which tags every line with
+// the request ID, or fallback outside an invocation.
+func loggerFrom(ctx context.Context, fallback *slog.Logger) *slog.Logger {
 	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
 		return l
 	}
-	return h.log
+	return fallback
 }
 
 // ParseLevel reads LOG_LEVEL: debug, info (the default), warn or error.
@@ -48,27 +48,28 @@ type summary struct {
 	requestID string
 }
 
-// begin tags ctx with a logger for the invocation's request ID.
-func (h *Handler) begin(ctx context.Context) (context.Context, *summary) {
+// begin tags ctx with a logger for the invocation's request ID, made from
+// log; now names a local invocation that has none.
+func begin(ctx context.Context, log *slog.Logger, now time.Time) (context.Context, *summary) {
 	s := &summary{}
 	if fc, ok := fccontext.FromContext(ctx); ok {
 		s.requestID, s.retry = fc.RequestID, fc.RetryCount
 	}
 	if s.requestID == "" {
-		s.requestID = fmt.Sprintf("local-%d", h.now().UnixNano())
+		s.requestID = fmt.Sprintf("local-%d", now.UnixNano())
 	}
-	l := h.log.With("requestId", s.requestID)
+	l := log.With("requestId", s.requestID)
 	if s.retry > 0 {
 		l.Info("this invocation is a retry", "retryCount", s.retry)
 	}
 	return context.WithValue(ctx, loggerKey{}, l), s
 }
 
-// end logs the summary line.
-func (h *Handler) end(ctx context.Context, s *summary, started time.Time) {
+// end logs the summary line of an invocation that took took.
+func (s *summary) end(ctx context.Context, took time.Duration) {
 	attrs := []any{
 		"kind", s.kind, "source", s.source, "records", s.records,
-		"durationMs", float64(h.now().Sub(started).Microseconds()) / 1000,
+		"durationMs", float64(took.Microseconds()) / 1000,
 	}
 	var submitted, planned, coalesced, failed, calls int
 	tasks := []string{}
@@ -117,7 +118,7 @@ func (h *Handler) end(ctx context.Context, s *summary, started time.Time) {
 		level = slog.LevelError
 		attrs = append(attrs, "error", s.err.Error())
 	}
-	h.logger(ctx).Log(ctx, level, "invocation", attrs...)
+	loggerFrom(ctx, slog.New(slog.DiscardHandler)).Log(ctx, level, "invocation", attrs...)
 }
 
 // buckets names the buckets of an event's records.

@@ -74,6 +74,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 	return 2
 }
 
+// parseArgs parses fs over args, with flags before or after the positional
+// arguments, and checks that n positional arguments remain. On misuse it
+// prints the usage line to stderr and returns false.
+func parseArgs(fs *flag.FlagSet, args []string, n int, usage string, env Env) ([]string, bool) {
+	fs.SetOutput(env.Stderr)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil || len(pos) != n {
+		fmt.Fprintln(env.Stderr, "usage: vodrefresh "+usage)
+		return nil, false
+	}
+	return pos, true
+}
+
 // parseInterspersed parses flags that may come before or after the
 // positional arguments.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -157,14 +170,9 @@ func (c *common) handler(env Env) (*handler.Handler, *slog.Logger, int) {
 
 func invoke(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
 	c := commonFlags(fs)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 2
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "usage: vodrefresh invoke [--dry-run] [--timeout 60s] [--replay-window D] EVENT_FILE|-")
+	pos, ok := parseArgs(fs, args, 1, "invoke [--dry-run] [--timeout 60s] [--replay-window D] EVENT_FILE|-", env)
+	if !ok {
 		return 2
 	}
 	h, _, code := c.handler(env)

@@ -13,27 +13,33 @@ import (
 // quota prints the remaining refresh quota as JSON.
 func quota(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("quota", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
 	timeout := fs.Duration("timeout", 15*time.Second, "deadline for the call")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(env.Stderr, "usage: vodrefresh quota [--timeout 15s]")
+	if _, ok := parseArgs(fs, args, 0, "quota [--timeout 15s]", env); !ok {
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	return withClient(ctx, env, *timeout, func(ctx context.Context, v vod.Client) int {
+		q, err := v.Quota(ctx)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+			return 1
+		}
+		b, _ := json.Marshal(q)
+		fmt.Fprintf(env.Stdout, "%s\n", b)
+		return 0
+	})
+}
+
+// withClient runs fn with a VOD client made from the environment, within
+// timeout, and returns its exit code; 1 when no client can be made.
+func withClient(ctx context.Context, env Env, timeout time.Duration, fn func(context.Context, vod.Client) int) int {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	v, err := connect(ctx, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
 	}
-	q, err := v.Quota(ctx)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
-	b, _ := json.Marshal(q)
-	fmt.Fprintf(env.Stdout, "%s\n", b)
-	return 0
+	return fn(ctx, v)
 }
 
 // connect makes a VOD client from the environment: VOD_ENDPOINT and the

@@ -130,15 +130,9 @@ func remoteIP(addr string) string {
 
 func serve(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	c := commonFlags(fs)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 2
-	}
-	if len(pos) != 0 {
-		fmt.Fprintln(env.Stderr, "usage: vodrefresh serve [--addr 127.0.0.1:9000] [--dry-run] [--timeout 60s] [--replay-window D]")
+	if _, ok := parseArgs(fs, args, 0, "serve [--addr 127.0.0.1:9000] [--dry-run] [--timeout 60s] [--replay-window D]", env); !ok {
 		return 2
 	}
 	h, log, code := c.handler(env)

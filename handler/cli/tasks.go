@@ -23,69 +23,79 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 // pollStart is the first pause of tasks --wait; it doubles up to pollCap.
 var pollStart, pollCap = time.Second, 30 * time.Second
 
+// taskFlags are the flags of the tasks command.
+type taskFlags struct {
+	ids                listFlag
+	path, status, kind string
+	wait, asJSON       bool
+	timeout            time.Duration
+}
+
 // tasks queries DescribeVodRefreshTasks, and with --wait follows the named
 // tasks until they finish.
 func tasks(ctx context.Context, args []string, env Env) int {
+	var f taskFlags
 	fs := flag.NewFlagSet("tasks", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	var ids listFlag
-	fs.Var(&ids, "task-id", "a task ID, or several comma-joined as RefreshVodObjectCaches returns them (repeatable)")
-	path := fs.String("path", "", "an exact ObjectPath, with scheme")
-	status := fs.String("status", "", "Complete, Refreshing or Failed")
-	kind := fs.String("type", "", "file, directory or preload")
-	wait := fs.Bool("wait", false, "poll until every named task is Complete or Failed")
-	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
-	asJSON := fs.Bool("json", false, "print JSON even on a terminal")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(env.Stderr, "usage: vodrefresh tasks [--task-id ID]... [--path URL] [--status S] [--type T] [--wait] [--timeout 10m] [--json]")
+	fs.Var(&f.ids, "task-id", "a task ID, or several comma-joined as RefreshVodObjectCaches returns them (repeatable)")
+	fs.StringVar(&f.path, "path", "", "an exact ObjectPath, with scheme")
+	fs.StringVar(&f.status, "status", "", "Complete, Refreshing or Failed")
+	fs.StringVar(&f.kind, "type", "", "file, directory or preload")
+	fs.BoolVar(&f.wait, "wait", false, "poll until every named task is Complete or Failed")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up after this long")
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON even on a terminal")
+	if _, ok := parseArgs(fs, args, 0, "tasks [--task-id ID]... [--path URL] [--status S] [--type T] [--wait] [--timeout 10m] [--json]", env); !ok {
 		return 2
 	}
-	if *wait && len(ids) == 0 {
+	if f.wait && len(f.ids) == 0 {
 		fmt.Fprintln(env.Stderr, "vodrefresh: --wait follows the tasks named by --task-id")
 		return 2
 	}
-	if len(ids) == 0 && *path == "" && *status == "" && *kind == "" {
+	if len(f.ids) == 0 && f.path == "" && f.status == "" && f.kind == "" {
 		fmt.Fprintln(env.Stderr, "vodrefresh: name tasks with --task-id, --path, --status or --type")
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	v, err := connect(ctx, env)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
-	query := func() ([]vod.Task, error) {
-		if len(ids) > 0 {
-			return vod.TasksByID(ctx, v, ids)
+	return withClient(ctx, env, f.timeout, func(ctx context.Context, v vod.Client) int {
+		list, err := f.follow(ctx, v, env)
+		printTasks(env.Stdout, list, f.asJSON)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+			return 1
 		}
-		return v.Tasks(ctx, vod.TaskFilter{ObjectPath: *path, Status: *status, ObjectType: *kind})
+		for _, t := range list {
+			if t.Status == "Failed" || (f.wait && !t.Done()) {
+				fmt.Fprintf(env.Stderr, "vodrefresh: task %s is %s\n", t.TaskID, t.Status)
+				return 1
+			}
+		}
+		return 0
+	})
+}
+
+// query reads the tasks the flags name.
+func (f *taskFlags) query(ctx context.Context, v vod.Client) ([]vod.Task, error) {
+	if len(f.ids) > 0 {
+		return vod.TasksByID(ctx, v, f.ids)
 	}
-	list, err := query()
-	for delay := pollStart; err == nil && *wait && !allDone(list); delay = min(2*delay, pollCap) {
+	return v.Tasks(ctx, vod.TaskFilter{ObjectPath: f.path, Status: f.status, ObjectType: f.kind})
+}
+
+// follow queries the tasks, and with --wait again until all are done or
+// ctx ends. On a failed look, the last full answer stands.
+func (f *taskFlags) follow(ctx context.Context, v vod.Client, env Env) ([]vod.Task, error) {
+	list, err := f.query(ctx, v)
+	for delay := pollStart; err == nil && f.wait && !allDone(list); delay = min(2*delay, pollCap) {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %d of %d tasks still refreshing; next look in %s\n", pending(list), len(list), delay)
 		select {
 		case <-ctx.Done():
-			err = fmt.Errorf("timed out after %s with %d tasks unfinished", *timeout, pending(list))
+			err = fmt.Errorf("timed out after %s with %d tasks unfinished", f.timeout, pending(list))
 		case <-time.After(delay):
 			var next []vod.Task
-			if next, err = query(); err == nil {
-				list = next // on a failed look, the last full answer stands
+			if next, err = f.query(ctx, v); err == nil {
+				list = next
 			}
 		}
 	}
-	printTasks(env.Stdout, list, *asJSON)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
-	for _, t := range list {
-		if t.Status == "Failed" || (*wait && !t.Done()) {
-			fmt.Fprintf(env.Stderr, "vodrefresh: task %s is %s\n", t.TaskID, t.Status)
-			return 1
-		}
-	}
-	return 0
+	return list, err
 }
 
 func allDone(ts []vod.Task) bool { return pending(ts) == 0 }

@@ -126,20 +126,10 @@ func Parse(doc []byte) (*Config, error) {
 }
 
 // FileBatch returns the number of URLs per call.
-func (c *Config) FileBatch() int {
-	if c.Batch.Files > 0 {
-		return c.Batch.Files
-	}
-	return DefaultFileBatch
-}
+func (c *Config) FileBatch() int { return orDefault(c.Batch.Files, DefaultFileBatch) }
 
 // DirectoryBatch returns the number of directories per call.
-func (c *Config) DirectoryBatch() int {
-	if c.Batch.Directories > 0 {
-		return c.Batch.Directories
-	}
-	return DefaultDirectoryBatch
-}
+func (c *Config) DirectoryBatch() int { return orDefault(c.Batch.Directories, DefaultDirectoryBatch) }
 
 // Error is an invalid configuration: one line per problem, each naming the
 // field by its path in the document.

@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // QuotaConfig is the quota budgeting policy.
 type QuotaConfig struct {
@@ -27,20 +30,10 @@ const (
 )
 
 // Share returns the share of the remaining URL quota one invocation may spend.
-func (q QuotaConfig) Share() float64 {
-	if q.MaxURLShare > 0 {
-		return q.MaxURLShare
-	}
-	return DefaultMaxURLShare
-}
+func (q QuotaConfig) Share() float64 { return orDefault(q.MaxURLShare, DefaultMaxURLShare) }
 
 // MaxDirs returns the most directories coalescing makes for one invocation.
-func (q QuotaConfig) MaxDirs() int {
-	if q.MaxDirsPerEvent > 0 {
-		return q.MaxDirsPerEvent
-	}
-	return DefaultMaxDirsPerEvent
-}
+func (q QuotaConfig) MaxDirs() int { return orDefault(q.MaxDirsPerEvent, DefaultMaxDirsPerEvent) }
 
 // MinDepth returns the shallowest folder depth a coalesced directory may be.
 func (q QuotaConfig) MinDepth() int {
@@ -51,9 +44,13 @@ func (q QuotaConfig) MinDepth() int {
 }
 
 // TTL returns how long a quota reading is reused.
-func (q QuotaConfig) TTL() time.Duration {
-	if q.CacheTTL > 0 {
-		return q.CacheTTL
+func (q QuotaConfig) TTL() time.Duration { return orDefault(q.CacheTTL, DefaultQuotaTTL) }
+
+// orDefault returns v, or def when v is zero (or, for a number, negative).
+func orDefault[T cmp.Ordered](v, def T) T {
+	var zero T
+	if v > zero {
+		return v
 	}
-	return DefaultQuotaTTL
+	return def
 }

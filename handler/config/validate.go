@@ -79,52 +79,53 @@ func FieldErrors(err error) []string {
 
 // Describe says what is wrong with one field.
 func Describe(fe validator.FieldError) string {
+	value := fmt.Sprint(fe.Value())
 	switch fe.Tag() {
-	case "required":
-		return "is required"
 	case "min":
-		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
-			return fmt.Sprintf("needs at least %s entries", fe.Param())
-		}
-		if fe.Kind() == reflect.String {
-			return fmt.Sprintf("must be at least %s characters", fe.Param())
-		}
-		return fmt.Sprintf("must be at least %s (got %v)", fe.Param(), fe.Value())
+		return bound(fe, "needs at least %s entries", "must be at least %s characters", "must be at least %s")
 	case "max":
-		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
-			return fmt.Sprintf("takes at most %s entries", fe.Param())
-		}
-		if fe.Kind() == reflect.String {
-			return fmt.Sprintf("must be at most %s characters", fe.Param())
-		}
-		return fmt.Sprintf("must be at most %s (got %v)", fe.Param(), fe.Value())
+		return bound(fe, "takes at most %s entries", "must be at most %s characters", "must be at most %s")
 	case "oneof":
-		return fmt.Sprintf("must be one of %s (got %q)", strings.ReplaceAll(fe.Param(), " ", ", "), fmt.Sprint(fe.Value()))
+		return fmt.Sprintf("must be one of %s (got %q)", strings.ReplaceAll(fe.Param(), " ", ", "), value)
 	case "cdnbase":
-		_, err := ParseBase(fmt.Sprint(fe.Value()))
-		return fmt.Sprintf("%q is not a CDN base of the form https://host[:port]: %v", fmt.Sprint(fe.Value()), err)
+		_, err := ParseBase(value)
+		return fmt.Sprintf("%q is not a CDN base of the form https://host[:port]: %v", value, err)
 	case "ossbucket":
-		return fmt.Sprintf("%q is not an OSS bucket name (3-63 lower-case letters, digits and hyphens)", fmt.Sprint(fe.Value()))
+		return fmt.Sprintf("%q is not an OSS bucket name (3-63 lower-case letters, digits and hyphens)", value)
 	case "httpurl", "url", "http_url":
-		return fmt.Sprintf("%q is not an absolute http(s) URL", fmt.Sprint(fe.Value()))
-	case "excludesall":
-		return "must not contain white space"
-	case "gt":
-		return fmt.Sprintf("must be greater than %s", fe.Param())
-	case "gte":
-		return fmt.Sprintf("must be at least %s", fe.Param())
-	case "lte":
-		return fmt.Sprintf("must be at most %s", fe.Param())
+		return fmt.Sprintf("%q is not an absolute http(s) URL", value)
+	case "envname":
+		return fmt.Sprintf("%q is not an environment variable name", value)
 	case "required_without":
 		return "is required when " + lowerFirst(fe.Param()) + " is not set"
 	case "required_unless":
 		return "is required unless " + strings.Replace(lowerFirst(fe.Param()), " ", " is ", 1)
-	case "startswith":
-		return fmt.Sprintf("must start with %q", fe.Param())
-	case "envname":
-		return fmt.Sprintf("%q is not an environment variable name", fmt.Sprint(fe.Value()))
+	}
+	if format, ok := paramMessages[fe.Tag()]; ok {
+		return fmt.Sprintf(format, fe.Param())
 	}
 	return fmt.Sprintf("fails the %q check", fe.Tag())
+}
+
+// paramMessages describe the tags whose message names only their parameter.
+var paramMessages = map[string]string{
+	"required":    "is required%.0s",
+	"excludesall": "must not contain white space%.0s",
+	"gt":          "must be greater than %s",
+	"gte":         "must be at least %s",
+	"lte":         "must be at most %s",
+	"startswith":  "must start with %q",
+}
+
+// bound describes a min or max: of entries, characters or a number.
+func bound(fe validator.FieldError, entries, chars, number string) string {
+	switch fe.Kind() {
+	case reflect.Slice, reflect.Map:
+		return fmt.Sprintf(entries, fe.Param())
+	case reflect.String:
+		return fmt.Sprintf(chars, fe.Param())
+	}
+	return fmt.Sprintf(number+" (got %v)", fe.Param(), fe.Value())
 }
 
 // Validate checks the configuration's fields, then what no struct tag can.

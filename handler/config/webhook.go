@@ -60,53 +60,23 @@ const (
 )
 
 // MaxBody returns the largest request body accepted.
-func (c *HTTPConfig) MaxBody() int {
-	if c.MaxBodyBytes > 0 {
-		return c.MaxBodyBytes
-	}
-	return DefaultMaxBody
-}
+func (c *HTTPConfig) MaxBody() int { return orDefault(c.MaxBodyBytes, DefaultMaxBody) }
 
 // AnswerTimeout returns the time an HTTP request has to be answered in,
 // retries included (the document's http.budget).
-func (c *HTTPConfig) AnswerTimeout() time.Duration {
-	if c.Budget > 0 {
-		return c.Budget
-	}
-	return DefaultAnswerTimeout
-}
+func (c *HTTPConfig) AnswerTimeout() time.Duration { return orDefault(c.Budget, DefaultAnswerTimeout) }
 
 // Dedupe returns how long a delivery ID is remembered.
-func (c *HTTPConfig) Dedupe() time.Duration {
-	if c.DedupeWindow > 0 {
-		return c.DedupeWindow
-	}
-	return DefaultDedupeWindow
-}
+func (c *HTTPConfig) Dedupe() time.Duration { return orDefault(c.DedupeWindow, DefaultDedupeWindow) }
 
 // Window returns the route's replay window.
-func (w *WebhookRoute) Window() time.Duration {
-	if w.ReplayWindow > 0 {
-		return w.ReplayWindow
-	}
-	return DefaultReplayWindow
-}
+func (w *WebhookRoute) Window() time.Duration { return orDefault(w.ReplayWindow, DefaultReplayWindow) }
 
 // PathLimit returns the most paths one generic request may name.
-func (w *WebhookRoute) PathLimit() int {
-	if w.MaxPaths > 0 {
-		return w.MaxPaths
-	}
-	return DefaultMaxPaths
-}
+func (w *WebhookRoute) PathLimit() int { return orDefault(w.MaxPaths, DefaultMaxPaths) }
 
 // RefreshType returns the object type of the route's template refreshes.
-func (w *WebhookRoute) RefreshType() string {
-	if w.ObjectType != "" {
-		return w.ObjectType
-	}
-	return TypeFile
-}
+func (w *WebhookRoute) RefreshType() string { return orDefault(w.ObjectType, TypeFile) }
 
 // checkWebhooks checks what tags cannot: unique paths, and templates for the
 // kinds whose payloads carry no URL.

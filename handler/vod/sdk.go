@@ -85,13 +85,8 @@ func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ..
 // Refresh submits one RefreshVodObjectCaches call for paths.
 func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []string) (Reply, error) {
 	req := vod.CreateRefreshVodObjectCachesRequest()
-	req.ObjectType = objectType
-	req.ObjectPath = strings.Join(paths, "\n")
-	var resp *vod.RefreshVodObjectCachesResponse
-	err := v.do(ctx, "RefreshVodObjectCaches", req, func() (err error) {
-		resp, err = v.client.RefreshVodObjectCaches(req)
-		return err
-	})
+	req.ObjectType, req.ObjectPath = objectType, strings.Join(paths, "\n")
+	resp, err := sdkCall(ctx, v, "RefreshVodObjectCaches", req, v.client.RefreshVodObjectCaches)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -102,28 +97,26 @@ func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []stri
 func (v *SDKClient) Preload(ctx context.Context, paths []string) (Reply, error) {
 	req := vod.CreatePreloadVodObjectCachesRequest()
 	req.ObjectPath = strings.Join(paths, "\n")
-	var resp *vod.PreloadVodObjectCachesResponse
-	err := v.do(ctx, "PreloadVodObjectCaches", req, func() (err error) {
-		resp, err = v.client.PreloadVodObjectCaches(req)
-		return err
-	})
+	resp, err := sdkCall(ctx, v, "PreloadVodObjectCaches", req, v.client.PreloadVodObjectCaches)
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{TaskIDs: SplitTaskIDs(resp.PreloadTaskId), RequestID: resp.RequestId}, nil
 }
 
-// do sends one request over the client's scheme, bounded by ctx's
+// sdkCall makes one SDK call over the client's scheme, bounded by ctx's
 // deadline, and turns its failure into an *APIError.
-func (v *SDKClient) do(ctx context.Context, action string, req requests.AcsRequest, call func() error) error {
+func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, action string, req Q, call func(Q) (R, error)) (R, error) {
+	var zero R
 	req.SetScheme(v.scheme)
 	if err := v.bound(ctx, req.SetReadTimeout); err != nil {
-		return v.wrap(action, err)
+		return zero, v.wrap(action, err)
 	}
-	if err := call(); err != nil {
-		return v.wrap(action, err)
+	resp, err := call(req)
+	if err != nil {
+		return zero, v.wrap(action, err)
 	}
-	return nil
+	return resp, nil
 }
 
 // bound sets the call's timeout so that it ends by ctx's deadline.
@@ -165,12 +158,7 @@ func (v *SDKClient) wrap(action string, err error) error {
 
 // Quota reads DescribeVodRefreshQuota. The API returns numbers as strings.
 func (v *SDKClient) Quota(ctx context.Context) (Quota, error) {
-	req := vod.CreateDescribeVodRefreshQuotaRequest()
-	var resp *vod.DescribeVodRefreshQuotaResponse
-	err := v.do(ctx, "DescribeVodRefreshQuota", req, func() (err error) {
-		resp, err = v.client.DescribeVodRefreshQuota(req)
-		return err
-	})
+	resp, err := sdkCall(ctx, v, "DescribeVodRefreshQuota", vod.CreateDescribeVodRefreshQuotaRequest(), v.client.DescribeVodRefreshQuota)
 	if err != nil {
 		return Quota{}, err
 	}

@@ -44,11 +44,7 @@ func (v *SDKClient) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 		req.TaskId, req.ObjectPath, req.ObjectType, req.Status = f.TaskID, f.ObjectPath, f.ObjectType, f.Status
 		req.PageNumber = requests.NewInteger(page)
 		req.PageSize = requests.NewInteger(taskPageSize)
-		var resp *vod.DescribeVodRefreshTasksResponse
-		err := v.do(ctx, "DescribeVodRefreshTasks", req, func() (err error) {
-			resp, err = v.client.DescribeVodRefreshTasks(req)
-			return err
-		})
+		resp, err := sdkCall(ctx, v, "DescribeVodRefreshTasks", req, v.client.DescribeVodRefreshTasks)
 		if err != nil {
 			return out, err
 		}

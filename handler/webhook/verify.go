@@ -147,3 +147,39 @@ func requireHeaders(r *Request, names ...string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// paramVerifier checks a paramScheme.
+type paramVerifier struct {
+	stamped
+	paramScheme
+}
+
+// paramScheme is a timestamped scheme whose signature header is a list of
+// k=v parameters: t=<ms> and one or more signatures under sigKey.
+type paramScheme struct {
+	header   string
+	sigKey   string
+	encoding string                                // how signatures are written, for messages
+	decode   func(string) ([]byte, error)          // reads one signature
+	message  func(ts string, body []byte) [][]byte // what is signed
+}
+
+func (v *paramVerifier) Verify(r *Request, now time.Time) error {
+	ps, err := headerParams(r, v.header)
+	if err != nil {
+		return err
+	}
+	var sigs [][]byte
+	for _, val := range ps[v.sigKey] {
+		sig, err := v.decode(val)
+		if err != nil {
+			return unauthorized("%s's %s is not %s", v.header, v.sigKey, v.encoding)
+		}
+		sigs = append(sigs, sig)
+	}
+	if len(ps["t"]) == 0 || len(sigs) == 0 {
+		return unauthorized("%s lacks %s= or t=", v.header, v.sigKey)
+	}
+	ts := ps["t"][0]
+	return v.check(ts, now, sigs, v.message(ts, r.Body)...)
+}

@@ -1,0 +1,63 @@
+package handler
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"vodrefresh/handler/event"
+	"vodrefresh/handler/vod"
+)
+
+// Invoke handles one raw event and returns the JSON result that FC passes
+// back to the caller. It implements the FC runtime's Handler interface.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	started := h.now()
+	ctx, sum := begin(ctx, h.log, started)
+	defer func() { sum.end(ctx, h.now().Sub(started)) }()
+	ev, err := event.Detect(payload, h.eventOptions())
+	if err == nil && ev.Shape == event.ShapeHTTP {
+		sum.kind = string(event.ShapeHTTP)
+		resp := h.handleHTTP(ctx, ev.HTTP, sum)
+		sum.status = resp.StatusCode
+		return json.Marshal(resp)
+	}
+	if err != nil {
+		sum.err = err
+		return nil, err
+	}
+	res, err := h.handleOSS(ctx, ev, sum)
+	sum.res, sum.err = res, err
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(res)
+}
+
+// Handle handles one raw OSS event and returns its result. On failure the
+// result still accounts for every path, beside the error.
+func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
+	ev, err := event.Detect(payload, h.eventOptions())
+	if err != nil {
+		return nil, err
+	}
+	if ev.Shape == event.ShapeHTTP {
+		return nil, fmt.Errorf("%w: an HTTP trigger event; Invoke answers those", event.ErrUnknownEvent)
+	}
+	return h.handleOSS(ctx, ev, &summary{})
+}
+
+func (h *Handler) eventOptions() event.Options {
+	return event.Options{URLEncodedKeys: h.cfg.KeyEncoding == "url"}
+}
+
+// handleOSS plans an OSS event's records and submits the plan.
+func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) (*Result, error) {
+	sum.kind, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
+	plan := h.planner.PlanOSS(ev.Records)
+	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Skipped: plan.Skipped, Calls: []vod.Call{}}
+	if err := h.run(ctx, plan, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
