@@ -1,5 +1,9 @@
 // Package cli is vodrefresh's local command line: it runs the function on a
-// saved event, the way FC would, without FC.
+// saved event, the way FC would, without FC, serves the HTTP trigger
+// locally, and reads the quota and refresh tasks.
+//
+// It imports handler (the function) and vod (the client for quota and
+// tasks).
 package cli
 
 import (

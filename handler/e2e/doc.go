@@ -3,4 +3,7 @@
 // at an emulator of the runtime API), point it at a fake VOD API, and drive
 // it with real events. It also holds the benchmarks that compare the binary
 // with the smallest possible FC function.
+//
+// It imports only the test servers under internal/; the function itself is
+// reached as a compiled binary, never imported.
 package e2e

@@ -1,6 +1,11 @@
 // Package webhook verifies CMS publish webhooks and reads their payloads.
 // Each sender has a verifier, which checks the raw body in constant time
-// before anything parses it, and a parser, which says what to refresh.
+// before anything parses it, and a parser, which says what changed; the
+// registry picks them by kind and scheme. It also reads the request out of
+// an HTTP trigger event and remembers delivery IDs for de-duplication.
+//
+// It imports no other package of vodrefresh: what a change means in URLs is
+// for refresh to decide.
 package webhook
 
 import (

@@ -4,6 +4,8 @@
 // posts to .../{id}/response or .../{id}/error. Several invocations may be
 // in flight at once, as on FC. It listens on 127.0.0.1 only, and closes
 // itself after a bounded lifetime.
+//
+// It imports no package of vodrefresh: it stands for the real runtime.
 package fcemu
 
 import (

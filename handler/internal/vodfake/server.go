@@ -3,6 +3,8 @@
 // what it accepted, answers in the service's JSON shapes, and can be
 // scripted to fail. It listens on 127.0.0.1 only, answers a bounded number
 // of requests and closes itself after a bounded lifetime.
+//
+// It imports no package of vodrefresh: it stands for the real service.
 package vodfake
 
 import (

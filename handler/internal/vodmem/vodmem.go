@@ -2,6 +2,8 @@
 // budgeting and submitting: it keeps a daily quota, spends it as the real
 // service does, answers with injected failures, and counts every call. It
 // talks to no network; the SDK is tested against internal/vodfake.
+//
+// It imports vod, whose Client it implements, and nothing else of vodrefresh.
 package vodmem
 
 import (
