@@ -15,6 +15,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/vod"
@@ -46,6 +47,22 @@ func benchEvent(n int) []byte {
 
 var recordCounts = []int{1, 100, 10000}
 
+// benchRecords runs one sub-benchmark, records=N, for each of recordCounts:
+// op is timed on the benchEvent of N records, with bytes and allocations
+// reported.
+func benchRecords(b *testing.B, op func(b *testing.B, payload []byte)) {
+	for _, n := range recordCounts {
+		payload := benchEvent(n)
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(payload)))
+			b.ReportAllocs()
+			for b.Loop() {
+				op(b, payload)
+			}
+		})
+	}
+}
+
 // BenchmarkParsePlan measures recognising, parsing and planning an OSS
 // event: shape detection, rules, encoding, dedupe and batching. Its floor is
 // BenchmarkParsePlanFloor.
@@ -54,42 +71,28 @@ func BenchmarkParsePlan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, n := range recordCounts {
-		payload := benchEvent(n)
-		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
-			b.SetBytes(int64(len(payload)))
-			b.ReportAllocs()
-			for b.Loop() {
-				ev, err := event.Detect(payload, event.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				p := pl.PlanOSS(ev.Records)
-				if p.Size() == 0 {
-					b.Fatal("nothing planned")
-				}
-				pl.Batches(p)
-			}
-		})
-	}
+	benchRecords(b, func(b *testing.B, payload []byte) {
+		ev, err := event.Detect(payload, event.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p := pl.PlanOSS(ev.Records)
+		if p.Size() == 0 {
+			b.Fatal("nothing planned")
+		}
+		pl.Batches(p)
+	})
 }
 
 // BenchmarkParsePlanFloor is the simplest code doing part of the same work:
 // json.Unmarshal of the same bytes into the runtime SDK's events.OssEvent.
 func BenchmarkParsePlanFloor(b *testing.B) {
-	for _, n := range recordCounts {
-		payload := benchEvent(n)
-		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
-			b.SetBytes(int64(len(payload)))
-			b.ReportAllocs()
-			for b.Loop() {
-				var ev events.OssEvent
-				if err := json.Unmarshal(payload, &ev); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchRecords(b, func(b *testing.B, payload []byte) {
+		var ev events.OssEvent
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 // BenchmarkWebhook measures verifying, adapting and planning one signed
@@ -97,7 +100,7 @@ func BenchmarkParsePlanFloor(b *testing.B) {
 // BenchmarkWebhookFloor.
 func BenchmarkWebhook(b *testing.B) {
 	env := sampleEnv(b)
-	cfg := mustConfig(b, string(readFixture(b, "../../events/webhooks.yaml")))
+	cfg := mustConfig(b, string(testfix.Read(b, "..", "events", "webhooks.yaml")))
 	now := time.Now()
 	h, err := New(cfg, Options{DryRun: true, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }})
 	if err != nil {

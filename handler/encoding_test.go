@@ -4,12 +4,14 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
 // A key with characters that net/url and the encoding rule spell apart
 // reaches VOD as one URL, whether an OSS key or a webhook's {path} named it.
 func TestOneEncoder(t *testing.T) {
-	h, err := New(mustConfig(t, string(readFixture(t, "one-encoder.yaml"))), Options{DryRun: true})
+	h, err := New(mustConfig(t, string(testfix.Read(t, "testdata", "one-encoder.yaml"))), Options{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,18 +17,8 @@ import (
 	"vodrefresh/handler/vod"
 )
 
-const followConfig = `
-domains: [https://video.example.com, https://img.example.com]
-oss:
-  - bucket: media-bucket
-    prefix: videos/
-    prefetch: true
-    wait: true
-    urls: ["https://video.example.com/{key}"]
-  - bucket: media-bucket
-    prefix: images/
-    urls: ["https://img.example.com/{key}"]
-`
+// followConfig prefetches and waits for videos; images are only refreshed.
+var followConfig = string(mustRead("testdata/follow.yaml"))
 
 func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handler {
 	t.Helper()
@@ -45,6 +35,15 @@ func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handl
 	return h
 }
 
+// follow runs an event of the given records through a followHandler on
+// srv, signed with the test's FC credentials.
+func follow(t *testing.T, srv *vodfake.Server, recs ...[2]string) (*Result, error) {
+	t.Helper()
+	h := followHandler(t, srv, nil)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	return h.Handle(ctx, nativeEvent(recs...))
+}
+
 func TestWaitForTasks(t *testing.T) {
 	vod.WaitPoll = 5 * time.Millisecond
 	for _, tt := range []struct {
@@ -58,10 +57,8 @@ func TestWaitForTasks(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startFake(t, nil)
-			h := followHandler(t, srv, nil)
-			ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
 			srv.ScriptNewTasks(tt.statuses...)
-			res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
+			res, err := follow(t, srv, [2]string{"ObjectCreated:PutObject", "videos/a.mp4"})
 			var te *vod.TaskError
 			if tt.failed != errors.As(err, &te) {
 				t.Fatalf("error %v", err)
@@ -75,89 +72,96 @@ func TestWaitForTasks(t *testing.T) {
 
 func TestPrefetch(t *testing.T) {
 	vod.WaitPoll = time.Millisecond
-	t.Run("created objects only, after their refresh", func(t *testing.T) {
-		srv := startFake(t, nil)
-		h := followHandler(t, srv, nil)
-		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-		res, err := h.Handle(ctx, nativeEvent(
-			[2]string{"ObjectCreated:PutObject", "videos/new.mp4"},
-			[2]string{"ObjectRemoved:DeleteObject", "videos/old.mp4"},
-			[2]string{"ObjectCreated:PutObject", "videos/gone.mp4"},
-			[2]string{"ObjectRemoved:DeleteObject", "videos/gone.mp4"},
-			[2]string{"ObjectCreated:PutObject", "images/x.png"}))
-		if err != nil {
-			t.Fatal(err)
+	t.Run("created objects only, after their refresh", testPrefetchCreatedOnly)
+	t.Run("a failed refresh is not prefetched", testPrefetchAfterFailedRefresh)
+	t.Run("within the preload quota, 100 a call", testPrefetchWithinQuota)
+	t.Run("a failed prefetch leaves the refresh standing", testPrefetchFailure)
+}
+
+// testPrefetchCreatedOnly: only objects created, and not removed again in
+// the same event, are prefetched, after their refresh.
+func testPrefetchCreatedOnly(t *testing.T) {
+	srv := startFake(t, nil)
+	res, err := follow(t, srv,
+		[2]string{"ObjectCreated:PutObject", "videos/new.mp4"},
+		[2]string{"ObjectRemoved:DeleteObject", "videos/old.mp4"},
+		[2]string{"ObjectCreated:PutObject", "videos/gone.mp4"},
+		[2]string{"ObjectRemoved:DeleteObject", "videos/gone.mp4"},
+		[2]string{"ObjectCreated:PutObject", "images/x.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var preloads []vodfake.Request
+	order := []string{}
+	for _, r := range srv.Requests() {
+		order = append(order, r.Action)
+		if r.Action == "PreloadVodObjectCaches" {
+			preloads = append(preloads, r)
 		}
-		var preloads []vodfake.Request
-		order := []string{}
-		for _, r := range srv.Requests() {
-			order = append(order, r.Action)
-			if r.Action == "PreloadVodObjectCaches" {
-				preloads = append(preloads, r)
-			}
+	}
+	if len(preloads) != 1 || !reflect.DeepEqual(preloads[0].Paths, []string{"https://video.example.com/videos/new.mp4"}) {
+		t.Fatalf("preloads %+v", preloads)
+	}
+	if order[len(order)-1] != "PreloadVodObjectCaches" || !slices.Contains(order, "RefreshVodObjectCaches") {
+		t.Errorf("calls in order %v: the prefetch must follow the refresh", order)
+	}
+	if res.Prefetch == nil || len(res.Prefetch.Paths) != 1 || len(res.Prefetch.TaskIDs) != 1 {
+		t.Errorf("prefetch %+v", res.Prefetch)
+	}
+}
+
+// testPrefetchAfterFailedRefresh: a video whose refresh failed is skipped.
+func testPrefetchAfterFailedRefresh(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("InvalidDomain.Offline"))
+	res, err := follow(t, srv, [2]string{"ObjectCreated:PutObject", "videos/new.mp4"})
+	if err == nil || srv.Calls("PreloadVodObjectCaches") != 0 {
+		t.Fatalf("error %v, %d preloads", err, srv.Calls("PreloadVodObjectCaches"))
+	}
+	if res.Prefetch == nil || len(res.Prefetch.Skipped) != 1 || !strings.Contains(res.Prefetch.Reason, "did not go through") {
+		t.Errorf("prefetch %+v", res.Prefetch)
+	}
+}
+
+// testPrefetchWithinQuota: preloads go 100 a call, and stop at the preload
+// quota; the rest are skipped with the reason.
+func testPrefetchWithinQuota(t *testing.T) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{testAK: testSecret}, Lifetime: time.Minute, PreloadQuota: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var recs [][2]string
+	for i := range 200 {
+		recs = append(recs, [2]string{"ObjectCreated:PutObject", "videos/clip" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "-" + itoa(i) + ".mp4"})
+	}
+	res, err := follow(t, srv, recs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := []int{}
+	for _, r := range srv.Requests() {
+		if r.Action == "PreloadVodObjectCaches" {
+			sizes = append(sizes, len(r.Paths))
 		}
-		if len(preloads) != 1 || !reflect.DeepEqual(preloads[0].Paths, []string{"https://video.example.com/videos/new.mp4"}) {
-			t.Fatalf("preloads %+v", preloads)
-		}
-		if order[len(order)-1] != "PreloadVodObjectCaches" || !slices.Contains(order, "RefreshVodObjectCaches") {
-			t.Errorf("calls in order %v: the prefetch must follow the refresh", order)
-		}
-		if res.Prefetch == nil || len(res.Prefetch.Paths) != 1 || len(res.Prefetch.TaskIDs) != 1 {
-			t.Errorf("prefetch %+v", res.Prefetch)
-		}
-	})
-	t.Run("a failed refresh is not prefetched", func(t *testing.T) {
-		srv := startFake(t, nil)
-		srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("InvalidDomain.Offline"))
-		h := followHandler(t, srv, nil)
-		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-		res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/new.mp4"}))
-		if err == nil || srv.Calls("PreloadVodObjectCaches") != 0 {
-			t.Fatalf("error %v, %d preloads", err, srv.Calls("PreloadVodObjectCaches"))
-		}
-		if res.Prefetch == nil || len(res.Prefetch.Skipped) != 1 || !strings.Contains(res.Prefetch.Reason, "did not go through") {
-			t.Errorf("prefetch %+v", res.Prefetch)
-		}
-	})
-	t.Run("within the preload quota, 100 a call", func(t *testing.T) {
-		srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{testAK: testSecret}, Lifetime: time.Minute, PreloadQuota: 150})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer srv.Close()
-		h := followHandler(t, srv, nil)
-		var recs [][2]string
-		for i := range 200 {
-			recs = append(recs, [2]string{"ObjectCreated:PutObject", "videos/clip" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "-" + itoa(i) + ".mp4"})
-		}
-		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-		res, err := h.Handle(ctx, nativeEvent(recs...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sizes := []int{}
-		for _, r := range srv.Requests() {
-			if r.Action == "PreloadVodObjectCaches" {
-				sizes = append(sizes, len(r.Paths))
-			}
-		}
-		if !reflect.DeepEqual(sizes, []int{100, 50}) || len(res.Prefetch.Skipped) != 50 || !strings.Contains(res.Prefetch.Reason, "preload quota") {
-			t.Errorf("preload calls %v, prefetch %+v", sizes, res.Prefetch.Reason)
-		}
-	})
-	t.Run("a failed prefetch leaves the refresh standing", func(t *testing.T) {
-		srv := startFake(t, nil)
-		srv.Script("PreloadVodObjectCaches", vodfake.ErrorReply("Throttling"))
-		h := followHandler(t, srv, nil)
-		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-		res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/new.mp4"}))
-		if err != nil {
-			t.Fatalf("a prefetch failure failed the invocation: %v", err)
-		}
-		if res.Prefetch.Error == nil || res.Prefetch.Error.Code != "Throttling" || len(res.Prefetch.Skipped) != 1 {
-			t.Errorf("prefetch %+v", res.Prefetch)
-		}
-	})
+	}
+	if !reflect.DeepEqual(sizes, []int{100, 50}) || len(res.Prefetch.Skipped) != 50 || !strings.Contains(res.Prefetch.Reason, "preload quota") {
+		t.Errorf("preload calls %v, prefetch %+v", sizes, res.Prefetch.Reason)
+	}
+}
+
+// testPrefetchFailure: a failed prefetch is reported, and does not fail the
+// invocation whose refresh went through.
+func testPrefetchFailure(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.Script("PreloadVodObjectCaches", vodfake.ErrorReply("Throttling"))
+	res, err := follow(t, srv, [2]string{"ObjectCreated:PutObject", "videos/new.mp4"})
+	if err != nil {
+		t.Fatalf("a prefetch failure failed the invocation: %v", err)
+	}
+	if res.Prefetch.Error == nil || res.Prefetch.Error.Code != "Throttling" || len(res.Prefetch.Skipped) != 1 {
+		t.Errorf("prefetch %+v", res.Prefetch)
+	}
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }

@@ -2,7 +2,6 @@ package handler
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"vodrefresh/handler/config"
@@ -17,15 +16,6 @@ func mustRead(name string) []byte {
 	b, err := os.ReadFile(name)
 	if err != nil {
 		panic(err)
-	}
-	return b
-}
-
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
 	}
 	return b
 }

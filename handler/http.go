@@ -79,7 +79,7 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 	}
 	if rt.verify != nil {
 		if err := rt.verify.Verify(req, h.now()); err != nil {
-			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.kind, "reason", err.Error())
+			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
 			return nil, nil, fail(http.StatusUnauthorized, err.Error())
 		}
 	}
@@ -90,7 +90,7 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 // the plan, unless the delivery was handled before.
 func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
 	now := h.now()
-	reply := WebhookReply{Route: rt.Path, Kind: rt.kind, DryRun: h.opts.DryRun}
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun}
 	delivery := webhook.DeliveryID(req.Header)
 	if delivery != "" {
 		delivery = rt.Path + "\n" + delivery
@@ -99,11 +99,11 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 			return response(http.StatusAccepted, reply)
 		}
 	}
-	change, err := webhook.Parse(rt.kind, req, rt.PathLimit())
+	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
 	if err != nil {
 		var bad *webhook.BadPayload
 		if errors.As(err, &bad) {
-			return response(http.StatusBadRequest, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.kind, Error: bad.Error(), Problems: bad.Problems})
+			return response(http.StatusBadRequest, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Error: bad.Error(), Problems: bad.Problems})
 		}
 		return fail(http.StatusBadRequest, err.Error())
 	}
@@ -113,7 +113,7 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 	case change.Ignored != "":
 		reply.Note = change.Ignored
 	case len(rp.Outside) > 0:
-		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.kind, Event: change.Event,
+		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
 	case rp.Size() == 0:
 		reply.Note = rp.Note
@@ -133,7 +133,9 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
 	defer cancel()
 	res := &Result{DryRun: h.opts.DryRun, Shape: "http", Calls: []vod.Call{}}
-	err := h.run(ctx, plan, res)
+	inv := &invocation{h: h, ctx: ctx, res: res}
+	prep, err := h.planner.Prepare(plan, inv.quota)
+	err = h.submit(inv, prep, err)
 	sum.res, sum.records = res, 1
 	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, taskIDs(res.Calls)
 	var qe *refresh.QuotaError

@@ -16,21 +16,9 @@ import (
 	"vodrefresh/handler/webhook"
 )
 
-const hookConfig = `
-domains: [https://www.example.com, https://img.example.com]
-http: {maxBodyBytes: 2048}
-webhooks:
-  - path: /hooks/generic
-    kind: generic
-    secretEnv: GENERIC_SECRET
-  - path: /hooks/blog
-    kind: ghost
-    secretEnv: GHOST_SECRET
-    urls: ["https://www.example.com/blog/{slug}/"]
-  - path: /hooks/open
-    kind: generic
-    auth: none
-`
+// hookConfig serves three webhooks: signed generic and ghost ones, and an
+// open one.
+var hookConfig = string(mustRead("testdata/hooks.yaml"))
 
 var hookEnv = map[string]string{
 	"GENERIC_SECRET":   "whsec_" + base64.StdEncoding.EncodeToString([]byte("generic-test-key-0001")),
@@ -86,200 +74,213 @@ func hookHandler(t *testing.T, srv *vodfake.Server, log *slog.Logger) *Handler {
 	return h
 }
 
+// hookGood is a valid generic webhook body; hookGhostBody a Ghost one.
+const (
+	hookGood      = `{"paths":["https://img.example.com/a.png","https://www.example.com/b/"],"objectType":"File"}`
+	hookGhostBody = `{"post":{"current":{"id":"1","slug":"new","url":"https://www.example.com/blog/new/"},"previous":{}}}`
+)
+
+// webhookCase is a request to the webhook handler, what the fake VOD
+// answers, and what the reply and VOD must show.
+type webhookCase struct {
+	name    string
+	event   func(t *testing.T) []byte
+	script  []vodfake.Reply
+	status  int
+	calls   int      // RefreshVodObjectCaches calls the fake accepted
+	paths   []string // what VOD received, in order
+	body    []string // substrings of the reply body
+	headers map[string]string
+}
+
+var webhookCases = []webhookCase{
+	{
+		name: "accepted",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "msg_1", hookGood, hookNow), []byte(hookGood), false)
+		},
+		status: 202, calls: 1,
+		paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
+		body:  []string{`"status":"accepted"`, `"taskIds"`},
+	},
+	{
+		name: "accepted, base64 body and lower-case headers",
+		event: func(t *testing.T) []byte {
+			h := map[string]string{}
+			for k, v := range signedGeneric(t, "msg_2", hookGood, hookNow) {
+				h[strings.ToLower(k)] = v
+			}
+			return httpEvent("POST", "/hooks/generic", h, []byte(hookGood), true)
+		},
+		status: 202, calls: 1,
+		paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
+	},
+	{
+		name: "ghost",
+		event: func(t *testing.T) []byte {
+			sig := webhook.SignGhost(hookEnv["GHOST_SECRET"], []byte(hookGhostBody), hookNow)
+			return httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": sig}, []byte(hookGhostBody), false)
+		},
+		status: 202, calls: 1, paths: []string{"https://www.example.com/blog/new/"},
+	},
+	{
+		name: "malformed body",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", "{not json", hookNow), []byte("{not json"), false)
+		},
+		status: 400, body: []string{`"status":"error"`},
+	},
+	{
+		name: "invalid body",
+		event: func(t *testing.T) []byte {
+			b := `{"paths":["ftp://img.example.com/a.png"]}`
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", b, hookNow), []byte(b), false)
+		},
+		status: 400, body: []string{"paths[0]", "problems"},
+	},
+	{
+		name: "tampered body",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", hookGood, hookNow), []byte(strings.Replace(hookGood, "a.png", "x.png", 1)), false)
+		},
+		status: 401,
+	},
+	{
+		name: "wrong secret",
+		event: func(t *testing.T) []byte {
+			sig := webhook.SignGhost("not-the-secret", []byte(hookGhostBody), hookNow)
+			return httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": sig}, []byte(hookGhostBody), false)
+		},
+		status: 401,
+	},
+	{
+		name: "stale timestamp",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", hookGood, hookNow.Add(-6*time.Minute)), []byte(hookGood), false)
+		},
+		status: 401,
+	},
+	{
+		name: "missing signature",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/blog", map[string]string{}, []byte(hookGhostBody), false)
+		},
+		status: 401,
+	},
+	{
+		name:   "unknown path",
+		event:  func(t *testing.T) []byte { return httpEvent("POST", "/hooks/nope", nil, []byte(hookGood), false) },
+		status: 404, body: []string{"/hooks/nope"},
+	},
+	{
+		name:    "not POST",
+		event:   func(t *testing.T) []byte { return httpEvent("GET", "/hooks/generic", nil, nil, false) },
+		status:  405,
+		headers: map[string]string{"Allow": "POST"},
+	},
+	{
+		name: "too large",
+		event: func(t *testing.T) []byte {
+			b := `{"paths":["https://img.example.com/` + strings.Repeat("a", 3000) + `"]}`
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", b, hookNow), []byte(b), false)
+		},
+		status: 413,
+	},
+	{
+		name: "outside the allowlist",
+		event: func(t *testing.T) []byte {
+			b := `{"paths":["https://img.example.com/ok.png","https://evil.example.net/x.png"]}`
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", b, hookNow), []byte(b), false)
+		},
+		status: 422, body: []string{"evil.example.net", "nothing was submitted"},
+	},
+	{
+		name: "quota exhausted",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "q", hookGood, hookNow), []byte(hookGood), false)
+		},
+		script: []vodfake.Reply{vodfake.ErrorReply("QuotaExceeded.Refresh")},
+		status: 429, body: []string{"QuotaExceeded.Refresh"},
+		headers: map[string]string{"Retry-After": strconv.Itoa(int(time.Date(2026, 11, 25, 0, 0, 0, 0, quotaZone).Sub(hookNow).Seconds()) + 1)},
+	},
+	{
+		name: "throttled",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "th", hookGood, hookNow), []byte(hookGood), false)
+		},
+		script: []vodfake.Reply{vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling")},
+		status: 503, body: []string{"Throttling"},
+		headers: map[string]string{"Retry-After": "30"},
+	},
+	{
+		name: "throttled once, then accepted",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "th2", hookGood, hookNow), []byte(hookGood), false)
+		},
+		script: []vodfake.Reply{vodfake.ErrorReply("Throttling")},
+		status: 202, calls: 1,
+		paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
+	},
+	{
+		name: "permanent error",
+		event: func(t *testing.T) []byte {
+			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "p", hookGood, hookNow), []byte(hookGood), false)
+		},
+		script: []vodfake.Reply{vodfake.ErrorReply("InvalidDomain.NotFound")},
+		status: 502, body: []string{"InvalidDomain.NotFound", "fix the config"},
+	},
+	{
+		name:   "auth none",
+		event:  func(t *testing.T) []byte { return httpEvent("POST", "/hooks/open", nil, []byte(hookGood), false) },
+		status: 202, calls: 1,
+		paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
+	},
+}
+
 func TestWebhookResponses(t *testing.T) {
-	good := `{"paths":["https://img.example.com/a.png","https://www.example.com/b/"],"objectType":"File"}`
-	ghostBody := `{"post":{"current":{"id":"1","slug":"new","url":"https://www.example.com/blog/new/"},"previous":{}}}`
-	tests := []struct {
-		name    string
-		event   func(t *testing.T) []byte
-		script  []vodfake.Reply
-		status  int
-		calls   int      // RefreshVodObjectCaches calls the fake accepted
-		paths   []string // what VOD received, in order
-		body    []string // substrings of the reply body
-		headers map[string]string
-	}{
-		{
-			name: "accepted",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "msg_1", good, hookNow), []byte(good), false)
-			},
-			status: 202, calls: 1,
-			paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
-			body:  []string{`"status":"accepted"`, `"taskIds"`},
-		},
-		{
-			name: "accepted, base64 body and lower-case headers",
-			event: func(t *testing.T) []byte {
-				h := map[string]string{}
-				for k, v := range signedGeneric(t, "msg_2", good, hookNow) {
-					h[strings.ToLower(k)] = v
-				}
-				return httpEvent("POST", "/hooks/generic", h, []byte(good), true)
-			},
-			status: 202, calls: 1,
-			paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
-		},
-		{
-			name: "ghost",
-			event: func(t *testing.T) []byte {
-				sig := webhook.SignGhost(hookEnv["GHOST_SECRET"], []byte(ghostBody), hookNow)
-				return httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": sig}, []byte(ghostBody), false)
-			},
-			status: 202, calls: 1, paths: []string{"https://www.example.com/blog/new/"},
-		},
-		{
-			name: "malformed body",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", "{not json", hookNow), []byte("{not json"), false)
-			},
-			status: 400, body: []string{`"status":"error"`},
-		},
-		{
-			name: "invalid body",
-			event: func(t *testing.T) []byte {
-				b := `{"paths":["ftp://img.example.com/a.png"]}`
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", b, hookNow), []byte(b), false)
-			},
-			status: 400, body: []string{"paths[0]", "problems"},
-		},
-		{
-			name: "tampered body",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", good, hookNow), []byte(strings.Replace(good, "a.png", "x.png", 1)), false)
-			},
-			status: 401,
-		},
-		{
-			name: "wrong secret",
-			event: func(t *testing.T) []byte {
-				sig := webhook.SignGhost("not-the-secret", []byte(ghostBody), hookNow)
-				return httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": sig}, []byte(ghostBody), false)
-			},
-			status: 401,
-		},
-		{
-			name: "stale timestamp",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", good, hookNow.Add(-6*time.Minute)), []byte(good), false)
-			},
-			status: 401,
-		},
-		{
-			name: "missing signature",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/blog", map[string]string{}, []byte(ghostBody), false)
-			},
-			status: 401,
-		},
-		{
-			name:   "unknown path",
-			event:  func(t *testing.T) []byte { return httpEvent("POST", "/hooks/nope", nil, []byte(good), false) },
-			status: 404, body: []string{"/hooks/nope"},
-		},
-		{
-			name:    "not POST",
-			event:   func(t *testing.T) []byte { return httpEvent("GET", "/hooks/generic", nil, nil, false) },
-			status:  405,
-			headers: map[string]string{"Allow": "POST"},
-		},
-		{
-			name: "too large",
-			event: func(t *testing.T) []byte {
-				b := `{"paths":["https://img.example.com/` + strings.Repeat("a", 3000) + `"]}`
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", b, hookNow), []byte(b), false)
-			},
-			status: 413,
-		},
-		{
-			name: "outside the allowlist",
-			event: func(t *testing.T) []byte {
-				b := `{"paths":["https://img.example.com/ok.png","https://evil.example.net/x.png"]}`
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "m", b, hookNow), []byte(b), false)
-			},
-			status: 422, body: []string{"evil.example.net", "nothing was submitted"},
-		},
-		{
-			name: "quota exhausted",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "q", good, hookNow), []byte(good), false)
-			},
-			script: []vodfake.Reply{vodfake.ErrorReply("QuotaExceeded.Refresh")},
-			status: 429, body: []string{"QuotaExceeded.Refresh"},
-			headers: map[string]string{"Retry-After": strconv.Itoa(int(time.Date(2026, 11, 25, 0, 0, 0, 0, quotaZone).Sub(hookNow).Seconds()) + 1)},
-		},
-		{
-			name: "throttled",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "th", good, hookNow), []byte(good), false)
-			},
-			script: []vodfake.Reply{vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling")},
-			status: 503, body: []string{"Throttling"},
-			headers: map[string]string{"Retry-After": "30"},
-		},
-		{
-			name: "throttled once, then accepted",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "th2", good, hookNow), []byte(good), false)
-			},
-			script: []vodfake.Reply{vodfake.ErrorReply("Throttling")},
-			status: 202, calls: 1,
-			paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
-		},
-		{
-			name: "permanent error",
-			event: func(t *testing.T) []byte {
-				return httpEvent("POST", "/hooks/generic", signedGeneric(t, "p", good, hookNow), []byte(good), false)
-			},
-			script: []vodfake.Reply{vodfake.ErrorReply("InvalidDomain.NotFound")},
-			status: 502, body: []string{"InvalidDomain.NotFound", "fix the config"},
-		},
-		{
-			name:   "auth none",
-			event:  func(t *testing.T) []byte { return httpEvent("POST", "/hooks/open", nil, []byte(good), false) },
-			status: 202, calls: 1,
-			paths: []string{"https://img.example.com/a.png", "https://www.example.com/b/"},
-		},
+	for _, tt := range webhookCases {
+		t.Run(tt.name, func(t *testing.T) { checkWebhook(t, tt) })
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := startFake(t, nil)
-			srv.Script("RefreshVodObjectCaches", tt.script...)
-			h := hookHandler(t, srv, nil)
-			resp := answerHTTP(t, h, tt.event(t))
-			if resp.StatusCode != tt.status {
-				t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.status, resp.Body)
-			}
-			for _, w := range tt.body {
-				if !strings.Contains(resp.Body, w) {
-					t.Errorf("body %s does not mention %q", resp.Body, w)
-				}
-			}
-			for k, v := range tt.headers {
-				if resp.Headers[k] != v {
-					t.Errorf("header %s = %q, want %q", k, resp.Headers[k], v)
-				}
-			}
-			var got []string
-			accepted := 0
-			accepted = len(refreshes(srv))
-			reqs := refreshes(srv)
-			if len(reqs) > 0 {
-				got = reqs[len(reqs)-1].Paths
-			}
-			if tt.status == 202 || tt.status >= 500 || tt.status == 429 {
-				if tt.paths != nil && !reflect.DeepEqual(got, tt.paths) {
-					t.Errorf("VOD received %q, want %q", got, tt.paths)
-				}
-			} else if len(srv.Requests()) != 0 || srv.Rejected() != 0 {
-				t.Errorf("a %d answer reached VOD (%d calls)", tt.status, accepted)
-			}
-			if tt.calls > 0 && accepted-len(tt.script) != tt.calls {
-				t.Errorf("%d successful calls, want %d", accepted-len(tt.script), tt.calls)
-			}
-			assertNoSecret(t, "reply", resp.Body)
-		})
+}
+
+// checkWebhook answers tt's request with a handler on a fake VOD that
+// replies with tt.script, and checks the reply and what VOD received.
+func checkWebhook(t *testing.T, tt webhookCase) {
+	srv := startFake(t, nil)
+	srv.Script("RefreshVodObjectCaches", tt.script...)
+	h := hookHandler(t, srv, nil)
+	resp := answerHTTP(t, h, tt.event(t))
+	if resp.StatusCode != tt.status {
+		t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.status, resp.Body)
 	}
+	for _, w := range tt.body {
+		if !strings.Contains(resp.Body, w) {
+			t.Errorf("body %s does not mention %q", resp.Body, w)
+		}
+	}
+	for k, v := range tt.headers {
+		if resp.Headers[k] != v {
+			t.Errorf("header %s = %q, want %q", k, resp.Headers[k], v)
+		}
+	}
+	var got []string
+	accepted := 0
+	accepted = len(refreshes(srv))
+	reqs := refreshes(srv)
+	if len(reqs) > 0 {
+		got = reqs[len(reqs)-1].Paths
+	}
+	if tt.status == 202 || tt.status >= 500 || tt.status == 429 {
+		if tt.paths != nil && !reflect.DeepEqual(got, tt.paths) {
+			t.Errorf("VOD received %q, want %q", got, tt.paths)
+		}
+	} else if len(srv.Requests()) != 0 || srv.Rejected() != 0 {
+		t.Errorf("a %d answer reached VOD (%d calls)", tt.status, accepted)
+	}
+	if tt.calls > 0 && accepted-len(tt.script) != tt.calls {
+		t.Errorf("%d successful calls, want %d", accepted-len(tt.script), tt.calls)
+	}
+	assertNoSecret(t, "reply", resp.Body)
 }
 
 func TestWebhookDuplicateDelivery(t *testing.T) {

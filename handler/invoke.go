@@ -17,7 +17,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	defer func() { sum.end(ctx, h.now().Sub(started)) }()
 	ev, err := event.Detect(payload, h.eventOptions())
 	if err == nil && ev.Shape == event.ShapeHTTP {
-		sum.kind = string(event.ShapeHTTP)
+		sum.shape = string(event.ShapeHTTP)
 		resp := h.handleHTTP(ctx, ev.HTTP, sum)
 		sum.status = resp.StatusCode
 		return json.Marshal(resp)
@@ -53,10 +53,12 @@ func (h *Handler) eventOptions() event.Options {
 
 // handleOSS plans an OSS event's records and submits the plan.
 func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) (*Result, error) {
-	sum.kind, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
-	plan := h.planner.PlanOSS(ev.Records)
-	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Skipped: plan.Skipped, Calls: []vod.Call{}}
-	if err := h.run(ctx, plan, res); err != nil {
+	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
+	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Calls: []vod.Call{}}
+	inv := &invocation{h: h, ctx: ctx, res: res}
+	prep, err := h.planner.PrepareOSS(ev.Records, inv.quota)
+	res.Skipped = prep.Plan.Skipped
+	if err := h.submit(inv, prep, err); err != nil {
 		return res, err
 	}
 	return res, nil

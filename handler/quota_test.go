@@ -34,112 +34,118 @@ func images(keys ...string) []byte {
 	return nativeEvent(recs...)
 }
 
-func TestQuotaShortCoalesces(t *testing.T) {
-	var keys []string
+// shortKeys are the eight image keys, four in each of two folders, that
+// the quota-short cases refresh; shortURLs are their URLs.
+var shortKeys, shortURLs = func() (keys, urls []string) {
 	for _, d := range []string{"spring", "summer"} {
 		for i := range 4 {
 			keys = append(keys, fmt.Sprintf("images/%s/%d.png", d, i))
 		}
 	}
-	tests := []struct {
-		name       string
-		urls, dirs int
-		policy     string
-		event      []byte
-		files      []string
-		directory  []string
-		quotaError bool
-	}{
-		{
-			name: "within the share: URLs", urls: 2000, dirs: 100, event: images(keys...),
-			files: func() []string {
-				var out []string
-				for _, k := range keys {
-					out = append(out, "https://img.example.com/"+k)
-				}
-				return out
-			}(),
-		},
-		{
-			name: "over the share: the deepest folders", urls: 10, dirs: 100, event: images(keys...),
-			directory: []string{"https://img.example.com/images/spring/", "https://img.example.com/images/summer/"},
-		},
-		{
-			name: "one directory left: one level up, to the rule's prefix", urls: 10, dirs: 1, event: images(keys...),
-			directory: []string{"https://img.example.com/images/"},
-		},
-		{
-			name: "the per-event cap", urls: 10, dirs: 100, policy: "quota: {maxDirsPerEvent: 1}\n", event: images(keys...),
-			directory: []string{"https://img.example.com/images/"},
-		},
-		{
-			name: "the minimum depth holds", urls: 7, dirs: 1, policy: "quota: {minDirectoryDepth: 2}\n", event: images(keys...),
-			quotaError: true,
-		},
-		{
-			name: "over the share but no directory fits, and the URLs fit: URLs", urls: 12, dirs: -1, event: images(keys...),
-			files: func() []string {
-				var out []string
-				for _, k := range keys {
-					out = append(out, "https://img.example.com/"+k)
-				}
-				return out
-			}(),
-		},
-		{
-			name: "neither quota covers it", urls: 5, dirs: -1, event: images(keys...),
-			quotaError: true,
-		},
+	for _, k := range keys {
+		urls = append(urls, "https://img.example.com/"+k)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h, c := memHandler(t, tt.policy+planConfig, tt.urls, tt.dirs)
-			res, err := h.Handle(context.Background(), tt.event)
-			if tt.quotaError {
-				var qe *refresh.QuotaError
-				if !errors.As(err, &qe) || qe.Pending != len(keys) || !strings.Contains(err.Error(), "8 paths pending") {
-					t.Fatalf("error %v, want a refresh.QuotaError with 8 pending", err)
-				}
-				if n := c.Calls("RefreshVodObjectCaches"); n != 0 {
-					t.Errorf("%d refresh calls", n)
-				}
-				for _, p := range res.Paths {
-					if p.Status != StatusFailed {
-						t.Errorf("path %+v", p)
-					}
-				}
-				return
+	return keys, urls
+}()
+
+// shortCase is an event against an account with urls and dirs left (a
+// negative count means none), and what VOD must receive: files and
+// directory paths, or nothing, with a quota error.
+type shortCase struct {
+	name       string
+	urls, dirs int
+	policy     string
+	event      []byte
+	files      []string
+	directory  []string
+	quotaError bool
+}
+
+var shortCases = []shortCase{
+	{
+		name: "within the share: URLs", urls: 2000, dirs: 100, event: images(shortKeys...),
+		files: shortURLs,
+	},
+	{
+		name: "over the share: the deepest folders", urls: 10, dirs: 100, event: images(shortKeys...),
+		directory: []string{"https://img.example.com/images/spring/", "https://img.example.com/images/summer/"},
+	},
+	{
+		name: "one directory left: one level up, to the rule's prefix", urls: 10, dirs: 1, event: images(shortKeys...),
+		directory: []string{"https://img.example.com/images/"},
+	},
+	{
+		name: "the per-event cap", urls: 10, dirs: 100, policy: "quota: {maxDirsPerEvent: 1}\n", event: images(shortKeys...),
+		directory: []string{"https://img.example.com/images/"},
+	},
+	{
+		name: "the minimum depth holds", urls: 7, dirs: 1, policy: "quota: {minDirectoryDepth: 2}\n", event: images(shortKeys...),
+		quotaError: true,
+	},
+	{
+		name: "over the share but no directory fits, and the URLs fit: URLs", urls: 12, dirs: -1, event: images(shortKeys...),
+		files: shortURLs,
+	},
+	{
+		name: "neither quota covers it", urls: 5, dirs: -1, event: images(shortKeys...),
+		quotaError: true,
+	},
+}
+
+func TestQuotaShortCoalesces(t *testing.T) {
+	for _, tt := range shortCases {
+		t.Run(tt.name, func(t *testing.T) { checkQuotaShort(t, tt) })
+	}
+}
+
+// checkQuotaShort runs tt's event against an in-memory VOD account with
+// tt's quota left, and checks what VOD received and what the result says.
+func checkQuotaShort(t *testing.T, tt shortCase) {
+	h, c := memHandler(t, tt.policy+planConfig, tt.urls, tt.dirs)
+	res, err := h.Handle(context.Background(), tt.event)
+	if tt.quotaError {
+		var qe *refresh.QuotaError
+		if !errors.As(err, &qe) || qe.Pending != len(shortKeys) || !strings.Contains(err.Error(), "8 paths pending") {
+			t.Fatalf("error %v, want a refresh.QuotaError with 8 pending", err)
+		}
+		if n := c.Calls("RefreshVodObjectCaches"); n != 0 {
+			t.Errorf("%d refresh calls", n)
+		}
+		for _, p := range res.Paths {
+			if p.Status != StatusFailed {
+				t.Errorf("path %+v", p)
 			}
-			if err != nil {
-				t.Fatal(err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files, dirs []string
+	for _, r := range c.Refreshes() {
+		if r.ObjectType == config.TypeDirectory {
+			dirs = append(dirs, r.Paths...)
+		} else {
+			files = append(files, r.Paths...)
+		}
+	}
+	if !reflect.DeepEqual(files, tt.files) || !reflect.DeepEqual(dirs, tt.directory) {
+		t.Errorf("VOD received files %q dirs %q\nwant files %q dirs %q", files, dirs, tt.files, tt.directory)
+	}
+	coalesced := 0
+	for _, p := range res.Paths {
+		if p.Status == StatusCoalesced {
+			coalesced++
+			if !strings.HasPrefix(p.Path, p.Directory) {
+				t.Errorf("%s is not under %s", p.Path, p.Directory)
 			}
-			var files, dirs []string
-			for _, r := range c.Refreshes() {
-				if r.ObjectType == config.TypeDirectory {
-					dirs = append(dirs, r.Paths...)
-				} else {
-					files = append(files, r.Paths...)
-				}
-			}
-			if !reflect.DeepEqual(files, tt.files) || !reflect.DeepEqual(dirs, tt.directory) {
-				t.Errorf("VOD received files %q dirs %q\nwant files %q dirs %q", files, dirs, tt.files, tt.directory)
-			}
-			coalesced := 0
-			for _, p := range res.Paths {
-				if p.Status == StatusCoalesced {
-					coalesced++
-					if !strings.HasPrefix(p.Path, p.Directory) {
-						t.Errorf("%s is not under %s", p.Path, p.Directory)
-					}
-				}
-			}
-			if tt.directory != nil && coalesced != len(keys) {
-				t.Errorf("%d paths reported coalesced, want %d", coalesced, len(keys))
-			}
-			if res.Quota == nil || res.Quota.Source != "api" || res.Quota.URLRemain != tt.urls || res.Quota.DirRemain != max(tt.dirs, 0) {
-				t.Errorf("quota %+v", res.Quota)
-			}
-		})
+		}
+	}
+	if tt.directory != nil && coalesced != len(shortKeys) {
+		t.Errorf("%d paths reported coalesced, want %d", coalesced, len(shortKeys))
+	}
+	if res.Quota == nil || res.Quota.Source != "api" || res.Quota.URLRemain != tt.urls || res.Quota.DirRemain != max(tt.dirs, 0) {
+		t.Errorf("quota %+v", res.Quota)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 type route struct {
 	*config.WebhookRoute
 	name   string           // "webhooks[0]", for messages
-	kind   string           // the sender: generic, ghost, ...
 	verify webhook.Verifier // nil for auth: none
 }
 
@@ -27,7 +26,7 @@ func buildRoutes(cfg *config.Config, getenv func(string) string, log *slog.Logge
 	var problems []string
 	for i := range cfg.Webhooks {
 		w := &cfg.Webhooks[i]
-		r := &route{WebhookRoute: w, name: fmt.Sprintf("webhooks[%d]", i), kind: w.Kind}
+		r := &route{WebhookRoute: w, name: fmt.Sprintf("webhooks[%d]", i)}
 		v, err := verifier(w, getenv, window)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s (%s): %v", r.name, w.Path, err))

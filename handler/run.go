@@ -2,53 +2,79 @@ package handler
 
 import (
 	"context"
+	"errors"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/vod"
 )
 
-// run fits a plan to the quota and submits it (or, in a dry run, lists the
-// calls it would make), filling res. It returns a *refresh.QuotaError when
-// the quota cannot cover the plan, and a *vod.SubmitError when any call
-// failed.
-func (h *Handler) run(ctx context.Context, plan *refresh.Plan, res *Result) error {
-	if plan.Size() == 0 {
-		return nil
-	}
-	client, err := h.client(ctx)
+// invocation is what one invocation's submission carries: its context,
+// its result, and the VOD client made when its quota is first read.
+type invocation struct {
+	h      *Handler
+	ctx    context.Context
+	res    *Result
+	client vod.Client
+}
+
+// quota dials the invocation's client and reads the quota to plan with,
+// recording it in the result. It is the refresh.QuotaFunc of the plan.
+func (inv *invocation) quota() (refresh.Room, error) {
+	c, err := inv.h.client(inv.ctx)
 	if err != nil {
+		return refresh.Room{}, err
+	}
+	inv.client = c
+	q := inv.h.quotaInfo(inv.ctx, c)
+	inv.res.Quota = &q
+	return refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain}, nil
+}
+
+// submit sends a prepared plan (or, in a dry run, lists the calls it would
+// make), follows it up, and accounts for every path in res. err is what
+// preparing the plan returned: a *refresh.QuotaError is accounted for path
+// by path. It returns a *vod.SubmitError when any call failed.
+func (h *Handler) submit(inv *invocation, prep *refresh.Prepared, err error) error {
+	ctx, res := inv.ctx, inv.res
+	res.Coalesced = prep.Coalesced
+	var failed bool
+	var followErr error
+	if err == nil && prep.Plan.Size() > 0 {
+		res.Calls, failed, followErr = h.send(inv, prep)
+		res.Prefetch = h.prefetch(ctx, inv.client, prep.Plan, res)
+	}
+	var qe *refresh.QuotaError
+	switch {
+	case errors.As(err, &qe):
+		res.Paths = accountQuota(prep.Plan)
+		return err
+	case err != nil:
 		return err
 	}
-	q := h.quotaInfo(ctx, client)
-	res.Quota = &q
-	fitted, coalesced, err := h.planner.Fit(plan, refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain})
-	res.Coalesced = coalesced
-	if err != nil {
-		res.Paths = accountQuota(fitted)
-		return err
-	}
-	batches := h.planner.Batches(fitted)
-	if h.opts.DryRun {
-		for _, b := range batches {
-			res.Calls = append(res.Calls, vod.Call{ObjectType: b.ObjectType, Paths: b.Paths})
-		}
-		res.Paths = account(res.Calls, coalesced)
-		res.Prefetch = h.prefetch(ctx, nil, fitted, res)
-		return nil
-	}
-	res.Calls = vod.Submit(ctx, client, batches, h.opts.Backoff)
-	res.Paths = account(res.Calls, coalesced)
-	failed := h.spend(res.Calls)
-	var taskErr error
-	if fitted.Wait {
-		res.Tasks, taskErr = vod.WaitTasks(ctx, client, taskIDs(res.Calls))
-	}
-	res.Prefetch = h.prefetch(ctx, client, fitted, res)
+	res.Paths = account(res.Calls, prep.Coalesced)
 	if failed {
 		return &vod.SubmitError{Calls: res.Calls}
 	}
-	return taskErr
+	return followErr
+}
+
+// send makes the plan's calls, takes what went through off the cached
+// quota and, when the plan asks, waits for its tasks. In a dry run it lists
+// the calls instead.
+func (h *Handler) send(inv *invocation, prep *refresh.Prepared) (calls []vod.Call, failed bool, waitErr error) {
+	if h.opts.DryRun {
+		for _, b := range prep.Batches {
+			calls = append(calls, vod.Call{ObjectType: b.ObjectType, Paths: b.Paths})
+		}
+		return calls, false, nil
+	}
+	calls = vod.Submit(inv.ctx, inv.client, prep.Batches, h.opts.Backoff)
+	failed = h.spend(calls)
+	if prep.Plan.Wait {
+		inv.res.Tasks, waitErr = vod.WaitTasks(inv.ctx, inv.client, taskIDs(calls))
+	}
+	return calls, failed, waitErr
 }
 
 // client returns the invocation's VOD client: nil when there is no

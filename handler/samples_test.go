@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
@@ -26,20 +26,7 @@ var sampleTime = time.Date(2026, 11, 20, 8, 15, 30, 0, time.UTC)
 // sampleEnv reads events/webhooks.env.
 func sampleEnv(t testing.TB) map[string]string {
 	t.Helper()
-	f, err := os.Open("../events/webhooks.env")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			env[k] = v
-		}
-	}
-	return env
+	return testfix.ReadEnv(t, "..", "events", "webhooks.env")
 }
 
 type httpSample struct {
@@ -118,10 +105,7 @@ func TestHTTPSamples(t *testing.T) {
 		t.Fatalf("sample time %d", got)
 	}
 	env := sampleEnv(t)
-	cfgDoc, err := os.ReadFile("../events/webhooks.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfgDoc := testfix.Read(t, "..", "events", "webhooks.yaml")
 	for _, s := range httpSamples(env, sampleTime) {
 		t.Run(s.kind, func(t *testing.T) {
 			file := filepath.Join("..", "events", "http-"+s.kind+".json")
@@ -194,86 +178,101 @@ var authHeaders = map[string][]string{
 	"github-style": {"X-Hub-Signature-256"},
 }
 
-// For each kind, a request signed now reaches VOD with exactly the expected
-// URLs; a tampered body, a wrong secret, a stale timestamp or a missing
-// header is answered 401 and nothing reaches VOD.
-func TestEveryKindThroughVOD(t *testing.T) {
-	env := sampleEnv(t)
-	cfgDoc, err := os.ReadFile("../events/webhooks.yaml")
-	if err != nil {
-		t.Fatal(err)
+// badSample is a request that must be answered 401.
+type badSample struct {
+	name string
+	s    httpSample
+}
+
+// badSamples are the ways s, a sample signed now, can go wrong: signed
+// with the wrong secret (wrong), without its credentials, with its body
+// tampered with (unless a bearer token, which does not sign the body,
+// carries them), and signed too long ago (stale) for the kinds that sign
+// a timestamp.
+func badSamples(s, wrong, stale httpSample) []badSample {
+	tampered := s
+	tampered.body = strings.Replace(s.body, "e", "E", 1)
+	missing := s
+	missing.headers = map[string]string{}
+	for k, v := range s.headers {
+		missing.headers[k] = v
 	}
+	for _, k := range authHeaders[s.kind] {
+		delete(missing.headers, k)
+	}
+	bad := []badSample{{"wrong secret", wrong}, {"missing header", missing}}
+	if s.kind != "strapi" { // a bearer token does not sign the body
+		bad = append(bad, badSample{"tampered body", tampered})
+	}
+	if s.kind == "ghost" || s.kind == "contentful" || s.kind == "sanity" || s.kind == "generic" {
+		bad = append(bad, badSample{"stale timestamp", stale})
+	}
+	return bad
+}
+
+// wrongSecrets is env with every secret changed.
+func wrongSecrets(env map[string]string) map[string]string {
 	wrongEnv := map[string]string{}
 	for k, v := range env {
 		wrongEnv[k] = v + "x"
 	}
 	wrongEnv["GENERIC_WEBHOOK_SECRET"] = "whsec_" + base64.StdEncoding.EncodeToString([]byte("another-key"))
+	return wrongEnv
+}
+
+// For each kind, a request signed now reaches VOD with exactly the expected
+// URLs; a tampered body, a wrong secret, a stale timestamp or a missing
+// header is answered 401 and nothing reaches VOD.
+func TestEveryKindThroughVOD(t *testing.T) {
+	env := sampleEnv(t)
+	cfgDoc := string(testfix.Read(t, "..", "events", "webhooks.yaml"))
 	now := time.Now()
 	fresh := httpSamples(env, now)
 	stale := httpSamples(env, now.Add(-10*time.Minute))
-	wrong := httpSamples(wrongEnv, now)
+	wrong := httpSamples(wrongSecrets(env), now)
 	for i, s := range fresh {
 		t.Run(s.kind, func(t *testing.T) {
-			srv := startFake(t, nil)
-			ep, _ := vod.ParseEndpoint(srv.Endpoint())
-			h, err := New(mustConfig(t, string(cfgDoc)), Options{Connector: vod.NewConnector(ep), Getenv: func(k string) string { return env[k] }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Setenv(vod.EnvAccessKeyID, testAK)
-			t.Setenv(vod.EnvAccessKeySecret, testSecret)
-			env[vod.EnvAccessKeyID], env[vod.EnvAccessKeySecret] = testAK, testSecret
-			defer delete(env, vod.EnvAccessKeyID)
-			defer delete(env, vod.EnvAccessKeySecret)
-
-			tampered := s
-			tampered.body = strings.Replace(s.body, "e", "E", 1)
-			missing := s
-			missing.headers = map[string]string{}
-			for k, v := range s.headers {
-				missing.headers[k] = v
-			}
-			for _, k := range authHeaders[s.kind] {
-				delete(missing.headers, k)
-			}
-			bad := []struct {
-				name string
-				s    httpSample
-			}{{"wrong secret", wrong[i]}, {"missing header", missing}}
-			if s.kind != "strapi" { // a bearer token does not sign the body
-				bad = append(bad, struct {
-					name string
-					s    httpSample
-				}{"tampered body", tampered})
-			}
-			if s.kind == "ghost" || s.kind == "contentful" || s.kind == "sanity" || s.kind == "generic" {
-				bad = append(bad, struct {
-					name string
-					s    httpSample
-				}{"stale timestamp", stale[i]})
-			}
-			for _, b := range bad {
-				if status, reply := invokeHTTP(t, h, b.s.triggerEventJSON()); status != 401 {
-					t.Errorf("%s: %d %+v", b.name, status, reply)
-				}
-			}
-			if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
-				t.Fatalf("rejected requests reached VOD: %d", n)
-			}
-			status, reply := invokeHTTP(t, h, s.triggerEventJSON())
-			if status != 202 || reply.Status != "accepted" || reply.DryRun {
-				t.Fatalf("fresh request: %d %+v", status, reply)
-			}
-			var got []string
-			for _, r := range refreshes(srv) {
-				got = append(got, r.Paths...)
-			}
-			if !reflect.DeepEqual(got, s.want) {
-				t.Errorf("VOD received %q, want %q", got, s.want)
-			}
-			if len(reply.TaskIDs) != len(s.want) {
-				t.Errorf("task IDs %v", reply.TaskIDs)
-			}
+			checkKindThroughVOD(t, cfgDoc, env, s, badSamples(s, wrong[i], stale[i]))
 		})
+	}
+}
+
+// checkKindThroughVOD sends the bad requests, then s, to a handler for the
+// configuration cfgDoc and secrets env, on a fake VOD: each bad one must be
+// answered 401 without reaching VOD, and s must reach it with s.want.
+func checkKindThroughVOD(t *testing.T, cfgDoc string, env map[string]string, s httpSample, bad []badSample) {
+	srv := startFake(t, nil)
+	ep, _ := vod.ParseEndpoint(srv.Endpoint())
+	h, err := New(mustConfig(t, cfgDoc), Options{Connector: vod.NewConnector(ep), Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(vod.EnvAccessKeyID, testAK)
+	t.Setenv(vod.EnvAccessKeySecret, testSecret)
+	env[vod.EnvAccessKeyID], env[vod.EnvAccessKeySecret] = testAK, testSecret
+	defer delete(env, vod.EnvAccessKeyID)
+	defer delete(env, vod.EnvAccessKeySecret)
+
+	for _, b := range bad {
+		if status, reply := invokeHTTP(t, h, b.s.triggerEventJSON()); status != 401 {
+			t.Errorf("%s: %d %+v", b.name, status, reply)
+		}
+	}
+	if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
+		t.Fatalf("rejected requests reached VOD: %d", n)
+	}
+	status, reply := invokeHTTP(t, h, s.triggerEventJSON())
+	if status != 202 || reply.Status != "accepted" || reply.DryRun {
+		t.Fatalf("fresh request: %d %+v", status, reply)
+	}
+	var got []string
+	for _, r := range refreshes(srv) {
+		got = append(got, r.Paths...)
+	}
+	if !reflect.DeepEqual(got, s.want) {
+		t.Errorf("VOD received %q, want %q", got, s.want)
+	}
+	if len(reply.TaskIDs) != len(s.want) {
+		t.Errorf("task IDs %v", reply.TaskIDs)
 	}
 }

@@ -38,7 +38,7 @@ func ParseLevel(s string) (slog.Level, error) {
 
 // summary is the one line logged per invocation.
 type summary struct {
-	kind      string // oss, eventbridge, eventbridge-raw, http
+	shape     string // oss, eventbridge, eventbridge-raw, http (logged as "kind")
 	source    string // bucket(s) or route
 	records   int
 	status    int // HTTP status, for the HTTP trigger
@@ -68,7 +68,7 @@ func begin(ctx context.Context, log *slog.Logger, now time.Time) (context.Contex
 // end logs the summary line of an invocation that took took.
 func (s *summary) end(ctx context.Context, took time.Duration) {
 	attrs := []any{
-		"kind", s.kind, "source", s.source, "records", s.records,
+		"kind", s.shape, "source", s.source, "records", s.records,
 		"durationMs", float64(took.Microseconds()) / 1000,
 	}
 	var submitted, planned, coalesced, failed, calls int

@@ -9,12 +9,12 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
 )
@@ -103,7 +103,7 @@ func TestRefreshReachesVOD(t *testing.T) {
 	srv := startFake(t, nil)
 	h := fakeHandler(t, srv, "batch: {files: 2}\n"+planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	event := readFixture(t, "../../events/oss-batch.json")
+	event := testfix.Read(t, "..", "events", "oss-batch.json")
 	res, err := h.Handle(ctx, event)
 	if err != nil {
 		t.Fatal(err)
@@ -332,24 +332,15 @@ func TestCallEndsByTheDeadline(t *testing.T) {
 // own credentials. Run with -race.
 func TestConcurrentInvocations(t *testing.T) {
 	const n = 12
-	creds := map[string]string{}
-	for i := range n {
-		creds[fmt.Sprintf("LTAIkey%04d", i)] = fmt.Sprintf("secret-%04d", i)
-	}
+	creds := testfix.Credentials(n, "LTAIkey%04d", "secret-%04d")
 	srv := startFake(t, creds)
 	h := fakeHandler(t, srv, planConfig, nil)
-	var wg sync.WaitGroup
 	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ak := fmt.Sprintf("LTAIkey%04d", i)
-			ctx := withFCCredentials(context.Background(), ak, creds[ak], "token-"+ak)
-			_, errs[i] = h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s.png", ak)}))
-		}()
-	}
-	wg.Wait()
+	testfix.Parallel(n, func(i int) {
+		ak := fmt.Sprintf("LTAIkey%04d", i)
+		ctx := withFCCredentials(context.Background(), ak, creds[ak], "token-"+ak)
+		_, errs[i] = h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s.png", ak)}))
+	})
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("invocation %d: %v", i, err)

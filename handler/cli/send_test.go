@@ -1,18 +1,17 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 )
 
@@ -30,17 +29,7 @@ func TestInvokeSends(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	env := map[string]string{
-		"REFRESH_CONFIG_FILE":             "../../events/refresh.yaml",
-		"VOD_ENDPOINT":                    srv.Endpoint(),
-		"ALIBABA_CLOUD_ACCESS_KEY_ID":     ak,
-		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret,
-		"ALIBABA_CLOUD_SECURITY_TOKEN":    token,
-	}
-	for k, v := range env { // the SDK's default provider reads the process environment
-		t.Setenv(k, v)
-	}
-	r := runCLI(t, env, "", "invoke", "../../events/oss-unicode.json")
+	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "invoke", "../../events/oss-unicode.json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -71,31 +60,19 @@ func TestInvokeSends(t *testing.T) {
 }
 
 func TestServe(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	env := map[string]string{"REFRESH_CONFIG_FILE": "../../events/webhooks.yaml"}
-	b, err := os.ReadFile("../../events/webhooks.env")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			env[k] = v
-		}
-	}
+	addr, env := freeAddr(t), serveEnv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var stderr bytes.Buffer
+	var stderr testfix.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", addr}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &syncWriter{w: &stderr}})
+		done <- Run(ctx, []string{"serve", "--addr", addr}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr})
 	}()
 	client := &http.Client{Timeout: 5 * time.Second}
-	var resp *http.Response
+	var (
+		resp *http.Response
+		err  error
+	)
 	for i := 0; i < 100; i++ { // wait for the listener, at most 5 s
 		resp, err = client.Post("http://"+addr+"/hooks/strapi", "application/json",
 			strings.NewReader(`{"event":"entry.publish","model":"article","entry":{"id":7,"slug":"launch-day","locale":"en"}}`))
@@ -134,7 +111,31 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// freeAddr returns a loopback address that nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serveEnv is the environment serve runs the sample webhooks in: their
+// configuration, and the secrets in events/webhooks.env.
+func serveEnv(t *testing.T) map[string]string {
+	t.Helper()
+	env := testfix.ReadEnv(t, "..", "..", "events", "webhooks.env")
+	env["REFRESH_CONFIG_FILE"] = "../../events/webhooks.yaml"
+	return env
+}
+
+// credEnv is the environment of a run with credentials, against the VOD at
+// endpoint; the credentials are in the process environment too, where the
+// SDK's default provider reads them.
 func credEnv(t *testing.T, endpoint string) map[string]string {
+	t.Helper()
 	env := map[string]string{
 		"REFRESH_CONFIG_FILE":             "../../events/refresh.yaml",
 		"VOD_ENDPOINT":                    endpoint,

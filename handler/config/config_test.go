@@ -5,16 +5,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
 func TestParseConfigGood(t *testing.T) {
 	for _, name := range []string{"../../events/refresh.yaml", "testdata/config/good.json"} {
 		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg, err := Parse(b)
+			cfg, err := Parse(testfix.Read(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +42,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			cfg, err := Parse(readFixture(t, filepath.Join("config", tt.file)))
+			cfg, err := Parse(testfix.Read(t, "testdata", "config", tt.file))
 			if err == nil {
 				t.Fatalf("accepted: %+v", cfg)
 			}
@@ -58,7 +56,7 @@ func TestParseConfigErrors(t *testing.T) {
 }
 
 func TestLoadConfigSources(t *testing.T) {
-	good := string(readFixture(t, "config/good.json"))
+	good := string(testfix.Read(t, "testdata", "config", "good.json"))
 	file := filepath.Join(t.TempDir(), "c.yaml")
 	if err := os.WriteFile(file, []byte(good), 0o600); err != nil {
 		t.Fatal(err)
@@ -86,13 +84,4 @@ func TestLoadConfigSources(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -71,6 +71,36 @@ func bigEvent() []byte {
 	return ossEvent(keys...)
 }
 
+// warm starts bin against a runtime API emulator of its own, and returns
+// both once the process has polled for its first invocation. The caller
+// closes the emulator.
+func warm(b *testing.B, bin string, env map[string]string) (*fcemu.Server, *proc) {
+	b.Helper()
+	emu, err := fcemu.Start(fcemu.Options{Lifetime: 10 * time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env["FC_RUNTIME_API"] = emu.Addr()
+	p := start(b, bin, env)
+	<-emu.Polled()
+	return emu, p
+}
+
+// timedInvoke sends event through emu and returns how long the invocation
+// took; it fails the benchmark if the invocation did not succeed.
+func timedInvoke(b *testing.B, emu *fcemu.Server, event []byte, inv fcemu.Invocation) time.Duration {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	t0 := time.Now()
+	o, err := emu.Invoke(ctx, event, inv)
+	d := time.Since(t0)
+	if err != nil || o.Error != nil {
+		b.Fatalf("%v %+v", err, o.Error)
+	}
+	return d
+}
+
 // BenchmarkEndToEnd10k sends one 10,000-record OSS event through the runtime
 // API to a warm vodrefresh process, which refreshes 10,000 URLs at the
 // loopback fake VOD (10 calls). The floor is the hello-world function
@@ -88,37 +118,16 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer vod.Close()
-	run := func(bin string, env map[string]string) (*fcemu.Server, *proc) {
-		emu, err := fcemu.Start(fcemu.Options{Lifetime: 10 * time.Minute})
-		if err != nil {
-			b.Fatal(err)
-		}
-		env["FC_RUNTIME_API"] = emu.Addr()
-		p := start(b, bin, env)
-		<-emu.Polled()
-		return emu, p
-	}
-	ourEmu, ours := run(binPath, map[string]string{"REFRESH_CONFIG": "quota: {maxUrlShare: 1}\n" + config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()})
+	ourEmu, ours := warm(b, binPath, map[string]string{"REFRESH_CONFIG": "quota: {maxUrlShare: 1}\n" + config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()})
 	defer ourEmu.Close()
-	helloEmu, hello := run(helloPath, map[string]string{})
+	helloEmu, hello := warm(b, helloPath, map[string]string{})
 	defer helloEmu.Close()
 	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
-	invoke := func(emu *fcemu.Server) time.Duration {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		t0 := time.Now()
-		o, err := emu.Invoke(ctx, event, inv)
-		d := time.Since(t0)
-		if err != nil || o.Error != nil {
-			b.Fatalf("%v %+v", err, o.Error)
-		}
-		return d
-	}
 	var tOurs, tHello, tDecode []time.Duration
 	callsBefore := vod.Calls("RefreshVodObjectCaches")
 	for b.Loop() {
-		tOurs = append(tOurs, invoke(ourEmu))
-		tHello = append(tHello, invoke(helloEmu))
+		tOurs = append(tOurs, timedInvoke(b, ourEmu, event, inv))
+		tHello = append(tHello, timedInvoke(b, helloEmu, event, inv))
 		t0 := time.Now()
 		var ev events.OssEvent
 		if err := json.Unmarshal(event, &ev); err != nil {

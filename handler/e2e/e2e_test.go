@@ -11,11 +11,11 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"vodrefresh/handler/internal/fcemu"
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 )
 
@@ -265,27 +265,18 @@ func TestBadConfiguration(t *testing.T) {
 // Under -race the binary is built with the race detector and halts on a race.
 func TestConcurrentInvocations(t *testing.T) {
 	const n = 16
-	creds := map[string]string{}
-	for i := range n {
-		creds[fmt.Sprintf("STS.key%02d", i)] = fmt.Sprintf("secret-%02d", i)
-	}
+	creds := testfix.Credentials(n, "STS.key%02d", "secret-%02d")
 	r := newRig(t, config, creds)
-	var wg sync.WaitGroup
 	outcomes := make([]fcemu.Outcome, n)
 	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			key := fmt.Sprintf("STS.key%02d", i)
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			outcomes[i], errs[i] = r.emu.Invoke(ctx, ossEvent(fmt.Sprintf("images/%s.png", key)), fcemu.Invocation{
-				Credentials: fcemu.Credentials{AccessKeyID: key, AccessKeySecret: creds[key], SecurityToken: "token-" + key},
-			})
-		}()
-	}
-	wg.Wait()
+	testfix.Parallel(n, func(i int) {
+		key := fmt.Sprintf("STS.key%02d", i)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		outcomes[i], errs[i] = r.emu.Invoke(ctx, ossEvent(fmt.Sprintf("images/%s.png", key)), fcemu.Invocation{
+			Credentials: fcemu.Credentials{AccessKeyID: key, AccessKeySecret: creds[key], SecurityToken: "token-" + key},
+		})
+	})
 	for i := range n {
 		if errs[i] != nil || outcomes[i].Error != nil {
 			t.Errorf("invocation %d: %v %+v", i, errs[i], outcomes[i].Error)

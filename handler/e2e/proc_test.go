@@ -1,15 +1,15 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
 var (
@@ -82,28 +82,10 @@ func build(out, pkg string, race bool) error {
 	return nil
 }
 
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // proc is a running function process.
 type proc struct {
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *testfix.SyncBuffer
 	done           chan struct{}
 }
 
@@ -111,7 +93,7 @@ type proc struct {
 // test ends.
 func start(t testing.TB, bin string, env map[string]string) *proc {
 	t.Helper()
-	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{stdout: &testfix.SyncBuffer{}, stderr: &testfix.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin)
 	p.cmd.Env = []string{"HOME=" + t.TempDir(), "GORACE=halt_on_error=1"}
 	for k, v := range env {

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
 func TestDecodeKey(t *testing.T) {
@@ -35,7 +37,7 @@ func TestDecodeKey(t *testing.T) {
 // With keyEncoding: url, the keys of records that change an object are
 // decoded once, when the event is read; the key as received is kept.
 func TestDetectDecodesKeys(t *testing.T) {
-	ev, err := Detect(readFixture(t, "oss-encoded-key.json"), Options{URLEncodedKeys: true})
+	ev, err := Detect(testfix.Read(t, "testdata", "oss-encoded-key.json"), Options{URLEncodedKeys: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +46,11 @@ func TestDetectDecodesKeys(t *testing.T) {
 		t.Errorf("records = %+v\nwant %+v", ev.Records, want)
 	}
 	// Raw by default: the same key names an object whose name holds "%20".
-	ev, err = Detect(readFixture(t, "oss-encoded-key.json"), Options{})
+	ev, err = Detect(testfix.Read(t, "testdata", "oss-encoded-key.json"), Options{})
 	if err != nil || ev.Records[0].Key != "images/a%20b+c%E6%96%B0.png" {
 		t.Errorf("raw: %+v, %v", ev, err)
 	}
-	_, err = Detect(readFixture(t, "oss-bad-escape.json"), Options{URLEncodedKeys: true})
+	_, err = Detect(testfix.Read(t, "testdata", "oss-bad-escape.json"), Options{URLEncodedKeys: true})
 	if err == nil || !strings.Contains(err.Error(), "record 1") || !strings.Contains(err.Error(), "keyEncoding is url") {
 		t.Errorf("bad escape: error %v", err)
 	}

@@ -2,21 +2,12 @@ package event
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+	"vodrefresh/handler/internal/testfix"
+)
 
 func TestDetect(t *testing.T) {
 	tests := []struct {
@@ -40,7 +31,7 @@ func TestDetect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			ev, err := Detect(readFixture(t, tt.file), Options{})
+			ev, err := Detect(testfix.Read(t, "testdata", tt.file), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +67,7 @@ func TestDetectErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			ev, err := Detect(readFixture(t, tt.file), Options{})
+			ev, err := Detect(testfix.Read(t, "testdata", tt.file), Options{})
 			if err == nil {
 				t.Fatalf("no error; event %+v", ev)
 			}

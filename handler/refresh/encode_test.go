@@ -1,32 +1,33 @@
 package refresh
 
 import (
+	"encoding/json"
 	"net/url"
 	"testing"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
+// escapeCase is one key and the path EscapePath must make of it; the cases
+// are in testdata/escape-path.json.
+type escapeCase struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
+	Want string `json:"want"`
+}
+
 func TestEscapePath(t *testing.T) {
-	tests := []struct {
-		name, key, want string
-	}{
-		{"plain", "videos/2026/launch.mp4", "videos/2026/launch.mp4"},
-		{"space", "a b.mp4", "a%20b.mp4"},
-		{"hash and question mark", "clip#1?.mp4", "clip%231%3F.mp4"},
-		{"percent", "50%.png", "50%25.png"},
-		{"already escaped stays literal", "a%20b", "a%2520b"},
-		{"chinese", "新年/特辑.mp4", "%E6%96%B0%E5%B9%B4/%E7%89%B9%E8%BE%91.mp4"},
-		{"latin accent", "café.jpg", "caf%C3%A9.jpg"},
-		{"sub-delims stay", "a!$&'()*+,;=:@b", "a!$&'()*+,;=:@b"},
-		{"unreserved stay", "A-z_0.9~", "A-z_0.9~"},
-		{"folder key", "images/folder/", "images/folder/"},
-		{"gen-delims and others", "\"<>[]^`{|}\\", "%22%3C%3E%5B%5D%5E%60%7B%7C%7D%5C"},
-		{"control bytes", "a\tb\x7f", "a%09b%7F"},
-		{"empty", "", ""},
+	var tests []escapeCase
+	if err := json.Unmarshal(testfix.Read(t, "testdata", "escape-path.json"), &tests); err != nil {
+		t.Fatal(err)
+	}
+	if len(tests) == 0 {
+		t.Fatal("testdata/escape-path.json holds no cases")
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := EscapePath(tt.key); got != tt.want {
-				t.Errorf("EscapePath(%q) = %q, want %q", tt.key, got, tt.want)
+		t.Run(tt.Name, func(t *testing.T) {
+			if got := EscapePath(tt.Key); got != tt.Want {
+				t.Errorf("EscapePath(%q) = %q, want %q", tt.Key, got, tt.Want)
 			}
 		})
 	}

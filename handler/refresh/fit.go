@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
 )
 
 // Room is the quota a plan is fitted to: what remains of today's URL and
@@ -101,4 +102,39 @@ func group(files []string, cover map[string]string) []Coalesced {
 
 func quotaError(p *Plan, room Room) error {
 	return &QuotaError{Pending: p.Size(), URLRemain: room.URLs, URLNeed: len(p.Files), DirRemain: room.Dirs, DirNeed: len(p.Directories)}
+}
+
+// QuotaFunc reads the quota a plan is fitted to. Prepare calls it at most
+// once, and only for a plan with paths.
+type QuotaFunc func() (Room, error)
+
+// Prepared is a plan fitted to the quota and split into calls.
+type Prepared struct {
+	Plan      *Plan // as fitted; the plan as made when fitting failed
+	Coalesced []Coalesced
+	Batches   []Batch
+}
+
+// Prepare fits p to the quota that quota reads and splits it into calls.
+// A plan with no paths is returned as it is, without reading the quota. The
+// error is quota's own, or a *QuotaError.
+func (pl *Planner) Prepare(p *Plan, quota QuotaFunc) (*Prepared, error) {
+	if p.Size() == 0 {
+		return &Prepared{Plan: p}, nil
+	}
+	room, err := quota()
+	if err != nil {
+		return &Prepared{Plan: p}, err
+	}
+	fitted, coalesced, err := pl.Fit(p, room)
+	if err != nil {
+		return &Prepared{Plan: fitted}, err
+	}
+	return &Prepared{Plan: fitted, Coalesced: coalesced, Batches: pl.Batches(fitted)}, nil
+}
+
+// PrepareOSS plans OSS records and prepares the plan: the whole of planning
+// for one OSS event.
+func (pl *Planner) PrepareOSS(records []event.ObjectEvent, quota QuotaFunc) (*Prepared, error) {
+	return pl.Prepare(pl.PlanOSS(records), quota)
 }

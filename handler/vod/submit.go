@@ -78,7 +78,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // Submit makes one call per batch, retrying what is retryable within ctx's
 // deadline. It accounts for every batch: sent with its task IDs, or failed
-// with the reason. A batch that refresh.Check stops is not sent. After a
+// with the reason. A batch that the planner stopped (its Stop is set) is
+// not sent. After a
 // failure that more calls would only repeat (throttling, an outage), the
 // remaining calls are not made; after a quota failure, the remaining calls
 // of that object type are not made.
@@ -91,7 +92,7 @@ func Submit(ctx context.Context, c Client, batches []refresh.Batch, b Backoff) [
 		if blocker := firstNonNil(stopAll, stopType[bt.ObjectType]); blocker != nil {
 			call.Error = &CallError{Code: CodeNotSent, Outcome: blocker.Outcome, Action: blocker.Action,
 				Message: fmt.Sprintf("not sent: an earlier call failed with %s", blocker.Code)}
-		} else if m := refresh.Check(bt); m != nil {
+		} else if m := bt.Stop; m != nil {
 			f := failures[m.Code]
 			call.Error = &CallError{Code: m.Code, Outcome: f.Outcome, Action: f.Action, Message: m.Error()}
 		} else {

@@ -11,9 +11,14 @@ import (
 
 var noWait = vod.Backoff{Attempts: 3}
 
-func files(paths ...string) refresh.Batch { return refresh.Batch{ObjectType: "File", Paths: paths} }
-func folders(paths ...string) refresh.Batch {
-	return refresh.Batch{ObjectType: "Directory", Paths: paths}
+// files and folders are batches as the planner makes them: checked.
+func files(paths ...string) refresh.Batch   { return checked("File", paths) }
+func folders(paths ...string) refresh.Batch { return checked("Directory", paths) }
+
+func checked(objectType string, paths []string) refresh.Batch {
+	b := refresh.Batch{ObjectType: objectType, Paths: paths}
+	b.Stop = refresh.Check(b)
+	return b
 }
 
 // A batch that the API would reject as malformed never reaches it; the

@@ -97,29 +97,33 @@ func SignContentful(secret string, r *Request, t time.Time) map[string]string {
 	}
 }
 
+// contentfulPayload is the part of a Contentful entry or asset that
+// names what changed.
+type contentfulPayload struct {
+	Sys struct {
+		Type        string `json:"type"`
+		ID          string `json:"id"`
+		ContentType *struct {
+			Sys struct {
+				ID string `json:"id"`
+			} `json:"sys"`
+		} `json:"contentType"`
+	} `json:"sys"`
+	Fields struct {
+		Slug map[string]json.RawMessage `json:"slug"`
+		File map[string]struct {
+			URL string `json:"url"`
+		} `json:"file"`
+	} `json:"fields"`
+}
+
 // ParseContentful reads a Contentful entry or asset webhook, named by
 // X-Contentful-Topic. Entries fill the templates from sys.id, the content
 // type and fields.slug (one item per locale); published assets carry their
 // file URLs. A delete or unpublish carries sys only: one item with the ID.
 func ParseContentful(body []byte, header http.Header) (Change, error) {
 	topic := strings.TrimSpace(header.Get("X-Contentful-Topic"))
-	var p struct {
-		Sys struct {
-			Type        string `json:"type"`
-			ID          string `json:"id"`
-			ContentType *struct {
-				Sys struct {
-					ID string `json:"id"`
-				} `json:"sys"`
-			} `json:"contentType"`
-		} `json:"sys"`
-		Fields struct {
-			Slug map[string]json.RawMessage `json:"slug"`
-			File map[string]struct {
-				URL string `json:"url"`
-			} `json:"file"`
-		} `json:"fields"`
-	}
+	var p contentfulPayload
 	if err := decode("contentful", body, &p); err != nil {
 		return Change{}, err
 	}
@@ -127,8 +131,7 @@ func ParseContentful(body []byte, header http.Header) (Change, error) {
 	if len(parts) != 3 {
 		return Change{}, bad("contentful", fmt.Sprintf("X-Contentful-Topic %q is not ContentManagement.<Type>.<action>", topic))
 	}
-	kind, action := parts[1], parts[2]
-	switch action {
+	switch parts[2] {
 	case "publish", "unpublish", "delete", "archive":
 	default:
 		return Change{Event: topic, Ignored: "contentful topic " + topic + " needs no refresh"}, nil
@@ -136,26 +139,38 @@ func ParseContentful(body []byte, header http.Header) (Change, error) {
 	if p.Sys.ID == "" {
 		return Change{}, bad("contentful", "sys.id: is required")
 	}
+	if parts[1] == "Asset" {
+		return p.assetChange(topic), nil
+	}
+	return p.entryChange(topic), nil
+}
+
+// assetChange refreshes an asset's file URLs, or fills the templates with
+// its ID when it has none.
+func (p *contentfulPayload) assetChange(topic string) Change {
+	ch := Change{Event: topic}
+	for _, loc := range sortedKeys(p.Fields.File) {
+		u := p.Fields.File[loc].URL
+		if strings.HasPrefix(u, "//") {
+			u = "https:" + u
+		}
+		if isHTTPURL(u) {
+			ch.URLs = append(ch.URLs, u)
+		}
+	}
+	if len(ch.URLs) == 0 {
+		ch.Items = []Fields{{ID: p.Sys.ID, Model: "asset"}}
+	}
+	return ch
+}
+
+// entryChange fills the templates once per localised slug, or once with
+// the entry's ID.
+func (p *contentfulPayload) entryChange(topic string) Change {
 	ch := Change{Event: topic}
 	model := ""
 	if p.Sys.ContentType != nil {
 		model = p.Sys.ContentType.Sys.ID
-	}
-	if kind == "Asset" {
-		for _, loc := range sortedKeys(p.Fields.File) {
-			u := p.Fields.File[loc].URL
-			if strings.HasPrefix(u, "//") {
-				u = "https:" + u
-			}
-			if isHTTPURL(u) {
-				ch.URLs = append(ch.URLs, u)
-			}
-		}
-		ch.Items = []Fields{{ID: p.Sys.ID, Model: "asset"}}
-		if len(ch.URLs) > 0 {
-			ch.Items = nil
-		}
-		return ch, nil
 	}
 	for _, loc := range sortedKeys(p.Fields.Slug) {
 		var slug string
@@ -166,7 +181,7 @@ func ParseContentful(body []byte, header http.Header) (Change, error) {
 	if len(ch.Items) == 0 {
 		ch.Items = []Fields{{ID: p.Sys.ID, Model: model}}
 	}
-	return ch, nil
+	return ch
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -12,24 +12,24 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
-// A verifier accepts the body that was signed, and never the same body with
-// one byte changed or cut.
-func FuzzVerifiersRejectMutations(f *testing.F) {
-	f.Add([]byte(`{"title":"GROQ-Hooks are neat"}`), uint(3), byte(1))
-	f.Add([]byte(`{"paths":["https://img.example.com/a.png"]}`), uint(0), byte(0x80))
-	f.Add([]byte("x"), uint(0), byte(0))
-	now := time.Unix(1795162530, 0)
+// signingScheme is a verifier, and how to sign a request so that it
+// accepts it.
+type signingScheme struct {
+	name string
+	v    Verifier
+	sign func(r *Request)
+}
+
+// signingSchemes is every verifier, each with its own made-up secret,
+// signing at now.
+func signingSchemes(tb testing.TB, now time.Time) []signingScheme {
+	tb.Helper()
 	stdSecret := "whsec_" + base64.StdEncoding.EncodeToString([]byte("fuzz-key"))
 	std, err := NewStandardVerifier([]string{stdSecret}, time.Minute)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
-	type scheme struct {
-		name string
-		v    Verifier
-		sign func(r *Request)
-	}
-	schemes := []scheme{
+	return []signingScheme{
 		{"ghost", NewGhostVerifier([]string{"g"}, time.Minute), func(r *Request) { r.Header.Set("X-Ghost-Signature", SignGhost("g", r.Body, now)) }},
 		{"wordpress", NewWordPressVerifier([]string{"w"}), func(r *Request) { r.Header.Set("X-WP-Webhook-Signature", SignWordPress("w", r.Body)) }},
 		{"sanity", NewSanityVerifier([]string{"s"}, time.Minute), func(r *Request) { r.Header.Set("Sanity-Webhook-Signature", SignSanity("s", r.Body, now)) }},
@@ -49,6 +49,16 @@ func FuzzVerifiersRejectMutations(f *testing.F) {
 			}
 		}},
 	}
+}
+
+// A verifier accepts the body that was signed, and never the same body with
+// one byte changed or cut.
+func FuzzVerifiersRejectMutations(f *testing.F) {
+	f.Add([]byte(`{"title":"GROQ-Hooks are neat"}`), uint(3), byte(1))
+	f.Add([]byte(`{"paths":["https://img.example.com/a.png"]}`), uint(0), byte(0x80))
+	f.Add([]byte("x"), uint(0), byte(0))
+	now := time.Unix(1795162530, 0)
+	schemes := signingSchemes(f, now)
 	f.Fuzz(func(t *testing.T, body []byte, at uint, flip byte) {
 		for _, s := range schemes {
 			r := req(nil, string(body))

@@ -3,101 +3,104 @@ package webhook
 import (
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
+// hdr makes a header of name, value pairs.
+func hdr(kv ...string) http.Header {
+	h := http.Header{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
 	}
-	return b
+	return h
+}
+
+// cfPublish is the header of a Contentful entry's publication.
+var cfPublish = hdr("X-Contentful-Topic", "ContentManagement.Entry.publish")
+
+// parserCase is a body in testdata, a parser, and the change it must make
+// of the body, or the problems it must reject the body with.
+type parserCase struct {
+	file  string
+	parse func(b []byte) (Change, error)
+	want  Change
+	bad   []string // substrings of BadPayload problems, when the body is rejected
+}
+
+var parserCases = []parserCase{
+	{"ghost/published.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/blog/hello/"}}, nil},
+	{"ghost/slug-changed.json", ParseGhost, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/blog/new-name/", "https://www.example.com/blog/old-name/"}}, nil},
+	{"ghost/deleted.json", ParseGhost, Change{Event: "post.deleted", Items: []Fields{{Slug: "gone", ID: "p2"}}}, nil},
+	{"ghost/deleted-no-slug.json", ParseGhost, Change{Event: "page.deleted", Ignored: "deleted page without previous.slug: no URL to rebuild"}, nil},
+	{"ghost/page.json", ParseGhost, Change{Event: "page.published", URLs: []string{"https://www.example.com/about/"}}, nil},
+	{"ghost/neither.json", ParseGhost, Change{}, []string{"neither post nor page"}},
+	{"wordpress/update.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}}, nil},
+	{"wordpress/same-permalink.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/a/"}}, nil},
+	{"wordpress/trash.json", ParseWordPress, Change{Event: "post.trash", Items: []Fields{{Slug: "old-post__trashed", ID: "44", Model: "post"}}}, nil},
+	{"wordpress/bad-permalink.json", ParseWordPress, Change{}, []string{"post_permalink", "/relative/path/"}},
+	{"strapi/publish.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.publish", Items: []Fields{{Slug: "launch-day", ID: "7", Model: "article", Locale: "en"}}}, nil},
+	{"strapi/create.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.create", Ignored: "strapi event entry.create needs no refresh"}, nil},
+	{"strapi/no-model.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{}, []string{"model: is required"}},
+	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, cfPublish) }, Change{Event: "ContentManagement.Entry.publish", Items: []Fields{
+		{Slug: "hallo", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "de-DE"},
+		{Slug: "hello", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "en-US"},
+	}}, nil},
+	{"contentful/delete.json", func(b []byte) (Change, error) {
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.delete"))
+	}, Change{Event: "ContentManagement.Entry.delete", Items: []Fields{{ID: "5KsDBWseXY6QegucYAoacS", Model: "article"}}}, nil},
+	{"contentful/publish.json", func(b []byte) (Change, error) {
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.auto_save"))
+	}, Change{Event: "ContentManagement.Entry.auto_save", Ignored: "contentful topic ContentManagement.Entry.auto_save needs no refresh"}, nil},
+	{"contentful/asset.json", func(b []byte) (Change, error) {
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.unpublish"))
+	}, Change{Event: "ContentManagement.Asset.unpublish", URLs: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"}}, nil},
+	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, hdr()) }, Change{}, []string{"X-Contentful-Topic"}},
+	{"sanity/update.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "update")) }, Change{Event: "sanity.update", Items: []Fields{
+		{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"},
+		{Slug: "old-post", ID: "post-123", Model: "post", Locale: "en"},
+	}}, nil},
+	{"sanity/url.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", URLs: []string{"https://www.example.com/pages/one/"}, Items: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}}, nil},
+	{"sanity/empty.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil},
+	{"generic/files.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/a.png", "https://img.example.com/b%20c.png"}, ObjectType: "File"}, nil},
+	{"generic/dirs.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/banners/"}, ObjectType: "Directory"}, nil},
+	{"generic/invalid.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{`paths[1]: "ftp://img.example.com/b.png" is not an absolute http(s) URL`, `paths[2]: "not a url"`, `objectType: must be File or Directory`}},
+	{"generic/files.json", func(b []byte) (Change, error) { return ParseGeneric(b, 1) }, Change{}, []string{"at most 1 paths"}},
+	{"generic/dir-without-slash.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{`paths[0]: a directory must end with "/"`}},
+	{"generic/unknown-field.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{"purge"}},
+	{"generic/empty.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{"paths: needs at least one path"}},
 }
 
 func TestParsers(t *testing.T) {
-	hdr := func(kv ...string) http.Header {
-		h := http.Header{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			h.Set(kv[i], kv[i+1])
+	for _, tt := range parserCases {
+		t.Run(tt.file, func(t *testing.T) { checkParser(t, tt) })
+	}
+}
+
+// checkParser parses tt's body and checks the change, or the problems.
+func checkParser(t *testing.T, tt parserCase) {
+	got, err := tt.parse(testfix.Read(t, "testdata", tt.file))
+	if tt.bad != nil {
+		var bp *BadPayload
+		if !errors.As(err, &bp) {
+			t.Fatalf("got %+v, %v; want a BadPayload", got, err)
 		}
-		return h
+		all := strings.Join(bp.Problems, "\n")
+		for _, w := range tt.bad {
+			if !strings.Contains(all, w) {
+				t.Errorf("problems %q do not mention %q", bp.Problems, w)
+			}
+		}
+		return
 	}
-	cfPublish := hdr("X-Contentful-Topic", "ContentManagement.Entry.publish")
-	tests := []struct {
-		file  string
-		parse func(b []byte) (Change, error)
-		want  Change
-		bad   []string // substrings of BadPayload problems, when the body is rejected
-	}{
-		{"ghost/published.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/blog/hello/"}}, nil},
-		{"ghost/slug-changed.json", ParseGhost, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/blog/new-name/", "https://www.example.com/blog/old-name/"}}, nil},
-		{"ghost/deleted.json", ParseGhost, Change{Event: "post.deleted", Items: []Fields{{Slug: "gone", ID: "p2"}}}, nil},
-		{"ghost/deleted-no-slug.json", ParseGhost, Change{Event: "page.deleted", Ignored: "deleted page without previous.slug: no URL to rebuild"}, nil},
-		{"ghost/page.json", ParseGhost, Change{Event: "page.published", URLs: []string{"https://www.example.com/about/"}}, nil},
-		{"ghost/neither.json", ParseGhost, Change{}, []string{"neither post nor page"}},
-		{"wordpress/update.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}}, nil},
-		{"wordpress/same-permalink.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/a/"}}, nil},
-		{"wordpress/trash.json", ParseWordPress, Change{Event: "post.trash", Items: []Fields{{Slug: "old-post__trashed", ID: "44", Model: "post"}}}, nil},
-		{"wordpress/bad-permalink.json", ParseWordPress, Change{}, []string{"post_permalink", "/relative/path/"}},
-		{"strapi/publish.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.publish", Items: []Fields{{Slug: "launch-day", ID: "7", Model: "article", Locale: "en"}}}, nil},
-		{"strapi/create.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.create", Ignored: "strapi event entry.create needs no refresh"}, nil},
-		{"strapi/no-model.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{}, []string{"model: is required"}},
-		{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, cfPublish) }, Change{Event: "ContentManagement.Entry.publish", Items: []Fields{
-			{Slug: "hallo", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "de-DE"},
-			{Slug: "hello", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "en-US"},
-		}}, nil},
-		{"contentful/delete.json", func(b []byte) (Change, error) {
-			return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.delete"))
-		}, Change{Event: "ContentManagement.Entry.delete", Items: []Fields{{ID: "5KsDBWseXY6QegucYAoacS", Model: "article"}}}, nil},
-		{"contentful/publish.json", func(b []byte) (Change, error) {
-			return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.auto_save"))
-		}, Change{Event: "ContentManagement.Entry.auto_save", Ignored: "contentful topic ContentManagement.Entry.auto_save needs no refresh"}, nil},
-		{"contentful/asset.json", func(b []byte) (Change, error) {
-			return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.unpublish"))
-		}, Change{Event: "ContentManagement.Asset.unpublish", URLs: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"}}, nil},
-		{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, hdr()) }, Change{}, []string{"X-Contentful-Topic"}},
-		{"sanity/update.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "update")) }, Change{Event: "sanity.update", Items: []Fields{
-			{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"},
-			{Slug: "old-post", ID: "post-123", Model: "post", Locale: "en"},
-		}}, nil},
-		{"sanity/url.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", URLs: []string{"https://www.example.com/pages/one/"}, Items: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}}, nil},
-		{"sanity/empty.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil},
-		{"generic/files.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/a.png", "https://img.example.com/b%20c.png"}, ObjectType: "File"}, nil},
-		{"generic/dirs.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/banners/"}, ObjectType: "Directory"}, nil},
-		{"generic/invalid.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{`paths[1]: "ftp://img.example.com/b.png" is not an absolute http(s) URL`, `paths[2]: "not a url"`, `objectType: must be File or Directory`}},
-		{"generic/files.json", func(b []byte) (Change, error) { return ParseGeneric(b, 1) }, Change{}, []string{"at most 1 paths"}},
-		{"generic/dir-without-slash.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{`paths[0]: a directory must end with "/"`}},
-		{"generic/unknown-field.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{"purge"}},
-		{"generic/empty.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{"paths: needs at least one path"}},
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			got, err := tt.parse(fixture(t, tt.file))
-			if tt.bad != nil {
-				var bp *BadPayload
-				if !errors.As(err, &bp) {
-					t.Fatalf("got %+v, %v; want a BadPayload", got, err)
-				}
-				all := strings.Join(bp.Problems, "\n")
-				for _, w := range tt.bad {
-					if !strings.Contains(all, w) {
-						t.Errorf("problems %q do not mention %q", bp.Problems, w)
-					}
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got  %+v\nwant %+v", got, tt.want)
-			}
-		})
+	if !reflect.DeepEqual(got, tt.want) {
+		t.Errorf("got  %+v\nwant %+v", got, tt.want)
 	}
 }
 

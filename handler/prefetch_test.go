@@ -1,0 +1,36 @@
+package handler
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"vodrefresh/handler/internal/vodmem"
+	"vodrefresh/handler/vod"
+)
+
+// URLs that a directory refresh covered are prefetched once the directory
+// went through, as if they had been refreshed one by one.
+func TestPrefetchCoalesced(t *testing.T) {
+	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2, DirRemain: 10, PreloadRemain: 100}}
+	h, err := New(mustConfig(t, followConfig), Options{Connector: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := nativeEvent(
+		[2]string{"ObjectCreated:PutObject", "videos/s1/a.mp4"},
+		[2]string{"ObjectCreated:PutObject", "videos/s1/b.mp4"},
+		[2]string{"ObjectCreated:PutObject", "videos/s1/c.mp4"},
+	)
+	res, err := h.Handle(context.Background(), event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Coalesced) != 1 || res.Coalesced[0].Directory != "https://video.example.com/videos/s1/" {
+		t.Fatalf("coalesced %+v", res.Coalesced)
+	}
+	want := []string{"https://video.example.com/videos/s1/a.mp4", "https://video.example.com/videos/s1/b.mp4", "https://video.example.com/videos/s1/c.mp4"}
+	if res.Prefetch == nil || !slices.Equal(res.Prefetch.Paths, want) || c.Calls("PreloadVodObjectCaches") != 1 {
+		t.Errorf("prefetch %+v, %d preload calls", res.Prefetch, c.Calls("PreloadVodObjectCaches"))
+	}
+}
