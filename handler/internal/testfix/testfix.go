@@ -1,7 +1,8 @@
 // Package testfix holds helpers for tests, shared by the test files of
 // several packages: reading fixtures and environment files, collecting
 // output written from several goroutines, and making concurrent calls with
-// made-up credentials. Only _test.go files import it.
+// made-up credentials. Only _test.go files import it, and it imports no
+// package of vodrefresh.
 package testfix
 
 import (
