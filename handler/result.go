@@ -90,7 +90,11 @@ func account(calls []vod.Call, coalesced []refresh.Coalesced) []PathStatus {
 	}
 	for _, co := range coalesced {
 		for _, p := range co.Paths {
-			out = append(out, PathStatus{Path: p, ObjectType: config.TypeFile, Status: StatusCoalesced, Directory: co.Directory})
+			kind := config.TypeFile
+			if strings.HasSuffix(p, "/") {
+				kind = config.TypeDirectory // a planned directory inside another
+			}
+			out = append(out, PathStatus{Path: p, ObjectType: kind, Status: StatusCoalesced, Directory: co.Directory})
 		}
 	}
 	return out

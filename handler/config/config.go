@@ -18,10 +18,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Default batch sizes: the most paths per RefreshVodObjectCaches call.
+// Default batch sizes: the most paths per RefreshVodObjectCaches call, and
+// the most bytes of its encoded ObjectPath. The API states no size limit;
+// 60 KiB keeps the signed request line, security token included, under
+// 64 KiB, and still carries about 800 URLs of 70 bytes.
 const (
 	DefaultFileBatch      = 1000
 	DefaultDirectoryBatch = 100
+	DefaultQueryBytes     = 60 << 10
 )
 
 // Object types accepted by RefreshVodObjectCaches.
@@ -56,6 +60,9 @@ type Config struct {
 type BatchConfig struct {
 	Files       int `yaml:"files" validate:"omitempty,min=1,max=1000"`
 	Directories int `yaml:"directories" validate:"omitempty,min=1,max=100"`
+	// QueryBytes caps the ObjectPath parameter of one call, as it travels
+	// percent-encoded in the query string (default 60 KiB).
+	QueryBytes int `yaml:"queryBytes" validate:"omitempty,min=2048,max=1048576"`
 }
 
 // OSSRule maps objects of one bucket, filtered by key prefix and suffix, to
@@ -72,6 +79,19 @@ type OSSRule struct {
 	// Prefetch warms the CDN (PreloadVodObjectCaches) with created objects'
 	// URLs once their refresh went through. File rules only.
 	Prefetch bool `yaml:"prefetch"`
+	// Video is video-aware planning for a File rule: auto (the default)
+	// recognises HLS and DASH playlists and their media segments; off
+	// treats every object as a plain file.
+	Video string `yaml:"video" validate:"omitempty,oneof=auto off"`
+	// Playlist is what a created or changed playlist refreshes: folder (the
+	// default: one directory refresh of the folder that holds it, which
+	// covers its segments) or url (the playlist's own URL alone).
+	Playlist string `yaml:"playlist" validate:"omitempty,oneof=folder url"`
+}
+
+// VideoAware reports whether the rule plans HLS and DASH output as video.
+func (r *OSSRule) VideoAware() bool {
+	return r.Video != "off" && orDefault(r.ObjectType, TypeFile) == TypeFile
 }
 
 // Environment variables that carry the configuration.
@@ -130,6 +150,9 @@ func (c *Config) FileBatch() int { return orDefault(c.Batch.Files, DefaultFileBa
 
 // DirectoryBatch returns the number of directories per call.
 func (c *Config) DirectoryBatch() int { return orDefault(c.Batch.Directories, DefaultDirectoryBatch) }
+
+// QueryBytes returns the most bytes of encoded ObjectPath per call.
+func (c *Config) QueryBytes() int { return orDefault(c.Batch.QueryBytes, DefaultQueryBytes) }
 
 // Error is an invalid configuration: one line per problem, each naming the
 // field by its path in the document.

@@ -1,8 +1,12 @@
 package refresh
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
@@ -35,46 +39,165 @@ func (e *QuotaError) Error() string {
 }
 
 // Fit fits a plan to the quota and returns the plan to submit, which may be
-// p itself. When the files exceed the share of the remaining URL quota that
-// one invocation may spend, they are covered by directory refreshes, as deep
-// as the directory quota and the per-event cap allow, never above each
-// rule's prefix or the minimum depth; what was coalesced is returned. A
-// *QuotaError means the quota cannot cover the work.
+// p itself, and the paths that its directories cover. Three things make
+// directories of files, each within the rules' prefixes, the minimum depth
+// and the per-event cap:
+//   - a planned directory covers the files and directories inside it;
+//   - a folder in which the invocation changes at least quota.denseFolder
+//     files is refreshed as one directory, as long as directories remain;
+//   - when the files exceed the share of the remaining URL quota that one
+//     invocation may spend, they are covered by directories as deep as the
+//     directory quota allows, never by one that covers a single file.
+//
+// A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	dirRoom := room.Dirs - len(p.Directories)
-	if dirRoom < 0 {
+	f := nest(p.Files, p.Directories)
+	if len(f.dirs) > room.Dirs {
 		return p, nil, quotaError(p, room)
 	}
-	q := pl.cfg.Quota
-	allowed := int(math.Floor(q.Share() * float64(room.URLs)))
-	if len(p.Files) <= allowed {
+	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
+	budget -= pl.dense(f, p.floors, budget)
+	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
+		if !pl.scarce(f, p.floors, budget, room.URLs) && len(f.files) > room.URLs {
+			return p, nil, quotaError(p, room)
+		}
+	}
+	if len(f.cover) == 0 && len(f.dirs) == len(p.Directories) {
 		return p, nil, nil
 	}
-	minDepth := q.MinDepth()
-	if !pl.cfg.AllowRootDirectory {
-		minDepth = max(minDepth, 1)
-	}
-	in := make([]coalesceInput, len(p.Files))
-	for i, f := range p.Files {
-		in[i] = coalesceInput{url: f, floor: max(p.floors[f], minDepth)}
-	}
-	dirs, cover, rest, ok := coalesce(in, min(dirRoom, q.MaxDirs()))
-	if ok && len(rest) <= room.URLs {
-		return p.withDirectories(rest, dirs), group(p.Files, cover), nil
-	}
-	if len(p.Files) <= room.URLs {
-		return p, nil, nil // over the share, but it fits: refreshing beats leaving content stale
-	}
-	return p, nil, quotaError(p, room)
+	return p.withDirectories(f.files, f.dirs), group(append(slices.Clone(p.Files), p.Directories...), f.cover), nil
 }
 
-// withDirectories returns a copy of p whose files are files, with dirs added
-// to its directories.
-func (p *Plan) withDirectories(files, dirs []string) *Plan {
-	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, floors: p.floors}
-	for _, d := range p.Directories {
-		out.add(config.TypeDirectory, d)
+// fitting is a plan being fitted: the files still refreshed as URLs, the
+// directories refreshed, and what each covered path is covered by.
+type fitting struct {
+	files []string
+	dirs  []string
+	cover map[string]string
+}
+
+// nest drops the files and directories that a planned directory covers.
+func nest(files, dirs []string) *fitting {
+	f := &fitting{cover: map[string]string{}}
+	planned := make(map[string]bool, len(dirs))
+	for _, d := range dirs {
+		planned[d] = true
 	}
+	keep := func(path string, self bool) bool {
+		if d := enclosing(path, planned, self); d != "" {
+			f.cover[path] = d
+			return false
+		}
+		return true
+	}
+	for _, d := range dirs {
+		if keep(d, false) {
+			f.dirs = append(f.dirs, d)
+		}
+	}
+	for _, path := range files {
+		if keep(path, true) {
+			f.files = append(f.files, path)
+		}
+	}
+	return f
+}
+
+// enclosing returns the outermost folder of set that holds path ("" when
+// none does); self says whether path's own folder counts.
+func enclosing(path string, set map[string]bool, self bool) string {
+	base, segs, ok := splitDirs(path)
+	if !ok {
+		return ""
+	}
+	n := len(segs)
+	if !self {
+		n-- // a directory is not enclosed by itself
+	}
+	for i := 0; i <= n; i++ {
+		d := base + "/"
+		if i > 0 {
+			d += strings.Join(segs[:i], "/") + "/"
+		}
+		if set[d] {
+			return d
+		}
+	}
+	return ""
+}
+
+// dense refreshes as one directory each folder in which at least
+// quota.denseFolder files change, the largest first, at most budget of
+// them; it returns how many it made.
+func (pl *Planner) dense(f *fitting, floors map[string]int, budget int) int {
+	byFolder := map[string][]string{}
+	for _, path := range f.files {
+		if dir := path[:strings.LastIndexByte(path, '/')+1]; urlDepth(dir) >= max(floors[path], pl.minDepth()) {
+			byFolder[dir] = append(byFolder[dir], path)
+		}
+	}
+	var folders []string
+	for dir, paths := range byFolder {
+		if len(paths) >= pl.cfg.Quota.Dense() {
+			folders = append(folders, dir)
+		}
+	}
+	slices.SortFunc(folders, func(a, b string) int {
+		return cmp.Or(len(byFolder[b])-len(byFolder[a]), strings.Compare(a, b))
+	})
+	folders = folders[:min(len(folders), max(budget, 0))]
+	for _, dir := range folders {
+		for _, path := range byFolder[dir] {
+			f.cover[path] = dir
+		}
+		f.dirs = append(f.dirs, dir)
+	}
+	f.files = slices.DeleteFunc(f.files, func(path string) bool { _, ok := f.cover[path]; return ok })
+	return len(folders)
+}
+
+// scarce covers the files with at most budget directories, as deep as
+// possible, when what remains fits urls; it reports whether it did. A
+// directory that would cover a single file is not made: it would spend a
+// directory to save one URL.
+func (pl *Planner) scarce(f *fitting, floors map[string]int, budget, urls int) bool {
+	in := make([]coalesceInput, len(f.files))
+	for i, path := range f.files {
+		in[i] = coalesceInput{url: path, floor: max(floors[path], pl.minDepth())}
+	}
+	dirs, cover, rest, ok := coalesce(in, budget)
+	if !ok {
+		return false
+	}
+	count := map[string]int{}
+	for _, d := range cover {
+		count[d]++
+	}
+	for path, d := range cover {
+		if count[d] < 2 {
+			delete(cover, path)
+			rest = append(rest, path)
+		}
+	}
+	if len(rest) > urls {
+		return false
+	}
+	for _, d := range dirs {
+		if count[d] >= 2 {
+			f.dirs = append(f.dirs, d)
+		}
+	}
+	maps.Copy(f.cover, cover)
+	f.files = slices.DeleteFunc(f.files, func(path string) bool { _, ok := cover[path]; return ok })
+	return true
+}
+
+// withDirectories returns a copy of p that refreshes files and dirs.
+func (p *Plan) withDirectories(files, dirs []string) *Plan {
+	if len(files) == 0 {
+		files = nil
+	}
+	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, floors: p.floors}
 	for _, d := range dirs {
 		out.add(config.TypeDirectory, d)
 	}

@@ -90,23 +90,74 @@ func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]
 	if hasDotSegment(ev.Key) {
 		return "the key has a '.' or '..' segment, which a browser resolves away: no URL addresses it"
 	}
-	matched := false
+	why, added := fmt.Sprintf("no oss rule matches bucket %q and this key", ev.Bucket), false
 	for _, r := range pl.rules {
 		if !r.matches(ev.Bucket, ev.Key) {
 			continue
 		}
-		matched = true
-		// No per-path allowlist check is needed: each template's scheme and
-		// host are literal and were checked at start-up, and the key is
-		// encoded so that it cannot leave the path (FuzzPlanOSS holds this).
-		for i, path := range r.paths(ev.Key) {
-			pl.addRulePath(p, r, i, path, ev, removed)
+		if reason := pl.planRule(p, r, ev, removed); reason != "" {
+			why = reason
+			continue
+		}
+		added = true
+	}
+	if added {
+		return ""
+	}
+	return why
+}
+
+// planRule adds what rule r makes of ev, or returns why it makes nothing.
+// With video-aware planning, a new media segment makes nothing (its
+// playlist's folder refresh covers it), and a created or changed playlist
+// makes a directory refresh of its folder.
+func (pl *Planner) planRule(p *Plan, r *rule, ev event.ObjectEvent, removed map[string]bool) string {
+	if r.video {
+		switch classify(ev.Key) {
+		case segment:
+			if ev.Change() == event.ChangeCreated {
+				return "a new media segment: nothing is cached for it yet, and its playlist's folder refresh covers it"
+			}
+		case playlist:
+			if ev.Change() != event.ChangeRemoved && !r.urlOnly && pl.addFolder(p, r, ev.Key) {
+				return ""
+			}
 		}
 	}
-	if !matched {
-		return fmt.Sprintf("no oss rule matches bucket %q and this key", ev.Bucket)
+	// No per-path allowlist check is needed: each template's scheme and
+	// host are literal and were checked at start-up, and the key is encoded
+	// so that it cannot leave the path (FuzzPlanOSS holds this).
+	for i, path := range r.paths(ev.Key) {
+		pl.addRulePath(p, r, i, path, ev, removed)
 	}
 	return ""
+}
+
+// addFolder adds a directory refresh of the folder that holds key, through
+// each of the rule's templates. It adds nothing and returns false when a
+// folder would lie above the rule's prefix or the minimum depth, or be a
+// domain root; the key's own URL is refreshed instead.
+func (pl *Planner) addFolder(p *Plan, r *rule, key string) bool {
+	dirs := r.expand(folderOf(key))
+	for i, d := range dirs {
+		if urlDepth(d) < max(r.floors[i], pl.minDepth()) {
+			return false
+		}
+	}
+	for _, d := range dirs {
+		p.add(config.TypeDirectory, d)
+	}
+	p.Wait = p.Wait || r.wait
+	return true
+}
+
+// minDepth is the shallowest folder a directory refresh may be made for:
+// the configured minimum, and never a domain root unless it is allowed.
+func (pl *Planner) minDepth() int {
+	if pl.cfg.AllowRootDirectory {
+		return pl.cfg.Quota.MinDepth()
+	}
+	return max(pl.cfg.Quota.MinDepth(), 1)
 }
 
 // addRulePath adds the path that template i of rule r made for ev.

@@ -18,13 +18,16 @@ type rule struct {
 	floors     []int // per template: the folder depth of the rule's prefix, which coalescing never goes above
 	wait       bool
 	prefetch   bool
+	video      bool // video-aware planning
+	urlOnly    bool // a playlist refreshes its own URL, not its folder
 }
 
 // ossPlaceholders are the names an OSS URL template may use.
 var ossPlaceholders = []string{"key"}
 
 func compileRule(name string, r *config.OSSRule, allow *Allowlist) (*rule, []string) {
-	out := &rule{name: name, bucket: r.Bucket, prefix: r.Prefix, suffix: r.Suffix, objectType: r.ObjectType, wait: r.Wait, prefetch: r.Prefetch}
+	out := &rule{name: name, bucket: r.Bucket, prefix: r.Prefix, suffix: r.Suffix, objectType: r.ObjectType, wait: r.Wait, prefetch: r.Prefetch,
+		video: r.VideoAware(), urlOnly: r.Playlist == "url"}
 	if out.objectType == "" {
 		out.objectType = config.TypeFile
 	}
@@ -62,10 +65,17 @@ func (r *rule) matches(bucket, key string) bool {
 // A Directory rule refreshes the folder that holds the object (the key itself
 // when it ends in '/').
 func (r *rule) paths(key string) []string {
-	target := key
 	if r.objectType == config.TypeDirectory {
-		target = key[:strings.LastIndexByte(key, '/')+1]
+		return r.expand(folderOf(key))
 	}
+	return r.expand(key)
+}
+
+// folderOf returns the folder that holds key, ending in '/' ("" at the top).
+func folderOf(key string) string { return key[:strings.LastIndexByte(key, '/')+1] }
+
+// expand fills every template with the encoded target.
+func (r *rule) expand(target string) []string {
 	enc := EscapePath(target)
 	out := make([]string, 0, len(r.templates))
 	for _, t := range r.templates {
