@@ -382,3 +382,28 @@ func TestRetriedInvocationIsLogged(t *testing.T) {
 		t.Errorf("a first invocation logged as a retry: %s", logs.String())
 	}
 }
+
+// Keys of 1,023 bytes of Chinese characters make URLs of about 3 KB, 5 KB
+// once the query string escapes them again: 900 of them went out as one
+// 2.76 MB request that the server refused (431). Batches cut by bytes all
+// go through.
+func TestLongKeysFitTheQuery(t *testing.T) {
+	srv := startFake(t, nil)
+	h := fakeHandler(t, srv, "quota: {denseFolder: 100000}\n"+planConfig, nil)
+	long := strings.Repeat("新", 341)
+	var recs [][2]string
+	for i := range 900 {
+		recs = append(recs, [2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s%04d", long, i)})
+	}
+	res, err := h.Handle(withFCCredentials(context.Background(), testAK, testSecret, testToken), nativeEvent(recs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, r := range refreshes(srv) {
+		sent += len(r.Paths)
+	}
+	if sent != 900 || len(res.Calls) < 2 {
+		t.Errorf("%d paths reached VOD in %d calls", sent, len(res.Calls))
+	}
+}

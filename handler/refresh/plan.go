@@ -186,31 +186,3 @@ func (pl *Planner) addRulePath(p *Plan, r *rule, i int, path string, ev event.Ob
 	}
 	p.Wait = p.Wait || r.wait
 }
-
-// Batch is one RefreshVodObjectCaches call's worth of paths.
-type Batch struct {
-	ObjectType string
-	Paths      []string
-	// Stop, when set, is why the call must not be sent: the API would
-	// reject it as malformed (see Check).
-	Stop *Malformed
-}
-
-// Batches splits the plan into API calls: files and directories never share
-// a call, and no call holds more than the configured batch size. Each batch
-// is checked before it leaves the planner.
-func (pl *Planner) Batches(p *Plan) []Batch {
-	var out []Batch
-	split := func(objectType string, paths []string, size int) {
-		for len(paths) > 0 {
-			n := min(size, len(paths))
-			b := Batch{ObjectType: objectType, Paths: paths[:n:n]}
-			b.Stop = Check(b)
-			out = append(out, b)
-			paths = paths[n:]
-		}
-	}
-	split(config.TypeFile, p.Files, pl.cfg.FileBatch())
-	split(config.TypeDirectory, p.Directories, pl.cfg.DirectoryBatch())
-	return out
-}

@@ -1,0 +1,65 @@
+package refresh
+
+import "vodrefresh/handler/config"
+
+// Batch is one RefreshVodObjectCaches call's worth of paths.
+type Batch struct {
+	ObjectType string
+	Paths      []string
+	// Stop, when set, is why the call must not be sent: the API would
+	// reject it as malformed (see Check).
+	Stop *Malformed
+}
+
+// Batches splits the plan into API calls: files and directories never share
+// a call, and no call holds more than the configured number of paths or
+// more than the configured bytes of ObjectPath as it travels, percent-
+// encoded, in the query string. Each batch is checked before it leaves the
+// planner.
+func (pl *Planner) Batches(p *Plan) []Batch {
+	var out []Batch
+	split := func(objectType string, paths []string, size int) {
+		for len(paths) > 0 {
+			n := fitBytes(paths[:min(size, len(paths))], pl.cfg.QueryBytes())
+			b := Batch{ObjectType: objectType, Paths: paths[:n:n]}
+			b.Stop = Check(b)
+			out = append(out, b)
+			paths = paths[n:]
+		}
+	}
+	split(config.TypeFile, p.Files, pl.cfg.FileBatch())
+	split(config.TypeDirectory, p.Directories, pl.cfg.DirectoryBatch())
+	return out
+}
+
+// fitBytes returns how many of paths, joined by line breaks, fit in limit
+// bytes once query-escaped; at least one, so that a path longer than the
+// limit still goes out (alone) rather than nowhere.
+func fitBytes(paths []string, limit int) int {
+	size := 0
+	for i, p := range paths {
+		n := queryLen(p)
+		if i > 0 {
+			n += len("%0A")
+		}
+		if size+n > limit && i > 0 {
+			return i
+		}
+		size += n
+	}
+	return len(paths)
+}
+
+// queryLen is len(url.QueryEscape(s)) without building the string: every
+// byte but the unreserved ones takes three, and a space (as '+') one.
+func queryLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~', c == ' ':
+		default:
+			n += 2
+		}
+	}
+	return n
+}
