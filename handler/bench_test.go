@@ -76,7 +76,7 @@ func BenchmarkParsePlan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p := pl.PlanOSS(ev.Records)
+		p := pl.PlanOSS(ev.Records, nil)
 		if p.Size() == 0 {
 			b.Fatal("nothing planned")
 		}

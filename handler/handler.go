@@ -48,6 +48,7 @@ type Handler struct {
 	routes  map[string]*route
 	seen    *webhook.Deliveries
 	quota   *vod.QuotaCache
+	retries *retryMemory
 }
 
 // maxDeliveries bounds how many webhook delivery IDs are remembered.
@@ -82,7 +83,8 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{}}, nil
+		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{},
+		retries: newRetryMemory(retryMemorySize, retryMemoryWindow)}, nil
 }
 
 func (h *Handler) now() time.Time { return h.opts.Now() }

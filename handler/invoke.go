@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"vodrefresh/handler/event"
@@ -56,9 +57,12 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
 	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Calls: []vod.Call{}}
 	inv := &invocation{h: h, ctx: ctx, res: res}
-	prep, err := h.planner.PrepareOSS(ev.Records, inv.quota)
+	prep, err := h.planner.PrepareOSS(ev.Records, h.retries, inv.quota)
 	res.Skipped = prep.Plan.Skipped
-	if err := h.submit(inv, prep, err); err != nil {
+	// The messages of a batch that could not be read fail the invocation,
+	// so that they are retried and then dead-lettered; the others were
+	// refreshed, and their retry submits nothing twice.
+	if err := errors.Join(h.submit(inv, prep, err), ev.RejectedError()); err != nil {
 		return res, err
 	}
 	return res, nil

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"vodrefresh/handler/refresh"
@@ -37,6 +38,10 @@ func refreshed(p *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced,
 	for _, path := range p.Files {
 		sort(path)
 	}
+	for _, path := range p.Done {
+		sent[path] = true // an earlier attempt of its event refreshed it
+		sort(path)
+	}
 	for _, co := range coalesced {
 		for _, path := range co.Paths {
 			sort(path)
@@ -45,14 +50,23 @@ func refreshed(p *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced,
 	return ok, failed
 }
 
-// prefetch warms the CDN with the created objects' URLs whose refresh went
-// through, within the preload quota. Its failures are reported, never
-// turned into a failed invocation.
-func (h *Handler) prefetch(ctx context.Context, client vod.Client, p *refresh.Plan, res *Result) *PrefetchResult {
+// prefetch warms the CDN with the created objects' URLs once all of the
+// invocation's refreshes went through, within the preload quota. When any
+// failed, nothing is prefetched: the retry prefetches, once. Its failures
+// are reported, never turned into a failed invocation.
+func (h *Handler) prefetch(ctx context.Context, client vod.Client, p *refresh.Plan, res *Result, failed bool) *PrefetchResult {
 	if len(p.Warm) == 0 {
 		return nil
 	}
 	out := &PrefetchResult{}
+	if failed {
+		for path := range p.Warm {
+			out.Skipped = append(out.Skipped, path)
+		}
+		slices.Sort(out.Skipped)
+		out.Reason = "a refresh of the invocation did not go through; its retry prefetches, once"
+		return out
+	}
 	todo, notRefreshed := refreshed(p, res.Calls, res.Coalesced, h.opts.DryRun)
 	if len(notRefreshed) > 0 {
 		out.Skipped, out.Reason = notRefreshed, "their refresh did not go through"

@@ -42,7 +42,7 @@ func (h *Handler) submit(inv *invocation, prep *refresh.Prepared, err error) err
 	var followErr error
 	if err == nil && prep.Plan.Size() > 0 {
 		res.Calls, failed, followErr = h.send(inv, prep)
-		res.Prefetch = h.prefetch(ctx, inv.client, prep.Plan, res)
+		res.Prefetch = h.prefetch(ctx, inv.client, prep.Plan, res, failed)
 	}
 	var qe *refresh.QuotaError
 	switch {
@@ -70,6 +70,7 @@ func (h *Handler) send(inv *invocation, prep *refresh.Prepared) (calls []vod.Cal
 		return calls, false, nil
 	}
 	calls = vod.Submit(inv.ctx, inv.client, prep.Batches, h.opts.Backoff)
+	h.retries.record(prep.Plan, calls, prep.Coalesced)
 	failed = h.spend(calls)
 	if prep.Plan.Wait {
 		inv.res.Tasks, waitErr = vod.WaitTasks(inv.ctx, inv.client, taskIDs(calls))

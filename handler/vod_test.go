@@ -73,7 +73,14 @@ func withFCCredentials(ctx context.Context, ak, secret, token string) context.Co
 	})
 }
 
-func nativeEvent(records ...[2]string) []byte {
+// nativeEvent is an OSS trigger event of records (event name, key) in
+// media-bucket, without the request IDs that name each change.
+func nativeEvent(records ...[2]string) []byte { return ossEvent("", records) }
+
+// ossEvent is an OSS trigger event of records in media-bucket. With a
+// requestID, each record carries OSS's request ID (requestID-<n>) and an
+// ETag, which name the change on every delivery.
+func ossEvent(requestID string, records [][2]string) []byte {
 	type rec struct {
 		EventName string `json:"eventName"`
 		OSS       struct {
@@ -81,18 +88,28 @@ func nativeEvent(records ...[2]string) []byte {
 				Name string `json:"name"`
 			} `json:"bucket"`
 			Object struct {
-				Key string `json:"key"`
+				Key  string `json:"key"`
+				ETag string `json:"eTag,omitempty"`
 			} `json:"object"`
 		} `json:"oss"`
+		ResponseElements *struct {
+			RequestID string `json:"requestId"`
+		} `json:"responseElements,omitempty"`
 	}
 	var ev struct {
 		Events []rec `json:"events"`
 	}
-	for _, r := range records {
+	for i, r := range records {
 		var x rec
 		x.EventName = r[0]
 		x.OSS.Bucket.Name = "media-bucket"
 		x.OSS.Object.Key = r[1]
+		if requestID != "" {
+			x.OSS.Object.ETag = "ETAG"
+			x.ResponseElements = &struct {
+				RequestID string `json:"requestId"`
+			}{fmt.Sprintf("%s-%d", requestID, i)}
+		}
 		ev.Events = append(ev.Events, x)
 	}
 	b, _ := json.Marshal(ev)

@@ -25,6 +25,8 @@ const (
 	ShapeCloudEvents Shape = "eventbridge"     // EventBridge CloudEvents envelope(s)
 	ShapeRawData     Shape = "eventbridge-raw" // EventBridge RawData: bare record(s)
 	ShapeHTTP        Shape = "http"            // FC3 HTTP trigger
+	ShapeMNS         Shape = "mns"             // MNS queue trigger: CloudEvents of messages that hold OSS events
+	ShapeMNSRaw      Shape = "mns-raw"         // MNS queue trigger, RawData: the bare messages
 )
 
 var shapeNames = map[Shape]string{
@@ -32,6 +34,8 @@ var shapeNames = map[Shape]string{
 	ShapeCloudEvents: "an EventBridge event",
 	ShapeRawData:     "an OSS record",
 	ShapeHTTP:        "an HTTP trigger event",
+	ShapeMNS:         "an MNS queue message",
+	ShapeMNSRaw:      "an MNS queue message",
 }
 
 // Options say how to read events.
@@ -46,6 +50,9 @@ type Event struct {
 	Shape   Shape
 	Records []ObjectEvent            // the OSS shapes' records
 	HTTP    *events.HTTPTriggerEvent // the HTTP trigger's request
+	// Rejected are the MNS messages of a batch that could not be read; the
+	// records of the others are in Records. See RejectedError.
+	Rejected []Rejection
 }
 
 // Detect recognises the shape of payload and decodes it. An error wraps
@@ -58,7 +65,8 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 	if ev, ok := decodeHTTP(p); ok {
 		return &Event{Shape: ShapeHTTP, HTTP: ev}, nil
 	}
-	shape, records, err := parseOSS(p)
+	r := &reader{}
+	shape, err := r.read(p)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +74,11 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 		return nil, fmt.Errorf("%w: an HTTP trigger event needs requestContext.http and a version or rawPath", ErrUnknownEvent)
 	}
 	if opts.URLEncodedKeys {
-		if err := decodeKeys(records); err != nil {
+		if err := decodeKeys(r.records); err != nil {
 			return nil, err
 		}
 	}
-	return &Event{Shape: shape, Records: records}, nil
+	return &Event{Shape: shape, Records: r.records, Rejected: r.rejected}, nil
 }
 
 // decodeHTTP decodes p when it is an FC3 HTTP trigger event: an object with

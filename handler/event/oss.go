@@ -15,19 +15,37 @@ type ObjectEvent struct {
 	Bucket    string
 	Key       string // the object key, decoded when the event's keys are URL-encoded
 	RawKey    string // the key as received
+	// ID names this change the same way each time it is delivered: the MNS
+	// message ID, the EventBridge event ID, or OSS's request ID with the
+	// key and ETag; "" when the event carries none of them.
+	ID string
+	// Message is the ID of the MNS message that carried the record, if any.
+	Message string
 }
 
 // ossRecord is the part of an OSS event record that this function reads.
 type ossRecord struct {
 	EventName *string `json:"eventName"`
+	EventTime string  `json:"eventTime"`
 	OSS       *struct {
 		Bucket *struct {
 			Name *string `json:"name"`
 		} `json:"bucket"`
 		Object *struct {
-			Key *string `json:"key"`
+			Key  *string `json:"key"`
+			ETag string  `json:"eTag"`
 		} `json:"object"`
 	} `json:"oss"`
+	ResponseElements struct {
+		RequestID string `json:"requestId"`
+	} `json:"responseElements"`
+}
+
+// envelopeData is an envelope's data: an OSS record (EventBridge) or an MNS
+// message (the MNS queue trigger).
+type envelopeData struct {
+	ossRecord
+	mnsMessage
 }
 
 // envelope decodes every top-level shape in one pass; which fields are set
@@ -35,13 +53,14 @@ type ossRecord struct {
 type envelope struct {
 	Events *[]ossRecord `json:"events"`
 
-	SpecVersion *string    `json:"specversion"`
-	Type        string     `json:"type"`
-	Source      string     `json:"source"`
-	ID          string     `json:"id"`
-	Data        *ossRecord `json:"data"`
+	SpecVersion *string       `json:"specversion"`
+	Type        string        `json:"type"`
+	Source      string        `json:"source"`
+	ID          string        `json:"id"`
+	Data        *envelopeData `json:"data"`
 
 	ossRecord
+	mnsMessage
 
 	RequestContext *json.RawMessage `json:"requestContext"`
 	RawPath        *string          `json:"rawPath"`
@@ -50,47 +69,60 @@ type envelope struct {
 // ErrUnknownEvent is wrapped by every error about an event's shape.
 var ErrUnknownEvent = errors.New("unrecognised event")
 
-// parseOSS reads the records of an OSS event (native trigger, EventBridge
-// envelope, or EventBridge RawData; one or an array). p is trimmed and not
-// empty.
-func parseOSS(p []byte) (shape Shape, records []ObjectEvent, err error) {
+// reader collects the records of one invocation's event, and the MNS
+// messages that could not be read.
+type reader struct {
+	records  []ObjectEvent
+	rejected []Rejection
+	depth    int    // 0 for the invocation's event, 1 inside an MNS message
+	message  string // the MNS message being read, if any
+}
+
+// read reads an OSS event (native trigger, EventBridge envelope or RawData,
+// or MNS queue messages; one or an array). p is trimmed and not empty.
+func (r *reader) read(p []byte) (Shape, error) {
 	switch p[0] {
 	case '{':
 		var e envelope
 		if err := json.Unmarshal(p, &e); err != nil {
-			return "", nil, decodeError(err)
+			return "", decodeError(err)
 		}
-		shape, records, err = e.records(0, records)
+		shape, err := r.envelope(&e)
 		if err != nil {
-			return "", nil, withKeys(err, p)
+			return "", withKeys(err, p)
 		}
-		return shape, records, nil
+		return shape, nil
 	case '[':
 		var list []envelope
 		if err := json.Unmarshal(p, &list); err != nil {
-			return "", nil, decodeError(err)
+			return "", decodeError(err)
 		}
-		if len(list) == 0 {
-			return "", nil, fmt.Errorf("%w: the event is an empty array", ErrUnknownEvent)
-		}
-		for i := range list {
-			var s Shape
-			s, records, err = list[i].records(len(records), records)
-			if err != nil {
-				return "", nil, fmt.Errorf("element %d: %w", i, err)
-			}
-			if s == ShapeHTTP || s == ShapeOSS {
-				return "", nil, fmt.Errorf("element %d: %w: an array may hold EventBridge events or OSS records, not %s", i, ErrUnknownEvent, shapeNames[s])
-			}
-			if shape == "" {
-				shape = s
-			} else if shape != s {
-				shape = ShapeCloudEvents
-			}
-		}
-		return shape, records, nil
+		return r.list(list)
 	}
-	return "", nil, fmt.Errorf("%w: the event is not a JSON object or array", ErrUnknownEvent)
+	return "", fmt.Errorf("%w: the event is not a JSON object or array", ErrUnknownEvent)
+}
+
+// list reads the elements of an array event: EventBridge events, OSS
+// records or MNS messages.
+func (r *reader) list(list []envelope) (shape Shape, err error) {
+	if len(list) == 0 {
+		return "", fmt.Errorf("%w: the event is an empty array", ErrUnknownEvent)
+	}
+	for i := range list {
+		s, err := r.envelope(&list[i])
+		if err != nil {
+			return "", fmt.Errorf("element %d: %w", i, err)
+		}
+		if s == ShapeHTTP || s == ShapeOSS {
+			return "", fmt.Errorf("element %d: %w: an array may hold EventBridge events, OSS records or MNS messages, not %s", i, ErrUnknownEvent, shapeNames[s])
+		}
+		if shape == "" {
+			shape = s
+		} else if shape != s {
+			shape = ShapeCloudEvents
+		}
+	}
+	return shape, nil
 }
 
 func decodeError(err error) error {
@@ -101,62 +133,98 @@ func decodeError(err error) error {
 	return fmt.Errorf("%w: %v", ErrUnknownEvent, err)
 }
 
-// records appends the envelope's records, numbered from base.
-func (e *envelope) records(base int, out []ObjectEvent) (Shape, []ObjectEvent, error) {
+// envelope reads one top-level object or array element.
+func (r *reader) envelope(e *envelope) (Shape, error) {
 	switch {
 	case e.Events != nil:
-		for i := range *e.Events {
-			ev, err := (*e.Events)[i].event(base+i, "")
-			if err != nil {
-				return "", nil, err
-			}
-			out = append(out, ev)
-		}
-		return ShapeOSS, out, nil
-	case e.SpecVersion != nil || e.Data != nil:
-		if e.Source != "acs.oss" {
-			return "", nil, fmt.Errorf("%w: an EventBridge event from source %q (type %q); only acs.oss events are handled", ErrUnknownEvent, e.Source, e.Type)
-		}
+		return ShapeOSS, r.native(*e.Events)
+	case isMNS(e):
 		if e.Data == nil {
-			return "", nil, fmt.Errorf("%w: EventBridge event %q has no data", ErrUnknownEvent, e.ID)
+			return "", fmt.Errorf("%w: MNS event %q has no data", ErrUnknownEvent, e.ID)
 		}
-		ev, err := e.Data.event(base, strings.TrimPrefix(e.Type, "oss:"))
-		if err != nil {
-			return "", nil, err
-		}
-		return ShapeCloudEvents, append(out, ev), nil
+		return ShapeMNS, r.mns(&e.Data.mnsMessage)
+	case e.SpecVersion != nil || e.Data != nil:
+		return ShapeCloudEvents, r.cloudEvent(e)
+	case e.MessageID != nil || e.MessageBody != nil:
+		return ShapeMNSRaw, r.mns(&e.mnsMessage)
 	case e.EventName != nil || e.OSS != nil:
-		ev, err := e.ossRecord.event(base, "")
-		if err != nil {
-			return "", nil, err
-		}
-		return ShapeRawData, append(out, ev), nil
+		return ShapeRawData, r.add(&e.ossRecord, "", "")
 	case e.RequestContext != nil || e.RawPath != nil:
-		return ShapeHTTP, out, nil
+		return ShapeHTTP, nil
 	}
-	return "", nil, fmt.Errorf("%w: not an OSS trigger event, an EventBridge event, an OSS record or an HTTP trigger event", ErrUnknownEvent)
+	return "", fmt.Errorf("%w: not an OSS trigger event, an EventBridge event, an OSS record, an MNS message or an HTTP trigger event", ErrUnknownEvent)
+}
+
+// native reads the records of an OSS trigger event.
+func (r *reader) native(records []ossRecord) error {
+	for i := range records {
+		id := ""
+		if r.message != "" && len(records) > 1 {
+			id = fmt.Sprintf("mns:%s#%d", r.message, i)
+		}
+		if err := r.add(&records[i], "", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cloudEvent reads an EventBridge event from OSS.
+func (r *reader) cloudEvent(e *envelope) error {
+	if e.Source != "acs.oss" {
+		return fmt.Errorf("%w: an EventBridge event from source %q (type %q); only acs.oss events are handled", ErrUnknownEvent, e.Source, e.Type)
+	}
+	if e.Data == nil {
+		return fmt.Errorf("%w: EventBridge event %q has no data", ErrUnknownEvent, e.ID)
+	}
+	id := ""
+	if e.ID != "" && r.message == "" {
+		id = "eventbridge:" + e.ID
+	}
+	return r.add(&e.Data.ossRecord, strings.TrimPrefix(e.Type, "oss:"), id)
+}
+
+// add checks one record and appends it. fallbackName is the event name
+// from an envelope, used when the record has none; id is the record's
+// identity when the envelope gives it one.
+func (r *reader) add(rec *ossRecord, fallbackName, id string) error {
+	ev, err := rec.event(len(r.records), fallbackName)
+	if err != nil {
+		return err
+	}
+	ev.Message = r.message
+	switch {
+	case id != "":
+		ev.ID = id
+	case r.message != "":
+		ev.ID = "mns:" + r.message
+	case rec.ResponseElements.RequestID != "":
+		ev.ID = "oss:" + strings.Join([]string{rec.ResponseElements.RequestID, ev.EventName, ev.Bucket, ev.RawKey, rec.OSS.Object.ETag}, "\n")
+	}
+	r.records = append(r.records, ev)
+	return nil
 }
 
 // event checks one record and returns it; fallbackName is the event name
 // from an envelope, used when the record has none.
-func (r *ossRecord) event(i int, fallbackName string) (ObjectEvent, error) {
+func (rec *ossRecord) event(i int, fallbackName string) (ObjectEvent, error) {
 	ev := ObjectEvent{Index: i, EventName: fallbackName}
-	if r.EventName != nil && *r.EventName != "" {
-		ev.EventName = strings.TrimPrefix(*r.EventName, "oss:")
+	if rec.EventName != nil && *rec.EventName != "" {
+		ev.EventName = strings.TrimPrefix(*rec.EventName, "oss:")
 	}
 	var missing []string
 	if ev.EventName == "" {
 		missing = append(missing, "eventName")
 	}
-	if r.OSS == nil || r.OSS.Bucket == nil || r.OSS.Bucket.Name == nil || *r.OSS.Bucket.Name == "" {
+	if rec.OSS == nil || rec.OSS.Bucket == nil || rec.OSS.Bucket.Name == nil || *rec.OSS.Bucket.Name == "" {
 		missing = append(missing, "oss.bucket.name")
 	} else {
-		ev.Bucket = *r.OSS.Bucket.Name
+		ev.Bucket = *rec.OSS.Bucket.Name
 	}
-	if r.OSS == nil || r.OSS.Object == nil || r.OSS.Object.Key == nil || *r.OSS.Object.Key == "" {
+	if rec.OSS == nil || rec.OSS.Object == nil || rec.OSS.Object.Key == nil || *rec.OSS.Object.Key == "" {
 		missing = append(missing, "oss.object.key")
 	} else {
-		ev.Key, ev.RawKey = *r.OSS.Object.Key, *r.OSS.Object.Key
+		ev.Key, ev.RawKey = *rec.OSS.Object.Key, *rec.OSS.Object.Key
 	}
 	if len(missing) > 0 {
 		return ev, fmt.Errorf("record %d: %w: missing %s", i, ErrUnknownEvent, strings.Join(missing, ", "))

@@ -197,7 +197,7 @@ func (p *Plan) withDirectories(files, dirs []string) *Plan {
 	if len(files) == 0 {
 		files = nil
 	}
-	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, floors: p.floors}
+	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, floors: p.floors}
 	for _, d := range dirs {
 		out.add(config.TypeDirectory, d)
 	}
@@ -258,6 +258,6 @@ func (pl *Planner) Prepare(p *Plan, quota QuotaFunc) (*Prepared, error) {
 
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning
 // for one OSS event.
-func (pl *Planner) PrepareOSS(records []event.ObjectEvent, quota QuotaFunc) (*Prepared, error) {
-	return pl.Prepare(pl.PlanOSS(records), quota)
+func (pl *Planner) PrepareOSS(records []event.ObjectEvent, memory Memory, quota QuotaFunc) (*Prepared, error) {
+	return pl.Prepare(pl.PlanOSS(records, memory), quota)
 }

@@ -61,7 +61,7 @@ func checkFit(t *testing.T, tt fitCase) {
 	for i, k := range fitKeys {
 		recs = append(recs, record(i, "ObjectCreated:PutObject", "media-bucket", k))
 	}
-	plan := pl.PlanOSS(recs)
+	plan := pl.PlanOSS(recs, nil)
 	before := slices.Clone(plan.Files)
 	fitted, coalesced, err := pl.Fit(plan, tt.room)
 	if !reflect.DeepEqual(plan.Files, before) || len(plan.Directories) != 0 {

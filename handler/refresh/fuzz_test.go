@@ -32,7 +32,7 @@ func FuzzPlanOSS(f *testing.F) {
 		if ev.Shape == "" {
 			t.Fatalf("no shape for %d records", len(ev.Records))
 		}
-		plan := pl.PlanOSS(ev.Records)
+		plan := pl.PlanOSS(ev.Records, nil)
 		for _, p := range append(append([]string{}, plan.Files...), plan.Directories...) {
 			if err := pl.Allowlist().Check(p); err != nil {
 				t.Fatalf("planned %q: %v", p, err)

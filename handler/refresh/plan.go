@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"fmt"
+	"slices"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
@@ -16,9 +17,24 @@ type Plan struct {
 	Warm map[string]bool
 	// Wait: wait for the refresh tasks to finish.
 	Wait bool
+	// Origins lists, for each path, the IDs of the records that asked for
+	// it (see event.ObjectEvent.ID).
+	Origins map[string][]string
+	// Done lists the paths that an earlier attempt of their event
+	// submitted: they are not submitted again.
+	Done []string
 
 	seen   map[string]bool
-	floors map[string]int // file path -> folder depth coalescing may not go above
+	floors map[string]int    // file path -> folder depth coalescing may not go above
+	cur    event.ObjectEvent // the record being planned
+	memory Memory
+}
+
+// Memory tells the planner what an earlier attempt of an event submitted:
+// FC retries a failed invocation, and a queue redelivers a failed batch,
+// with the same events.
+type Memory interface {
+	Submitted(id, path string) bool
 }
 
 // Skip records an event record, or a path, that was not refreshed, and why.
@@ -31,14 +47,31 @@ type Skip struct {
 	Reason string `json:"reason"`
 }
 
-// add puts path into the plan once per object type.
-func (p *Plan) add(objectType, path string) {
+// add puts path into the plan once per object type, unless an earlier
+// attempt of the record being planned submitted it; it reports whether the
+// path is to be submitted.
+func (p *Plan) add(objectType, path string) bool {
+	if id := p.cur.ID; id != "" {
+		if p.memory != nil && p.memory.Submitted(id, path) {
+			if !slices.Contains(p.Done, path) {
+				p.Done = append(p.Done, path)
+				p.Skipped = append(p.Skipped, recordSkip(p.cur, path, "an earlier attempt of this event submitted it"))
+			}
+			return false
+		}
+		if p.Origins == nil {
+			p.Origins = make(map[string][]string)
+		}
+		if !slices.Contains(p.Origins[path], id) {
+			p.Origins[path] = append(p.Origins[path], id)
+		}
+	}
 	if p.seen == nil {
 		p.seen = make(map[string]bool)
 	}
 	k := objectType + "\n" + path
 	if p.seen[k] {
-		return
+		return true
 	}
 	p.seen[k] = true
 	if objectType == config.TypeDirectory {
@@ -46,12 +79,15 @@ func (p *Plan) add(objectType, path string) {
 	} else {
 		p.Files = append(p.Files, path)
 	}
+	return true
 }
 
 // addFile adds a file path whose folders above depth floor must not be
 // refreshed in its place.
 func (p *Plan) addFile(path string, floor int) {
-	p.add(config.TypeFile, path)
+	if !p.add(config.TypeFile, path) {
+		return
+	}
 	if p.floors == nil {
 		p.floors = make(map[string]int)
 	}
@@ -64,11 +100,14 @@ func (p *Plan) addFile(path string, floor int) {
 func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
 
 // PlanOSS maps OSS records to refresh paths through the configured rules.
-// A record that no rule covers is skipped with a reason.
-func (pl *Planner) PlanOSS(records []event.ObjectEvent) *Plan {
-	p := &Plan{}
+// A record that no rule covers is skipped with a reason, and so is a path
+// that memory says an earlier attempt of the record's event submitted
+// (memory may be nil).
+func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
+	p := &Plan{memory: memory}
 	removed := map[string]bool{}
 	for _, ev := range records {
+		p.cur = ev
 		if reason := pl.planRecord(p, ev, removed); reason != "" {
 			p.Skipped = append(p.Skipped, recordSkip(ev, "", reason))
 		}
@@ -78,6 +117,7 @@ func (pl *Planner) PlanOSS(records []event.ObjectEvent) *Plan {
 			delete(p.Warm, path)
 		}
 	}
+	p.cur, p.memory = event.ObjectEvent{}, nil
 	return p
 }
 

@@ -114,7 +114,7 @@ func TestPlanOSS(t *testing.T) {
 
 // checkPlan plans tt's records with pl and checks the plan.
 func checkPlan(t *testing.T, pl *Planner, tt planCase) {
-	p := pl.PlanOSS(tt.records)
+	p := pl.PlanOSS(tt.records, nil)
 	if !reflect.DeepEqual(p.Files, tt.files) {
 		t.Errorf("files = %q\nwant %q", p.Files, tt.files)
 	}

@@ -77,7 +77,7 @@ func TestPlanVideo(t *testing.T) {
 			if bucket == "" {
 				bucket = "media-bucket"
 			}
-			p := pl.PlanOSS([]event.ObjectEvent{record(0, tt.event, bucket, tt.key)})
+			p := pl.PlanOSS([]event.ObjectEvent{record(0, tt.event, bucket, tt.key)}, nil)
 			if !reflect.DeepEqual(p.Files, tt.files) || !reflect.DeepEqual(p.Directories, tt.dirs) {
 				t.Errorf("files %q dirs %q, want files %q dirs %q", p.Files, p.Directories, tt.files, tt.dirs)
 			}

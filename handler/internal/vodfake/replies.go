@@ -10,7 +10,11 @@ type Reply struct {
 	Body    string        // raw body; overrides Code and Message
 	Delay   time.Duration // wait before answering
 	Drop    bool          // close the connection without answering
+	Serve   bool          // answer as the service would (after Delay): script a failure after successes
 }
+
+// Served is a scripted answer that the fake gives as the service would.
+var Served = Reply{Serve: true}
 
 // seedErrors is the seed's error table: code, HTTP status and message.
 var seedErrors = []struct {

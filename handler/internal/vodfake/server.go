@@ -214,8 +214,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.scripts[req.Action] = q[1:]
 	}
 	s.mu.Unlock()
-	if scripted != nil {
+	if scripted != nil && !scripted.Serve {
 		s.replay(w, r, *scripted)
+		return
+	}
+	if scripted != nil && !pause(r, scripted.Delay) {
 		return
 	}
 	status, body := s.act(req)
@@ -264,15 +267,24 @@ func (s *Server) authenticate(method, path string, p url.Values) (int, string, s
 }
 
 // replay answers with a scripted reply.
+// pause waits for d, or until the request is gone; false when it is.
+func pause(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
 func (s *Server) replay(w http.ResponseWriter, r *http.Request, rep Reply) {
-	if rep.Delay > 0 {
-		t := time.NewTimer(rep.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	if !pause(r, rep.Delay) {
+		return
 	}
 	if rep.Drop {
 		if hj, ok := w.(http.Hijacker); ok {
