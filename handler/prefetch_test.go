@@ -4,19 +4,12 @@ import (
 	"context"
 	"slices"
 	"testing"
-
-	"vodrefresh/handler/internal/vodmem"
-	"vodrefresh/handler/vod"
 )
 
 // URLs that a directory refresh covered are prefetched once the directory
 // went through, as if they had been refreshed one by one.
 func TestPrefetchCoalesced(t *testing.T) {
-	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2, DirRemain: 10, PreloadRemain: 100}}
-	h, err := New(mustConfig(t, followConfig), Options{Connector: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, c := memHandler(t, followConfig, 2, 10)
 	event := nativeEvent(
 		[2]string{"ObjectCreated:PutObject", "videos/s1/a.mp4"},
 		[2]string{"ObjectCreated:PutObject", "videos/s1/b.mp4"},

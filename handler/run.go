@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"errors"
+	"time"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
@@ -10,25 +11,40 @@ import (
 )
 
 // invocation is what one invocation's submission carries: its context,
-// its result, and the VOD client made when its quota is first read.
+// its result, the VOD client made when its quota is first read, and the
+// quota it holds. It is the refresh.Quota its plan is fitted to.
 type invocation struct {
-	h      *Handler
-	ctx    context.Context
-	res    *Result
-	client vod.Client
+	h       *Handler
+	ctx     context.Context
+	res     *Result
+	client  vod.Client
+	holding *vod.Reservation
 }
 
-// quota dials the invocation's client and reads the quota to plan with,
-// recording it in the result. It is the refresh.QuotaFunc of the plan.
-func (inv *invocation) quota() (refresh.Room, error) {
-	c, err := inv.h.client(inv.ctx)
-	if err != nil {
-		return refresh.Room{}, err
+// Room dials the invocation's client and reads the quota to plan with,
+// recording it in the result.
+func (inv *invocation) Room() (refresh.Room, error) {
+	if inv.client == nil {
+		c, err := inv.h.client(inv.ctx)
+		if err != nil {
+			return refresh.Room{}, err
+		}
+		inv.client = c
 	}
-	inv.client = c
-	q := inv.h.quotaInfo(inv.ctx, c)
+	q := inv.h.quotaInfo(inv.ctx, inv.client)
 	inv.res.Quota = &q
 	return refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain}, nil
+}
+
+// Reserve holds the quota that the fitted plan spends. A dry run holds
+// none: it spends none.
+func (inv *invocation) Reserve(urls, dirs int) bool {
+	if inv.client == nil || inv.h.opts.DryRun {
+		return true
+	}
+	r, ok := inv.h.quota.Reserve(urls, dirs)
+	inv.holding = r
+	return ok
 }
 
 // submit sends a prepared plan (or, in a dry run, lists the calls it would
@@ -71,7 +87,7 @@ func (h *Handler) send(inv *invocation, prep *refresh.Prepared) (calls []vod.Cal
 	}
 	calls = vod.Submit(inv.ctx, inv.client, prep.Batches, h.opts.Backoff)
 	h.retries.record(prep.Plan, calls, prep.Coalesced)
-	failed = h.spend(calls)
+	failed = h.spend(inv.holding, calls)
 	if prep.Plan.Wait {
 		inv.res.Tasks, waitErr = vod.WaitTasks(inv.ctx, inv.client, taskIDs(calls))
 	}
@@ -94,16 +110,18 @@ func (h *Handler) client(ctx context.Context) (vod.Client, error) {
 	return nil, err
 }
 
-// spend takes the calls that went through off the cached quota, and reports
+// spend settles the invocation's reservation with the calls that went
+// through, taking them off the cached quota, and reports
 // whether any failed. A quota failure makes the next invocation read the
 // quota again.
-func (h *Handler) spend(calls []vod.Call) (failed bool) {
+func (h *Handler) spend(holding *vod.Reservation, calls []vod.Call) (failed bool) {
+	urls, dirs := 0, 0
 	for _, c := range calls {
 		switch {
 		case c.Sent && c.ObjectType == config.TypeDirectory:
-			h.quota.Spend(0, len(c.Paths))
+			dirs += len(c.Paths)
 		case c.Sent:
-			h.quota.Spend(len(c.Paths), 0)
+			urls += len(c.Paths)
 		case c.Error.Outcome == vod.QuotaExhausted:
 			h.quota.Forget()
 			failed = true
@@ -111,6 +129,7 @@ func (h *Handler) spend(calls []vod.Call) (failed bool) {
 			failed = true
 		}
 	}
+	holding.Settle(urls, dirs)
 	return failed
 }
 
@@ -129,11 +148,25 @@ func (h *Handler) quotaInfo(ctx context.Context, client vod.Client) QuotaInfo {
 		return QuotaInfo{URLRemain: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota, Source: "assumed",
 			Note: "no credentials: the full daily quota is assumed"}
 	}
-	q, source, err := h.quota.Get(ctx, client, h.cfg.Quota.TTL(), h.now())
+	qctx, cancel := context.WithTimeout(ctx, quotaWait(ctx))
+	defer cancel()
+	q, source, err := h.quota.Get(qctx, client, h.cfg.Quota.TTL(), h.now())
 	if err != nil {
 		h.logger(ctx).Warn("cannot read the refresh quota; planning with the full daily quota", "error", err.Error())
 		return QuotaInfo{URLRemain: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota, Source: "unavailable",
 			Note: "DescribeVodRefreshQuota failed: the full daily quota is assumed"}
 	}
 	return QuotaInfo{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, Source: source}
+}
+
+// maxQuotaWait bounds how long an invocation reads the quota, or waits for
+// another's read: a slow read must leave time to refresh and to answer.
+const maxQuotaWait = 2 * time.Second
+
+// quotaWait is a third of the time ctx has left, at most maxQuotaWait.
+func quotaWait(ctx context.Context) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return min(maxQuotaWait, time.Until(dl)/3)
+	}
+	return maxQuotaWait
 }

@@ -6,38 +6,107 @@ import (
 	"time"
 )
 
-// QuotaCache keeps the last quota reading for a while, decremented locally
-// as calls succeed. It is shared by the invocations of one instance.
+// QuotaCache keeps the last quota reading for a while and the reservations
+// that the instance's invocations in flight hold against it, so that
+// together they never plan with quota another has already taken. Spent
+// quota comes off the reading as calls succeed. It is shared by the
+// invocations of one instance, and holds no lock across a network call.
 type QuotaCache struct {
-	mu   sync.Mutex
-	q    Quota
-	at   time.Time
-	have bool
+	mu       sync.Mutex
+	q        Quota
+	at       time.Time
+	have     bool
+	held     Quota         // reserved by invocations in flight (URLRemain, DirRemain)
+	inflight chan struct{} // closed when the read in flight ends; nil when none is
 }
 
-// Get returns the cached quota, or reads it through c. Concurrent
-// invocations wait for one read rather than each making their own. source
-// is "cache" or "api".
+// Get returns the quota to plan with: the reading less what others have
+// reserved, read again through c when it is older than ttl. One read runs
+// at a time: a caller that finds one in flight plans with the last reading
+// when there is one, and otherwise waits for the read no longer than ctx
+// allows. source is "cache" or "api".
 func (qc *QuotaCache) Get(ctx context.Context, c Client, ttl time.Duration, now time.Time) (q Quota, source string, err error) {
+	for {
+		qc.mu.Lock()
+		if qc.have && (now.Sub(qc.at) < ttl || qc.inflight != nil) {
+			defer qc.mu.Unlock()
+			return qc.available(), "cache", nil
+		}
+		if wait := qc.inflight; wait != nil {
+			qc.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return Quota{}, "", ctx.Err()
+			}
+		}
+		done := make(chan struct{})
+		qc.inflight = done
+		qc.mu.Unlock()
+		return qc.read(ctx, c, now, done)
+	}
+}
+
+// read reads the quota through c, with no lock held, and records it.
+func (qc *QuotaCache) read(ctx context.Context, c Client, now time.Time, done chan struct{}) (Quota, string, error) {
+	q, err := c.Quota(ctx)
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
-	if qc.have && now.Sub(qc.at) < ttl {
-		return qc.q, "cache", nil
-	}
-	q, err = c.Quota(ctx)
+	qc.inflight = nil
+	close(done)
 	if err != nil {
 		return Quota{}, "", err
 	}
 	qc.q, qc.at, qc.have = q, now, true
-	return q, "api", nil
+	return qc.available(), "api", nil
 }
 
-// Spend takes successful refreshes off the cached quota.
-func (qc *QuotaCache) Spend(urls, dirs int) {
+// available is the reading less the reservations; qc.mu is held.
+func (qc *QuotaCache) available() Quota {
+	q := qc.q
+	q.URLRemain = max(0, q.URLRemain-qc.held.URLRemain)
+	q.DirRemain = max(0, q.DirRemain-qc.held.DirRemain)
+	return q
+}
+
+// Reservation is quota held for an invocation's calls until they are made.
+type Reservation struct {
+	qc         *QuotaCache
+	urls, dirs int
+}
+
+// Reserve holds urls and dirs of the quota for one invocation, atomically;
+// ok is false when others' reservations leave too little. Without a
+// reading, every reservation is granted: there is nothing to check it
+// against.
+func (qc *QuotaCache) Reserve(urls, dirs int) (r *Reservation, ok bool) {
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
-	qc.q.URLRemain = max(0, qc.q.URLRemain-urls)
-	qc.q.DirRemain = max(0, qc.q.DirRemain-dirs)
+	if qc.have {
+		if a := qc.available(); urls > a.URLRemain || dirs > a.DirRemain {
+			return nil, false
+		}
+	}
+	qc.held.URLRemain += urls
+	qc.held.DirRemain += dirs
+	return &Reservation{qc: qc, urls: urls, dirs: dirs}, true
+}
+
+// Settle ends the reservation: what was spent comes off the reading, and
+// the rest is released for others.
+func (r *Reservation) Settle(spentURLs, spentDirs int) {
+	if r == nil {
+		return
+	}
+	qc := r.qc
+	qc.mu.Lock()
+	defer qc.mu.Unlock()
+	qc.held.URLRemain -= r.urls
+	qc.held.DirRemain -= r.dirs
+	qc.q.URLRemain = max(0, qc.q.URLRemain-spentURLs)
+	qc.q.DirRemain = max(0, qc.q.DirRemain-spentDirs)
+	r.urls, r.dirs = 0, 0
 }
 
 // SpendPreload takes successful prefetches off the cached quota.

@@ -70,7 +70,7 @@ func TestSubmitQuotaStopsOneType(t *testing.T) {
 // Throttling is retried up to the attempts allowed, then stops every call
 // after it.
 func TestSubmitThrottled(t *testing.T) {
-	c := &vodmem.Client{Fail: func(string, string) error {
+	c := &vodmem.Client{Fail: func(vodmem.Call) error {
 		return &vod.APIError{Action: "RefreshVodObjectCaches", Code: "Throttling", HTTPStatus: 400}
 	}}
 	calls := vod.Submit(context.Background(), c, []refresh.Batch{

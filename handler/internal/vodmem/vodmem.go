@@ -22,9 +22,10 @@ type Client struct {
 	// Remain is the quota left; a zero Remain is filled with the daily
 	// quota on first use.
 	Remain vod.Quota
-	// Fail, when set, is asked before each call (action, objectType) and
-	// returns the error to answer with instead, or nil.
-	Fail func(action, objectType string) error
+	// Fail, when set, is asked before each call and returns the error to
+	// answer with instead, or nil. It runs with no lock held, so it may
+	// block one call while others go on.
+	Fail func(Call) error
 	// QuotaErr, when set, is the answer to every quota read.
 	QuotaErr error
 
@@ -34,13 +35,34 @@ type Client struct {
 	started bool
 }
 
+// Call is a call that the client is about to answer.
+type Call struct {
+	Action     string
+	ObjectType string
+	Paths      []string
+}
+
 // Refresh is one accepted RefreshVodObjectCaches call.
 type Refresh struct {
 	ObjectType string
 	Paths      []string
 }
 
-func (c *Client) begin(action, objectType string) error {
+// begin counts a call and asks Fail about it, with no lock held while
+// Fail runs.
+func (c *Client) begin(action, objectType string, paths []string) error {
+	c.mu.Lock()
+	c.init(action)
+	fail := c.Fail
+	c.mu.Unlock()
+	if fail != nil {
+		return fail(Call{Action: action, ObjectType: objectType, Paths: paths})
+	}
+	return nil
+}
+
+// init fills the daily quota on first use and counts a call; c.mu is held.
+func (c *Client) init(action string) {
 	if !c.started {
 		c.started = true
 		if c.Remain == (vod.Quota{}) {
@@ -52,20 +74,16 @@ func (c *Client) begin(action, objectType string) error {
 		c.calls = map[string]int{}
 	}
 	c.calls[action]++
-	if c.Fail != nil {
-		return c.Fail(action, objectType)
-	}
-	return nil
 }
 
 // Refresh spends the quota of the object type, or answers
 // QuotaExceeded.Refresh when it would run out.
 func (c *Client) Refresh(_ context.Context, objectType string, paths []string) (vod.Reply, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.begin("RefreshVodObjectCaches", objectType); err != nil {
+	if err := c.begin("RefreshVodObjectCaches", objectType, paths); err != nil {
 		return vod.Reply{}, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	left := &c.Remain.URLRemain
 	if objectType == "Directory" {
 		left = &c.Remain.DirRemain
@@ -81,11 +99,11 @@ func (c *Client) Refresh(_ context.Context, objectType string, paths []string) (
 
 // Preload spends the preload quota.
 func (c *Client) Preload(_ context.Context, paths []string) (vod.Reply, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.begin("PreloadVodObjectCaches", ""); err != nil {
+	if err := c.begin("PreloadVodObjectCaches", "", paths); err != nil {
 		return vod.Reply{}, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(paths) > c.Remain.PreloadRemain {
 		return vod.Reply{}, &vod.APIError{Action: "PreloadVodObjectCaches", Code: "QuotaExceeded.Preload", HTTPStatus: 400}
 	}
@@ -105,11 +123,11 @@ func (c *Client) newTasks(paths []string, objectType string) []string {
 
 // Quota answers the quota left, or QuotaErr.
 func (c *Client) Quota(context.Context) (vod.Quota, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.begin("DescribeVodRefreshQuota", ""); err != nil {
+	if err := c.begin("DescribeVodRefreshQuota", "", nil); err != nil {
 		return vod.Quota{}, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.QuotaErr != nil {
 		return vod.Quota{}, c.QuotaErr
 	}
@@ -118,11 +136,11 @@ func (c *Client) Quota(context.Context) (vod.Quota, error) {
 
 // Tasks answers the tasks that match f's ID or path.
 func (c *Client) Tasks(_ context.Context, f vod.TaskFilter) ([]vod.Task, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.begin("DescribeVodRefreshTasks", ""); err != nil {
+	if err := c.begin("DescribeVodRefreshTasks", "", nil); err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var out []vod.Task
 	for _, t := range c.tasks {
 		if (f.TaskID == "" || t.TaskID == f.TaskID) && (f.ObjectPath == "" || t.ObjectPath == f.ObjectPath) {
