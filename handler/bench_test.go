@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func BenchmarkSubmit(b *testing.B) {
 	}
 	defer srv.Close()
 	ep, _ := vod.ParseEndpoint(srv.Endpoint())
-	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1}\n"+planConfig), Options{Connector: vod.NewConnector(ep)})
+	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1, denseFolder: 1000000}\n"+planConfig), Options{Connector: vod.NewConnector(ep)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -160,15 +161,76 @@ func BenchmarkSubmit(b *testing.B) {
 	event := images(keys...)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
 	before := srv.Calls("RefreshVodObjectCaches")
+	var urls []string
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := h.Handle(ctx, event)
 		if err != nil || len(res.Paths) != 10000 {
 			b.Fatal(err)
 		}
+		urls = urls[:0]
+		for _, p := range res.Paths {
+			urls = append(urls, p.Path)
+		}
 	}
 	b.StopTimer()
 	calls := float64(srv.Calls("RefreshVodObjectCaches")-before) / float64(b.N)
 	b.ReportMetric(calls, "calls/op")
-	b.ReportMetric(math.Ceil(10000/float64(config.DefaultFileBatch)), "min-calls/op")
+	// The least any split can do: by path count, and by the bytes that
+	// ObjectPath takes in the query string.
+	bytes := len(url.QueryEscape(strings.Join(urls, "\n")))
+	b.ReportMetric(max(math.Ceil(10000/float64(config.DefaultFileBatch)), math.Ceil(float64(bytes)/config.DefaultQueryBytes)), "min-calls/op")
+}
+
+// mnsBatch is an MNS queue trigger batch of n messages, each an OSS
+// CloudEvent (as an EventBridge rule's MNS target writes it) for an image
+// in one of 500 folders.
+func mnsBatch(n int) []byte {
+	batch := make([]any, n)
+	for i := range batch {
+		batch[i] = change{"ObjectCreated:PutObject", fmt.Sprintf("images/set-%d/photo %d.jpg", i%500, i)}.message(i)
+	}
+	b, _ := json.Marshal(batch)
+	return b
+}
+
+// BenchmarkParsePlanMNS measures recognising, unwrapping, parsing and
+// planning a 10,000-message MNS batch. Its floor is
+// BenchmarkParsePlanMNSFloor.
+func BenchmarkParsePlanMNS(b *testing.B) {
+	pl, err := refresh.Compile(mustConfig(b, planConfig))
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := mnsBatch(10000)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ev, err := event.Detect(payload, event.Options{})
+		if err != nil || len(ev.Records) != 10000 {
+			b.Fatal(err)
+		}
+		pl.Batches(pl.PlanOSS(ev.Records, nil))
+	}
+}
+
+// BenchmarkParsePlanMNSFloor is json.Unmarshal of the same batch into the
+// runtime SDK's events.MnsQueueEvent, and of each message body into a map:
+// the least any reader of the batch does.
+func BenchmarkParsePlanMNSFloor(b *testing.B) {
+	payload := mnsBatch(10000)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var batch []events.MnsQueueEvent
+		if err := json.Unmarshal(payload, &batch); err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range batch {
+			var body map[string]any
+			if err := json.Unmarshal([]byte(*m.Data.MessageBody), &body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

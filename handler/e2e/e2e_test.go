@@ -302,3 +302,25 @@ func init() {
 	// Keep the environment of the tests out of the function's.
 	os.Unsetenv("FC_RUNTIME_API")
 }
+
+// A batch from the MNS queue trigger: the binary reads the OSS events in
+// the messages' bodies (CloudEvent text, base64 native notification,
+// native notification), and refreshes them in one invocation.
+func TestMNSBatch(t *testing.T) {
+	r := newRig(t, config, nil)
+	o := r.invoke(t, testfix.Read(t, "..", "event", "testdata", "mns-batch.json"), fcemu.Invocation{})
+	if o.Error != nil {
+		t.Fatalf("error: %+v", o.Error)
+	}
+	var got []string
+	for _, q := range r.refreshes() {
+		got = append(got, q.ObjectType+" "+strings.Join(q.Paths, " "))
+	}
+	want := []string{
+		"File https://img.example.com/images/old/a.png https://img.example.com/images/old/b.png https://img.example.com/images/covers/c1.jpg",
+		"Directory https://video.example.com/videos/s2/ep01/720p/",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("VOD received\n%q\nwant\n%q", got, want)
+	}
+}

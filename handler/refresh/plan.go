@@ -130,7 +130,7 @@ func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]
 	if hasDotSegment(ev.Key) {
 		return "the key has a '.' or '..' segment, which a browser resolves away: no URL addresses it"
 	}
-	why, added := fmt.Sprintf("no oss rule matches bucket %q and this key", ev.Bucket), false
+	why, added := "", false
 	for _, r := range pl.rules {
 		if !r.matches(ev.Bucket, ev.Key) {
 			continue
@@ -141,8 +141,11 @@ func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]
 		}
 		added = true
 	}
-	if added {
+	switch {
+	case added:
 		return ""
+	case why == "":
+		return fmt.Sprintf("no oss rule matches bucket %q and this key", ev.Bucket)
 	}
 	return why
 }
