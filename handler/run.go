@@ -21,30 +21,28 @@ type invocation struct {
 	holding *vod.Reservation
 }
 
-// Room dials the invocation's client and reads the quota to plan with,
-// recording it in the result.
-func (inv *invocation) Room() (refresh.Room, error) {
-	if inv.client == nil {
-		c, err := inv.h.client(inv.ctx)
-		if err != nil {
-			return refresh.Room{}, err
-		}
-		inv.client = c
+// Hold dials the invocation's client, reads the quota (with no lock held),
+// and fits the plan to it: under the quota cache's lock, to what other
+// invocations have not reserved, reserving what the plan spends. A dry
+// run, or a quota that could not be read, reserves nothing. The quota
+// planned with is recorded in the result.
+func (inv *invocation) Hold(fit func(refresh.Room) (urls, dirs int, err error)) error {
+	c, err := inv.h.client(inv.ctx)
+	if err != nil {
+		return err
 	}
-	q := inv.h.quotaInfo(inv.ctx, inv.client)
+	inv.client = c
+	q := inv.h.quotaInfo(inv.ctx, c)
 	inv.res.Quota = &q
-	return refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain}, nil
-}
-
-// Reserve holds the quota that the fitted plan spends. A dry run holds
-// none: it spends none.
-func (inv *invocation) Reserve(urls, dirs int) bool {
-	if inv.client == nil || inv.h.opts.DryRun {
-		return true
+	if c == nil || inv.h.opts.DryRun || q.Source == "unavailable" {
+		_, _, err := fit(refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain})
+		return err
 	}
-	r, ok := inv.h.quota.Reserve(urls, dirs)
-	inv.holding = r
-	return ok
+	inv.holding, err = inv.h.quota.Hold(func(avail vod.Quota) (int, int, error) {
+		q.URLRemain, q.DirRemain = avail.URLRemain, avail.DirRemain
+		return fit(refresh.Room{URLs: avail.URLRemain, Dirs: avail.DirRemain})
+	})
+	return err
 }
 
 // submit sends a prepared plan (or, in a dry run, lists the calls it would

@@ -30,15 +30,9 @@ type QuotaError struct {
 	Pending            int
 	URLRemain, URLNeed int
 	DirRemain, DirNeed int
-	// Contended: other invocations of the instance kept reserving the
-	// room first.
-	Contended bool
 }
 
 func (e *QuotaError) Error() string {
-	if e.Contended {
-		return fmt.Sprintf("refresh quota contended: %d paths pending; other invocations kept reserving the quota first; they are refreshed when the invocation is retried", e.Pending)
-	}
 	return fmt.Sprintf("refresh quota exhausted: %d paths pending (URLs: %d needed, %d left; directories: %d needed, %d left); "+
 		"they are refreshed when the invocation is retried after the quota resets at midnight (UTC+8), or replay the event",
 		e.Pending, e.URLNeed, e.URLRemain, e.DirNeed, e.DirRemain)
@@ -233,21 +227,14 @@ func quotaError(p *Plan, room Room) error {
 	return &QuotaError{Pending: p.Size(), URLRemain: room.URLs, URLNeed: len(p.Files), DirRemain: room.Dirs, DirNeed: len(p.Directories)}
 }
 
-// Quota is what Prepare fits a plan to: it reads the room left, and
-// reserves what the fitted plan spends, so that invocations planning at the
-// same time cannot together spend more than is left.
+// Quota is what Prepare fits a plan to. Hold calls fit with the room
+// left and holds what fit says the fitted plan spends, in one atomic step,
+// so that invocations planning at the same time cannot together spend more
+// than their share or than is left. Prepare calls it only for a plan with
+// paths.
 type Quota interface {
-	// Room reads the quota left to plan with. Prepare calls it only for a
-	// plan with paths.
-	Room() (Room, error)
-	// Reserve holds what a fitted plan spends; false when others took it
-	// since Room was read.
-	Reserve(urls, dirs int) bool
+	Hold(fit func(Room) (urls, dirs int, err error)) error
 }
-
-// maxReserveTries bounds how often Prepare fits a plan again when others
-// reserved the room it was fitted to.
-const maxReserveTries = 5
 
 // Prepared is a plan fitted to the quota and split into calls.
 type Prepared struct {
@@ -256,28 +243,23 @@ type Prepared struct {
 	Batches   []Batch
 }
 
-// Prepare fits p to the room that quota reads, reserves what the fitted
-// plan spends, and splits it into calls. A plan with no paths is returned
-// as it is, without reading the quota. The error is quota's own, or a
-// *QuotaError.
+// Prepare fits p to the room that quota holds for it, and splits it into
+// calls. A plan with no paths is returned as it is, without touching the
+// quota. The error is quota's own, or a *QuotaError.
 func (pl *Planner) Prepare(p *Plan, quota Quota) (*Prepared, error) {
 	if p.Size() == 0 {
 		return &Prepared{Plan: p}, nil
 	}
-	for range maxReserveTries {
-		room, err := quota.Room()
-		if err != nil {
-			return &Prepared{Plan: p}, err
-		}
+	prep := &Prepared{Plan: p}
+	err := quota.Hold(func(room Room) (int, int, error) {
 		fitted, coalesced, err := pl.Fit(p, room)
-		if err != nil {
-			return &Prepared{Plan: fitted}, err
-		}
-		if quota.Reserve(len(fitted.Files), len(fitted.Directories)) {
-			return &Prepared{Plan: fitted, Coalesced: coalesced, Batches: pl.Batches(fitted)}, nil
-		}
+		prep.Plan, prep.Coalesced = fitted, coalesced
+		return len(fitted.Files), len(fitted.Directories), err
+	})
+	if err == nil {
+		prep.Batches = pl.Batches(prep.Plan)
 	}
-	return &Prepared{Plan: p}, &QuotaError{Pending: p.Size(), URLNeed: len(p.Files), DirNeed: len(p.Directories), Contended: true}
+	return prep, err
 }
 
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning

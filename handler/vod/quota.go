@@ -76,21 +76,21 @@ type Reservation struct {
 	urls, dirs int
 }
 
-// Reserve holds urls and dirs of the quota for one invocation, atomically;
-// ok is false when others' reservations leave too little. Without a
-// reading, every reservation is granted: there is nothing to check it
-// against.
-func (qc *QuotaCache) Reserve(urls, dirs int) (r *Reservation, ok bool) {
+// Hold calls fit with the quota that others have not reserved, and
+// reserves what fit says its plan spends, in one atomic step, so that
+// invocations planning at the same time cannot together exceed the share
+// or the remaining quota. The lock is held while fit runs: fit must do no
+// I/O. An error from fit reserves nothing.
+func (qc *QuotaCache) Hold(fit func(Quota) (urls, dirs int, err error)) (*Reservation, error) {
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
-	if qc.have {
-		if a := qc.available(); urls > a.URLRemain || dirs > a.DirRemain {
-			return nil, false
-		}
+	urls, dirs, err := fit(qc.available())
+	if err != nil {
+		return nil, err
 	}
 	qc.held.URLRemain += urls
 	qc.held.DirRemain += dirs
-	return &Reservation{qc: qc, urls: urls, dirs: dirs}, true
+	return &Reservation{qc: qc, urls: urls, dirs: dirs}, nil
 }
 
 // Settle ends the reservation: what was spent comes off the reading, and

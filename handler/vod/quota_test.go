@@ -70,34 +70,40 @@ func TestQuotaReadHoldsNoLock(t *testing.T) {
 	}
 }
 
-// Reservations are taken off what others plan with, and released or spent
-// when the calls are made.
+// What one invocation holds is taken off what the others fit their plans
+// to, and is spent or released when its calls are made.
 func TestQuotaReservations(t *testing.T) {
 	var qc vod.QuotaCache
 	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2000, DirRemain: 100}}
 	now := time.Now()
-	get := func() vod.Quota {
-		q, _, err := qc.Get(context.Background(), c, time.Minute, now)
-		if err != nil {
-			t.Fatal(err)
+	if _, _, err := qc.Get(context.Background(), c, time.Minute, now); err != nil {
+		t.Fatal(err)
+	}
+	var seen []vod.Quota
+	hold := func(urls, dirs int, err error) *vod.Reservation {
+		r, got := qc.Hold(func(q vod.Quota) (int, int, error) {
+			seen = append(seen, q)
+			return urls, dirs, err
+		})
+		if !errors.Is(got, err) {
+			t.Fatalf("Hold: %v, want %v", got, err)
 		}
-		return q
+		return r
 	}
-	a, ok := qc.Reserve(999, 0)
-	if !ok {
-		t.Fatal("the first reservation was refused")
-	}
-	get()
-	b, ok := qc.Reserve(999, 5)
-	if !ok || get().URLRemain != 2 || get().DirRemain != 95 {
-		t.Fatalf("after two reservations: %v, %+v", ok, get())
-	}
-	if _, ok := qc.Reserve(3, 0); ok {
-		t.Error("a reservation beyond what is left was granted")
+	a := hold(999, 0, nil)
+	b := hold(999, 5, nil)
+	hold(3, 3, errors.New("does not fit")) // holds nothing
+	hold(0, 0, nil)
+	want := []vod.Quota{{URLRemain: 2000, DirRemain: 100}, {URLRemain: 1001, DirRemain: 100}, {URLRemain: 2, DirRemain: 95}, {URLRemain: 2, DirRemain: 95}}
+	for i, q := range seen {
+		if q.URLRemain != want[i].URLRemain || q.DirRemain != want[i].DirRemain {
+			t.Errorf("fit %d saw %d URLs and %d directories, want %d and %d", i, q.URLRemain, q.DirRemain, want[i].URLRemain, want[i].DirRemain)
+		}
 	}
 	a.Settle(999, 0) // sent
 	b.Settle(0, 0)   // failed: released
-	if q := get(); q.URLRemain != 1001 || q.DirRemain != 100 {
+	hold(0, 0, nil)
+	if q := seen[len(seen)-1]; q.URLRemain != 1001 || q.DirRemain != 100 {
 		t.Errorf("after settling: %+v, want 1001 URLs and 100 directories", q)
 	}
 }
