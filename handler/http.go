@@ -133,7 +133,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
 	defer cancel()
 	res := &Result{DryRun: h.opts.DryRun, Shape: "http", Calls: []vod.Call{}}
-	inv := &invocation{h: h, ctx: ctx, res: res}
+	inv := &submitter{h: h, ctx: ctx, res: res}
 	prep, err := h.planner.Prepare(plan, inv)
 	err = h.submit(inv, prep, err)
 	sum.res, sum.records = res, 1

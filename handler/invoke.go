@@ -56,7 +56,7 @@ func (h *Handler) eventOptions() event.Options {
 func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) (*Result, error) {
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
 	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Calls: []vod.Call{}}
-	inv := &invocation{h: h, ctx: ctx, res: res}
+	inv := &submitter{h: h, ctx: ctx, res: res}
 	prep, err := h.planner.PrepareOSS(ev.Records, h.retries, inv)
 	res.Skipped = prep.Plan.Skipped
 	// The messages of a batch that could not be read fail the invocation,

@@ -10,10 +10,10 @@ import (
 	"vodrefresh/handler/vod"
 )
 
-// invocation is what one invocation's submission carries: its context,
+// submitter is what one invocation's submission carries: its context,
 // its result, the VOD client made when its quota is first read, and the
 // quota it holds. It is the refresh.Quota its plan is fitted to.
-type invocation struct {
+type submitter struct {
 	h       *Handler
 	ctx     context.Context
 	res     *Result
@@ -26,8 +26,8 @@ type invocation struct {
 // invocations have not reserved, reserving what the plan spends. A dry
 // run, or a quota that could not be read, reserves nothing. The quota
 // planned with is recorded in the result.
-func (inv *invocation) Hold(fit func(refresh.Room) (urls, dirs int, err error)) error {
-	c, err := inv.h.client(inv.ctx)
+func (inv *submitter) Hold(fit func(refresh.Room) (urls, dirs int, err error)) error {
+	c, err := inv.h.dial(inv.ctx)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (inv *invocation) Hold(fit func(refresh.Room) (urls, dirs int, err error)) 
 // make), follows it up, and accounts for every path in res. err is what
 // preparing the plan returned: a *refresh.QuotaError is accounted for path
 // by path. It returns a *vod.SubmitError when any call failed.
-func (h *Handler) submit(inv *invocation, prep *refresh.Prepared, err error) error {
+func (h *Handler) submit(inv *submitter, prep *refresh.Prepared, err error) error {
 	ctx, res := inv.ctx, inv.res
 	res.Coalesced = prep.Coalesced
 	var failed bool
@@ -76,7 +76,7 @@ func (h *Handler) submit(inv *invocation, prep *refresh.Prepared, err error) err
 // send makes the plan's calls, takes what went through off the cached
 // quota and, when the plan asks, waits for its tasks. In a dry run it lists
 // the calls instead.
-func (h *Handler) send(inv *invocation, prep *refresh.Prepared) (calls []vod.Call, failed bool, waitErr error) {
+func (h *Handler) send(inv *submitter, prep *refresh.Prepared) (calls []vod.Call, failed bool, waitErr error) {
 	if h.opts.DryRun {
 		for _, b := range prep.Batches {
 			calls = append(calls, vod.Call{ObjectType: b.ObjectType, Paths: b.Paths})
@@ -92,9 +92,9 @@ func (h *Handler) send(inv *invocation, prep *refresh.Prepared) (calls []vod.Cal
 	return calls, failed, waitErr
 }
 
-// client returns the invocation's VOD client: nil when there is no
+// dial returns the invocation's VOD client: nil when there is no
 // connector, or in a dry run without credentials.
-func (h *Handler) client(ctx context.Context) (vod.Client, error) {
+func (h *Handler) dial(ctx context.Context) (vod.Client, error) {
 	if h.opts.Connector == nil {
 		return nil, nil
 	}
