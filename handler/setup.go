@@ -10,7 +10,9 @@ import (
 
 // FromEnv builds the Handler from the environment: the configuration
 // (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT) and
-// the webhook secrets. opts.DryRun makes a handler that sends nothing.
+// the webhook secrets. opts.DryRun makes a handler that sends nothing and
+// reads nothing: it gets no VOD connector, whatever credentials the
+// environment holds.
 func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -21,7 +23,9 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	opts.Getenv = getenv
-	opts.Connector = vod.NewConnector(ep) // a dry run with credentials still reads the quota
+	if !opts.DryRun {
+		opts.Connector = vod.NewConnector(ep)
+	}
 	return New(cfg, opts)
 }
 

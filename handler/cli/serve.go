@@ -132,11 +132,11 @@ func serve(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	c := commonFlags(fs)
-	if _, ok := parseArgs(fs, args, 0, "serve [--addr 127.0.0.1:9000] [--dry-run] [--timeout 60s] [--replay-window D]", env); !ok {
+	if _, ok := parseArgs(fs, args, 0, "serve [--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]", env); !ok {
 		return 2
 	}
-	h, log, code := c.handler(env)
-	if h == nil {
+	fn, log, code := c.function(env)
+	if fn == nil {
 		return code
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -145,7 +145,7 @@ func serve(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           &triggerServer{fn: h, timeout: c.timeout, maxBody: 64 << 20, log: log},
+		Handler:           &triggerServer{fn: fn, timeout: c.timeout, maxBody: 64 << 20, log: log},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 	}

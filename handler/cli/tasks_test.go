@@ -13,7 +13,7 @@ import (
 // the comma-joined task IDs as the API returned them.
 func submitTwo(t *testing.T, srv *vodfake.Server, env map[string]string) string {
 	t.Helper()
-	r := runCLI(t, env, "", "invoke", "../../events/oss-put.json")
+	r := runCLI(t, env, "", "invoke", "--send", "../../events/oss-put.json")
 	if r.code != 0 {
 		t.Fatalf("invoke: %d %s", r.code, r.stderr)
 	}

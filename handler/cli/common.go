@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"vodrefresh/handler"
+	"vodrefresh/handler/vod"
+)
+
+// common holds the flags that invoke and serve share.
+type common struct {
+	send         bool
+	timeout      time.Duration
+	replayWindow time.Duration
+}
+
+func commonFlags(fs *flag.FlagSet) *common {
+	c := &common{}
+	fs.BoolVar(&c.send, "send", false, "refresh for real, spending the account's refresh quota (default: a dry run that sends nothing)")
+	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "deadline for an invocation, as FC's function timeout")
+	fs.DurationVar(&c.replayWindow, "replay-window", 0, "accept webhook timestamps this far from now, for running saved samples (default: each route's own)")
+	return c
+}
+
+// function builds what invoke and serve run. Without --send it is a dry
+// run, made with no VOD connector, so nothing is sent or read whatever
+// credentials the environment holds. With --send it is the function behind
+// a dry run that says on stderr what each event will spend. On failure it
+// returns nil and the exit code.
+func (c *common) function(env Env) (invoker, *slog.Logger, int) {
+	if c.timeout <= 0 {
+		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
+		return nil, nil, 2
+	}
+	level, err := handler.ParseLevel(env.Getenv("LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return nil, nil, 2
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	if c.send && !vod.HasEnvCredentials(env.Getenv) {
+		fmt.Fprintf(env.Stderr, "vodrefresh: --send: %v\n", vod.ErrNoCredentials)
+		return nil, nil, 1
+	}
+	fn, err := c.build(env, log)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return nil, nil, 1
+	}
+	if !c.send {
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent (--send refreshes for real)")
+	}
+	return fn, log, 0
+}
+
+// build makes the handlers: the dry run alone, or, with --send, the dry
+// run (logging nothing) in front of the function that sends.
+func (c *common) build(env Env, log *slog.Logger) (invoker, error) {
+	opts := handler.Options{DryRun: true, Logger: log, ReplayWindow: c.replayWindow}
+	if !c.send {
+		return handler.FromEnv(env.Getenv, opts)
+	}
+	opts.DryRun = false
+	live, err := handler.FromEnv(env.Getenv, opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.DryRun, opts.Logger = true, slog.New(slog.DiscardHandler)
+	dry, err := handler.FromEnv(env.Getenv, opts)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := vod.ParseEndpoint(env.Getenv(vod.EnvEndpoint))
+	if err != nil {
+		return nil, err
+	}
+	return &previewed{dry: dry, live: live, endpoint: ep.String(), stderr: env.Stderr}, nil
+}

@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// invoke runs the function once on an event, as FC would.
+func invoke(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
+	c := commonFlags(fs)
+	pos, ok := parseArgs(fs, args, 1, "invoke [--send] [--timeout 60s] [--replay-window D] EVENT_FILE|-", env)
+	if !ok {
+		return 2
+	}
+	fn, _, code := c.function(env)
+	if fn == nil {
+		return code
+	}
+	event, err := readEvent(pos[0], env.Stdin)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	out, err := fn.Invoke(ctx, event)
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			fmt.Fprintf(env.Stderr, "vodrefresh: the invocation ran past its %s deadline\n", c.timeout)
+		}
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(env.Stdout, "%s\n", out)
+	return 0
+}
+
+// maxEvent bounds how much of an event file is read.
+const maxEvent = 64 << 20
+
+func readEvent(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxEvent+1))
+	if err != nil {
+		return nil, fmt.Errorf("read event: %w", err)
+	}
+	if len(b) > maxEvent {
+		return nil, fmt.Errorf("event %s is larger than %d MiB", name, maxEvent>>20)
+	}
+	return b, nil
+}
