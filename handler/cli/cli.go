@@ -8,10 +8,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Env is what a command reads and writes.
@@ -27,22 +29,39 @@ func OSEnv() Env {
 	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 }
 
-const usage = `usage: vodrefresh COMMAND [flags]
+// command is one subcommand: its name, the arguments its usage line
+// names, what it does, and how it runs.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, args []string, env Env) int
+}
 
-commands:
-  invoke [flags] EVENT_FILE   run the function once on an event ("-" reads stdin)
-  serve [--addr 127.0.0.1:9000] [flags]
-                              serve the HTTP trigger locally, for a CMS to call
-  quota                       print the remaining refresh quota as JSON
-  tasks [--task-id ID]... [--path URL] [--status S] [--wait] [--timeout 10m]
-                              show refresh tasks (DescribeVodRefreshTasks); --wait follows them
+// commands lists the subcommands, in the order the usage shows them.
+func commands() []command {
+	return []command{
+		{"invoke", "[--send] [--timeout 60s] [--replay-window D] EVENT_FILE|-",
+			"Runs the function once on a saved event (\"-\" reads stdin), as FC would, and\nprints its result. A dry run unless --send.", invoke},
+		{"serve", "[--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]",
+			"Serves the HTTP trigger locally, for a CMS or curl to call. A dry run\nunless --send.", serve},
+		{"quota", "[--timeout 15s]",
+			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
+		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
+			"Shows refresh tasks (DescribeVodRefreshTasks); --wait follows the named tasks\nuntil they finish.", tasks},
+	}
+}
 
-flags:
-  --send               refresh for real: without it, invoke and serve are dry runs
-  --timeout 60s        deadline for an invocation, as FC's function timeout
-  --replay-window D    accept webhook timestamps this far from now (for saved samples)
+// lookup finds a subcommand by name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
 
-invoke and serve plan the refresh calls and send nothing, whatever
+// about is what the usage says about the environment.
+const about = `invoke and serve plan the refresh calls and send nothing, whatever
 credentials the environment holds, unless --send is given; --send says on
 stderr what it will spend before it sends. Configuration comes from
 REFRESH_CONFIG_FILE or REFRESH_CONFIG, the VOD endpoint from VOD_ENDPOINT,
@@ -50,41 +69,72 @@ credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET
 and ALIBABA_CLOUD_SECURITY_TOKEN.
 `
 
+// usage is the command line's usage: every command's usage line.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: vodrefresh COMMAND [flags] [arguments]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  vodrefresh %s %s\n", c.name, c.args)
+	}
+	b.WriteString("  vodrefresh help [COMMAND]\n\nRun \"vodrefresh COMMAND --help\" for what a command does and its flags.\n\n")
+	b.WriteString(about)
+	return b.String()
+}
+
 // Run runs the command line args (without the program name) and returns the
 // process's exit code: 0 on success, 1 when the work failed, 2 on misuse.
 func Run(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
+		fmt.Fprint(env.Stderr, usage())
 		return 2
 	}
-	switch args[0] {
-	case "invoke":
-		return invoke(ctx, args[1:], env)
-	case "serve":
-		return serve(ctx, args[1:], env)
-	case "quota":
-		return quota(ctx, args[1:], env)
-	case "tasks":
-		return tasks(ctx, args[1:], env)
-	case "help", "-h", "--help":
-		fmt.Fprint(env.Stdout, usage)
+	name := args[0]
+	switch {
+	case name == "help" && len(args) > 1:
+		name, args = args[1], []string{args[1], "--help"}
+	case name == "help" || name == "-h" || name == "--help":
+		fmt.Fprint(env.Stdout, usage())
 		return 0
 	}
-	fmt.Fprintf(env.Stderr, "vodrefresh: unknown command %q\n\n%s", args[0], usage)
+	if c, ok := lookup(name); ok {
+		return c.run(ctx, args[1:], env)
+	}
+	fmt.Fprintf(env.Stderr, "vodrefresh: unknown command %q\n\n%s", name, usage())
 	return 2
 }
 
-// parseArgs parses fs over args, with flags before or after the positional
-// arguments, and checks that n positional arguments remain. On misuse it
-// prints the usage line to stderr and returns false.
-func parseArgs(fs *flag.FlagSet, args []string, n int, usage string, env Env) ([]string, bool) {
+// parseArgs parses the command's flags fs over args, with flags before or
+// after the positional arguments, and checks that n positional arguments
+// remain. With -h or --help it prints the command's help on stdout; on
+// misuse, the problem and the usage line on stderr. Either way it returns
+// ok false and the exit code: 0 for help, 2 for misuse.
+func parseArgs(fs *flag.FlagSet, args []string, n int, env Env) (pos []string, code int, ok bool) {
+	c, _ := lookup(fs.Name())
 	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {}
 	pos, err := parseInterspersed(fs, args)
-	if err != nil || len(pos) != n {
-		fmt.Fprintln(env.Stderr, "usage: vodrefresh "+usage)
-		return nil, false
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(env.Stdout, "usage: vodrefresh %s %s\n\n%s\n\nflags:\n", c.name, c.args, c.summary)
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		return nil, 0, false
+	case err == nil && len(pos) != n:
+		fmt.Fprintf(env.Stderr, "vodrefresh %s: %s\n", c.name, arguments(n, len(pos)))
+		fallthrough
+	case err != nil:
+		fmt.Fprintf(env.Stderr, "usage: vodrefresh %s %s\nRun \"vodrefresh %s --help\" for more.\n", c.name, c.args, c.name)
+		return nil, 2, false
 	}
-	return pos, true
+	return pos, 0, true
+}
+
+// arguments says how many positional arguments a command wanted and got.
+func arguments(want, got int) string {
+	if want == 0 {
+		return fmt.Sprintf("takes no arguments, got %d", got)
+	}
+	return fmt.Sprintf("takes %d, got %d", want, got)
 }
 
 // parseInterspersed parses flags that may come before or after the

@@ -13,9 +13,9 @@ import (
 func invoke(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
 	c := commonFlags(fs)
-	pos, ok := parseArgs(fs, args, 1, "invoke [--send] [--timeout 60s] [--replay-window D] EVENT_FILE|-", env)
+	pos, code, ok := parseArgs(fs, args, 1, env)
 	if !ok {
-		return 2
+		return code
 	}
 	fn, _, code := c.function(env)
 	if fn == nil {

@@ -14,8 +14,8 @@ import (
 func quota(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("quota", flag.ContinueOnError)
 	timeout := fs.Duration("timeout", 15*time.Second, "deadline for the call")
-	if _, ok := parseArgs(fs, args, 0, "quota [--timeout 15s]", env); !ok {
-		return 2
+	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
+		return code
 	}
 	return withClient(ctx, env, *timeout, func(ctx context.Context, v vod.Client) int {
 		q, err := v.Quota(ctx)

@@ -132,8 +132,8 @@ func serve(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	c := commonFlags(fs)
-	if _, ok := parseArgs(fs, args, 0, "serve [--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]", env); !ok {
-		return 2
+	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
+		return code
 	}
 	fn, log, code := c.function(env)
 	if fn == nil {

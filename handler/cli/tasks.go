@@ -43,8 +43,8 @@ func tasks(ctx context.Context, args []string, env Env) int {
 	fs.BoolVar(&f.wait, "wait", false, "poll until every named task is Complete or Failed")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up after this long")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON even on a terminal")
-	if _, ok := parseArgs(fs, args, 0, "tasks [--task-id ID]... [--path URL] [--status S] [--type T] [--wait] [--timeout 10m] [--json]", env); !ok {
-		return 2
+	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
+		return code
 	}
 	if f.wait && len(f.ids) == 0 {
 		fmt.Fprintln(env.Stderr, "vodrefresh: --wait follows the tasks named by --task-id")
