@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 )
 
 // invoke runs the function once on an event, as FC would.
@@ -38,27 +36,4 @@ func invoke(ctx context.Context, args []string, env Env) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s\n", out)
 	return 0
-}
-
-// maxEvent bounds how much of an event file is read.
-const maxEvent = 64 << 20
-
-func readEvent(name string, stdin io.Reader) ([]byte, error) {
-	var r io.Reader = stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxEvent+1))
-	if err != nil {
-		return nil, fmt.Errorf("read event: %w", err)
-	}
-	if len(b) > maxEvent {
-		return nil, fmt.Errorf("event %s is larger than %d MiB", name, maxEvent>>20)
-	}
-	return b, nil
 }
