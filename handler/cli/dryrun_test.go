@@ -97,6 +97,7 @@ func TestSendRefusals(t *testing.T) {
 	}{
 		{"no credentials", func(*testing.T, string) map[string]string { return sampleEnv }, "", "../../events/oss-put.json", "no credentials"},
 		{"a malformed event", credEnv, `{"events": [`, "-", "nothing was sent: malformed JSON"},
+		{"an unsigned webhook", webhookCredEnv, `{"version":"v1","rawPath":"/hooks/strapi","headers":{},"body":"{}","isBase64Encoded":false,"requestContext":{"http":{"method":"POST","path":"/hooks/strapi"}}}`, "-", "nothing was sent: the request is answered 401"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

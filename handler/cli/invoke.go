@@ -5,9 +5,23 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 )
 
-// invoke runs the function once on an event, as FC would.
+// refused says on stderr when the function's output is an HTTP trigger
+// answer of 400 or more (a webhook refused, not verified, or failed), and
+// returns the exit code it makes: 1 then, else 0.
+func refused(out []byte, env Env) int {
+	a := readAnswer(out)
+	if a.status < http.StatusBadRequest {
+		return 0
+	}
+	fmt.Fprintf(env.Stderr, "vodrefresh: the HTTP trigger answered %d %s: %s\n", a.status, http.StatusText(a.status), a.message)
+	return 1
+}
+
+// invoke runs the function once on an event, as FC would. An HTTP trigger
+// event answered 400 or more exits 1, with the answer on stdout.
 func invoke(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
 	c := commonFlags(fs)
@@ -35,5 +49,5 @@ func invoke(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	fmt.Fprintf(env.Stdout, "%s\n", out)
-	return 0
+	return refused(out, env)
 }
