@@ -47,8 +47,13 @@ func commands() []command {
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
 			"Shows refresh tasks (DescribeVodRefreshTasks); --wait follows the named tasks\nuntil they finish.", tasks},
+		{"version", "",
+			"Prints the module version and the VCS revision the binary was built from.", version},
 	}
 }
+
+// line is the command's usage line, without "usage: ".
+func (c command) line() string { return strings.TrimSpace("vodrefresh " + c.name + " " + c.args) }
 
 // lookup finds a subcommand by name.
 func lookup(name string) (command, bool) {
@@ -74,7 +79,7 @@ func usage() string {
 	var b strings.Builder
 	b.WriteString("usage: vodrefresh COMMAND [flags] [arguments]\n\ncommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  vodrefresh %s %s\n", c.name, c.args)
+		fmt.Fprintf(&b, "  %s\n", c.line())
 	}
 	b.WriteString("  vodrefresh help [COMMAND]\n\nRun \"vodrefresh COMMAND --help\" for what a command does and its flags.\n\n")
 	b.WriteString(about)
@@ -115,18 +120,28 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, env Env) (pos []string, c
 	pos, err := parseInterspersed(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(env.Stdout, "usage: vodrefresh %s %s\n\n%s\n\nflags:\n", c.name, c.args, c.summary)
+		fmt.Fprintf(env.Stdout, "usage: %s\n\n%s\n", c.line(), c.summary)
 		fs.SetOutput(env.Stdout)
-		fs.PrintDefaults()
+		if hasFlags(fs) {
+			fmt.Fprintln(env.Stdout, "\nflags:")
+			fs.PrintDefaults()
+		}
 		return nil, 0, false
 	case err == nil && len(pos) != n:
 		fmt.Fprintf(env.Stderr, "vodrefresh %s: %s\n", c.name, arguments(n, len(pos)))
 		fallthrough
 	case err != nil:
-		fmt.Fprintf(env.Stderr, "usage: vodrefresh %s %s\nRun \"vodrefresh %s --help\" for more.\n", c.name, c.args, c.name)
+		fmt.Fprintf(env.Stderr, "usage: %s\nRun \"vodrefresh %s --help\" for more.\n", c.line(), c.name)
 		return nil, 2, false
 	}
 	return pos, 0, true
+}
+
+// hasFlags reports whether fs defines any flag.
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
 }
 
 // arguments says how many positional arguments a command wanted and got.
