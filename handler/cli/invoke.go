@@ -29,7 +29,7 @@ func invoke(ctx context.Context, args []string, env Env) int {
 	if !ok {
 		return code
 	}
-	fn, _, code := c.function(env)
+	fn, code := c.function(env)
 	if fn == nil {
 		return code
 	}

@@ -76,8 +76,27 @@ func TestServe(t *testing.T) {
 	if status != 202 || reply.Status != "accepted" || !reflect.DeepEqual(reply.Paths, []string{"https://www.example.com/en/article/launch-day/"}) {
 		t.Errorf("signed request: %d %s", status, body)
 	}
+	status, body = s.post(t, "/hooks/strapy", strapiBody, "")
+	var missing struct {
+		Error  string   `json:"error"`
+		Routes []string `json:"routes"`
+	}
+	json.Unmarshal([]byte(body), &missing)
+	if status != 404 || !strings.Contains(missing.Error, `"/hooks/strapy"`) || !reflect.DeepEqual(missing.Routes, sampleRoutes) {
+		t.Errorf("unknown path: %d %s", status, body)
+	}
 	s.stop(t)
+	listed := "vodrefresh: routes (POST):\n"
+	for _, r := range sampleRoutes {
+		listed += "  " + s.base + r + "\n"
+	}
+	if !strings.Contains(s.stderr.String(), listed) {
+		t.Errorf("start-up does not list the routes as\n%s\nstderr:\n%s", listed, s.stderr.String())
+	}
 }
+
+// sampleRoutes are the routes of events/webhooks.yaml, sorted.
+var sampleRoutes = []string{"/hooks/blog", "/hooks/contentful", "/hooks/generic", "/hooks/github-style", "/hooks/sanity", "/hooks/strapi", "/hooks/wordpress"}
 
 // serve with credentials in the environment is a dry run: nothing reaches
 // VOD. With --send, the signed request is refreshed, after stderr said so.
@@ -243,5 +262,19 @@ func TestTransportFailureKeepsSecrets(t *testing.T) {
 				t.Errorf("%s leaks %q: %s", name, bad, out)
 			}
 		}
+	}
+}
+
+// With no webhook routes configured, serve says so at start-up, and a 404
+// lists none.
+func TestServeWithoutRoutes(t *testing.T) {
+	s := startServe(t, sampleEnv)
+	status, body := s.post(t, "/hooks/blog", "{}", "")
+	if status != 404 || !strings.Contains(body, `"routes":[]`) {
+		t.Errorf("%d %s", status, body)
+	}
+	s.stop(t)
+	if !strings.Contains(s.stderr.String(), "no webhook routes: every request is answered 404") {
+		t.Errorf("stderr %s", s.stderr.String())
 	}
 }

@@ -137,18 +137,32 @@ func (f *taskFlags) follow(ctx context.Context, v vod.Client, env Env) (list []v
 		select {
 		case <-ctx.Done():
 		case <-time.After(delay):
+			bounded := boundedByDeadline(ctx)
 			next, err := f.query(ctx, v)
 			if err == nil {
 				list = next
 				continue
 			}
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !(bounded && isTimeout(err)) {
 				return nil, false, err
 			}
 		}
 		return list, true, fmt.Errorf("timed out after %s with %d tasks unfinished", f.timeout, pending(list))
 	}
 	return list, true, nil
+}
+
+// boundedByDeadline reports whether a call made now ends by ctx's deadline
+// rather than by its own per-call timeout.
+func boundedByDeadline(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) <= vod.DefaultRequestTimeout
+}
+
+// isTimeout reports whether a call failed for want of an answer in time.
+func isTimeout(err error) bool {
+	var ae *vod.APIError
+	return errors.As(err, &ae) && ae.Code == vod.CodeTimeout
 }
 
 func allDone(ts []vod.Task) bool { return pending(ts) == 0 }
