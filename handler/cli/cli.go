@@ -43,7 +43,7 @@ func commands() []command {
 			"Runs the function once on a saved event (\"-\" reads stdin), as FC would, and\nprints its result. A dry run unless --send.", invoke},
 		{"serve", "[--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]",
 			"Serves the HTTP trigger locally, for a CMS or curl to call. A dry run\nunless --send.", serve},
-		{"quota", "[--timeout 15s]",
+		{"quota", "[--timeout 10s]",
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
 			"Shows refresh tasks (DescribeVodRefreshTasks); --wait follows the named tasks\nuntil they finish.", tasks},
