@@ -14,16 +14,14 @@ func TestQuotaTimeout(t *testing.T) {
 	if r := runCLI(t, nil, "", "quota", "--help"); r.code != 0 || !strings.Contains(r.stdout, "usage: vodrefresh quota [--timeout 10s]") || !strings.Contains(r.stdout, "(default 10s)") {
 		t.Errorf("help: exit %d, %s", r.code, r.stdout)
 	}
-	tests := []struct {
-		timeout string
-		code    int
-		stderr  string
+	for _, tt := range []struct {
+		timeout, stderr string
+		code            int
 	}{
-		{"15s", 2, "--timeout 15s: want more than 0 and at most 10s"},
-		{"0s", 2, "--timeout 0s"},
-		{"300ms", 1, "Timeout"},
-	}
-	for _, tt := range tests {
+		{"15s", "--timeout 15s: want more than 0 and at most 10s", 2},
+		{"0s", "--timeout 0s", 2},
+		{"300ms", "Timeout", 1},
+	} {
 		t.Run(tt.timeout, func(t *testing.T) {
 			srv := startFake(t)
 			srv.Script("DescribeVodRefreshQuota", vodfake.Reply{Delay: 5 * time.Second})
