@@ -130,6 +130,7 @@ func TestInvokeFailures(t *testing.T) {
 		{"record without key", sampleEnv, `{"events":[{"eventName":"ObjectCreated:PutObject","oss":{"bucket":{"name":"media-bucket"},"object":{}}}]}`, []string{"invoke", "-"}, 1, "missing oss.object.key"},
 		{"no config", map[string]string{}, "{}", []string{"invoke", "-"}, 1, "REFRESH_CONFIG_FILE"},
 		{"bad config", map[string]string{"REFRESH_CONFIG": "domains: [ftp://x]\noss: []"}, "{}", []string{"invoke", "-"}, 1, "domains[0]"},
+		{"config typo", map[string]string{"REFRESH_CONFIG": "domains: [https://x.example.com]\noss:\n  - bucket: media-bucket\n    urls: [\"https://x.example.com/{key}\"]\n    objectTyp: File"}, "{}", []string{"invoke", "-"}, 1, "oss[0].objectTyp: unknown field; did you mean objectType?"},
 		{"bad endpoint", map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml", "VOD_ENDPOINT": "http://vod.example.com"}, "{}", []string{"invoke", "-"}, 1, "loopback"},
 	}
 	for _, tt := range tests {
