@@ -12,7 +12,9 @@ import (
 // (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT) and
 // the webhook secrets. opts.DryRun makes a handler that sends nothing and
 // reads nothing: it gets no VOD connector, whatever credentials the
-// environment holds.
+// environment holds. When OSS_TRIGGER_BUCKET names the OSS trigger's bucket
+// (s.yaml sets it), each rule whose keys the trigger's filter leaves out is
+// logged as a warning.
 func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -21,6 +23,11 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	ep, err := vod.ParseEndpoint(getenv(vod.EnvEndpoint))
 	if err != nil {
 		return nil, err
+	}
+	if f, ok := config.TriggerFromEnv(getenv); ok && opts.Logger != nil {
+		for _, p := range cfg.Uncovered(f) {
+			opts.Logger.Warn("the OSS trigger does not deliver every key the rules cover", "trigger", f.String(), "problem", p)
+		}
 	}
 	opts.Getenv = getenv
 	if !opts.DryRun {

@@ -43,6 +43,8 @@ func commands() []command {
 			"Runs the function once on a saved event (\"-\" reads stdin), as FC would, and\nprints its result. A dry run unless --send.", invoke},
 		{"serve", "[--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]",
 			"Serves the HTTP trigger locally, for a CMS or curl to call. A dry run\nunless --send.", serve},
+		{"check", "",
+			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid, every webhook secret is set, no domain is a\ndocumentation sample, and the OSS trigger's filter (OSS_TRIGGER_BUCKET,\nOSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX) delivers every key the rules cover.\ns.yaml runs it before each deployment. It sends nothing.", check},
 		{"quota", "[--timeout 10s]",
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
