@@ -62,31 +62,7 @@ func TestCheck(t *testing.T) {
 // webhook configuration names, gives the function the same trigger filter
 // as the trigger, and checks before it builds.
 func TestSYAML(t *testing.T) {
-	var s struct {
-		Vars      map[string]string `yaml:"vars"`
-		Resources struct {
-			Vodrefresh struct {
-				Actions map[string][]struct {
-					Run string `yaml:"run"`
-				} `yaml:"actions"`
-				Props struct {
-					Env      map[string]string `yaml:"environmentVariables"`
-					Triggers []struct {
-						Type      string `yaml:"triggerType"`
-						SourceArn string `yaml:"sourceArn"`
-						Config    struct {
-							Filter struct {
-								Key struct{ Prefix, Suffix string } `yaml:"key"`
-							} `yaml:"filter"`
-						} `yaml:"triggerConfig"`
-					} `yaml:"triggers"`
-				} `yaml:"props"`
-			} `yaml:"vodrefresh"`
-		} `yaml:"resources"`
-	}
-	if err := yaml.Unmarshal(testfix.Read(t, "..", "..", "s.yaml"), &s); err != nil {
-		t.Fatal(err)
-	}
+	s := readSYAML(t)
 	fn := s.Resources.Vodrefresh
 	if s.Vars["configFile"] != "" || s.Vars["bucket"] != "" {
 		t.Errorf("s.yaml ships a configuration or bucket: %q, %q", s.Vars["configFile"], s.Vars["bucket"])
@@ -125,4 +101,38 @@ func TestSYAML(t *testing.T) {
 	if checked < 0 || built < checked {
 		t.Errorf("pre-deploy does not check before it builds: %s", run)
 	}
+}
+
+// sYAML is the part of s.yaml that TestSYAML reads.
+type sYAML struct {
+	Vars      map[string]string `yaml:"vars"`
+	Resources struct {
+		Vodrefresh struct {
+			Actions map[string][]struct {
+				Run string `yaml:"run"`
+			} `yaml:"actions"`
+			Props struct {
+				Env      map[string]string `yaml:"environmentVariables"`
+				Triggers []struct {
+					Type      string `yaml:"triggerType"`
+					SourceArn string `yaml:"sourceArn"`
+					Config    struct {
+						Filter struct {
+							Key struct{ Prefix, Suffix string } `yaml:"key"`
+						} `yaml:"filter"`
+					} `yaml:"triggerConfig"`
+				} `yaml:"triggers"`
+			} `yaml:"props"`
+		} `yaml:"vodrefresh"`
+	} `yaml:"resources"`
+}
+
+// readSYAML reads the project's s.yaml.
+func readSYAML(t *testing.T) sYAML {
+	t.Helper()
+	var s sYAML
+	if err := yaml.Unmarshal(testfix.Read(t, "..", "..", "s.yaml"), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -1,9 +1,11 @@
 // Package cli is vodrefresh's local command line: it runs the function on a
-// saved event, the way FC would, without FC, serves the HTTP trigger
-// locally, and reads the quota and refresh tasks.
+// saved event, the way FC would, without FC, and serves the HTTP trigger
+// locally, both as dry runs unless --send is given; it checks a
+// configuration before deployment, reads the quota and refresh tasks, and
+// says which build it is.
 //
-// It imports handler (the function) and vod (the client for quota and
-// tasks).
+// It imports handler (the function), config (for the deployment check) and
+// vod (the client for quota and tasks).
 package cli
 
 import (

@@ -1,6 +1,8 @@
 // Package config is vodrefresh's configuration as plain data: the types a
-// YAML or JSON document decodes into, loading from the environment, and
-// validation of every field with validator/v10. It holds no compiled state
+// YAML or JSON document decodes into, loading from the environment,
+// validation of every field with validator/v10, and what a deployment
+// needs beyond that (an OSS trigger filter that covers the rules, real CDN
+// domains). It holds no compiled state
 // and no secrets: refresh compiles the rules, and the webhook secrets are
 // read from the environment by the handler.
 //
