@@ -2,9 +2,9 @@
 // YAML or JSON document decodes into, loading from the environment,
 // validation of every field with validator/v10, and what a deployment
 // needs beyond that (an OSS trigger filter that covers the rules, real CDN
-// domains). It holds no compiled state
-// and no secrets: refresh compiles the rules, and the webhook secrets are
-// read from the environment by the handler.
+// domains). It holds no compiled state and no secrets: refresh compiles
+// the rules, and the webhook secrets are read from the environment by the
+// handler.
 //
 // It imports no other package of vodrefresh.
 package config
