@@ -62,6 +62,7 @@ func check(_ context.Context, args []string, env Env) int {
 		return 1
 	}
 	f, _ := config.TriggerFromEnv(env.Getenv)
-	fmt.Fprintf(env.Stdout, "vodrefresh check: ready to deploy: %d OSS rules (trigger: %s), %d webhook routes %v\n", len(cfg.OSS), f, len(cfg.Webhooks), h.Routes())
+	fmt.Fprintf(env.Stdout, "vodrefresh check: ready to deploy: %s (trigger: %s), %s %v\n",
+		count(len(cfg.OSS), "OSS rule", "OSS rules"), f, count(len(cfg.Webhooks), "webhook route", "webhook routes"), h.Routes())
 	return 0
 }

@@ -31,7 +31,7 @@ func TestCheck(t *testing.T) {
 		code   int
 		output string // stdout when ready, stderr otherwise
 	}{
-		{"ready", ready, 0, `ready to deploy: 2 OSS rules (trigger: bucket media-bucket, prefix "videos/", suffix ".mp4"), 1 webhook routes [/hooks/generic]`},
+		{"ready", ready, 0, `ready to deploy: 2 OSS rules (trigger: bucket media-bucket, prefix "videos/", suffix ".mp4"), 1 webhook route [/hooks/generic]`},
 		{"no configuration", with("REFRESH_CONFIG_FILE", ""), 1, "neither REFRESH_CONFIG_FILE nor REFRESH_CONFIG is set"},
 		{"a sample configuration", with("REFRESH_CONFIG_FILE", "../../events/refresh.yaml"), 1, "domains: https://video.example.com is reserved for documentation"},
 		{"a missing secret", with("DEPLOY_WEBHOOK_SECRET", ""), 1, "DEPLOY_WEBHOOK_SECRET"},

@@ -67,7 +67,7 @@ func TestSendSaysWhatItSpends(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	want := "--send: refreshing 3 URLs and 1 directories through " + srv.Endpoint()
+	want := "--send: refreshing 3 URLs and 1 directory through " + srv.Endpoint()
 	said, ran := strings.Index(r.stderr, want), strings.Index(r.stderr, `"msg":"invocation"`)
 	if said < 0 || ran < 0 || said > ran {
 		t.Errorf("stderr does not say %q before the invocation's summary:\n%s", want, r.stderr)

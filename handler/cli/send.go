@@ -83,10 +83,18 @@ func (a answer) spending(endpoint string) string {
 	if a.urls+a.dirs == 0 {
 		return "nothing to refresh"
 	}
-	s := fmt.Sprintf("refreshing %d URLs and %d directories through %s, from the account's daily quota of %d URLs and %d directories",
-		a.urls, a.dirs, endpoint, vod.DailyURLQuota, vod.DailyDirQuota)
+	s := fmt.Sprintf("refreshing %s and %s through %s, from the account's daily quota of %d URLs and %d directories",
+		count(a.urls, "URL", "URLs"), count(a.dirs, "directory", "directories"), endpoint, vod.DailyURLQuota, vod.DailyDirQuota)
 	if a.prefetch > 0 {
-		s += fmt.Sprintf(", and prefetching %d URLs (of %d a day)", a.prefetch, vod.DailyPreloadQuota)
+		s += fmt.Sprintf(", and prefetching %s (of %d a day)", count(a.prefetch, "URL", "URLs"), vod.DailyPreloadQuota)
 	}
 	return s + "; planned against the full daily quota: with less left, URLs may be refreshed by directory instead"
+}
+
+// count says "1 URL" or "2 URLs".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

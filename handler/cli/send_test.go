@@ -119,7 +119,7 @@ func TestServeSendsOnlyWithSend(t *testing.T) {
 			requireNoRequests(t, srv)
 			continue
 		}
-		if n := srv.Calls("RefreshVodObjectCaches"); n != 1 || !strings.Contains(s.stderr.String(), "--send: refreshing 1 URLs and 0 directories") {
+		if n := srv.Calls("RefreshVodObjectCaches"); n != 1 || !strings.Contains(s.stderr.String(), "--send: refreshing 1 URL and 0 directories") {
 			t.Errorf("%d refresh calls; stderr %s", n, s.stderr.String())
 		}
 	}
