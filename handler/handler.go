@@ -11,6 +11,8 @@ package handler
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"vodrefresh/handler/config"
@@ -85,6 +87,12 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
 		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{},
 		retries: newRetryMemory(retryMemorySize, retryMemoryWindow)}, nil
+}
+
+// Routes returns the paths of the webhook routes the HTTP trigger serves,
+// sorted.
+func (h *Handler) Routes() []string {
+	return slices.Sorted(maps.Keys(h.routes))
 }
 
 func (h *Handler) now() time.Time { return h.opts.Now() }

@@ -34,7 +34,7 @@ type QuotaInfo struct {
 	URLRemain     int    `json:"urlRemain"`
 	DirRemain     int    `json:"dirRemain"`
 	PreloadRemain int    `json:"preloadRemain"`
-	Source        string `json:"source"` // api, cache, assumed (no credentials) or unavailable
+	Source        string `json:"source"` // api, cache, assumed (a dry run, or no credentials) or unavailable
 	Note          string `json:"note,omitempty"`
 }
 

@@ -140,11 +140,11 @@ func taskIDs(calls []vod.Call) []string {
 }
 
 // quotaInfo returns the quota to plan with: read (or cached) through client,
-// or, without credentials, the full daily quota.
+// or, in a dry run or without credentials, the full daily quota.
 func (h *Handler) quotaInfo(ctx context.Context, client vod.Client) QuotaInfo {
 	if client == nil {
 		return QuotaInfo{URLRemain: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota, Source: "assumed",
-			Note: "no credentials: the full daily quota is assumed"}
+			Note: "a dry run, or no credentials: the full daily quota is assumed"}
 	}
 	qctx, cancel := context.WithTimeout(ctx, quotaWait(ctx))
 	defer cancel()

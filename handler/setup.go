@@ -10,7 +10,11 @@ import (
 
 // FromEnv builds the Handler from the environment: the configuration
 // (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT) and
-// the webhook secrets. opts.DryRun makes a handler that sends nothing.
+// the webhook secrets. opts.DryRun makes a handler that sends nothing and
+// reads nothing: it gets no VOD connector, whatever credentials the
+// environment holds. When OSS_TRIGGER_BUCKET names the OSS trigger's bucket
+// (s.yaml sets it), each rule whose keys the trigger's filter leaves out is
+// logged as a warning.
 func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -20,8 +24,15 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f, ok := config.TriggerFromEnv(getenv); ok && opts.Logger != nil {
+		for _, p := range cfg.Uncovered(f) {
+			opts.Logger.Warn("the OSS trigger does not deliver every key the rules cover", "trigger", f.String(), "problem", p)
+		}
+	}
 	opts.Getenv = getenv
-	opts.Connector = vod.NewConnector(ep) // a dry run with credentials still reads the quota
+	if !opts.DryRun {
+		opts.Connector = vod.NewConnector(ep)
+	}
 	return New(cfg, opts)
 }
 

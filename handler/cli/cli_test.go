@@ -104,7 +104,7 @@ func checkCalls(t *testing.T, stdout string, dryRun bool, want []wantCall) {
 func TestInvokeStdinAndFlagsAfterFile(t *testing.T) {
 	env := map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml", "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"}
 	event := `{"events":[{"eventName":"ObjectRemoved:DeleteObject","oss":{"bucket":{"name":"media-bucket"},"object":{"key":"images/x y.png"}}}]}`
-	r := runCLI(t, env, event, "invoke", "-", "--dry-run", "--timeout", "5s")
+	r := runCLI(t, env, event, "invoke", "-", "--timeout", "5s")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -130,7 +130,8 @@ func TestInvokeFailures(t *testing.T) {
 		{"record without key", sampleEnv, `{"events":[{"eventName":"ObjectCreated:PutObject","oss":{"bucket":{"name":"media-bucket"},"object":{}}}]}`, []string{"invoke", "-"}, 1, "missing oss.object.key"},
 		{"no config", map[string]string{}, "{}", []string{"invoke", "-"}, 1, "REFRESH_CONFIG_FILE"},
 		{"bad config", map[string]string{"REFRESH_CONFIG": "domains: [ftp://x]\noss: []"}, "{}", []string{"invoke", "-"}, 1, "domains[0]"},
-		{"bad endpoint", map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml", "VOD_ENDPOINT": "http://vod.example.com"}, "{}", []string{"invoke", "--dry-run", "-"}, 1, "loopback"},
+		{"config typo", map[string]string{"REFRESH_CONFIG": "domains: [https://x.example.com]\noss:\n  - bucket: media-bucket\n    urls: [\"https://x.example.com/{key}\"]\n    objectTyp: File"}, "{}", []string{"invoke", "-"}, 1, "oss[0].objectTyp: unknown field; did you mean objectType?"},
+		{"bad endpoint", map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml", "VOD_ENDPOINT": "http://vod.example.com"}, "{}", []string{"invoke", "-"}, 1, "loopback"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

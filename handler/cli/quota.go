@@ -10,11 +10,17 @@ import (
 	"vodrefresh/handler/vod"
 )
 
-// quota prints the remaining refresh quota as JSON.
+// quota prints the remaining refresh quota as JSON. It makes one call,
+// which the SDK bounds by vod.DefaultRequestTimeout: --timeout defaults to
+// that, and a longer one is refused rather than cut short unannounced.
 func quota(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("quota", flag.ContinueOnError)
-	timeout := fs.Duration("timeout", 15*time.Second, "deadline for the call")
-	if _, ok := parseArgs(fs, args, 0, "quota [--timeout 15s]", env); !ok {
+	timeout := fs.Duration("timeout", vod.DefaultRequestTimeout, "deadline for the call, at most the SDK's per-call timeout")
+	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
+		return code
+	}
+	if *timeout <= 0 || *timeout > vod.DefaultRequestTimeout {
+		fmt.Fprintf(env.Stderr, "vodrefresh quota: --timeout %s: want more than 0 and at most %s, the longest one DescribeVodRefreshQuota call may take\n", *timeout, vod.DefaultRequestTimeout)
 		return 2
 	}
 	return withClient(ctx, env, *timeout, func(ctx context.Context, v vod.Client) int {

@@ -29,7 +29,7 @@ func TestInvokeSends(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "invoke", "../../events/oss-unicode.json")
+	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "invoke", "--send", "../../events/oss-unicode.json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -59,55 +59,125 @@ func TestInvokeSends(t *testing.T) {
 	}
 }
 
+// strapiBody is a Strapi publish that the sample route refreshes.
+const strapiBody = `{"event":"entry.publish","model":"article","entry":{"id":7,"slug":"launch-day","locale":"en"}}`
+
 func TestServe(t *testing.T) {
-	addr, env := freeAddr(t), serveEnv(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var stderr testfix.SyncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", addr}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr})
-	}()
-	client := &http.Client{Timeout: 5 * time.Second}
-	var (
-		resp *http.Response
-		err  error
-	)
-	for i := 0; i < 100; i++ { // wait for the listener, at most 5 s
-		resp, err = client.Post("http://"+addr+"/hooks/strapi", "application/json",
-			strings.NewReader(`{"event":"entry.publish","model":"article","entry":{"id":7,"slug":"launch-day","locale":"en"}}`))
-		if err == nil {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	s := startServe(t, serveEnv(t))
+	if status, body := s.post(t, "/hooks/strapi", strapiBody, ""); status != 401 {
+		t.Errorf("unsigned request: %d %s", status, body)
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 401 {
-		t.Errorf("unsigned request: %d %s", resp.StatusCode, body)
-	}
-	req, _ := http.NewRequest("POST", "http://"+addr+"/hooks/strapi", strings.NewReader(`{"event":"entry.publish","model":"article","entry":{"id":7,"slug":"launch-day","locale":"en"}}`))
-	req.Header.Set("Authorization", "Bearer "+env["STRAPI_WEBHOOK_TOKEN"])
-	resp, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
+	status, body := s.post(t, "/hooks/strapi", strapiBody, "Bearer "+serveEnv(t)["STRAPI_WEBHOOK_TOKEN"])
 	var reply struct {
 		Status string   `json:"status"`
 		Paths  []string `json:"paths"`
 	}
-	json.Unmarshal(body, &reply)
-	if resp.StatusCode != 202 || reply.Status != "accepted" || !reflect.DeepEqual(reply.Paths, []string{"https://www.example.com/en/article/launch-day/"}) {
-		t.Errorf("signed request: %d %s", resp.StatusCode, body)
+	json.Unmarshal([]byte(body), &reply)
+	if status != 202 || reply.Status != "accepted" || !reflect.DeepEqual(reply.Paths, []string{"https://www.example.com/en/article/launch-day/"}) {
+		t.Errorf("signed request: %d %s", status, body)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d: %s", code, stderr.String())
+	status, body = s.post(t, "/hooks/strapy", strapiBody, "")
+	var missing struct {
+		Error  string   `json:"error"`
+		Routes []string `json:"routes"`
+	}
+	json.Unmarshal([]byte(body), &missing)
+	if status != 404 || !strings.Contains(missing.Error, `"/hooks/strapy"`) || !reflect.DeepEqual(missing.Routes, sampleRoutes) {
+		t.Errorf("unknown path: %d %s", status, body)
+	}
+	s.stop(t)
+	listed := "vodrefresh: routes (POST):\n"
+	for _, r := range sampleRoutes {
+		listed += "  " + s.base + r + "\n"
+	}
+	if !strings.Contains(s.stderr.String(), listed) {
+		t.Errorf("start-up does not list the routes as\n%s\nstderr:\n%s", listed, s.stderr.String())
+	}
+}
+
+// sampleRoutes are the routes of events/webhooks.yaml, sorted.
+var sampleRoutes = []string{"/hooks/blog", "/hooks/contentful", "/hooks/generic", "/hooks/github-style", "/hooks/sanity", "/hooks/strapi", "/hooks/wordpress"}
+
+// serve with credentials in the environment is a dry run: nothing reaches
+// VOD. With --send, the signed request is refreshed, after stderr said so.
+func TestServeSendsOnlyWithSend(t *testing.T) {
+	for _, send := range []bool{false, true} {
+		srv := startFake(t)
+		env := webhookCredEnv(t, srv.Endpoint())
+		var args []string
+		if send {
+			args = append(args, "--send")
+		}
+		s := startServe(t, env, args...)
+		status, body := s.post(t, "/hooks/strapi", strapiBody, "Bearer "+env["STRAPI_WEBHOOK_TOKEN"])
+		dry := strings.Contains(body, `"dryRun":true`)
+		if status != 202 || dry == send {
+			t.Errorf("--send %v: %d %s", send, status, body)
+		}
+		s.stop(t)
+		if !send {
+			requireNoRequests(t, srv)
+			continue
+		}
+		if n := srv.Calls("RefreshVodObjectCaches"); n != 1 || !strings.Contains(s.stderr.String(), "--send: refreshing 1 URL and 0 directories") {
+			t.Errorf("%d refresh calls; stderr %s", n, s.stderr.String())
+		}
+	}
+}
+
+// served is a serve command running on a free loopback address.
+type served struct {
+	base   string
+	stderr *testfix.SyncBuffer
+	cancel context.CancelFunc
+	done   chan int
+}
+
+// startServe runs serve with env and args, and waits until it listens.
+func startServe(t *testing.T, env map[string]string, args ...string) *served {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	s := &served{base: "http://" + addr, stderr: &testfix.SyncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	t.Cleanup(cancel)
+	go func() {
+		s.done <- Run(ctx, append([]string{"serve", "--addr", addr}, args...), Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: s.stderr})
+	}()
+	for i := 0; i < 100; i++ { // wait for the listener, at most 5 s
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return s
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("serve did not listen: %s", s.stderr.String())
+	return nil
+}
+
+// post sends body to path, with an Authorization header when auth is set,
+// and returns the status and the body of the answer.
+func (s *served) post(t *testing.T, path, body, auth string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.base+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// stop stops the server, which must exit 0.
+func (s *served) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	if code := <-s.done; code != 0 {
+		t.Errorf("serve exited %d: %s", code, s.stderr.String())
 	}
 }
 
@@ -182,7 +252,7 @@ func TestTransportFailureKeepsSecrets(t *testing.T) {
 	for range 10 {
 		srv.Script("RefreshVodObjectCaches", vodfake.Reply{Drop: true})
 	}
-	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "invoke", "--timeout", "5s", "../../events/oss-put.json")
+	r := runCLI(t, credEnv(t, srv.Endpoint()), "", "invoke", "--send", "--timeout", "5s", "../../events/oss-put.json")
 	if r.code != 1 || !strings.Contains(r.stderr, "Transport") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -192,5 +262,19 @@ func TestTransportFailureKeepsSecrets(t *testing.T) {
 				t.Errorf("%s leaks %q: %s", name, bad, out)
 			}
 		}
+	}
+}
+
+// With no webhook routes configured, serve says so at start-up, and a 404
+// lists none.
+func TestServeWithoutRoutes(t *testing.T) {
+	s := startServe(t, sampleEnv)
+	status, body := s.post(t, "/hooks/blog", "{}", "")
+	if status != 404 || !strings.Contains(body, `"routes":[]`) {
+		t.Errorf("%d %s", status, body)
+	}
+	s.stop(t)
+	if !strings.Contains(s.stderr.String(), "no webhook routes: every request is answered 404") {
+		t.Errorf("stderr %s", s.stderr.String())
 	}
 }

@@ -31,6 +31,7 @@ type invoker interface {
 // answers with what the function returns, as FC's HTTP trigger does.
 type triggerServer struct {
 	fn      invoker
+	routes  []string // the function's webhook routes, for 404 answers
 	timeout time.Duration
 	maxBody int64
 	n       atomic.Int64
@@ -72,6 +73,9 @@ func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the function's body is not base64", http.StatusBadGateway)
 			return
 		}
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		b = withRoutes(b, s.routes)
 	}
 	w.WriteHeader(resp.StatusCode)
 	w.Write(b)
@@ -128,15 +132,46 @@ func remoteIP(addr string) string {
 	return host
 }
 
+// announce says where the server listens and which routes it serves.
+func announce(w io.Writer, base string, routes []string) {
+	fmt.Fprintf(w, "vodrefresh: serving the HTTP trigger on %s\n", base)
+	if len(routes) == 0 {
+		fmt.Fprintln(w, "vodrefresh: the configuration has no webhook routes: every request is answered 404")
+		return
+	}
+	fmt.Fprintln(w, "vodrefresh: routes (POST):")
+	for _, r := range routes {
+		fmt.Fprintf(w, "  %s%s\n", base, r)
+	}
+}
+
+// withRoutes adds the served routes to the JSON body of a 404 answer, so
+// that a mistyped path shows the right ones. Only the local server does
+// this: the deployed trigger is anonymous and public, and does not list
+// its routes to whoever asks.
+func withRoutes(body []byte, routes []string) []byte {
+	var reply map[string]any
+	if json.Unmarshal(body, &reply) != nil || reply == nil {
+		return body
+	}
+	reply["routes"] = append([]string{}, routes...)
+	b, err := json.Marshal(reply)
+	if err != nil {
+		return body
+	}
+	return b
+}
+
+// serve serves the HTTP trigger on a local address until interrupted.
 func serve(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	c := commonFlags(fs)
-	if _, ok := parseArgs(fs, args, 0, "serve [--addr 127.0.0.1:9000] [--dry-run] [--timeout 60s] [--replay-window D]", env); !ok {
-		return 2
+	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
+		return code
 	}
-	h, log, code := c.handler(env)
-	if h == nil {
+	fn, code := c.function(env)
+	if fn == nil {
 		return code
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -145,7 +180,7 @@ func serve(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           &triggerServer{fn: h, timeout: c.timeout, maxBody: 64 << 20, log: log},
+		Handler:           &triggerServer{fn: fn, routes: fn.routes, timeout: c.timeout, maxBody: 64 << 20, log: fn.log},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 	}
@@ -157,7 +192,7 @@ func serve(ctx context.Context, args []string, env Env) int {
 		defer cancel()
 		srv.Shutdown(shut)
 	}()
-	fmt.Fprintf(env.Stderr, "vodrefresh: serving the HTTP trigger on http://%s\n", ln.Addr())
+	announce(env.Stderr, "http://"+ln.Addr().String(), fn.routes)
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1

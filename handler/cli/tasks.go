@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -43,32 +45,75 @@ func tasks(ctx context.Context, args []string, env Env) int {
 	fs.BoolVar(&f.wait, "wait", false, "poll until every named task is Complete or Failed")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up after this long")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON even on a terminal")
-	if _, ok := parseArgs(fs, args, 0, "tasks [--task-id ID]... [--path URL] [--status S] [--type T] [--wait] [--timeout 10m] [--json]", env); !ok {
-		return 2
+	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
+		return code
 	}
-	if f.wait && len(f.ids) == 0 {
-		fmt.Fprintln(env.Stderr, "vodrefresh: --wait follows the tasks named by --task-id")
-		return 2
-	}
-	if len(f.ids) == 0 && f.path == "" && f.status == "" && f.kind == "" {
-		fmt.Fprintln(env.Stderr, "vodrefresh: name tasks with --task-id, --path, --status or --type")
+	if err := f.check(); err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh tasks: %v\n", err)
 		return 2
 	}
 	return withClient(ctx, env, f.timeout, func(ctx context.Context, v vod.Client) int {
-		list, err := f.follow(ctx, v, env)
-		printTasks(env.Stdout, list, f.asJSON)
+		list, answered, err := f.follow(ctx, v, env)
+		if answered {
+			printTasks(env.Stdout, list, f.asJSON)
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 			return 1
 		}
 		for _, t := range list {
-			if t.Status == "Failed" || (f.wait && !t.Done()) {
+			if t.Status == "Failed" {
 				fmt.Fprintf(env.Stderr, "vodrefresh: task %s is %s\n", t.TaskID, t.Status)
 				return 1
 			}
 		}
 		return 0
 	})
+}
+
+// Values the API takes for DescribeVodRefreshTasks' Status and ObjectType.
+var (
+	taskStatuses = []string{"Complete", "Refreshing", "Failed"}
+	taskTypes    = []string{"file", "directory", "preload"}
+)
+
+// check checks the flags before anything is sent, and spells --status and
+// --type as the API does.
+func (f *taskFlags) check() error {
+	switch {
+	case f.wait && len(f.ids) == 0:
+		return errors.New("--wait follows the tasks named by --task-id")
+	case len(f.ids) == 0 && f.path == "" && f.status == "" && f.kind == "":
+		return errors.New("name tasks with --task-id, --path, --status or --type")
+	}
+	var err error
+	if f.status, err = oneOf("--status", f.status, taskStatuses); err != nil {
+		return err
+	}
+	if f.kind, err = oneOf("--type", f.kind, taskTypes); err != nil {
+		return err
+	}
+	if f.path != "" {
+		u, perr := url.Parse(f.path)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(f.path, " \t\r\n") {
+			return fmt.Errorf("--path %q: want the exact URL that was refreshed, such as https://video.example.com/videos/a.mp4", f.path)
+		}
+	}
+	return nil
+}
+
+// oneOf returns the value of valid that v names, in any case; an empty v
+// stays empty.
+func oneOf(flag, v string, valid []string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	for _, s := range valid {
+		if strings.EqualFold(v, s) {
+			return s, nil
+		}
+	}
+	return "", fmt.Errorf("%s %q: want one of %s", flag, v, strings.Join(valid, ", "))
 }
 
 // query reads the tasks the flags name.
@@ -80,22 +125,44 @@ func (f *taskFlags) query(ctx context.Context, v vod.Client) ([]vod.Task, error)
 }
 
 // follow queries the tasks, and with --wait again until all are done or
-// ctx ends. On a failed look, the last full answer stands.
-func (f *taskFlags) follow(ctx context.Context, v vod.Client, env Env) ([]vod.Task, error) {
-	list, err := f.query(ctx, v)
-	for delay := pollStart; err == nil && f.wait && !allDone(list); delay = min(2*delay, pollCap) {
+// ctx ends. answered says whether a look was read in full: a failed call
+// leaves nothing to show. A look cut short by the deadline keeps the last
+// full answer, and the error says the wait timed out.
+func (f *taskFlags) follow(ctx context.Context, v vod.Client, env Env) (list []vod.Task, answered bool, err error) {
+	if list, err = f.query(ctx, v); err != nil {
+		return nil, false, err
+	}
+	for delay := pollStart; f.wait && !allDone(list); delay = min(2*delay, pollCap) {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %d of %d tasks still refreshing; next look in %s\n", pending(list), len(list), delay)
 		select {
 		case <-ctx.Done():
-			err = fmt.Errorf("timed out after %s with %d tasks unfinished", f.timeout, pending(list))
 		case <-time.After(delay):
-			var next []vod.Task
-			if next, err = f.query(ctx, v); err == nil {
+			bounded := boundedByDeadline(ctx)
+			next, err := f.query(ctx, v)
+			if err == nil {
 				list = next
+				continue
+			}
+			if ctx.Err() == nil && !(bounded && isTimeout(err)) {
+				return nil, false, err
 			}
 		}
+		return list, true, fmt.Errorf("timed out after %s with %d tasks unfinished", f.timeout, pending(list))
 	}
-	return list, err
+	return list, true, nil
+}
+
+// boundedByDeadline reports whether a call made now ends by ctx's deadline
+// rather than by its own per-call timeout.
+func boundedByDeadline(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) <= vod.DefaultRequestTimeout
+}
+
+// isTimeout reports whether a call failed for want of an answer in time.
+func isTimeout(err error) bool {
+	var ae *vod.APIError
+	return errors.As(err, &ae) && ae.Code == vod.CodeTimeout
 }
 
 func allDone(ts []vod.Task) bool { return pending(ts) == 0 }

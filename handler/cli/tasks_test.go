@@ -13,7 +13,7 @@ import (
 // the comma-joined task IDs as the API returned them.
 func submitTwo(t *testing.T, srv *vodfake.Server, env map[string]string) string {
 	t.Helper()
-	r := runCLI(t, env, "", "invoke", "../../events/oss-put.json")
+	r := runCLI(t, env, "", "invoke", "--send", "../../events/oss-put.json")
 	if r.code != 0 {
 		t.Fatalf("invoke: %d %s", r.code, r.stderr)
 	}
@@ -97,5 +97,83 @@ func TestTasksFilters(t *testing.T) {
 	}
 	if r := runCLI(t, env, "", "tasks", "--wait", "--path", "x"); r.code != 2 {
 		t.Errorf("--wait without --task-id: exit %d", r.code)
+	}
+}
+
+// Flags the API would not understand are refused before anything is sent;
+// --status and --type are spelled as the API does, in any case.
+func TestTasksFlagsCheckedFirst(t *testing.T) {
+	tests := []struct {
+		args   []string
+		code   int
+		stderr string
+		params map[string]string // sent to DescribeVodRefreshTasks, for a good call
+	}{
+		{[]string{"--status", "Done"}, 2, `--status "Done": want one of Complete, Refreshing, Failed`, nil},
+		{[]string{"--type", "files"}, 2, `--type "files": want one of file, directory, preload`, nil},
+		{[]string{"--path", "video.example.com/a.mp4"}, 2, `--path "video.example.com/a.mp4": want the exact URL`, nil},
+		{[]string{"--path", "ftp://video.example.com/a.mp4"}, 2, "--path", nil},
+		{[]string{"--path", "https://video.example.com/a b.mp4"}, 2, "--path", nil},
+		{[]string{"--path", "https://"}, 2, "--path", nil},
+		{[]string{"--wait", "--path", "https://video.example.com/a.mp4"}, 2, "--wait follows the tasks named by --task-id", nil},
+		{nil, 2, "name tasks with", nil},
+		{[]string{"--status", "failed", "--type", "FILE"}, 0, "", map[string]string{"Status": "Failed", "ObjectType": "file"}},
+		{[]string{"--path", "https://video.example.com/videos/2026/launch.mp4"}, 0, "", map[string]string{"ObjectPath": "https://video.example.com/videos/2026/launch.mp4"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			srv := startFake(t)
+			r := runCLI(t, credEnv(t, srv.Endpoint()), "", append([]string{"tasks"}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.stderr) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.code, tt.stderr)
+			}
+			if tt.code != 0 {
+				if r.stdout != "" {
+					t.Errorf("stdout %q", r.stdout)
+				}
+				requireNoRequests(t, srv)
+				return
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 1 || r.stdout != "[]\n" {
+				t.Fatalf("%d requests, stdout %q", len(reqs), r.stdout)
+			}
+			for k, v := range tt.params {
+				if got := reqs[0].Params.Get(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+		})
+	}
+}
+
+// When the call fails, stdout stays empty: a script must not read "no
+// tasks" from a call that never answered.
+func TestTasksFailurePrintsNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		reply  *vodfake.Reply // scripted for DescribeVodRefreshTasks; nil: nothing listens
+		args   []string
+		stderr string
+	}{
+		{"connection refused", nil, nil, "Transport"},
+		{"connection dropped", &vodfake.Reply{Drop: true}, nil, "Transport"},
+		{"no answer in time", &vodfake.Reply{Delay: 5 * time.Second}, []string{"--timeout", "300ms"}, "Timeout"},
+		{"an API error", &vodfake.Reply{Status: 403, Code: "Forbidden.RAM", Message: "denied"}, nil, "Forbidden.RAM"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			endpoint := "http://" + freeAddr(t)
+			if tt.reply != nil {
+				srv := startFake(t)
+				srv.Script("DescribeVodRefreshTasks", *tt.reply, *tt.reply)
+				endpoint = srv.Endpoint()
+			}
+			args := append([]string{"tasks", "--status", "Failed"}, tt.args...)
+			r := runCLI(t, credEnv(t, endpoint), "", args...)
+			if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing and %q", r.code, r.stdout, r.stderr, tt.stderr)
+			}
+		})
 	}
 }

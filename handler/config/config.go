@@ -1,17 +1,17 @@
 // Package config is vodrefresh's configuration as plain data: the types a
-// YAML or JSON document decodes into, loading from the environment, and
-// validation of every field with validator/v10. It holds no compiled state
-// and no secrets: refresh compiles the rules, and the webhook secrets are
-// read from the environment by the handler.
+// YAML or JSON document decodes into, loading from the environment,
+// validation of every field with validator/v10, and what a deployment
+// needs beyond that (an OSS trigger filter that covers the rules, real CDN
+// domains). It holds no compiled state and no secrets: refresh compiles
+// the rules, and the webhook secrets are read from the environment by the
+// handler.
 //
 // It imports no other package of vodrefresh.
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -127,16 +127,24 @@ func Load(getenv func(string) string) (*Config, error) {
 	return nil, fmt.Errorf("configuration: neither %s nor %s is set", EnvConfigFile, EnvConfig)
 }
 
-// Parse decodes a YAML (or JSON) document, rejecting unknown fields, and
-// validates its fields.
+// Parse decodes a YAML (or JSON) document and validates its fields. An
+// unknown field or a value of the wrong kind is named by its path in the
+// document, with the nearest valid name; problems come in a stable order:
+// those of the document's shape in document order, then those of the
+// fields' values in the order of the fields.
 func Parse(doc []byte) (*Config, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
-	dec.KnownFields(true)
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, errors.New("the document is empty")
+	}
+	if problems := checkShape(&root); len(problems) > 0 {
+		return nil, &Error{Problems: problems}
+	}
 	var cfg Config
-	if err := dec.Decode(&cfg); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("the document is empty")
-		}
+	if err := root.Decode(&cfg); err != nil { // such as a key written twice
 		return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if err := cfg.Validate(); err != nil {

@@ -36,7 +36,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad-object-type.yaml", []string{"oss[0].objectType", "File, Directory", "Regex"}},
 		{"bad-key-encoding.yaml", []string{"keyEncoding", "raw, url", "base64"}},
 		{"batch-too-big.yaml", []string{"batch.files", "at most 1000"}},
-		{"unknown-field.yaml", []string{"prefx", "not found"}},
+		{"unknown-field.yaml", []string{"oss[0].prefx: unknown field; did you mean prefix? (line 4)"}},
 		{"not-yaml.yaml", []string{"not valid YAML or JSON"}},
 		{"empty.yaml", []string{"empty"}},
 	}

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/internal/testfix"
+)
+
+// check passes a configuration that is ready to deploy, and names each
+// thing that is not, without sending anything.
+func TestCheck(t *testing.T) {
+	ready := map[string]string{
+		"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": "whsec_c2VjcmV0",
+		"OSS_TRIGGER_BUCKET": "media-bucket", "OSS_TRIGGER_PREFIX": "videos/", "OSS_TRIGGER_SUFFIX": ".mp4",
+	}
+	with := func(k, v string) map[string]string {
+		env := map[string]string{}
+		for key, val := range ready {
+			env[key] = val
+		}
+		env[k] = v
+		return env
+	}
+	for _, tt := range []struct {
+		name   string
+		env    map[string]string
+		code   int
+		output string // stdout when ready, stderr otherwise
+	}{
+		{"ready", ready, 0, `ready to deploy: 2 OSS rules (trigger: bucket media-bucket, prefix "videos/", suffix ".mp4"), 1 webhook route [/hooks/generic]`},
+		{"no configuration", with("REFRESH_CONFIG_FILE", ""), 1, "neither REFRESH_CONFIG_FILE nor REFRESH_CONFIG is set"},
+		{"a sample configuration", with("REFRESH_CONFIG_FILE", "../../events/refresh.yaml"), 1, "domains: https://video.example.com is reserved for documentation"},
+		{"a missing secret", with("DEPLOY_WEBHOOK_SECRET", ""), 1, "DEPLOY_WEBHOOK_SECRET"},
+		{"no trigger bucket", with("OSS_TRIGGER_BUCKET", ""), 1, "OSS_TRIGGER_BUCKET is not set: name the bucket the OSS trigger watches (vars.bucket in s.yaml)"},
+		{"another bucket", with("OSS_TRIGGER_BUCKET", "other-bucket"), 1, "oss[0] is for bucket media-bucket, but the OSS trigger watches other-bucket"},
+		{"a narrower filter", with("OSS_TRIGGER_PREFIX", "videos/2026/"), 1, `oss[1] (prefix "videos/2025/", suffix ".mp4") covers keys that the OSS trigger's filter (prefix "videos/2026/", suffix ".mp4") leaves out; a filter of prefix "videos/202" and suffix ".mp4" lets every rule's keys through`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t)
+			env := credEnv(t, srv.Endpoint())
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := runCLI(t, env, "", "check")
+			out, quiet := r.stderr, r.stdout
+			if tt.code == 0 {
+				out, quiet = r.stdout, r.stderr
+			}
+			if r.code != tt.code || !strings.Contains(out, tt.output) || quiet != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d and %q", r.code, r.stdout, r.stderr, tt.code, tt.output)
+			}
+			requireNoRequests(t, srv)
+		})
+	}
+}
+
+// s.yaml ships no configuration, passes every secret that the sample
+// webhook configuration names, gives the function the same trigger filter
+// as the trigger, and checks before it builds.
+func TestSYAML(t *testing.T) {
+	s := readSYAML(t)
+	fn := s.Resources.Vodrefresh
+	if s.Vars["configFile"] != "" || s.Vars["bucket"] != "" {
+		t.Errorf("s.yaml ships a configuration or bucket: %q, %q", s.Vars["configFile"], s.Vars["bucket"])
+	}
+	hooks, err := config.Parse(testfix.Read(t, "..", "..", "events", "webhooks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range hooks.Webhooks {
+		if got, want := fn.Props.Env[w.SecretEnv], "${env('"+w.SecretEnv+"', '')}"; got != want {
+			t.Errorf("environmentVariables.%s = %q, want %q", w.SecretEnv, got, want)
+		}
+	}
+	env := fn.Props.Env
+	for _, tr := range fn.Props.Triggers {
+		if tr.Type != "oss" {
+			continue
+		}
+		key := tr.Config.Filter.Key
+		if env["OSS_TRIGGER_PREFIX"] != key.Prefix || env["OSS_TRIGGER_SUFFIX"] != key.Suffix || !strings.HasSuffix(tr.SourceArn, ":"+env["OSS_TRIGGER_BUCKET"]) {
+			t.Errorf("the function is told of trigger %s %q %q, the trigger is %s %q %q", env["OSS_TRIGGER_BUCKET"], env["OSS_TRIGGER_PREFIX"], env["OSS_TRIGGER_SUFFIX"], tr.SourceArn, key.Prefix, key.Suffix)
+		}
+	}
+	pre := fn.Actions["pre-deploy"]
+	if len(pre) != 1 {
+		t.Fatalf("pre-deploy %+v", pre)
+	}
+	run := pre[0].Run
+	checked, built := strings.Index(run, "go run . check &&"), strings.Index(run, "go build")
+	for _, want := range []string{"REFRESH_CONFIG= ", "REFRESH_CONFIG_FILE='${vars.configFile}'", "OSS_TRIGGER_BUCKET='" + env["OSS_TRIGGER_BUCKET"] + "'",
+		"OSS_TRIGGER_PREFIX='" + env["OSS_TRIGGER_PREFIX"] + "'", "OSS_TRIGGER_SUFFIX='" + env["OSS_TRIGGER_SUFFIX"] + "'"} {
+		if i := strings.Index(run, want); i < 0 || i > checked {
+			t.Errorf("the check does not run with %s: %s", want, run)
+		}
+	}
+	if checked < 0 || built < checked {
+		t.Errorf("pre-deploy does not check before it builds: %s", run)
+	}
+}
+
+// sYAML is the part of s.yaml that TestSYAML reads.
+type sYAML struct {
+	Vars      map[string]string `yaml:"vars"`
+	Resources struct {
+		Vodrefresh struct {
+			Actions map[string][]struct {
+				Run string `yaml:"run"`
+			} `yaml:"actions"`
+			Props struct {
+				Env      map[string]string `yaml:"environmentVariables"`
+				Triggers []struct {
+					Type      string `yaml:"triggerType"`
+					SourceArn string `yaml:"sourceArn"`
+					Config    struct {
+						Filter struct {
+							Key struct{ Prefix, Suffix string } `yaml:"key"`
+						} `yaml:"filter"`
+					} `yaml:"triggerConfig"`
+				} `yaml:"triggers"`
+			} `yaml:"props"`
+		} `yaml:"vodrefresh"`
+	} `yaml:"resources"`
+}
+
+// readSYAML reads the project's s.yaml.
+func readSYAML(t *testing.T) sYAML {
+	t.Helper()
+	var s sYAML
+	if err := yaml.Unmarshal(testfix.Read(t, "..", "..", "s.yaml"), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"vodrefresh/handler"
+	"vodrefresh/handler/vod"
+)
+
+// common holds the flags that invoke and serve share.
+type common struct {
+	send         bool
+	timeout      time.Duration
+	replayWindow time.Duration
+}
+
+func commonFlags(fs *flag.FlagSet) *common {
+	c := &common{}
+	fs.BoolVar(&c.send, "send", false, "refresh for real, spending the account's refresh quota (default: a dry run that sends nothing)")
+	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "deadline for an invocation, as FC's function timeout")
+	fs.DurationVar(&c.replayWindow, "replay-window", 0, "accept webhook timestamps this far from now, for running saved samples (default: each route's own)")
+	return c
+}
+
+// function is what invoke and serve run: the function, the paths of its
+// webhook routes, and its logger.
+type function struct {
+	invoker
+	routes []string
+	log    *slog.Logger
+}
+
+// function builds what invoke and serve run. Without --send it is a dry
+// run, made with no VOD connector, so nothing is sent or read whatever
+// credentials the environment holds. With --send it is the function behind
+// a dry run that says on stderr what each event will spend. On failure it
+// returns nil and the exit code.
+func (c *common) function(env Env) (*function, int) {
+	if c.timeout <= 0 {
+		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
+		return nil, 2
+	}
+	level, err := handler.ParseLevel(env.Getenv("LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return nil, 2
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	if c.send && !vod.HasEnvCredentials(env.Getenv) {
+		fmt.Fprintf(env.Stderr, "vodrefresh: --send: %v\n", vod.ErrNoCredentials)
+		return nil, 1
+	}
+	fn, routes, err := c.build(env, log)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		return nil, 1
+	}
+	if !c.send {
+		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent (--send refreshes for real)")
+	}
+	return &function{invoker: fn, routes: routes, log: log}, 0
+}
+
+// build makes the handlers: the dry run alone, or, with --send, the dry
+// run (logging nothing) in front of the function that sends; and the
+// paths of their webhook routes.
+func (c *common) build(env Env, log *slog.Logger) (invoker, []string, error) {
+	opts := handler.Options{DryRun: true, Logger: log, ReplayWindow: c.replayWindow}
+	if !c.send {
+		h, err := handler.FromEnv(env.Getenv, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		return h, h.Routes(), nil
+	}
+	opts.DryRun = false
+	live, err := handler.FromEnv(env.Getenv, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.DryRun, opts.Logger = true, slog.New(slog.DiscardHandler)
+	dry, err := handler.FromEnv(env.Getenv, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	ep, err := vod.ParseEndpoint(env.Getenv(vod.EnvEndpoint))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &previewed{dry: dry, live: live, endpoint: ep.String(), stderr: env.Stderr}, live.Routes(), nil
+}

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+)
+
+// maxEvent bounds how much of an event file is read.
+const maxEvent = 64 << 20
+
+// readEvent reads an event from the file name, or from stdin for "-".
+func readEvent(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxEvent+1))
+	if err != nil {
+		return nil, fmt.Errorf("read event: %w", err)
+	}
+	if len(b) > maxEvent {
+		return nil, fmt.Errorf("event %s is larger than %d MiB", name, maxEvent>>20)
+	}
+	return bytes.TrimPrefix(b, utf8BOM), nil
+}
+
+// utf8BOM is the byte-order mark that some editors put at the start of a
+// UTF-8 file; JSON does not allow it, so it is dropped.
+var utf8BOM = []byte("\xEF\xBB\xBF")

@@ -1,0 +1,82 @@
+package config
+
+import (
+	"reflect"
+	"testing"
+
+	"vodrefresh/handler/internal/testfix"
+)
+
+// The sample's rules (videos/*.mp4, hls/, images/ on media-bucket) against
+// the filters an OSS trigger can have.
+func TestTriggerCoverage(t *testing.T) {
+	cfg, err := Parse(testfix.Read(t, "..", "..", "events", "refresh.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.CoveringFilter("media-bucket"), (TriggerFilter{Bucket: "media-bucket"}); got != want {
+		t.Errorf("covering filter %+v, want %+v", got, want)
+	}
+	for _, tt := range []struct {
+		filter TriggerFilter
+		want   []string
+	}{
+		{TriggerFilter{Bucket: "media-bucket"}, nil},
+		{TriggerFilter{Bucket: "media-bucket", Prefix: "videos/"}, []string{
+			`oss[1] (prefix "hls/", suffix "") covers keys that the OSS trigger's filter (prefix "videos/", suffix "") leaves out; a filter of prefix "" and suffix "" lets every rule's keys through`,
+			`oss[2] (prefix "images/", suffix "") covers keys that the OSS trigger's filter (prefix "videos/", suffix "") leaves out; a filter of prefix "" and suffix "" lets every rule's keys through`,
+		}},
+		{TriggerFilter{Bucket: "media-bucket", Suffix: ".mp4"}, []string{
+			`oss[1] (prefix "hls/", suffix "") covers keys that the OSS trigger's filter (prefix "", suffix ".mp4") leaves out; a filter of prefix "" and suffix "" lets every rule's keys through`,
+			`oss[2] (prefix "images/", suffix "") covers keys that the OSS trigger's filter (prefix "", suffix ".mp4") leaves out; a filter of prefix "" and suffix "" lets every rule's keys through`,
+		}},
+		{TriggerFilter{Bucket: "other-bucket"}, []string{
+			"oss[0] is for bucket media-bucket, but the OSS trigger watches other-bucket: its objects never reach the function",
+			"oss[1] is for bucket media-bucket, but the OSS trigger watches other-bucket: its objects never reach the function",
+			"oss[2] is for bucket media-bucket, but the OSS trigger watches other-bucket: its objects never reach the function",
+		}},
+	} {
+		if got := cfg.Uncovered(tt.filter); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v: uncovered\n%q\nwant\n%q", tt.filter, got, tt.want)
+		}
+	}
+}
+
+// The covering filter is the longest prefix and suffix the rules share,
+// cut on whole characters.
+func TestCoveringFilter(t *testing.T) {
+	rules := func(affixes ...string) *Config {
+		c := &Config{}
+		for i := 0; i+1 < len(affixes); i += 2 {
+			c.OSS = append(c.OSS, OSSRule{Bucket: "b", Prefix: affixes[i], Suffix: affixes[i+1]})
+		}
+		c.OSS = append(c.OSS, OSSRule{Bucket: "elsewhere", Prefix: "x/"})
+		return c
+	}
+	for _, tt := range []struct {
+		cfg  *Config
+		want TriggerFilter
+	}{
+		{rules("videos/2026/", ".mp4", "videos/2025/", ".mp4"), TriggerFilter{"b", "videos/202", ".mp4"}},
+		{rules("videos/", ".mp4", "videos/", ".m4a"), TriggerFilter{"b", "videos/", ""}},
+		{rules("视频/新", "", "视频/旧", ""), TriggerFilter{"b", "视频/", ""}}, // 新 and 旧 share a first byte
+		{rules("a/", "新.mp4", "b/", "旧.mp4"), TriggerFilter{"b", "", ".mp4"}},
+		{rules("a/", "-ä", "b/", "-Ĥ"), TriggerFilter{"b", "", ""}}, // ä and Ĥ share a last byte
+		{rules(), TriggerFilter{Bucket: "b"}},
+	} {
+		if got := tt.cfg.CoveringFilter("b"); got != tt.want {
+			t.Errorf("%+v: got %+v, want %+v", tt.cfg.OSS, got, tt.want)
+		}
+	}
+}
+
+func TestSampleDomains(t *testing.T) {
+	cfg := &Config{Domains: []string{
+		"https://video.example.com", "https://EXAMPLE.ORG", "https://cdn.example.net:8443", "http://media.test",
+		"https://a.example", "https://video.vodrefresh-demo.cn", "https://example.com.cn", "https://notexample.com",
+	}}
+	want := []string{"https://video.example.com", "https://EXAMPLE.ORG", "https://cdn.example.net:8443", "http://media.test", "https://a.example"}
+	if got := cfg.SampleDomains(); !reflect.DeepEqual(got, want) {
+		t.Errorf("sample domains %q, want %q", got, want)
+	}
+}
