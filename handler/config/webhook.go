@@ -15,8 +15,12 @@ type WebhookRoute struct {
 	// Auth overrides the kind's own scheme.
 	Auth string `yaml:"auth" validate:"omitempty,oneof=ghost wordpress contentful sanity standard-webhooks hmac-sha256 token none"`
 	// SecretEnv names the environment variable that holds the secret or
-	// token (several, space-separated, during a rotation).
+	// token. Its value is the secret, whole: spaces are part of it.
 	SecretEnv string `yaml:"secretEnv" validate:"required_unless=Auth none,omitempty,envname"`
+	// SecretEnvPrevious names the environment variable that holds the
+	// secret being rotated out, accepted beside the current one; an empty
+	// or unset variable means no rotation is under way.
+	SecretEnvPrevious string `yaml:"secretEnvPrevious" validate:"omitempty,envname"`
 	// HMAC configures auth: hmac-sha256.
 	HMAC HMACConfig `yaml:"hmac"`
 	// URLs are templates for payloads that carry no URL.
