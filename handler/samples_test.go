@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/testfix"
+	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
@@ -237,22 +238,30 @@ func TestEveryKindThroughVOD(t *testing.T) {
 	}
 }
 
+// samplesHandler is a handler for the configuration cfgDoc and the secrets
+// in env, with credentials, on a fake VOD.
+func samplesHandler(t *testing.T, cfgDoc string, env map[string]string) (*Handler, *vodfake.Server) {
+	t.Helper()
+	srv := startFake(t, nil)
+	ep, _ := vod.ParseEndpoint(srv.Endpoint())
+	withCreds := map[string]string{vod.EnvAccessKeyID: testAK, vod.EnvAccessKeySecret: testSecret}
+	for k, v := range env {
+		withCreds[k] = v
+	}
+	t.Setenv(vod.EnvAccessKeyID, testAK)
+	t.Setenv(vod.EnvAccessKeySecret, testSecret)
+	h, err := New(mustConfig(t, cfgDoc), Options{Connector: vod.NewConnector(ep), Getenv: func(k string) string { return withCreds[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, srv
+}
+
 // checkKindThroughVOD sends the bad requests, then s, to a handler for the
 // configuration cfgDoc and secrets env, on a fake VOD: each bad one must be
 // answered 401 without reaching VOD, and s must reach it with s.want.
 func checkKindThroughVOD(t *testing.T, cfgDoc string, env map[string]string, s httpSample, bad []badSample) {
-	srv := startFake(t, nil)
-	ep, _ := vod.ParseEndpoint(srv.Endpoint())
-	h, err := New(mustConfig(t, cfgDoc), Options{Connector: vod.NewConnector(ep), Getenv: func(k string) string { return env[k] }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(vod.EnvAccessKeyID, testAK)
-	t.Setenv(vod.EnvAccessKeySecret, testSecret)
-	env[vod.EnvAccessKeyID], env[vod.EnvAccessKeySecret] = testAK, testSecret
-	defer delete(env, vod.EnvAccessKeyID)
-	defer delete(env, vod.EnvAccessKeySecret)
-
+	h, srv := samplesHandler(t, cfgDoc, env)
 	for _, b := range bad {
 		if status, reply := invokeHTTP(t, h, b.s.triggerEventJSON()); status != 401 {
 			t.Errorf("%s: %d %+v", b.name, status, reply)

@@ -203,3 +203,29 @@ func TestDeliveryID(t *testing.T) {
 		}
 	}
 }
+
+// A replay key is the same for the same signature and differs for another;
+// it holds no signature; a bearer token, which signs no body, has none.
+func TestReplayKey(t *testing.T) {
+	at := time.UnixMilli(1795162530123)
+	ghost := NewGhostVerifier([]string{"g"}, time.Minute)
+	sig := SignGhost("g", []byte("{}"), at)
+	first := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
+	again := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
+	anew := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": SignGhost("g", []byte("{}"), at.Add(time.Millisecond))}, "{}"))
+	if first == "" || first != again || first == anew {
+		t.Errorf("keys %q, %q, %q: want the first two equal and the third apart", first, again, anew)
+	}
+	_, hexSig, _ := strings.Cut(strings.Split(sig, ",")[0], "=")
+	if strings.Contains(first, hexSig) {
+		t.Errorf("the key %q holds the signature", first)
+	}
+	tok := NewTokenVerifier([]string{"t"})
+	if k := ReplayKey(tok, req(map[string]string{"Authorization": "Bearer t"}, "{}")); k != "" {
+		t.Errorf("bearer token: key %q", k)
+	}
+	wp := NewWordPressVerifier([]string{"w"})
+	if k := ReplayKey(wp, req(nil, "{}")); k != "" {
+		t.Errorf("no signature header: key %q", k)
+	}
+}
