@@ -28,6 +28,7 @@ type WebhookReply struct {
 	Calls   []vod.Call `json:"calls,omitempty"`
 	Submission
 	Note     string   `json:"note,omitempty"`
+	Skipped  []string `json:"skipped,omitempty"` // what the payload named but was not refreshed, and why
 	Error    string   `json:"error,omitempty"`
 	Problems []string `json:"problems,omitempty"`
 	Code     string   `json:"code,omitempty"`   // VOD error code on 429/502/503
@@ -106,15 +107,14 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 	}
 	reply.Event = change.Event
 	rp := h.planner.PlanChange(rt.Path, change)
+	reply.Note, reply.Skipped = rp.Note, rp.Notes
 	switch {
 	case change.Ignored != "":
 		reply.Note = change.Ignored
 	case len(rp.Outside) > 0:
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
-	case rp.Size() == 0:
-		reply.Note = rp.Note
-	default:
+	case rp.Size() > 0:
 		return h.submitChange(ctx, rp.Plan, reply, delivery, sum)
 	}
 	reply.Status = "ignored"

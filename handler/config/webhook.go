@@ -25,6 +25,13 @@ type WebhookRoute struct {
 	HMAC HMACConfig `yaml:"hmac"`
 	// URLs are templates for payloads that carry no URL.
 	URLs []string `yaml:"urls" validate:"dive,required"`
+	// Related are URLs refreshed with every accepted event besides the
+	// content's own: static ones (the home page, a feed, the sitemap) and
+	// templates filled from the payload ({tag}, {category}, {author}, ...).
+	Related []string `yaml:"related" validate:"dive,required"`
+	// Defaults fill a template field that a payload does not send (a
+	// {locale} for content without i18n).
+	Defaults map[string]string `yaml:"defaults" validate:"dive,keys,oneof=slug id model locale tag category author,endkeys,required"`
 	// ObjectType of the refreshes the templates make: File (default) or Directory.
 	ObjectType string `yaml:"objectType" validate:"omitempty,oneof=File Directory"`
 	// ReplayWindow bounds the age of a signed timestamp (default 5m).

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -92,40 +93,23 @@ func TestDetectErrors(t *testing.T) {
 // shared/FACTS.md) is classified: the ones that change a served object by
 // the kind of change, the others with a reason.
 func TestChange(t *testing.T) {
-	tests := []struct {
-		name, change, reason string
-	}{
-		{"ObjectCreated:PutObject", ChangeCreated, ""},
-		{"ObjectCreated:PostObject", ChangeCreated, ""},
-		{"ObjectCreated:CopyObject", ChangeCreated, ""},
-		{"ObjectCreated:AppendObject", ChangeCreated, ""},
-		{"ObjectCreated:PutSymlink", ChangeCreated, ""},
-		{"ObjectCreated:CompleteMultipartUpload", ChangeCreated, ""},
-		{"ObjectCreated:InitiateMultipartUpload", "", "starts a multipart upload"},
-		{"ObjectCreated:UploadPart", "", "uploads one part"},
-		{"ObjectCreated:UploadPartCopy", "", "copies one part"},
-		{"ObjectRemoved:DeleteObject", ChangeRemoved, ""},
-		{"ObjectRemoved:DeleteObjects", ChangeRemoved, ""},
-		{"ObjectRemoved:AbortMultipartUpload", "", "abandons a multipart upload"},
-		{"ObjectModified:UpdateObjectMeta", ChangeModified, ""},
-		{"ObjectReplication:ObjectCreated", ChangeCreated, ""},
-		{"ObjectReplication:ObjectModified", ChangeModified, ""},
-		{"ObjectReplication:ObjectRemoved", ChangeRemoved, ""},
-		{"ObjectRestore:FinishRestore", "", "archived object"},
-		{"ActionTrail:ConsoleSignin", "", "does not change an object"},
-		{"ObjectDownloaded:GetObject", "", "does not change an object"},
-		{"ObjectReplication:Paused", "", "does not change an object"},
-		{"ObjectCreated:SomethingNew", ChangeCreated, ""},
-		{"ObjectCreatedPutObject", "", "does not change an object"},
+	var table struct {
+		Types []struct{ Name, Change, Reason string }
 	}
-	for _, tt := range tests {
-		ev := ObjectEvent{EventName: tt.name}
-		if got := ev.Change(); got != tt.change {
-			t.Errorf("Change(%q) = %q, want %q", tt.name, got, tt.change)
+	if err := json.Unmarshal(testfix.Read(t, "testdata", "oss-event-types.json"), &table); err != nil {
+		t.Fatal(err)
+	}
+	if len(table.Types) < 17 {
+		t.Fatalf("%d event types in the table", len(table.Types))
+	}
+	for _, tt := range table.Types {
+		ev := ObjectEvent{EventName: tt.Name}
+		if got := ev.Change(); got != tt.Change {
+			t.Errorf("Change(%q) = %q, want %q", tt.Name, got, tt.Change)
 		}
 		why := ev.NoChange()
-		if (why == "") != (tt.reason == "") || !strings.Contains(why, tt.reason) || (why != "" && !strings.Contains(why, tt.name)) {
-			t.Errorf("NoChange(%q) = %q, want it to mention %q", tt.name, why, tt.reason)
+		if (why == "") != (tt.Reason == "") || !strings.Contains(why, tt.Reason) || (why != "" && !strings.Contains(why, tt.Name)) {
+			t.Errorf("NoChange(%q) = %q, want it to mention %q", tt.Name, why, tt.Reason)
 		}
 	}
 }
