@@ -12,13 +12,14 @@ import (
 // signature; a bearer token signs no body, so identical requests cannot be
 // told from a replay and each one refreshes.
 var replayRefreshes = map[string]int{
-	"ghost":        1, // X-Ghost-Signature, no delivery ID
-	"wordpress":    1, // X-WP-Webhook-Signature, no delivery ID
-	"strapi":       3, // Authorization: Bearer
-	"contentful":   1, // x-contentful-signature
-	"sanity":       1, // sanity-webhook-signature
-	"generic":      1, // webhook-id
-	"github-style": 1, // X-GitHub-Delivery
+	"ghost":            1, // X-Ghost-Signature, no delivery ID
+	"wordpress":        3, // Authorization: Bearer, the plugin's default
+	"wordpress-signed": 1, // X-WP-Webhook-Signature, no delivery ID
+	"strapi":           3, // Authorization: Bearer
+	"contentful":       1, // x-contentful-signature
+	"sanity":           1, // sanity-webhook-signature
+	"generic":          1, // webhook-id
+	"github-style":     1, // X-GitHub-Delivery
 }
 
 // A captured request replayed inside the replay window refreshes once,

@@ -22,6 +22,18 @@ func hdr(kv ...string) http.Header {
 // cfPublish is the header of a Contentful entry's publication.
 var cfPublish = hdr("X-Contentful-Topic", "ContentManagement.Entry.publish")
 
+// listed is the subject, then the subject listed under each term: a tag,
+// category or author, written out in the test as only that field.
+func listed(subject Fields, terms ...Fields) []Fields {
+	out := []Fields{subject}
+	for _, t := range terms {
+		f := subject
+		f.Tag, f.Category, f.Author = t.Tag, t.Category, t.Author
+		out = append(out, f)
+	}
+	return out
+}
+
 // parserCase is a body in testdata, a parser, and the change it must make
 // of the body, or the problems it must reject the body with.
 type parserCase struct {
@@ -43,30 +55,32 @@ var parserCases = []parserCase{
 	{"ghost/page.json", ParseGhost, Change{Event: "page.published", URLs: []string{"https://www.example.com/about/"},
 		Related: []Fields{{Slug: "about", ID: "pg1", Model: "page", Path: "/about/"}}}, nil},
 	{"ghost/unpublished.json", ParseGhost, Change{Event: "post.unpublished",
-		Items: []Fields{{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Fallback: "https://www.example.com/welcome/"}},
-		Related: []Fields{
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post"},
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Tag: "news"},
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Author: "joe-bloggs"},
-		}}, nil},
+		Items:   []Fields{{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Fallback: "https://www.example.com/welcome/"}},
+		Related: listed(Fields{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post"}, Fields{Tag: "news"}, Fields{Author: "joe-bloggs"})}, nil},
 	{"ghost/page-unpublished.json", ParseGhost, Change{Event: "page.unpublished",
-		Items: []Fields{{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page", Fallback: "https://www.example.com/site/about-us/"}},
-		Related: []Fields{
-			{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page"},
-			{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page", Author: "joe-bloggs"},
-		}}, nil},
+		Items:   []Fields{{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page", Fallback: "https://www.example.com/site/about-us/"}},
+		Related: listed(Fields{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page"}, Fields{Author: "joe-bloggs"})}, nil},
 	{"ghost/draft-edited.json", ParseGhost, Change{Event: "post.draft", Ignored: "the post is draft and was not published before: nothing live changed"}, nil},
 	{"ghost/published-tags.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/welcome/"},
-		Related: []Fields{
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/"},
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/", Tag: "go-1-26"},
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/", Tag: "news"},
-			{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/", Author: "joe-bloggs"},
-		}}, nil},
+		Related: listed(Fields{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/"},
+			Fields{Tag: "go-1-26"}, Fields{Tag: "news"}, Fields{Author: "joe-bloggs"})}, nil},
 	{"ghost/neither.json", ParseGhost, Change{}, []string{"neither post nor page"}},
-	{"wordpress/update.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}}, nil},
-	{"wordpress/same-permalink.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/a/"}}, nil},
-	{"wordpress/trash.json", ParseWordPress, Change{Event: "post.trash", Items: []Fields{{Slug: "old-post__trashed", ID: "44", Model: "post"}}}, nil},
+	{"wordpress/update.json", ParseWordPress, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/2026/11/spring-sale/"},
+		Items: []Fields{{Slug: "spring-sale-2026", ID: "42", Model: "post", Fallback: "https://www.example.com/2026/11/spring-sale-2026/"}},
+		Related: listed(Fields{Slug: "spring-sale", ID: "42", Model: "post", Path: "/2026/11/spring-sale/"},
+			Fields{Tag: "sale"}, Fields{Tag: "spring"}, Fields{Category: "deals"})}, nil},
+	{"wordpress/same-permalink.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/a/"},
+		Related: []Fields{{Slug: "a", ID: "43", Model: "post", Path: "/a/"}, {Slug: "a", ID: "43", Model: "post", Path: "/a/", Category: "uncategorized"}}}, nil},
+	{"wordpress/trash.json", ParseWordPress, Change{Event: "post.trash",
+		Items:   []Fields{{Slug: "hello-world", ID: "44", Model: "post", Fallback: "https://www.example.com/2026/11/hello-world/"}},
+		Related: []Fields{{Slug: "hello-world", ID: "44", Model: "post"}}}, nil},
+	{"wordpress/trash-bare.json", ParseWordPress, Change{Event: "post.trash",
+		Items:   []Fields{{Slug: "old-post", ID: "46", Model: "post", Fallback: "https://www.example.com/old-post/"}},
+		Related: []Fields{{Slug: "old-post", ID: "46", Model: "post"}}}, nil},
+	{"wordpress/draft.json", ParseWordPress, Change{Event: "post.draft",
+		Items:   []Fields{{Slug: "spring-sale", ID: "42", Model: "post"}},
+		Related: listed(Fields{Slug: "spring-sale", ID: "42", Model: "post"}, Fields{Tag: "sale"}, Fields{Tag: "spring"}, Fields{Category: "deals"})}, nil},
+	{"wordpress/draft-new.json", ParseWordPress, Change{Event: "post.draft", Ignored: "the post is draft and was not published before: nothing live changed"}, nil},
 	{"wordpress/bad-permalink.json", ParseWordPress, Change{}, []string{"post_permalink", "/relative/path/"}},
 	{"strapi/publish.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.publish", Items: []Fields{{Slug: "launch-day", ID: "7", Model: "article", Locale: "en"}}}, nil},
 	{"strapi/create.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.create", Ignored: "strapi event entry.create needs no refresh"}, nil},

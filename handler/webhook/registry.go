@@ -10,7 +10,7 @@ import (
 var defaultAuth = map[string]string{
 	"generic":    "standard-webhooks",
 	"ghost":      "ghost",
-	"wordpress":  "wordpress",
+	"wordpress":  "token", // WP Webhooks' Bearer token authentication template; see wordpress.go
 	"strapi":     "token",
 	"contentful": "contentful",
 	"sanity":     "sanity",

@@ -1,0 +1,106 @@
+package handler
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/testfix"
+	"vodrefresh/handler/webhook"
+)
+
+// cmsEnv holds the secrets of testdata/cms.yaml.
+var cmsEnv = map[string]string{
+	"GHOST_SECRET": "ghost secret with spaces", "WP_TOKEN": "wp-token-0001", "WP_SECRET": "wp-secret-0001",
+	"STRAPI_TOKEN": "strapi-token-0001", "CF_SECRET": "contentful-secret-0001",
+}
+
+var cmsNow = time.Date(2026, 11, 20, 8, 15, 30, 0, time.UTC)
+
+// cmsCase is a fixture from webhook/testdata sent to a route of
+// testdata/cms.yaml as its sender sends it, and what must reach VOD.
+type cmsCase struct {
+	route, fixture string
+	sign           func(body []byte) map[string]string // the headers the sender adds
+	status         int
+	reply          string   // "accepted" or "ignored"
+	paths          []string // what VOD receives, in order
+	note           string   // substring of the reply's note, when set
+	skipped        []string // substrings of the reply's skipped, in order
+}
+
+func ghostSigned(body []byte) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(cmsEnv["GHOST_SECRET"], body, cmsNow)}
+}
+
+func wpBearer([]byte) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + cmsEnv["WP_TOKEN"]}
+}
+
+func wpSigned(body []byte) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhook.SignWordPress(cmsEnv["WP_SECRET"], body)}
+}
+
+var cmsCases = []cmsCase{
+	// Ghost: an unpublished post's live URL, never its /p/<uuid>/ preview.
+	{route: "/hooks/ghost", fixture: "ghost/unpublished.json", sign: ghostSigned, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/welcome/", "https://www.example.com/", "https://www.example.com/tag/news/", "https://www.example.com/author/joe-bloggs/"}},
+	{route: "/hooks/ghost-blog", fixture: "ghost/unpublished.json", sign: ghostSigned, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/blog/welcome/"}},
+	{route: "/hooks/ghost", fixture: "ghost/page-unpublished.json", sign: ghostSigned, status: 202, reply: "accepted",
+		paths:   []string{"https://www.example.com/site/about-us/", "https://www.example.com/", "https://www.example.com/author/joe-bloggs/"},
+		skipped: []string{`related[1] "https://www.example.com/tag/{tag}/" not filled: the payload has no {tag}`}},
+	{route: "/hooks/ghost", fixture: "ghost/published-tags.json", sign: ghostSigned, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/welcome/", "https://www.example.com/", "https://www.example.com/tag/go-1-26/",
+			"https://www.example.com/tag/news/", "https://www.example.com/author/joe-bloggs/"}},
+	{route: "/hooks/ghost", fixture: "ghost/draft-edited.json", sign: ghostSigned, status: 202, reply: "ignored", note: "nothing live changed"},
+	// WordPress, as installed: a Bearer token.
+	{route: "/hooks/wp", fixture: "wordpress/trash.json", sign: wpBearer, status: 202, reply: "accepted",
+		paths:   []string{"https://www.example.com/2026/11/hello-world/", "https://www.example.com/feed/"},
+		skipped: []string{"related[1]", "related[2]"}},
+	{route: "/hooks/wp", fixture: "wordpress/update.json", sign: wpBearer, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-2026/", "https://www.example.com/feed/",
+			"https://www.example.com/tag/sale/", "https://www.example.com/tag/spring/", "https://www.example.com/category/deals/"}},
+	{route: "/hooks/wp", fixture: "wordpress/draft.json", sign: wpBearer, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/feed/", "https://www.example.com/tag/sale/", "https://www.example.com/tag/spring/", "https://www.example.com/category/deals/"},
+		note:  "no URL templates"},
+	{route: "/hooks/wp", fixture: "wordpress/update.json", sign: wpSigned, status: 401},
+	// WordPress with the secret set through the plugin's filter, and a
+	// permalink template.
+	{route: "/hooks/wp-signed", fixture: "wordpress/draft.json", sign: wpSigned, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/spring-sale/"}},
+	{route: "/hooks/wp-signed", fixture: "wordpress/trash.json", sign: wpSigned, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/hello-world/"}},
+	{route: "/hooks/wp-signed", fixture: "wordpress/draft-new.json", sign: wpSigned, status: 202, reply: "ignored", note: "was not published"},
+	{route: "/hooks/wp-signed", fixture: "wordpress/trash.json", sign: wpBearer, status: 401},
+}
+
+// Each sender's payloads, signed as it signs them, refresh the live pages
+// and the pages around them, and nothing else.
+func TestCMSPayloads(t *testing.T) {
+	cfgDoc := string(testfix.Read(t, "testdata", "cms.yaml"))
+	for _, tt := range cmsCases {
+		t.Run(tt.route+" "+tt.fixture, func(t *testing.T) {
+			h, srv := samplesHandler(t, cfgDoc, cmsEnv)
+			h.opts.Now = func() time.Time { return cmsNow.Add(time.Second) }
+			body := testfix.Read(t, "webhook", "testdata", tt.fixture)
+			status, reply := invokeHTTP(t, h, httpEvent("POST", tt.route, tt.sign(body), body, false))
+			var got []string
+			for _, r := range refreshes(srv) {
+				got = append(got, r.Paths...)
+			}
+			if status != tt.status || (reply.Status != tt.reply && tt.reply != "") || !reflect.DeepEqual(got, tt.paths) {
+				t.Fatalf("%d %s, VOD received %q\nwant %d %s, %q\nreply %+v", status, reply.Status, got, tt.status, tt.reply, tt.paths, reply)
+			}
+			if !strings.Contains(reply.Note, tt.note) || len(reply.Skipped) != len(tt.skipped) {
+				t.Errorf("note %q, skipped %q; want %q, %q", reply.Note, reply.Skipped, tt.note, tt.skipped)
+			}
+			for i, w := range tt.skipped {
+				if i < len(reply.Skipped) && !strings.Contains(reply.Skipped[i], w) {
+					t.Errorf("skipped[%d] %q does not mention %q", i, reply.Skipped[i], w)
+				}
+			}
+		})
+	}
+}
