@@ -1,7 +1,8 @@
 package handler
 
 import (
-	"reflect"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ var cmsNow = time.Date(2026, 11, 20, 8, 15, 30, 0, time.UTC)
 // testdata/cms.yaml as its sender sends it, and what must reach VOD.
 type cmsCase struct {
 	route, fixture string
-	sign           func(body []byte) map[string]string // the headers the sender adds
+	sign           func(route string, body []byte) map[string]string // the headers the sender adds
 	status         int
 	reply          string   // "accepted" or "ignored"
 	paths          []string // what VOD receives, in order
@@ -30,16 +31,31 @@ type cmsCase struct {
 	skipped        []string // substrings of the reply's skipped, in order
 }
 
-func ghostSigned(body []byte) map[string]string {
+func ghostSigned(_ string, body []byte) map[string]string {
 	return map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(cmsEnv["GHOST_SECRET"], body, cmsNow)}
 }
 
-func wpBearer([]byte) map[string]string {
+func wpBearer(string, []byte) map[string]string {
 	return map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + cmsEnv["WP_TOKEN"]}
 }
 
-func wpSigned(body []byte) map[string]string {
+func wpSigned(_ string, body []byte) map[string]string {
 	return map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhook.SignWordPress(cmsEnv["WP_SECRET"], body)}
+}
+
+// contentfulSigned signs as Contentful does a webhook whose URL is route, a
+// path and maybe a query, for the topic.
+func contentfulSigned(topic string) func(string, []byte) map[string]string {
+	return func(route string, body []byte) map[string]string {
+		path, query, _ := strings.Cut(route, "?")
+		r := &webhook.Request{Method: "POST", Path: path, RawQuery: query, Header: http.Header{}, Body: body}
+		h := map[string]string{"Content-Type": "application/vnd.contentful.management.v1+json", "X-Contentful-Topic": topic}
+		r.Header.Set("X-Contentful-Topic", topic)
+		for k, v := range webhook.SignContentful(cmsEnv["CF_SECRET"], r, cmsNow) {
+			h[k] = v
+		}
+		return h
+	}
 }
 
 var cmsCases = []cmsCase{
@@ -74,6 +90,17 @@ var cmsCases = []cmsCase{
 		paths: []string{"https://www.example.com/hello-world/"}},
 	{route: "/hooks/wp-signed", fixture: "wordpress/draft-new.json", sign: wpSigned, status: 202, reply: "ignored", note: "was not published"},
 	{route: "/hooks/wp-signed", fixture: "wordpress/trash.json", sign: wpBearer, status: 401},
+	// Contentful: a webhook URL with a query, and assets on its own CDN.
+	{route: "/hooks/contentful?env=master", fixture: "contentful/publish.json", sign: contentfulSigned("ContentManagement.Entry.publish"), status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/article/hallo/", "https://www.example.com/article/hello/"}},
+	{route: "/hooks/contentful?env=master&space=yadj1kx9rmg0", fixture: "contentful/publish.json", sign: contentfulSigned("ContentManagement.Entry.publish"), status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/article/hallo/", "https://www.example.com/article/hello/"}},
+	{route: "/hooks/contentful?env=master", fixture: "contentful/asset-publish.json", sign: contentfulSigned("ContentManagement.Asset.publish"), status: 202, reply: "ignored",
+		note:    "not on an allowlisted domain",
+		skipped: []string{`asset "https://images.ctfassets.net/yadj1kx9rmg0/`, `urls[0] "https://www.example.com/{model}/{slug}/" not filled: the payload has no {slug}`}},
+	{route: "/hooks/contentful-assets", fixture: "contentful/asset-publish.json", sign: contentfulSigned("ContentManagement.Asset.publish"), status: 202, reply: "accepted",
+		paths:   []string{"https://img.example.com/cf/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"},
+		skipped: []string{"asset", "urls[0]"}},
 }
 
 // Each sender's payloads, signed as it signs them, refresh the live pages
@@ -85,12 +112,13 @@ func TestCMSPayloads(t *testing.T) {
 			h, srv := samplesHandler(t, cfgDoc, cmsEnv)
 			h.opts.Now = func() time.Time { return cmsNow.Add(time.Second) }
 			body := testfix.Read(t, "webhook", "testdata", tt.fixture)
-			status, reply := invokeHTTP(t, h, httpEvent("POST", tt.route, tt.sign(body), body, false))
+			path, query := splitQuery(tt.route)
+			status, reply := invokeHTTP(t, h, httpEventQuery("POST", path, query, tt.sign(tt.route, body), body, false))
 			var got []string
 			for _, r := range refreshes(srv) {
 				got = append(got, r.Paths...)
 			}
-			if status != tt.status || (reply.Status != tt.reply && tt.reply != "") || !reflect.DeepEqual(got, tt.paths) {
+			if status != tt.status || (reply.Status != tt.reply && tt.reply != "") || !slices.Equal(got, tt.paths) {
 				t.Fatalf("%d %s, VOD received %q\nwant %d %s, %q\nreply %+v", status, reply.Status, got, tt.status, tt.reply, tt.paths, reply)
 			}
 			if !strings.Contains(reply.Note, tt.note) || len(reply.Skipped) != len(tt.skipped) {

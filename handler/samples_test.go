@@ -55,7 +55,7 @@ var sampleBodies = map[string]string{
 func httpSamples(env map[string]string, at time.Time) []httpSample {
 	ghost, wp, strapi, contentful := sampleBodies["ghost"], sampleBodies["wordpress"], sampleBodies["strapi"], sampleBodies["contentful"]
 	sanity, generic, github := sampleBodies["sanity"], sampleBodies["generic"], sampleBodies["github-style"]
-	cf := &webhook.Request{Method: "POST", Path: "/hooks/contentful", Header: map[string][]string{}, Body: []byte(contentful)}
+	cf := &webhook.Request{Method: "POST", Path: "/hooks/contentful", RawQuery: "env=master", Header: map[string][]string{}, Body: []byte(contentful)}
 	cfHeaders := map[string]string{"Content-Type": "application/vnd.contentful.management.v1+json", "X-Contentful-Topic": "ContentManagement.Entry.publish"}
 	for k, v := range cfHeaders {
 		cf.Header.Set(k, v)
@@ -75,7 +75,7 @@ func httpSamples(env map[string]string, at time.Time) []httpSample {
 			[]string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}},
 		{"strapi", "/hooks/strapi", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + env["STRAPI_WEBHOOK_TOKEN"], "X-Strapi-Event": "entry.publish"}, strapi, false,
 			[]string{"https://www.example.com/en/article/launch-day/"}},
-		{"contentful", "/hooks/contentful", cfHeaders, contentful, false,
+		{"contentful", "/hooks/contentful?env=master", cfHeaders, contentful, false,
 			[]string{"https://www.example.com/article/hello-contentful/", "https://www.example.com/entries/5KsDBWseXY6QegucYAoacS/"}},
 		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhook.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), at)}, sanity, false,
 			[]string{"https://www.example.com/posts/new-post/", "https://www.example.com/posts/old-post/"}},
@@ -86,8 +86,10 @@ func httpSamples(env map[string]string, at time.Time) []httpSample {
 	}
 }
 
-// triggerEventJSON writes an FC3 HTTP trigger event for a sample.
+// triggerEventJSON writes an FC3 HTTP trigger event for a sample. A query
+// in the sample's path goes into queryParameters, a map, as FC passes it.
 func (s httpSample) triggerEventJSON() []byte {
+	path, query := splitQuery(s.path)
 	body, isB64 := s.body, false
 	if s.base64 {
 		body, isB64 = base64.StdEncoding.EncodeToString([]byte(s.body)), true
@@ -97,13 +99,13 @@ func (s httpSample) triggerEventJSON() []byte {
 		headers[k] = v
 	}
 	ev := map[string]any{
-		"version": "v1", "rawPath": s.path, "headers": headers, "queryParameters": map[string]string{},
+		"version": "v1", "rawPath": path, "headers": headers, "queryParameters": query,
 		"body": body, "isBase64Encoded": isB64,
 		"requestContext": map[string]any{
 			"accountId": "123456789", "domainName": "hooks.example.com", "domainPrefix": "hooks",
 			"requestId": "1-6748a1f0-sample-" + s.kind, "time": sampleTime.Format(time.RFC3339),
 			"timeEpoch": "1795162530000",
-			"http":      map[string]string{"method": "POST", "path": s.path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.10", "userAgent": s.kind + "-sample/1.0"},
+			"http":      map[string]string{"method": "POST", "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.10", "userAgent": s.kind + "-sample/1.0"},
 		},
 	}
 	b, _ := json.MarshalIndent(ev, "", "  ")

@@ -97,7 +97,13 @@ var parserCases = []parserCase{
 	}, Change{Event: "ContentManagement.Entry.auto_save", Ignored: "contentful topic ContentManagement.Entry.auto_save needs no refresh"}, nil},
 	{"contentful/asset.json", func(b []byte) (Change, error) {
 		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.unpublish"))
-	}, Change{Event: "ContentManagement.Asset.unpublish", URLs: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"}}, nil},
+	}, Change{Event: "ContentManagement.Asset.unpublish", Assets: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"},
+		Items: []Fields{{Model: "asset", Locale: "en-US", Path: "/space/a1/abc/photo.jpg"}}}, nil},
+	{"contentful/asset-publish.json", func(b []byte) (Change, error) {
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.publish"))
+	}, Change{Event: "ContentManagement.Asset.publish",
+		Assets: []string{"https://images.ctfassets.net/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"},
+		Items:  []Fields{{Model: "asset", Locale: "en-US", Path: "/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"}}}, nil},
 	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, hdr()) }, Change{}, []string{"X-Contentful-Topic"}},
 	{"sanity/update.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "update")) }, Change{Event: "sanity.update", Items: []Fields{
 		{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"},
