@@ -58,6 +58,10 @@ func contentfulSigned(topic string) func(string, []byte) map[string]string {
 	}
 }
 
+func strapiBearer(string, []byte) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + cmsEnv["STRAPI_TOKEN"]}
+}
+
 var cmsCases = []cmsCase{
 	// Ghost: an unpublished post's live URL, never its /p/<uuid>/ preview.
 	{route: "/hooks/ghost", fixture: "ghost/unpublished.json", sign: ghostSigned, status: 202, reply: "accepted",
@@ -101,6 +105,22 @@ var cmsCases = []cmsCase{
 	{route: "/hooks/contentful-assets", fixture: "contentful/asset-publish.json", sign: contentfulSigned("ContentManagement.Asset.publish"), status: 202, reply: "accepted",
 		paths:   []string{"https://img.example.com/cf/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"},
 		skipped: []string{"asset", "urls[0]"}},
+	// Strapi: uploads replaced or deleted, and entries without i18n.
+	{route: "/hooks/strapi", fixture: "strapi/media-create.json", sign: strapiBearer, status: 202, reply: "accepted",
+		paths:   []string{"https://img.example.com/uploads/353fc98a19e44da9acf61d71b11895f9.png"},
+		skipped: []string{`urls[0] "https://www.example.com/{locale}/{model}/{slug}/" not filled: the payload has no {locale}, {slug}`}},
+	{route: "/hooks/strapi", fixture: "strapi/media-update.json", sign: strapiBearer, status: 202, reply: "accepted",
+		paths: []string{"https://img.example.com/uploads/launch_poster_5f1c2a.jpg", "https://img.example.com/uploads/small_launch_poster_5f1c2a.jpg",
+			"https://img.example.com/uploads/thumbnail_launch_poster_5f1c2a.jpg"},
+		skipped: []string{"urls[0]"}},
+	{route: "/hooks/strapi", fixture: "strapi/media-delete.json", sign: strapiBearer, status: 202, reply: "accepted",
+		paths:   []string{"https://img.example.com/uploads/old_logo_77aa01.svg"},
+		skipped: []string{`asset "https://media-bucket.oss-cn-shanghai.aliyuncs.com/uploads/old_logo_77aa01.svg" is not on an allowlisted domain`, "urls[0]"}},
+	{route: "/hooks/strapi", fixture: "strapi/no-locale.json", sign: strapiBearer, status: 202, reply: "ignored",
+		note:    "no URL template could be filled",
+		skipped: []string{"the payload has no {locale}", "the payload has no {path}"}},
+	{route: "/hooks/strapi-en", fixture: "strapi/no-locale.json", sign: strapiBearer, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/en/page/about/"}},
 }
 
 // Each sender's payloads, signed as it signs them, refresh the live pages

@@ -16,6 +16,7 @@ var replayRefreshes = map[string]int{
 	"wordpress":        3, // Authorization: Bearer, the plugin's default
 	"wordpress-signed": 1, // X-WP-Webhook-Signature, no delivery ID
 	"strapi":           3, // Authorization: Bearer
+	"strapi-media":     3,
 	"contentful":       1, // x-contentful-signature
 	"sanity":           1, // sanity-webhook-signature
 	"generic":          1, // webhook-id

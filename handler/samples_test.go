@@ -45,6 +45,7 @@ var sampleBodies = map[string]string{
 	"ghost":        `{"post":{"current":{"id":"6748a1f0c2b3d40001a1b2c3","uuid":"2f4c2b1e-7d7a-4d2a-9c51-3e1f0b9a7c11","title":"Hello, world","slug":"hello-world","status":"published","visibility":"public","tags":[{"id":"6748a1f0c2b3d40001a1b2d0","name":"News","slug":"news","visibility":"public"}],"authors":[{"id":"1","name":"Joe Bloggs","slug":"joe-bloggs"}],"url":"https://www.example.com/blog/hello-world/","updated_at":"2026-11-20T08:15:29.000Z"},"previous":{"slug":"hello-wrld","updated_at":"2026-11-20T08:10:02.000Z"}}}`,
 	"wordpress":    `{"post_id":42,"post":{"ID":42,"post_author":"1","post_date":"2026-11-02 09:00:00","post_title":"Spring sale","post_status":"publish","post_name":"spring-sale","post_modified":"2026-11-20 08:15:29","post_type":"post"},"post_before":{"ID":42,"post_author":"1","post_date":"2026-11-02 09:00:00","post_title":"Spring sale","post_status":"publish","post_name":"spring-sale-draft","post_modified":"2026-11-20 08:10:02","post_type":"post"},"post_meta":{"_edit_lock":["1795162529:1"]},"post_thumbnail":"","post_permalink":"https://www.example.com/2026/11/spring-sale/","taxonomies":{"category":{"deals":{"term_id":5,"name":"Deals","slug":"deals","taxonomy":"category"}},"post_tag":{"spring":{"term_id":7,"name":"Spring","slug":"spring","taxonomy":"post_tag"}}}}`,
 	"strapi":       `{"event":"entry.publish","createdAt":"2026-11-20T08:15:30.000Z","model":"article","uid":"api::article.article","entry":{"id":7,"documentId":"x1y2z3","title":"Launch day","slug":"launch-day","locale":"en","publishedAt":"2026-11-20T08:15:29.000Z"}}`,
+	"strapi-media": `{"event":"media.update","createdAt":"2026-11-20T08:15:30.115Z","media":{"id":2,"name":"launch poster.jpg","width":1600,"height":900,"formats":{"thumbnail":{"name":"thumbnail_launch poster.jpg","width":245,"height":138,"url":"/uploads/thumbnail_launch_poster_5f1c2a.jpg"}},"hash":"launch_poster_5f1c2a","ext":".jpg","mime":"image/jpeg","size":187.44,"url":"/uploads/launch_poster_5f1c2a.jpg","provider":"local","createdAt":"2026-11-19T10:00:00.000Z","updatedAt":"2026-11-20T08:15:30.095Z"}}`,
 	"contentful":   `{"sys":{"type":"Entry","id":"5KsDBWseXY6QegucYAoacS","space":{"sys":{"type":"Link","linkType":"Space","id":"yadj1kx9rmg0"}},"environment":{"sys":{"id":"master","type":"Link","linkType":"Environment"}},"contentType":{"sys":{"type":"Link","linkType":"ContentType","id":"article"}},"revision":3,"createdAt":"2026-11-19T10:00:00.000Z","updatedAt":"2026-11-20T08:15:29.000Z"},"fields":{"title":{"en-US":"Hello Contentful"},"slug":{"en-US":"hello-contentful"}}}`,
 	"sanity":       `{"_id":"post-123","_type":"post","slug":"new-post","oldSlug":"old-post"}`,
 	"generic":      `{"paths":["https://img.example.com/banners/spring%20sale.png","https://img.example.com/banners/summer.png"],"objectType":"File"}`,
@@ -75,6 +76,8 @@ func httpSamples(env map[string]string, at time.Time) []httpSample {
 			[]string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}},
 		{"strapi", "/hooks/strapi", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + env["STRAPI_WEBHOOK_TOKEN"], "X-Strapi-Event": "entry.publish"}, strapi, false,
 			[]string{"https://www.example.com/en/article/launch-day/"}},
+		{"strapi-media", "/hooks/strapi", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + env["STRAPI_WEBHOOK_TOKEN"], "X-Strapi-Event": "media.update"}, sampleBodies["strapi-media"], false,
+			[]string{"https://img.example.com/uploads/launch_poster_5f1c2a.jpg", "https://img.example.com/uploads/thumbnail_launch_poster_5f1c2a.jpg"}},
 		{"contentful", "/hooks/contentful?env=master", cfHeaders, contentful, false,
 			[]string{"https://www.example.com/article/hello-contentful/", "https://www.example.com/entries/5KsDBWseXY6QegucYAoacS/"}},
 		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhook.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), at)}, sanity, false,
@@ -187,6 +190,7 @@ var authHeaders = map[string][]string{
 	"wordpress":        {"Authorization"},
 	"wordpress-signed": {"X-WP-Webhook-Signature"},
 	"strapi":           {"Authorization"},
+	"strapi-media":     {"Authorization"},
 	"contentful":       {"x-contentful-signature"},
 	"sanity":           {"sanity-webhook-signature"},
 	"generic":          {"webhook-signature"},
@@ -216,7 +220,7 @@ func badSamples(s, wrong, stale httpSample) []badSample {
 		delete(missing.headers, k)
 	}
 	bad := []badSample{{"wrong secret", wrong}, {"missing header", missing}}
-	if s.kind != "strapi" && s.kind != "wordpress" { // a bearer token does not sign the body
+	if authHeaders[s.kind][0] != "Authorization" { // a bearer token does not sign the body
 		bad = append(bad, badSample{"tampered body", tampered})
 	}
 	if s.kind == "ghost" || s.kind == "contentful" || s.kind == "sanity" || s.kind == "generic" {
