@@ -14,7 +14,7 @@ import (
 // cmsEnv holds the secrets of testdata/cms.yaml.
 var cmsEnv = map[string]string{
 	"GHOST_SECRET": "ghost secret with spaces", "WP_TOKEN": "wp-token-0001", "WP_SECRET": "wp-secret-0001",
-	"STRAPI_TOKEN": "strapi-token-0001", "CF_SECRET": "contentful-secret-0001",
+	"STRAPI_TOKEN": "strapi-token-0001", "CF_SECRET": "contentful-secret-0001", "SANITY_SECRET": "sanity secret 0001",
 }
 
 var cmsNow = time.Date(2026, 11, 20, 8, 15, 30, 0, time.UTC)
@@ -60,6 +60,11 @@ func contentfulSigned(topic string) func(string, []byte) map[string]string {
 
 func strapiBearer(string, []byte) map[string]string {
 	return map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + cmsEnv["STRAPI_TOKEN"]}
+}
+
+func sanitySigned(_ string, body []byte) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "sanity-operation": "create",
+		"sanity-webhook-signature": webhook.SignSanity(cmsEnv["SANITY_SECRET"], body, cmsNow)}
 }
 
 var cmsCases = []cmsCase{
@@ -121,6 +126,10 @@ var cmsCases = []cmsCase{
 		skipped: []string{"the payload has no {locale}", "the payload has no {path}"}},
 	{route: "/hooks/strapi-en", fixture: "strapi/no-locale.json", sign: strapiBearer, status: 202, reply: "accepted",
 		paths: []string{"https://www.example.com/en/page/about/"}},
+	// Sanity: the pages around a document, from what the projection sends.
+	{route: "/hooks/sanity", fixture: "sanity/tagged.json", sign: sanitySigned, status: 202, reply: "accepted",
+		paths: []string{"https://www.example.com/posts/new-post/", "https://www.example.com/tags/go/", "https://www.example.com/tags/release%20notes/",
+			"https://www.example.com/categories/engineering/", "https://www.example.com/authors/jane-doe/"}},
 }
 
 // Each sender's payloads, signed as it signs them, refresh the live pages
