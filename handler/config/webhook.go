@@ -57,7 +57,9 @@ type HTTPConfig struct {
 	// Budget bounds the time to answer, retries included (default 1.5s,
 	// inside Ghost's 2 s). See AnswerTimeout.
 	Budget time.Duration `yaml:"budget" validate:"gte=0"`
-	// DedupeWindow is how long a delivery ID is remembered (default 10m).
+	// DedupeWindow is how long a delivery is remembered (default 10m; the
+	// handler keeps it for twice the longest replay window when that is
+	// longer, so that a replayed signature is recognised while it verifies).
 	DedupeWindow time.Duration `yaml:"dedupeWindow" validate:"gte=0"`
 }
 
