@@ -49,6 +49,7 @@ type Handler struct {
 	log     *slog.Logger
 	routes  map[string]*route
 	seen    *webhook.Deliveries
+	seenFor time.Duration // how long seen remembers a delivery
 	quota   *vod.QuotaCache
 	retries *retryMemory
 }
@@ -84,8 +85,9 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{},
+		seen: webhook.NewDeliveries(seenFor, maxDeliveries), seenFor: seenFor, quota: &vod.QuotaCache{},
 		retries: newRetryMemory(retryMemorySize, retryMemoryWindow)}, nil
 }
 
@@ -93,6 +95,23 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 // sorted.
 func (h *Handler) Routes() []string {
 	return slices.Sorted(maps.Keys(h.routes))
+}
+
+// dedupeWindow is how long a delivery is remembered: http.dedupeWindow, or
+// twice the longest replay window when that is longer. A signed timestamp
+// is accepted from one window before now to one window after, so a
+// signature stays valid for two windows, and a replay of it must be
+// recognised for as long.
+func dedupeWindow(cfg *config.Config, override time.Duration) time.Duration {
+	w := cfg.HTTP.Dedupe()
+	for i := range cfg.Webhooks {
+		replay := cfg.Webhooks[i].Window()
+		if override != 0 {
+			replay = override
+		}
+		w = max(w, 2*replay)
+	}
+	return w
 }
 
 func (h *Handler) now() time.Time { return h.opts.Now() }

@@ -1,7 +1,9 @@
 package handler
 
 import (
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"vodrefresh/handler/config"
@@ -38,4 +40,16 @@ func compileDoc(doc string) error {
 	}
 	_, err = refresh.Compile(cfg)
 	return err
+}
+
+// splitQuery splits a request target into its path and its query, as the
+// map FC's HTTP trigger passes (one value a key).
+func splitQuery(target string) (string, map[string]string) {
+	path, rawQuery, _ := strings.Cut(target, "?")
+	values, _ := url.ParseQuery(rawQuery)
+	query := map[string]string{}
+	for k := range values {
+		query[k] = values.Get(k)
+	}
+	return path, query
 }

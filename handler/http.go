@@ -28,6 +28,7 @@ type WebhookReply struct {
 	Calls   []vod.Call `json:"calls,omitempty"`
 	Submission
 	Note     string   `json:"note,omitempty"`
+	Skipped  []string `json:"skipped,omitempty"` // what the payload named but was not refreshed, and why
 	Error    string   `json:"error,omitempty"`
 	Problems []string `json:"problems,omitempty"`
 	Code     string   `json:"code,omitempty"`   // VOD error code on 429/502/503
@@ -91,13 +92,10 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
 	now := h.now()
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun}
-	delivery := webhook.DeliveryID(req.Header)
-	if delivery != "" {
-		delivery = rt.Path + "\n" + delivery
-		if h.seen.Seen(delivery, now) {
-			reply.Status, reply.Note = "duplicate", "this delivery was handled in the last "+h.cfg.HTTP.Dedupe().String()
-			return response(http.StatusAccepted, reply)
-		}
+	delivery := deliveryKey(rt, req)
+	if delivery != "" && h.seen.Seen(delivery, now) {
+		reply.Status, reply.Note = "duplicate", "this delivery was handled in the last "+h.seenFor.String()
+		return response(http.StatusAccepted, reply)
 	}
 	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
 	if err != nil {
@@ -109,15 +107,14 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 	}
 	reply.Event = change.Event
 	rp := h.planner.PlanChange(rt.Path, change)
+	reply.Note, reply.Skipped = rp.Note, rp.Notes
 	switch {
 	case change.Ignored != "":
 		reply.Note = change.Ignored
 	case len(rp.Outside) > 0:
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
-	case rp.Size() == 0:
-		reply.Note = rp.Note
-	default:
+	case rp.Size() > 0:
 		return h.submitChange(ctx, rp.Plan, reply, delivery, sum)
 	}
 	reply.Status = "ignored"
@@ -186,6 +183,21 @@ func secondsToQuotaReset(now time.Time) int {
 	t := now.In(quotaZone)
 	next := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, quotaZone)
 	return int(next.Sub(t).Seconds()) + 1
+}
+
+// deliveryKey names a verified delivery for de-duplication, per route: by
+// the sender's delivery ID, or, for a scheme that sends none, by its
+// signature (webhook.ReplayKey), so that a captured request replayed
+// inside the replay window refreshes nothing. "" when there is neither.
+func deliveryKey(rt *route, req *webhook.Request) string {
+	id := webhook.DeliveryID(req.Header)
+	if id == "" && rt.verify != nil {
+		id = webhook.ReplayKey(rt.verify, req)
+	}
+	if id == "" {
+		return ""
+	}
+	return rt.Path + "\n" + id
 }
 
 func (h *Handler) remember(delivery string, now time.Time) {

@@ -30,8 +30,14 @@ var hookNow = time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC)
 
 // httpEvent builds an FC3 HTTP trigger event.
 func httpEvent(method, path string, headers map[string]string, body []byte, b64 bool) []byte {
+	return httpEventQuery(method, path, map[string]string{}, headers, body, b64)
+}
+
+// httpEventQuery builds an FC3 HTTP trigger event for a request with a
+// query, which FC passes as a map.
+func httpEventQuery(method, path string, query, headers map[string]string, body []byte, b64 bool) []byte {
 	ev := map[string]any{
-		"version": "v1", "rawPath": path, "headers": headers, "queryParameters": map[string]string{},
+		"version": "v1", "rawPath": path, "headers": headers, "queryParameters": query,
 		"body": string(body), "isBase64Encoded": b64,
 		"requestContext": map[string]any{"requestId": "r1", "http": map[string]string{"method": method, "path": path}},
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/webhook"
@@ -27,13 +28,16 @@ func buildRoutes(cfg *config.Config, getenv func(string) string, log *slog.Logge
 	for i := range cfg.Webhooks {
 		w := &cfg.Webhooks[i]
 		r := &route{WebhookRoute: w, name: fmt.Sprintf("webhooks[%d]", i)}
-		v, err := verifier(w, getenv, window)
+		v, warning, err := verifier(w, getenv, window)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s (%s): %v", r.name, w.Path, err))
 			continue
 		}
 		if v == nil {
 			log.Warn("webhook route accepts unauthenticated requests (auth: none)", "route", w.Path, "kind", w.Kind)
+		}
+		if warning != "" {
+			log.Warn(warning, "route", w.Path, "kind", w.Kind)
 		}
 		r.verify = v
 		routes[w.Path] = r
@@ -44,8 +48,9 @@ func buildRoutes(cfg *config.Config, getenv func(string) string, log *slog.Logge
 	return routes, nil
 }
 
-// verifier makes a route's verifier; nil means auth: none.
-func verifier(w *config.WebhookRoute, getenv func(string) string, window time.Duration) (webhook.Verifier, error) {
+// verifier makes a route's verifier; nil means auth: none. The warning, when
+// there is one, is for the log.
+func verifier(w *config.WebhookRoute, getenv func(string) string, window time.Duration) (webhook.Verifier, string, error) {
 	a := webhook.Auth{Scheme: w.Auth, Window: w.Window(), Header: w.HMAC.Header, Prefix: w.HMAC.Prefix, Encoding: w.HMAC.Encoding}
 	if a.Scheme == "" {
 		a.Scheme = webhook.DefaultAuth(w.Kind)
@@ -53,15 +58,49 @@ func verifier(w *config.WebhookRoute, getenv func(string) string, window time.Du
 	if window != 0 {
 		a.Window = window
 	}
+	var warning string
 	if a.Scheme != "none" {
-		a.Secrets = strings.Fields(getenv(w.SecretEnv))
-		if len(a.Secrets) == 0 {
-			return nil, fmt.Errorf("secretEnv: environment variable %s is not set or empty", w.SecretEnv)
+		var err error
+		if a.Secrets, warning, err = routeSecrets(w, a.Scheme, getenv); err != nil {
+			return nil, "", err
 		}
 	}
 	v, err := webhook.NewVerifier(a)
 	if err != nil {
-		return nil, fmt.Errorf("secret in %s: %w", w.SecretEnv, err)
+		return nil, "", fmt.Errorf("secret in %s: %w", w.SecretEnv, err)
 	}
-	return v, nil
+	return v, warning, nil
+}
+
+// routeSecrets reads the route's secret from secretEnv, whole, and the one
+// being rotated out from secretEnvPrevious when that variable is set. White
+// space is part of a secret (GitHub's documented test secret has spaces), so
+// rotation never splits a value; a bearer token or a whsec_ key cannot hold
+// white space, so one that does is refused as a leftover of a space-separated
+// list.
+func routeSecrets(w *config.WebhookRoute, scheme string, getenv func(string) string) ([]string, string, error) {
+	var secrets []string
+	warning := ""
+	for _, name := range []string{w.SecretEnv, w.SecretEnvPrevious} {
+		v := ""
+		if name != "" {
+			v = getenv(name)
+		}
+		if strings.TrimSpace(v) == "" {
+			if name == w.SecretEnv {
+				return nil, "", fmt.Errorf("secretEnv: environment variable %s is not set or empty", name)
+			}
+			continue
+		}
+		if strings.ContainsFunc(v, unicode.IsSpace) {
+			if scheme == "token" || scheme == "standard-webhooks" {
+				return nil, "", fmt.Errorf("environment variable %s holds white space, which a %s secret cannot; "+
+					"to rotate, put the old secret in the variable that secretEnvPrevious names", name, scheme)
+			}
+			warning = "webhook secret in " + name + " holds white space: it is used whole, spaces included " +
+				"(to rotate, put the old secret in the variable that secretEnvPrevious names)"
+		}
+		secrets = append(secrets, v)
+	}
+	return secrets, warning, nil
 }

@@ -96,7 +96,7 @@ func TestServe(t *testing.T) {
 }
 
 // sampleRoutes are the routes of events/webhooks.yaml, sorted.
-var sampleRoutes = []string{"/hooks/blog", "/hooks/contentful", "/hooks/generic", "/hooks/github-style", "/hooks/sanity", "/hooks/strapi", "/hooks/wordpress"}
+var sampleRoutes = []string{"/hooks/blog", "/hooks/contentful", "/hooks/generic", "/hooks/github-style", "/hooks/sanity", "/hooks/strapi", "/hooks/wordpress", "/hooks/wordpress-signed"}
 
 // serve with credentials in the environment is a dry run: nothing reaches
 // VOD. With --send, the signed request is refreshed, after stderr said so.

@@ -39,6 +39,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown-field.yaml", []string{"oss[0].prefx: unknown field; did you mean prefix? (line 4)"}},
 		{"not-yaml.yaml", []string{"not valid YAML or JSON"}},
 		{"empty.yaml", []string{"empty"}},
+		{"bad-defaults.yaml", []string{"webhooks[0].defaults[lang]", "must be one of slug, id, model, locale, tag, category, author", "webhooks[0].defaults[locale]: is required"}},
+		{"bad-secret-env-previous.yaml", []string{"webhooks[0].secretEnvPrevious", "not an environment variable name"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -44,7 +44,11 @@ func walkShape(n *yaml.Node, t reflect.Type, path string, problems *[]string) {
 		for i, item := range n.Content {
 			walkShape(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), problems)
 		}
-	case t.Kind() == reflect.Struct, t.Kind() == reflect.Slice, n.Kind != yaml.ScalarNode:
+	case t.Kind() == reflect.Map && n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walkShape(n.Content[i+1], t.Elem(), fmt.Sprintf("%s[%s]", path, n.Content[i].Value), problems)
+		}
+	case t.Kind() == reflect.Struct, t.Kind() == reflect.Slice, t.Kind() == reflect.Map, n.Kind != yaml.ScalarNode:
 		*problems = append(*problems, fmt.Sprintf("%s: must be %s, not %s (line %d)", name(path), kindOf(t), nodeKind(n), n.Line))
 	default:
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
@@ -120,6 +124,8 @@ func kindOf(t reflect.Type) string {
 		return "a mapping of fields"
 	case t.Kind() == reflect.Slice:
 		return "a list"
+	case t.Kind() == reflect.Map:
+		return "a mapping"
 	case t.Kind() == reflect.Bool:
 		return "true or false"
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:

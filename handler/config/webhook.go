@@ -15,12 +15,23 @@ type WebhookRoute struct {
 	// Auth overrides the kind's own scheme.
 	Auth string `yaml:"auth" validate:"omitempty,oneof=ghost wordpress contentful sanity standard-webhooks hmac-sha256 token none"`
 	// SecretEnv names the environment variable that holds the secret or
-	// token (several, space-separated, during a rotation).
+	// token. Its value is the secret, whole: spaces are part of it.
 	SecretEnv string `yaml:"secretEnv" validate:"required_unless=Auth none,omitempty,envname"`
+	// SecretEnvPrevious names the environment variable that holds the
+	// secret being rotated out, accepted beside the current one; an empty
+	// or unset variable means no rotation is under way.
+	SecretEnvPrevious string `yaml:"secretEnvPrevious" validate:"omitempty,envname"`
 	// HMAC configures auth: hmac-sha256.
 	HMAC HMACConfig `yaml:"hmac"`
 	// URLs are templates for payloads that carry no URL.
 	URLs []string `yaml:"urls" validate:"dive,required"`
+	// Related are URLs refreshed with every accepted event besides the
+	// content's own: static ones (the home page, a feed, the sitemap) and
+	// templates filled from the payload ({tag}, {category}, {author}, ...).
+	Related []string `yaml:"related" validate:"dive,required"`
+	// Defaults fill a template field that a payload does not send (a
+	// {locale} for content without i18n).
+	Defaults map[string]string `yaml:"defaults" validate:"dive,keys,oneof=slug id model locale tag category author,endkeys,required"`
 	// ObjectType of the refreshes the templates make: File (default) or Directory.
 	ObjectType string `yaml:"objectType" validate:"omitempty,oneof=File Directory"`
 	// ReplayWindow bounds the age of a signed timestamp (default 5m).
@@ -46,7 +57,9 @@ type HTTPConfig struct {
 	// Budget bounds the time to answer, retries included (default 1.5s,
 	// inside Ghost's 2 s). See AnswerTimeout.
 	Budget time.Duration `yaml:"budget" validate:"gte=0"`
-	// DedupeWindow is how long a delivery ID is remembered (default 10m).
+	// DedupeWindow is how long a delivery is remembered (default 10m; the
+	// handler keeps it for twice the longest replay window when that is
+	// longer, so that a replayed signature is recognised while it verifies).
 	DedupeWindow time.Duration `yaml:"dedupeWindow" validate:"gte=0"`
 }
 

@@ -257,13 +257,65 @@ const (
 	ChangeModified = "ObjectModified"
 )
 
+// ossChanges classifies the OSS event types that EventBridge lists ("OSS
+// events", shared/FACTS.md) by what they do to the object a CDN serves.
+// Replication events are the target bucket's own creations, overwrites and
+// deletions, so a replica used as the CDN origin is refreshed like any
+// other bucket.
+var ossChanges = map[string]string{
+	"ObjectCreated:PutObject":               ChangeCreated,
+	"ObjectCreated:PostObject":              ChangeCreated,
+	"ObjectCreated:CopyObject":              ChangeCreated,
+	"ObjectCreated:AppendObject":            ChangeCreated,
+	"ObjectCreated:PutSymlink":              ChangeCreated,
+	"ObjectCreated:CompleteMultipartUpload": ChangeCreated,
+	"ObjectRemoved:DeleteObject":            ChangeRemoved,
+	"ObjectRemoved:DeleteObjects":           ChangeRemoved,
+	"ObjectModified:UpdateObjectMeta":       ChangeModified,
+	"ObjectReplication:ObjectCreated":       ChangeCreated,
+	"ObjectReplication:ObjectModified":      ChangeModified,
+	"ObjectReplication:ObjectRemoved":       ChangeRemoved,
+}
+
+// ossNoChange are the OSS event types, from the same list, that change no
+// served object, each with the reason its record is skipped. Subscribing to
+// oss:ObjectCreated:* delivers the multipart steps too: refreshing them
+// would spend one URL per part.
+var ossNoChange = map[string]string{
+	"ObjectCreated:InitiateMultipartUpload": "it starts a multipart upload; the object appears with CompleteMultipartUpload",
+	"ObjectCreated:UploadPart":              "it uploads one part of a multipart upload; the object appears with CompleteMultipartUpload",
+	"ObjectCreated:UploadPartCopy":          "it copies one part of a multipart upload; the object appears with CompleteMultipartUpload",
+	"ObjectRemoved:AbortMultipartUpload":    "it abandons a multipart upload, which never was an object",
+	"ObjectRestore:FinishRestore":           "it makes an archived object readable again; its content is unchanged",
+}
+
 // Change returns the kind of change ("ObjectCreated", "ObjectRemoved",
-// "ObjectModified"), or "" for an event that changes no content.
+// "ObjectModified"), or "" for an event that changes no served object. A
+// name that is not in the list but starts with ObjectCreated:,
+// ObjectRemoved: or ObjectModified: counts as that kind: a needless refresh
+// costs less than a stale object.
 func (e ObjectEvent) Change() string {
+	if c, ok := ossChanges[e.EventName]; ok {
+		return c
+	}
+	if _, ok := ossNoChange[e.EventName]; ok {
+		return ""
+	}
 	kind, _, _ := strings.Cut(e.EventName, ":")
 	switch kind {
 	case ChangeCreated, ChangeRemoved, ChangeModified:
 		return kind
 	}
 	return ""
+}
+
+// NoChange says why the event changes no served object, or "" when it does.
+func (e ObjectEvent) NoChange() string {
+	if e.Change() != "" {
+		return ""
+	}
+	if why, ok := ossNoChange[e.EventName]; ok {
+		return fmt.Sprintf("event %s does not change an object: %s", e.EventName, why)
+	}
+	return fmt.Sprintf("event %s does not change an object", e.EventName)
 }

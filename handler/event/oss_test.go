@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -26,6 +27,11 @@ func TestDetect(t *testing.T) {
 		{"eventbridge-raw-array.json", ShapeRawData, []ObjectEvent{
 			{Index: 0, EventName: "ObjectRemoved:DeleteObjects", Bucket: "media-bucket", Key: "images/f.png", RawKey: "images/f.png"},
 			{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Bucket: "media-bucket", Key: "images/g.png", RawKey: "images/g.png"},
+		}},
+		{"eventbridge-replication.json", ShapeCloudEvents, []ObjectEvent{
+			{Index: 0, EventName: "ObjectReplication:ObjectCreated", Bucket: "media-replica", Key: "videos/r1.mp4", RawKey: "videos/r1.mp4"},
+			{Index: 1, EventName: "ObjectReplication:ObjectModified", Bucket: "media-replica", Key: "videos/r2.mp4", RawKey: "videos/r2.mp4"},
+			{Index: 2, EventName: "ObjectReplication:ObjectRemoved", Bucket: "media-replica", Key: "images/r3.png", RawKey: "images/r3.png"},
 		}},
 		{"http-template.json", ShapeHTTP, nil},
 	}
@@ -86,19 +92,27 @@ func TestDetectErrors(t *testing.T) {
 	}
 }
 
+// Every OSS event type that EventBridge lists ("OSS events",
+// shared/FACTS.md) is classified: the ones that change a served object by
+// the kind of change, the others with a reason.
 func TestChange(t *testing.T) {
-	tests := map[string]string{
-		"ObjectCreated:PutObject":               ChangeCreated,
-		"ObjectCreated:CompleteMultipartUpload": ChangeCreated,
-		"ObjectRemoved:DeleteObjects":           ChangeRemoved,
-		"ObjectModified:UpdateObjectMeta":       ChangeModified,
-		"ObjectDownloaded:GetObject":            "",
-		"ObjectReplication:ObjectCreated":       "",
-		"ObjectCreatedPutObject":                "",
+	var table struct {
+		Types []struct{ Name, Change, Reason string }
 	}
-	for name, want := range tests {
-		if got := (ObjectEvent{EventName: name}).Change(); got != want {
-			t.Errorf("Change(%q) = %q, want %q", name, got, want)
+	if err := json.Unmarshal(testfix.Read(t, "testdata", "oss-event-types.json"), &table); err != nil {
+		t.Fatal(err)
+	}
+	if len(table.Types) < 17 {
+		t.Fatalf("%d event types in the table", len(table.Types))
+	}
+	for _, tt := range table.Types {
+		ev := ObjectEvent{EventName: tt.Name}
+		if got := ev.Change(); got != tt.Change {
+			t.Errorf("Change(%q) = %q, want %q", tt.Name, got, tt.Change)
+		}
+		why := ev.NoChange()
+		if (why == "") != (tt.Reason == "") || !strings.Contains(why, tt.Reason) || (why != "" && !strings.Contains(why, tt.Name)) {
+			t.Errorf("NoChange(%q) = %q, want it to mention %q", tt.Name, why, tt.Reason)
 		}
 	}
 }

@@ -77,7 +77,12 @@ func compileTemplates(field string, urls []string, names []string, allow *Allowl
 				continue
 			}
 		}
-		sample, _ := t.Expand(func(string) (string, bool) { return "sample", true })
+		sample, _ := t.Expand(func(name string) (string, bool) {
+			if name == "path" {
+				return "/sample", true // a {path} value starts with '/'
+			}
+			return "sample", true
+		})
 		if allow.Check(sample) != nil {
 			problems = append(problems, fmt.Sprintf("%s: %q is not on an allowlisted domain (domains: %s)", name, s, strings.Join(allow.Bases(), ", ")))
 			continue

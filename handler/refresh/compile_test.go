@@ -22,6 +22,12 @@ func TestCompileErrors(t *testing.T) {
 		{"template-host-placeholder.yaml", []string{"oss[0].urls[0]", "scheme and host must be written out"}},
 		{"template-query.yaml", []string{"oss[0].urls[0]", "no query"}},
 		{"directory-template-suffix.yaml", []string{"oss[0].urls[0]", "must end with {key}"}},
+		{"webhook-generic-template.yaml", []string{"webhooks[0].urls[0]", "a generic payload never sends {slug}"}},
+		{"webhook-locale-never-sent.yaml", []string{"webhooks[0].urls[0]", "a ghost payload never sends {locale}", "defaults"}},
+		{"webhook-static-url.yaml", []string{"webhooks[0].urls[1]", "no placeholder", "related"}},
+		{"webhook-two-terms.yaml", []string{"webhooks[0].related[0]", "more than one of {tag}, {category} and {author}"}},
+		{"webhook-tag-never-sent.yaml", []string{"webhooks[0].related[0]", "a contentful payload never sends {tag}"}},
+		{"webhook-path-after-host.yaml", []string{"webhooks[0].urls[1]", "scheme and host must be written out"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -78,7 +78,8 @@ func FuzzEscapePath(f *testing.F) {
 	})
 }
 
-// Any accepted configuration has every template on its allowlist.
+// Any accepted configuration has every template, urls and related, on its
+// allowlist.
 func FuzzCompile(f *testing.F) {
 	files, _ := filepath.Glob("testdata/config/*")
 	more, _ := filepath.Glob("../config/testdata/config/*")
@@ -104,10 +105,15 @@ func FuzzCompile(f *testing.F) {
 			all = append(all, r.templates...)
 		}
 		for _, r := range pl.routes {
-			all = append(all, r.templates...)
+			all = append(append(all, r.templates...), r.related...)
 		}
 		for _, tpl := range all {
-			sample, _ := tpl.Expand(func(string) (string, bool) { return "x", true })
+			sample, _ := tpl.Expand(func(name string) (string, bool) {
+				if name == "path" {
+					return "/x", true // a {path} value starts with '/'
+				}
+				return "x", true
+			})
 			if err := pl.Allowlist().Check(sample); err != nil {
 				t.Fatalf("accepted template %q: %v", tpl, err)
 			}

@@ -124,8 +124,8 @@ func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
 // planRecord adds one record's paths to p, and returns why it adds none
 // when it does not. removed collects the prefetch paths the event removes.
 func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]bool) string {
-	if ev.Change() == "" {
-		return fmt.Sprintf("event %s does not change an object", ev.EventName)
+	if why := ev.NoChange(); why != "" {
+		return why
 	}
 	if hasDotSegment(ev.Key) {
 		return "the key has a '.' or '..' segment, which a browser resolves away: no URL addresses it"

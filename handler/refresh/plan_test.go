@@ -93,6 +93,21 @@ var planCases = []planCase{
 		skipped: []string{"no oss rule matches", "no oss rule matches", "no oss rule matches", "does not change an object"},
 	},
 	{
+		name: "replication events refresh; multipart steps are skipped with a reason",
+		records: []event.ObjectEvent{
+			record(0, "ObjectCreated:InitiateMultipartUpload", "media-bucket", "videos/big.mp4"),
+			record(1, "ObjectCreated:UploadPart", "media-bucket", "videos/big.mp4"),
+			record(2, "ObjectCreated:UploadPartCopy", "media-bucket", "videos/big.mp4"),
+			record(3, "ObjectCreated:CompleteMultipartUpload", "media-bucket", "videos/big.mp4"),
+			record(4, "ObjectRemoved:AbortMultipartUpload", "media-bucket", "videos/other.mp4"),
+			record(5, "ObjectReplication:ObjectModified", "media-bucket", "images/r.png"),
+			record(6, "ObjectReplication:ObjectRemoved", "media-bucket", "images/gone.png"),
+		},
+		files: []string{"https://video.example.com/videos/big.mp4", "https://backup.example.com/videos/big.mp4",
+			"https://img.example.com/images/r.png", "https://img.example.com/images/gone.png"},
+		skipped: []string{"starts a multipart upload", "uploads one part", "copies one part", "abandons a multipart upload"},
+	},
+	{
 		name:    "dot segments are skipped",
 		records: []event.ObjectEvent{put(0, "media-bucket", "images/../secret.png")},
 		skipped: []string{"'..' segment"},

@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"vodrefresh/handler/config"
@@ -11,15 +12,52 @@ import (
 // route is a webhook route's compiled templates.
 type route struct {
 	*config.WebhookRoute
-	templates []*Template
+	templates []*Template // urls: the content's own URLs
+	related   []*Template // refreshed with every accepted event
 }
 
 // webhookPlaceholders are the names a webhook URL template may use.
-var webhookPlaceholders = []string{"slug", "id", "model", "locale", "path"}
+var webhookPlaceholders = webhook.Placeholders
 
+// termPlaceholders fill from one term each, so a template uses one at most.
+var termPlaceholders = []string{"tag", "category", "author"}
+
+// compileRoute compiles a route's urls and related templates. A template
+// that no payload of the route's kind can fill, or a urls template with no
+// placeholder (which no payload selects), is a problem at start-up rather
+// than a template skipped on every event.
 func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route, []string) {
-	templates, problems := compileTemplates(name+".urls", w.URLs, webhookPlaceholders, allow, nil)
-	return &route{WebhookRoute: w, templates: templates}, problems
+	r := &route{WebhookRoute: w}
+	templates, problems := compileTemplates(name+".urls", w.URLs, webhookPlaceholders, allow, func(t *Template) string {
+		if len(t.Names()) == 0 {
+			return "has no placeholder, so no payload selects it: put URLs refreshed with every event under related"
+		}
+		return r.unfillable(t)
+	})
+	related, more := compileTemplates(name+".related", w.Related, webhookPlaceholders, allow, r.unfillable)
+	r.templates, r.related = templates, related
+	return r, append(problems, more...)
+}
+
+// unfillable says why no payload of the route's kind can fill t, or "".
+func (r *route) unfillable(t *Template) string {
+	sent := webhook.KindFields(r.Kind)
+	var never, terms []string
+	for _, n := range t.Names() {
+		if !slices.Contains(sent, n) && r.Defaults[n] == "" {
+			never = append(never, "{"+n+"}")
+		}
+		if slices.Contains(termPlaceholders, n) && !slices.Contains(terms, n) {
+			terms = append(terms, n)
+		}
+	}
+	switch {
+	case len(never) > 0:
+		return fmt.Sprintf("a %s payload never sends %s (give it under defaults, or drop it)", r.Kind, strings.Join(never, ", "))
+	case len(terms) > 1:
+		return "uses more than one of {tag}, {category} and {author}, which fill from one term each"
+	}
+	return ""
 }
 
 // RoutePlan is what a webhook change asks to refresh on one route.
@@ -28,57 +66,144 @@ type RoutePlan struct {
 	// Outside lists the paths that are not on the allowlist, or would
 	// refresh a whole domain; nothing is submitted when there are any.
 	Outside []string
-	// Note says why nothing was planned, when nothing was.
+	// Note says why the content's own URLs planned nothing, when they did
+	// not (related URLs may still be planned).
 	Note string
+	// Notes list what the change named but is not refreshed, and why: an
+	// asset off the allowlist, a template the payload did not fill.
+	Notes []string
+}
+
+// changePlan is a RoutePlan being built for one route.
+type changePlan struct {
+	RoutePlan
+	pl *Planner
+	r  *route
 }
 
 // PlanChange turns a payload's change on the route at path into refresh
-// paths: the URLs it carries, and the route's templates filled from its
-// items.
+// paths: the URLs it carries, its assets that are on the allowlist, the
+// route's templates filled from its items (or an item's fallback URL when
+// none fills), and, unless the event is ignored, the route's related URLs.
 func (pl *Planner) PlanChange(path string, ch webhook.Change) RoutePlan {
 	r, ok := pl.routes[path]
 	if !ok {
 		return RoutePlan{Plan: &Plan{}, Note: fmt.Sprintf("no webhook route for %q", path)}
 	}
-	rp := RoutePlan{Plan: &Plan{Wait: r.Wait}}
-	add := func(objectType, path string) {
-		if err := pl.allow.Check(path); err != nil {
-			rp.Outside = append(rp.Outside, err.Error())
-			return
-		}
-		if objectType == config.TypeDirectory && IsRoot(path) && !pl.cfg.AllowRootDirectory {
-			rp.Outside = append(rp.Outside, fmt.Sprintf("%q would refresh the whole domain; set allowRootDirectory to allow it", path))
-			return
-		}
-		rp.add(objectType, path)
-	}
+	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}}, pl: pl, r: r}
 	urlType := config.TypeFile
 	if ch.ObjectType != "" {
 		urlType = ch.ObjectType
 	}
 	for _, u := range ch.URLs {
-		add(urlType, NormalizeURL(u))
+		c.add(urlType, NormalizeURL(u))
 	}
-	filled := 0
-	for _, it := range ch.Items {
-		for _, t := range r.templates {
-			path, ok := t.Expand(func(name string) (string, bool) { return templateValue(it, name) })
-			if !ok {
-				continue
+	c.addAssets(ch.Assets)
+	filled := c.fill("urls", r.templates, ch.Items, r.RefreshType(), urlType)
+	if c.Size() == 0 && len(c.Outside) == 0 {
+		c.Note = r.emptyNote(ch, filled)
+	}
+	if ch.Ignored == "" {
+		c.fill("related", r.related, append(slices.Clip(ch.Items), ch.Related...), config.TypeFile, "")
+	}
+	return c.RoutePlan
+}
+
+// add puts path into the plan after the allowlist check, or into Outside.
+func (c *changePlan) add(objectType, path string) {
+	if err := c.pl.allow.Check(path); err != nil {
+		c.Outside = append(c.Outside, err.Error())
+		return
+	}
+	if objectType == config.TypeDirectory && IsRoot(path) && !c.pl.cfg.AllowRootDirectory {
+		c.Outside = append(c.Outside, fmt.Sprintf("%q would refresh the whole domain; set allowRootDirectory to allow it", path))
+		return
+	}
+	c.Plan.add(objectType, path)
+}
+
+// addAssets adds the asset URLs on an allowlisted domain and notes the
+// others: a CMS's own storage or CDN is not ours to refresh, and refusing
+// the delivery would only make the sender retry it.
+func (c *changePlan) addAssets(assets []string) {
+	for _, u := range assets {
+		path := NormalizeURL(u)
+		if c.pl.allow.Check(path) != nil {
+			c.Notes = append(c.Notes, fmt.Sprintf("asset %q is not on an allowlisted domain: the CMS serves it, not ours to refresh (a {path} template maps it onto a domain of ours)", path))
+			continue
+		}
+		c.Plan.add(config.TypeFile, path)
+	}
+}
+
+// fill expands templates with each item, as objectType. With fallbackType
+// set, an item that fills none of them has its Fallback URL refreshed, as
+// fallbackType, instead. A template that no item fills is noted with the
+// fields the payload lacked; one with no placeholder is added once, items
+// or not. It returns how many paths it made.
+func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fields, objectType, fallbackType string) int {
+	made := 0
+	used := make([]bool, len(templates))
+	for _, it := range items {
+		n := 0
+		for i, t := range templates {
+			if path, ok := t.Expand(c.r.values(it)); ok {
+				used[i] = true
+				n++
+				c.add(objectType, path)
 			}
-			filled++
-			add(r.RefreshType(), path)
+		}
+		if n == 0 && fallbackType != "" && it.Fallback != "" {
+			n++
+			c.add(fallbackType, NormalizeURL(it.Fallback))
+		}
+		made += n
+	}
+	for i, t := range templates {
+		switch {
+		case used[i]:
+		case len(t.Names()) == 0:
+			made++
+			c.add(objectType, t.String())
+		case len(items) > 0:
+			c.Notes = append(c.Notes, fmt.Sprintf("%s[%d] %q not filled: the payload has no %s", list, i, t, c.r.lacking(t, items[0])))
 		}
 	}
-	if rp.Size() == 0 && len(rp.Outside) == 0 {
-		rp.Note = r.emptyNote(ch, filled)
+	return made
+}
+
+// values returns the encoded values of item's fields, by the one encoding
+// rule OSS keys follow; a field the item lacks takes the route's default.
+// An empty field cannot fill a template; {path} must be absolute.
+func (r *route) values(item webhook.Fields) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, _ := item.Value(name)
+		if v == "" {
+			v = r.Defaults[name]
+		}
+		if v == "" || (name == "path" && !strings.HasPrefix(v, "/")) {
+			return "", false
+		}
+		return EscapePath(v), true
 	}
-	return rp
+}
+
+// lacking names the placeholders of t that item cannot fill.
+func (r *route) lacking(t *Template, item webhook.Fields) string {
+	var out []string
+	for _, n := range t.Names() {
+		if _, ok := r.values(item)(n); !ok {
+			out = append(out, "{"+n+"}")
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // emptyNote says why a change planned nothing.
 func (r *route) emptyNote(ch webhook.Change, filled int) string {
 	switch {
+	case len(ch.Assets) > 0:
+		return "its files are not on an allowlisted domain: nothing of ours to refresh"
 	case len(ch.Items) == 0:
 		return "the payload names nothing to refresh"
 	case len(r.templates) == 0:
@@ -95,7 +220,7 @@ func itemFields(items []webhook.Fields) []string {
 	var out []string
 	for _, it := range items {
 		for _, name := range webhookPlaceholders {
-			if v, ok := fieldsValue(it, name); ok && v != "" && !seen[name] {
+			if v, ok := it.Value(name); ok && v != "" && !seen[name] {
 				seen[name] = true
 				out = append(out, "{"+name+"}")
 			}
@@ -105,31 +230,4 @@ func itemFields(items []webhook.Fields) []string {
 		return []string{"no template fields"}
 	}
 	return out
-}
-
-func fieldsValue(f webhook.Fields, name string) (string, bool) {
-	switch name {
-	case "slug":
-		return f.Slug, true
-	case "id":
-		return f.ID, true
-	case "model":
-		return f.Model, true
-	case "locale":
-		return f.Locale, true
-	case "path":
-		return f.Path, true
-	}
-	return "", false
-}
-
-// templateValue returns a field, encoded for a URL path by EscapePath, as
-// OSS keys are. An empty field cannot fill a template; {path} must be
-// absolute.
-func templateValue(f webhook.Fields, name string) (string, bool) {
-	v, _ := fieldsValue(f, name)
-	if v == "" || (name == "path" && !strings.HasPrefix(v, "/")) {
-		return "", false
-	}
-	return EscapePath(v), true
 }

@@ -48,24 +48,28 @@ func ParseTemplate(s string, names ...string) (*Template, error) {
 	}
 	head := t.parts[0]
 	scheme := strings.Index(head, "://")
-	if scheme < 0 || strings.IndexByte(head[scheme+3:], '/') < 0 {
-		return nil, fmt.Errorf("template %q: scheme and host must be written out, followed by '/', before any placeholder", s)
+	// {path} may follow the host directly: its value always starts with '/'.
+	pathAfterHost := len(t.parts) > 1 && t.parts[1] == "path" && scheme >= 0 && len(head) > scheme+3
+	if scheme < 0 || (strings.IndexByte(head[scheme+3:], '/') < 0 && !pathAfterHost) {
+		return nil, fmt.Errorf("template %q: scheme and host must be written out, followed by '/' (or {path}), before any placeholder", s)
 	}
 	return t, nil
+}
+
+// Names returns the placeholders the template uses, in order.
+func (t *Template) Names() []string {
+	var out []string
+	for i := 1; i < len(t.parts); i += 2 {
+		out = append(out, t.parts[i])
+	}
+	return out
 }
 
 // String returns the template as written.
 func (t *Template) String() string { return t.raw }
 
 // Has reports whether the template uses the placeholder name.
-func (t *Template) Has(name string) bool {
-	for i := 1; i < len(t.parts); i += 2 {
-		if t.parts[i] == name {
-			return true
-		}
-	}
-	return false
-}
+func (t *Template) Has(name string) bool { return slices.Contains(t.Names(), name) }
 
 // EndsWith reports whether the template ends with the placeholder name.
 func (t *Template) EndsWith(name string) bool {

@@ -4,23 +4,83 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Fields are the template inputs for one item: {slug}, {id}, {model},
-// {locale} and {path}. Values are raw text, not URL-encoded; Path is the
-// decoded path of a URL the CMS sent. The planner encodes every value by the
-// one rule it encodes OSS keys with.
-type Fields struct{ Slug, ID, Model, Locale, Path string }
+// {locale}, {path}, {tag}, {category} and {author}. Values are raw text,
+// not URL-encoded; Path is the decoded path of a URL the CMS sent. The
+// planner encodes every value by the one rule it encodes OSS keys with.
+type Fields struct {
+	Slug, ID, Model, Locale, Path string
+	// Tag, Category and Author name one term the content is listed under
+	// (its slug): one per Fields, in Change.Related.
+	Tag, Category, Author string
+	// Fallback, when set, is the item's live URL as the payload implies it
+	// without sending it (Ghost's site URL and the slug; a WordPress
+	// permalink with the live slug put back). It is refreshed when no URL
+	// template of the route fills from the item.
+	Fallback string
+}
+
+// Placeholders are the template fields, in the order Value reads them.
+var Placeholders = []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}
+
+// Value returns the field that the placeholder name stands for, and whether
+// name is a placeholder.
+func (f Fields) Value(name string) (string, bool) {
+	i := slices.Index(Placeholders, name)
+	if i < 0 {
+		return "", false
+	}
+	return [...]string{f.Slug, f.ID, f.Model, f.Locale, f.Path, f.Tag, f.Category, f.Author}[i], true
+}
 
 // Change is what a payload asks to refresh.
 type Change struct {
-	Event      string   // the sender's event name, e.g. "post.published"
-	URLs       []string // absolute URLs taken from the payload as sent
-	Items      []Fields // inputs for the route's URL templates
-	ObjectType string   // "File" or "Directory" when the payload says; "" otherwise
-	Ignored    string   // when set: nothing to refresh for this event, and why
+	Event string // the sender's event name, e.g. "post.published"
+	// URLs are absolute URLs the payload names as the content's own: each
+	// is refreshed, and one off the allowlist refuses the request.
+	URLs []string
+	// Assets are absolute URLs of files as the CMS's storage names them
+	// (Contentful's asset CDN, a Strapi upload provider): refreshed when on
+	// an allowlisted domain, else noted. Items carry their paths for
+	// {path} templates that map them onto a domain of ours.
+	Assets []string
+	// Items are the inputs for the route's URL templates.
+	Items []Fields
+	// Related are further inputs for the route's related templates, which
+	// fill from Items too: one per tag, category and author.
+	Related    []Fields
+	ObjectType string // "File" or "Directory" when the payload says; "" otherwise
+	Ignored    string // when set: nothing to refresh for this event, and why
+}
+
+// terms returns one Fields per tag, category and author, each with the
+// item's other fields, for the route's related templates.
+func terms(item Fields, tags, categories, authors []string) []Fields {
+	var out []Fields
+	for _, t := range []struct {
+		values []string
+		set    func(*Fields, string)
+	}{
+		{tags, func(f *Fields, v string) { f.Tag = v }},
+		{categories, func(f *Fields, v string) { f.Category = v }},
+		{authors, func(f *Fields, v string) { f.Author = v }},
+	} {
+		for _, v := range t.values {
+			if v == "" {
+				continue
+			}
+			f := item
+			f.Fallback = ""
+			t.set(&f, v)
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // BadPayload is a body that cannot be used.

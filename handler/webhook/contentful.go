@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,15 +53,27 @@ func (v *contentfulVerifier) Verify(r *Request, now time.Time) error {
 	if err != nil {
 		return unauthorized("x-contentful-signature is not hex")
 	}
-	return v.check(ts, now, [][]byte{sig}, contentfulCanonical(r, names))
+	at, err := parseMillis(ts)
+	if err != nil {
+		return err
+	}
+	ok := false
+	for _, path := range contentfulPaths(r) {
+		if anyMAC(v.keys, sig, contentfulCanonical(r, path, names)) {
+			ok = true
+		}
+	}
+	if !ok {
+		return unauthorized("signature does not match")
+	}
+	return checkWindow(at, now, v.window)
 }
 
-// contentfulCanonical builds the string Contentful signs.
-func contentfulCanonical(r *Request, names []string) []byte {
-	path := r.Path
-	if r.RawQuery != "" {
-		path += "?" + r.RawQuery
-	}
+// contentfulCanonical builds the string Contentful signs for the request at
+// path (query included). The signed headers go in sorted order, as the
+// signer sorts them (node-apps-toolkit src/requests/sign-request.ts).
+func contentfulCanonical(r *Request, path string, names []string) []byte {
+	names = slices.Sorted(slices.Values(names))
 	pairs := make([]string, len(names))
 	for i, n := range names {
 		pairs[i] = n + ":" + r.Header.Get(n)
@@ -76,9 +89,10 @@ func contentfulCanonical(r *Request, names []string) []byte {
 	return []byte(b.String())
 }
 
-// SignContentful returns the x-contentful-* headers that sign r at t. The
-// signed headers are the timestamp, the signed-headers list itself, and
-// x-contentful-topic when r has one.
+// SignContentful returns the x-contentful-* headers that sign r at t, as
+// Contentful's signer does for a webhook URL whose query is r.RawQuery.
+// The signed headers are the timestamp, the signed-headers list itself,
+// and x-contentful-topic when r has one.
 func SignContentful(secret string, r *Request, t time.Time) map[string]string {
 	ts := strconv.FormatInt(t.UnixMilli(), 10)
 	names := []string{"x-contentful-signed-headers", "x-contentful-timestamp"}
@@ -89,7 +103,11 @@ func SignContentful(secret string, r *Request, t time.Time) map[string]string {
 	signed := &Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Body: r.Body, Header: r.Header.Clone()}
 	signed.Header.Set(contentfulTimestamp, ts)
 	signed.Header.Set(contentfulSignedHeaders, list)
-	sig := hex.EncodeToString(macSHA256([]byte(secret), contentfulCanonical(signed, names)))
+	path := r.Path
+	if r.RawQuery != "" {
+		path += "?" + escapeComponent(r.RawQuery)
+	}
+	sig := hex.EncodeToString(macSHA256([]byte(secret), contentfulCanonical(signed, path, names)))
 	return map[string]string{
 		"x-contentful-signature":      sig,
 		"x-contentful-signed-headers": list,
@@ -145,8 +163,11 @@ func ParseContentful(body []byte, header http.Header) (Change, error) {
 	return p.entryChange(topic), nil
 }
 
-// assetChange refreshes an asset's file URLs, or fills the templates with
-// its ID when it has none.
+// assetChange names an asset's file URLs as assets: Contentful serves them
+// from its own CDN (images.ctfassets.net and the like), which is not ours
+// to refresh unless a {path} template maps them onto a domain of ours, so
+// each file's path fills the templates too. An asset without files (an
+// unpublish or delete carries sys only) fills them with its ID.
 func (p *contentfulPayload) assetChange(topic string) Change {
 	ch := Change{Event: topic}
 	for _, loc := range sortedKeys(p.Fields.File) {
@@ -155,10 +176,11 @@ func (p *contentfulPayload) assetChange(topic string) Change {
 			u = "https:" + u
 		}
 		if isHTTPURL(u) {
-			ch.URLs = append(ch.URLs, u)
+			ch.Assets = append(ch.Assets, u)
+			ch.Items = append(ch.Items, Fields{Model: "asset", Locale: loc, Path: urlPath(u)})
 		}
 	}
-	if len(ch.URLs) == 0 {
+	if len(ch.Assets) == 0 {
 		ch.Items = []Fields{{ID: p.Sys.ID, Model: "asset"}}
 	}
 	return ch

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,12 +27,32 @@ func SignGhost(secret string, body []byte, t time.Time) string {
 	return "sha256=" + hex.EncodeToString(macSHA256([]byte(secret), body, []byte(ts))) + ", t=" + ts
 }
 
-// ghostItem is a Ghost post or page, or the changed keys of its previous
-// state.
+// ghostItem is a Ghost post or page, or the keys of its previous state.
+// Ghost's webhook serializer puts in previous only the keys that changed,
+// so previous.url is missing unless the post was deleted; a post or page
+// that is not published is serialized with url = its preview link
+// /p/<uuid>/ (TryGhost/Ghost core/server/api/endpoints/utils/serializers/
+// output/utils/url.js; e2e-webhooks snapshots).
 type ghostItem struct {
 	ID   string `json:"id"`
+	UUID string `json:"uuid"`
 	Slug string `json:"slug"`
-	URL  string `json:"url"`
+	ghostListed
+	Status string `json:"status"`
+	URL    string `json:"url"`
+}
+
+// ghostListed are the tags and authors whose pages list an item.
+type ghostListed struct {
+	Tags    []ghostTerm `json:"tags"`
+	Authors []ghostTerm `json:"authors"`
+}
+
+// ghostTerm is a tag or an author as Ghost serializes it; an internal tag
+// (visibility "internal", a name starting with #) has no public page.
+type ghostTerm struct {
+	Slug       string `json:"slug"`
+	Visibility string `json:"visibility"`
 }
 
 type ghostState struct {
@@ -39,9 +60,12 @@ type ghostState struct {
 	Previous *ghostItem `json:"previous"`
 }
 
-// ParseGhost reads a Ghost post.* or page.* webhook. The current URL is
-// refreshed; on a slug change, the old URL too; on delete (current is {}),
-// the old URL is rebuilt from previous.slug through the route's templates.
+// ParseGhost reads a Ghost post.* or page.* webhook. A published post's URL
+// is refreshed; on a slug change, the old URL too. An unpublished post's
+// url is its preview link, which nobody visits: its live URL is rebuilt
+// from the slug, through the route's templates or else from the site URL.
+// On delete (current is {}), the old URL is rebuilt from previous.slug.
+// Tags and authors fill the route's related templates.
 func ParseGhost(body []byte) (Change, error) {
 	var p struct {
 		Post *ghostState `json:"post"`
@@ -61,21 +85,46 @@ func ParseGhost(body []byte) (Change, error) {
 	if prev == nil {
 		prev = &ghostItem{}
 	}
-	if cur == nil || (cur.ID == "" && cur.URL == "" && cur.Slug == "") {
-		if prev.Slug == "" {
-			return Change{Event: what + ".deleted", Ignored: "deleted " + what + " without previous.slug: no URL to rebuild"}, nil
-		}
-		return Change{Event: what + ".deleted", Items: []Fields{{Slug: prev.Slug, ID: prev.ID}}}, nil
+	switch {
+	case cur == nil || (cur.ID == "" && cur.URL == "" && cur.Slug == ""):
+		return ghostDeleted(what, prev), nil
+	case !cur.live():
+		return ghostUnpublished(what, cur, prev), nil
 	}
+	return ghostPublished(what, cur, prev)
+}
+
+// live reports whether the item is published: its status says so, or, with
+// no status, its url is not the preview link.
+func (it *ghostItem) live() bool {
+	return it.Status == "published" || (it.Status == "" && it.previewSite() == "")
+}
+
+// previewSite returns the site URL that the item's preview link /p/<uuid>/
+// hangs from, with its trailing '/', or "" when url is not a preview link.
+func (it *ghostItem) previewSite() string {
+	u, err := url.Parse(it.URL)
+	suffix := "/p/" + it.UUID + "/"
+	if err != nil || it.UUID == "" || !isHTTPURL(it.URL) || !strings.HasSuffix(u.Path, suffix) {
+		return ""
+	}
+	u.Path, u.RawPath, u.RawQuery, u.Fragment = strings.TrimSuffix(u.Path, suffix)+"/", "", "", ""
+	return u.String()
+}
+
+// ghostPublished refreshes a published item's URL, and its old URL when
+// the slug changed while it was live.
+func ghostPublished(what string, cur, prev *ghostItem) (Change, error) {
 	ch := Change{Event: what + ".published"}
+	subject := Fields{Slug: cur.Slug, ID: cur.ID, Model: what, Path: urlPath(cur.URL)}
 	if cur.URL != "" {
 		if !isHTTPURL(cur.URL) {
 			return Change{}, bad("ghost", fmt.Sprintf("%s.current.url: %q is not an absolute http(s) URL", what, cur.URL))
 		}
 		ch.URLs = append(ch.URLs, cur.URL)
 	}
-	ch.Items = append(ch.Items, Fields{Slug: cur.Slug, ID: cur.ID, Path: urlPath(cur.URL)})
-	if prev.Slug != "" && prev.Slug != cur.Slug {
+	ch.Items = append(ch.Items, subject)
+	if prev.Slug != "" && prev.Slug != cur.Slug && (prev.Status == "" || prev.Status == "published") {
 		ch.Event = what + ".slug-changed"
 		id := prev.ID
 		if id == "" {
@@ -88,13 +137,79 @@ func ParseGhost(body []byte) (Change, error) {
 		if old != "" {
 			ch.URLs = append(ch.URLs, old)
 		} else {
-			ch.Items = append(ch.Items, Fields{Slug: prev.Slug, ID: id})
+			ch.Items = append(ch.Items, Fields{Slug: prev.Slug, ID: id, Model: what})
 		}
 	}
 	if len(ch.URLs) > 0 {
-		ch.Items = nil // the payload's own URLs are exact; templates are for deletes
+		ch.Items = nil // the payload's own URLs are exact; templates are for the rest
 	}
+	ch.Related = ghostRelated(subject, cur, prev)
 	return ch, nil
+}
+
+// ghostUnpublished refreshes the live URL of an item that was published
+// and no longer is: from its slug (the live one, previous.slug if that
+// changed too) through the route's templates, or else the site URL plus
+// the slug, as Ghost's default routes (/{slug}/ for posts and pages) serve
+// it (Ghost core/server/services/route-settings/default-routes.yaml).
+func ghostUnpublished(what string, cur, prev *ghostItem) Change {
+	status := cur.Status
+	if status == "" {
+		status = "not published"
+	}
+	if prev.Status != "published" {
+		return Change{Event: what + "." + status, Ignored: fmt.Sprintf("the %s is %s and was not published before: nothing live changed", what, status)}
+	}
+	slug := prev.Slug
+	if slug == "" {
+		slug = cur.Slug
+	}
+	if slug == "" {
+		return Change{Event: what + ".unpublished", Ignored: "unpublished " + what + " without a slug: no URL to rebuild"}
+	}
+	item := Fields{Slug: slug, ID: cur.ID, Model: what}
+	if site := cur.previewSite(); site != "" {
+		item.Fallback = site + url.PathEscape(slug) + "/"
+	}
+	return Change{Event: what + ".unpublished", Items: []Fields{item}, Related: ghostRelated(item, cur, prev)}
+}
+
+// ghostDeleted refreshes a deleted item's live URL: previous.url when it
+// is one, else rebuilt from previous.slug through the route's templates.
+func ghostDeleted(what string, prev *ghostItem) Change {
+	event := what + ".deleted"
+	switch {
+	case prev.Slug == "":
+		return Change{Event: event, Ignored: "deleted " + what + " without previous.slug: no URL to rebuild"}
+	case !prev.live():
+		return Change{Event: event, Ignored: fmt.Sprintf("the deleted %s was %s, never live: nothing to refresh", what, prev.Status)}
+	}
+	subject := Fields{Slug: prev.Slug, ID: prev.ID, Model: what}
+	ch := Change{Event: event, Related: ghostRelated(subject, prev, &ghostItem{})}
+	if prev.URL != "" && isHTTPURL(prev.URL) {
+		ch.URLs = []string{prev.URL}
+	} else {
+		ch.Items = []Fields{subject}
+	}
+	return ch
+}
+
+// ghostRelated is the subject, and one term per public tag and per author
+// of the item now and before, for the route's related templates.
+func ghostRelated(subject Fields, cur, prev *ghostItem) []Fields {
+	slugs := func(lists ...[]ghostTerm) []string {
+		var out []string
+		for _, list := range lists {
+			for _, t := range list {
+				if t.Visibility != "internal" && !slices.Contains(out, t.Slug) {
+					out = append(out, t.Slug)
+				}
+			}
+		}
+		return out
+	}
+	subject.Fallback = ""
+	return append([]Fields{subject}, terms(subject, slugs(cur.Tags, prev.Tags), nil, slugs(cur.Authors, prev.Authors))...)
 }
 
 // replaceSlug swaps the last path segment of rawURL that equals slug for

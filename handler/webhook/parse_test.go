@@ -22,6 +22,18 @@ func hdr(kv ...string) http.Header {
 // cfPublish is the header of a Contentful entry's publication.
 var cfPublish = hdr("X-Contentful-Topic", "ContentManagement.Entry.publish")
 
+// listed is the subject, then the subject listed under each term: a tag,
+// category or author, written out in the test as only that field.
+func listed(subject Fields, terms ...Fields) []Fields {
+	out := []Fields{subject}
+	for _, t := range terms {
+		f := subject
+		f.Tag, f.Category, f.Author = t.Tag, t.Category, t.Author
+		out = append(out, f)
+	}
+	return out
+}
+
 // parserCase is a body in testdata, a parser, and the change it must make
 // of the body, or the problems it must reject the body with.
 type parserCase struct {
@@ -32,18 +44,58 @@ type parserCase struct {
 }
 
 var parserCases = []parserCase{
-	{"ghost/published.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/blog/hello/"}}, nil},
-	{"ghost/slug-changed.json", ParseGhost, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/blog/new-name/", "https://www.example.com/blog/old-name/"}}, nil},
-	{"ghost/deleted.json", ParseGhost, Change{Event: "post.deleted", Items: []Fields{{Slug: "gone", ID: "p2"}}}, nil},
+	{"ghost/published.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/blog/hello/"},
+		Related: []Fields{{Slug: "hello", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/blog/hello/"}}}, nil},
+	{"ghost/slug-changed.json", ParseGhost, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/blog/new-name/", "https://www.example.com/blog/old-name/"},
+		Related: []Fields{{Slug: "new-name", ID: "p1", Model: "post", Path: "/blog/new-name/"}}}, nil},
+	{"ghost/deleted.json", ParseGhost, Change{Event: "post.deleted", Items: []Fields{{Slug: "gone", ID: "p2", Model: "post"}},
+		Related: []Fields{{Slug: "gone", ID: "p2", Model: "post"}}}, nil},
 	{"ghost/deleted-no-slug.json", ParseGhost, Change{Event: "page.deleted", Ignored: "deleted page without previous.slug: no URL to rebuild"}, nil},
-	{"ghost/page.json", ParseGhost, Change{Event: "page.published", URLs: []string{"https://www.example.com/about/"}}, nil},
+	{"ghost/deleted-draft.json", ParseGhost, Change{Event: "post.deleted", Ignored: "the deleted post was draft, never live: nothing to refresh"}, nil},
+	{"ghost/page.json", ParseGhost, Change{Event: "page.published", URLs: []string{"https://www.example.com/about/"},
+		Related: []Fields{{Slug: "about", ID: "pg1", Model: "page", Path: "/about/"}}}, nil},
+	{"ghost/unpublished.json", ParseGhost, Change{Event: "post.unpublished",
+		Items:   []Fields{{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Fallback: "https://www.example.com/welcome/"}},
+		Related: listed(Fields{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post"}, Fields{Tag: "news"}, Fields{Author: "joe-bloggs"})}, nil},
+	{"ghost/page-unpublished.json", ParseGhost, Change{Event: "page.unpublished",
+		Items:   []Fields{{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page", Fallback: "https://www.example.com/site/about-us/"}},
+		Related: listed(Fields{Slug: "about-us", ID: "6748a1f0c2b3d40001a1b2e0", Model: "page"}, Fields{Author: "joe-bloggs"})}, nil},
+	{"ghost/draft-edited.json", ParseGhost, Change{Event: "post.draft", Ignored: "the post is draft and was not published before: nothing live changed"}, nil},
+	{"ghost/published-tags.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/welcome/"},
+		Related: listed(Fields{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/"},
+			Fields{Tag: "go-1-26"}, Fields{Tag: "news"}, Fields{Author: "joe-bloggs"})}, nil},
 	{"ghost/neither.json", ParseGhost, Change{}, []string{"neither post nor page"}},
-	{"wordpress/update.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}}, nil},
-	{"wordpress/same-permalink.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/a/"}}, nil},
-	{"wordpress/trash.json", ParseWordPress, Change{Event: "post.trash", Items: []Fields{{Slug: "old-post__trashed", ID: "44", Model: "post"}}}, nil},
+	{"wordpress/update.json", ParseWordPress, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/2026/11/spring-sale/"},
+		Items: []Fields{{Slug: "spring-sale-2026", ID: "42", Model: "post", Fallback: "https://www.example.com/2026/11/spring-sale-2026/"}},
+		Related: listed(Fields{Slug: "spring-sale", ID: "42", Model: "post", Path: "/2026/11/spring-sale/"},
+			Fields{Tag: "sale"}, Fields{Tag: "spring"}, Fields{Category: "deals"})}, nil},
+	{"wordpress/same-permalink.json", ParseWordPress, Change{Event: "post.publish", URLs: []string{"https://www.example.com/a/"},
+		Related: []Fields{{Slug: "a", ID: "43", Model: "post", Path: "/a/"}, {Slug: "a", ID: "43", Model: "post", Path: "/a/", Category: "uncategorized"}}}, nil},
+	{"wordpress/trash.json", ParseWordPress, Change{Event: "post.trash",
+		Items:   []Fields{{Slug: "hello-world", ID: "44", Model: "post", Fallback: "https://www.example.com/2026/11/hello-world/"}},
+		Related: []Fields{{Slug: "hello-world", ID: "44", Model: "post"}}}, nil},
+	{"wordpress/trash-bare.json", ParseWordPress, Change{Event: "post.trash",
+		Items:   []Fields{{Slug: "old-post", ID: "46", Model: "post", Fallback: "https://www.example.com/old-post/"}},
+		Related: []Fields{{Slug: "old-post", ID: "46", Model: "post"}}}, nil},
+	{"wordpress/draft.json", ParseWordPress, Change{Event: "post.draft",
+		Items:   []Fields{{Slug: "spring-sale", ID: "42", Model: "post"}},
+		Related: listed(Fields{Slug: "spring-sale", ID: "42", Model: "post"}, Fields{Tag: "sale"}, Fields{Tag: "spring"}, Fields{Category: "deals"})}, nil},
+	{"wordpress/draft-new.json", ParseWordPress, Change{Event: "post.draft", Ignored: "the post is draft and was not published before: nothing live changed"}, nil},
 	{"wordpress/bad-permalink.json", ParseWordPress, Change{}, []string{"post_permalink", "/relative/path/"}},
 	{"strapi/publish.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.publish", Items: []Fields{{Slug: "launch-day", ID: "7", Model: "article", Locale: "en"}}}, nil},
 	{"strapi/create.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.create", Ignored: "strapi event entry.create needs no refresh"}, nil},
+	{"strapi/media-create.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "media.create",
+		Items: []Fields{{Model: "media", Path: "/uploads/353fc98a19e44da9acf61d71b11895f9.png"}}}, nil},
+	{"strapi/media-update.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "media.update",
+		Assets: []string{"https://img.example.com/uploads/launch_poster_5f1c2a.jpg", "https://img.example.com/uploads/small_launch_poster_5f1c2a.jpg",
+			"https://img.example.com/uploads/thumbnail_launch_poster_5f1c2a.jpg"},
+		Items: []Fields{{Model: "media", Path: "/uploads/launch_poster_5f1c2a.jpg"}, {Model: "media", Path: "/uploads/small_launch_poster_5f1c2a.jpg"},
+			{Model: "media", Path: "/uploads/thumbnail_launch_poster_5f1c2a.jpg"}}}, nil},
+	{"strapi/media-delete.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr("X-Strapi-Event", "media.delete")) }, Change{Event: "media.delete",
+		Assets: []string{"https://media-bucket.oss-cn-shanghai.aliyuncs.com/uploads/old_logo_77aa01.svg"},
+		Items:  []Fields{{Model: "media", Path: "/uploads/old_logo_77aa01.svg"}}}, nil},
+	{"strapi/no-locale.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.update",
+		Items: []Fields{{Slug: "about", ID: "11", Model: "page"}}}, nil},
 	{"strapi/no-model.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{}, []string{"model: is required"}},
 	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, cfPublish) }, Change{Event: "ContentManagement.Entry.publish", Items: []Fields{
 		{Slug: "hallo", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "de-DE"},
@@ -57,13 +109,24 @@ var parserCases = []parserCase{
 	}, Change{Event: "ContentManagement.Entry.auto_save", Ignored: "contentful topic ContentManagement.Entry.auto_save needs no refresh"}, nil},
 	{"contentful/asset.json", func(b []byte) (Change, error) {
 		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.unpublish"))
-	}, Change{Event: "ContentManagement.Asset.unpublish", URLs: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"}}, nil},
+	}, Change{Event: "ContentManagement.Asset.unpublish", Assets: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"},
+		Items: []Fields{{Model: "asset", Locale: "en-US", Path: "/space/a1/abc/photo.jpg"}}}, nil},
+	{"contentful/asset-publish.json", func(b []byte) (Change, error) {
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.publish"))
+	}, Change{Event: "ContentManagement.Asset.publish",
+		Assets: []string{"https://images.ctfassets.net/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"},
+		Items:  []Fields{{Model: "asset", Locale: "en-US", Path: "/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"}}}, nil},
 	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, hdr()) }, Change{}, []string{"X-Contentful-Topic"}},
 	{"sanity/update.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "update")) }, Change{Event: "sanity.update", Items: []Fields{
 		{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"},
 		{Slug: "old-post", ID: "post-123", Model: "post", Locale: "en"},
-	}}, nil},
-	{"sanity/url.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", URLs: []string{"https://www.example.com/pages/one/"}, Items: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}}, nil},
+	}, Related: []Fields{{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"}}}, nil},
+	{"sanity/url.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", URLs: []string{"https://www.example.com/pages/one/"},
+		Items: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}, Related: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}}, nil},
+	{"sanity/tagged.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "create")) }, Change{Event: "sanity.create",
+		Items: []Fields{{Slug: "new-post", ID: "post-123", Model: "post"}},
+		Related: listed(Fields{Slug: "new-post", ID: "post-123", Model: "post"},
+			Fields{Tag: "go"}, Fields{Tag: "release notes"}, Fields{Category: "engineering"}, Fields{Author: "jane-doe"})}, nil},
 	{"sanity/empty.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil},
 	{"generic/files.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/a.png", "https://img.example.com/b%20c.png"}, ObjectType: "File"}, nil},
 	{"generic/dirs.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/banners/"}, ObjectType: "Directory"}, nil},

@@ -10,11 +10,27 @@ import (
 var defaultAuth = map[string]string{
 	"generic":    "standard-webhooks",
 	"ghost":      "ghost",
-	"wordpress":  "wordpress",
+	"wordpress":  "token", // WP Webhooks' Bearer token authentication template; see wordpress.go
 	"strapi":     "token",
 	"contentful": "contentful",
 	"sanity":     "sanity",
 }
+
+// kindFields are the template fields each kind's payloads can fill, so that
+// a template no payload of its kind can ever fill is refused at start-up.
+// Whether a given payload fills one ({locale} needs i18n, {tag} a tagged
+// post) is known only when it arrives.
+var kindFields = map[string][]string{
+	"generic":    nil,
+	"ghost":      {"slug", "id", "model", "path", "tag", "author"},
+	"wordpress":  {"slug", "id", "model", "path", "tag", "category"},
+	"strapi":     {"slug", "id", "model", "locale", "path"},
+	"contentful": {"slug", "id", "model", "locale", "path"},
+	"sanity":     {"slug", "id", "model", "locale", "path", "tag", "category", "author"},
+}
+
+// KindFields returns the template fields that payloads of kind can fill.
+func KindFields(kind string) []string { return kindFields[kind] }
 
 // DefaultAuth returns the kind's own authentication scheme ("" for an
 // unknown kind).

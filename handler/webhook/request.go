@@ -19,7 +19,8 @@ func RequestPath(ev *events.HTTPTriggerEvent) string {
 	if p := str(ev.TriggerContext.Http.Path); p != "" {
 		return p
 	}
-	return str(ev.RawPath)
+	p, _, _ := strings.Cut(str(ev.RawPath), "?")
+	return p
 }
 
 // NewRequest returns what verification and parsing read from an HTTP
@@ -41,12 +42,11 @@ func NewRequest(ev *events.HTTPTriggerEvent, max int) (*Request, error) {
 			r.Header.Set(ck, v)
 		}
 	}
-	if ev.QueryParameters != nil && len(*ev.QueryParameters) > 0 {
-		q := make([]string, 0, len(*ev.QueryParameters))
-		for k, v := range *ev.QueryParameters {
-			q = append(q, k+"="+v)
-		}
-		r.RawQuery = strings.Join(q, "&")
+	if ev.QueryParameters != nil {
+		r.Query = *ev.QueryParameters
+	}
+	if _, q, ok := strings.Cut(str(ev.RawPath), "?"); ok {
+		r.RawQuery = q // the query as sent, where the trigger passes one
 	}
 	body, err := requestBody(str(ev.Body), ev.IsBase64Encoded != nil && *ev.IsBase64Encoded, max)
 	r.Body = body

@@ -43,6 +43,7 @@ func ParseSanity(body []byte, header http.Header) (Change, error) {
 		URL      string          `json:"url"`
 		Language string          `json:"language"`
 		Locale   string          `json:"locale"`
+		sanityTerms
 	}
 	if err := decode("sanity", body, &p); err != nil {
 		return Change{}, err
@@ -81,7 +82,34 @@ func ParseSanity(body []byte, header http.Header) (Change, error) {
 	if slug == "" && old == "" && id == "" && len(ch.URLs) == 0 {
 		return Change{Event: ch.Event, Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil
 	}
+	subject := Fields{Slug: slug, ID: id, Model: model, Locale: locale, Path: urlPath(p.URL)}
+	ch.Related = append([]Fields{subject}, terms(subject, slugList(p.Tags), slugList(p.Categories), slugList(p.Authors))...)
 	return ch, nil
+}
+
+// sanityTerms are what a projection may send for related templates: the
+// slugs of the document's tags, categories and authors, each a string, a
+// slug object, or a list of them, e.g. "tags": tags[]->slug.current.
+type sanityTerms struct {
+	Tags       json.RawMessage `json:"tags"`
+	Categories json.RawMessage `json:"categories"`
+	Authors    json.RawMessage `json:"authors"`
+}
+
+// slugList reads a slug, or a list of slugs, each a string or
+// {"current": ...}.
+func slugList(raw json.RawMessage) []string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		list = []json.RawMessage{raw}
+	}
+	var out []string
+	for _, item := range list {
+		if s := sanitySlug(item); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // sanitySlug reads a slug sent as a string or as {"current": "..."}.

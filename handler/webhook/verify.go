@@ -21,11 +21,14 @@ import (
 
 // Request is what verification and parsing read from one HTTP request.
 type Request struct {
-	Method   string      // "POST"
-	Path     string      // the request path as received, e.g. "/hooks/blog"
-	RawQuery string      // without "?"; may be empty
-	Header   http.Header // canonical keys
-	Body     []byte      // the raw body, exactly as sent
+	Method   string // "POST"
+	Path     string // the request path as received, e.g. "/hooks/blog"
+	RawQuery string // the query as sent, without "?", when known; may be empty
+	// Query is the query as FC's HTTP trigger passes it: a map, which has
+	// lost the order and the escaping of the query the sender signed.
+	Query  map[string]string
+	Header http.Header // canonical keys
+	Body   []byte      // the raw body, exactly as sent
 }
 
 // ErrUnauthorized is wrapped by every verification failure. The messages

@@ -203,3 +203,69 @@ func TestDeliveryID(t *testing.T) {
 		}
 	}
 }
+
+// A replay key is the same for the same signature and differs for another;
+// it holds no signature; a bearer token, which signs no body, has none.
+func TestReplayKey(t *testing.T) {
+	at := time.UnixMilli(1795162530123)
+	ghost := NewGhostVerifier([]string{"g"}, time.Minute)
+	sig := SignGhost("g", []byte("{}"), at)
+	first := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
+	again := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
+	anew := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": SignGhost("g", []byte("{}"), at.Add(time.Millisecond))}, "{}"))
+	if first == "" || first != again || first == anew {
+		t.Errorf("keys %q, %q, %q: want the first two equal and the third apart", first, again, anew)
+	}
+	_, hexSig, _ := strings.Cut(strings.Split(sig, ",")[0], "=")
+	if strings.Contains(first, hexSig) {
+		t.Errorf("the key %q holds the signature", first)
+	}
+	tok := NewTokenVerifier([]string{"t"})
+	if k := ReplayKey(tok, req(map[string]string{"Authorization": "Bearer t"}, "{}")); k != "" {
+		t.Errorf("bearer token: key %q", k)
+	}
+	wp := NewWordPressVerifier([]string{"w"})
+	if k := ReplayKey(wp, req(nil, "{}")); k != "" {
+		t.Errorf("no signature header: key %q", k)
+	}
+}
+
+// A Contentful webhook URL with a query verifies, whatever order FC's map
+// gives its keys: Contentful signs the path, "?" and the escaped query
+// (node-apps-toolkit), computed here by hand.
+func TestContentfulQuery(t *testing.T) {
+	now := time.UnixMilli(1795162530123)
+	ms := "1795162530123"
+	body := `{"sys":{"type":"Entry","id":"e1"}}`
+	names := "x-contentful-signed-headers,x-contentful-timestamp"
+	signed := func(signedPath string) map[string]string {
+		canon := "POST\n" + signedPath + "\nx-contentful-signed-headers:" + names + ";x-contentful-timestamp:" + ms + "\n" + body
+		return map[string]string{"x-contentful-signature": hexMAC("cf-q", canon), "x-contentful-signed-headers": names, "x-contentful-timestamp": ms}
+	}
+	withQuery := func(h map[string]string, q map[string]string) *Request {
+		r := req(h, body)
+		r.Query = q
+		return r
+	}
+	cf := NewContentfulVerifier([]string{"cf-q"}, time.Minute)
+	runVerify(t, []verifyCase{
+		{"?env=master", cf, withQuery(signed("/hooks/x?env%3Dmaster"), map[string]string{"env": "master"}), now, true, ""},
+		{"two keys, either order", cf, withQuery(signed("/hooks/x?space%3Dabc%26env%3Dmaster"), map[string]string{"env": "master", "space": "abc"}), now, true, ""},
+		{"a value with a space, written %20", cf, withQuery(signed("/hooks/x?q%3Da%2520b"), map[string]string{"q": "a b"}), now, true, ""},
+		{"a value with a space, written +", cf, withQuery(signed("/hooks/x?q%3Da%2Bb"), map[string]string{"q": "a b"}), now, true, ""},
+		{"the query as sent", cf, func() *Request {
+			r := req(signed("/hooks/x?b%3D2%26a%3D1"), body)
+			r.RawQuery = "b=2&a=1"
+			return r
+		}(), now, true, ""},
+		{"another value", cf, withQuery(signed("/hooks/x?env%3Dmaster"), map[string]string{"env": "staging"}), now, false, "does not match"},
+		{"a query not signed", cf, withQuery(signed("/hooks/x"), map[string]string{"env": "master"}), now, false, "does not match"},
+		{"no query, as signed", cf, withQuery(signed("/hooks/x"), nil), now, true, ""},
+	})
+	r := &Request{Method: "POST", Path: "/hooks/x", RawQuery: "env=master&space=abc", Header: http.Header{}, Body: []byte(body)}
+	for k, v := range SignContentful("cf-q", r, now) {
+		r.Header.Set(k, v)
+	}
+	r.RawQuery, r.Query = "", map[string]string{"space": "abc", "env": "master"}
+	runVerify(t, []verifyCase{{"signed as the toolkit signs, read from FC's map", cf, r, now, true, ""}})
+}

@@ -27,14 +27,18 @@ func Read(t testing.TB, elem ...string) []byte {
 }
 
 // ReadEnv reads the environment file filepath.Join(elem...): KEY=VALUE
-// lines, with blank lines and lines starting with # passed over. It fails
-// the test if the file cannot be read.
+// lines, with blank lines and lines starting with # passed over. A value in
+// double quotes (as a shell reads one with spaces) is taken without them. It
+// fails the test if the file cannot be read.
 func ReadEnv(t testing.TB, elem ...string) map[string]string {
 	t.Helper()
 	env := map[string]string{}
 	for _, line := range strings.Split(string(Read(t, elem...)), "\n") {
 		line = strings.TrimSpace(line)
 		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
 			env[k] = v
 		}
 	}
