@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"syscall"
 
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
@@ -17,6 +18,7 @@ import (
 )
 
 func main() {
+	neutraliseSDKDebug()
 	if os.Getenv("FC_RUNTIME_API") == "" {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.OSEnv()))
 	}
@@ -43,4 +45,28 @@ func main() {
 	fc.Start(func(ctx context.Context, event []byte) (json.RawMessage, error) {
 		return fn().Invoke(ctx, event)
 	})
+}
+
+// neutraliseSDKDebug restarts the process without "sdk" in DEBUG, after a
+// warning that says why. The SDK reads DEBUG while its packages are
+// initialised, before main runs, and then prints every signed request,
+// security token and signature included; only a new process is rid of it.
+// If the process cannot be restarted, it stops rather than print secrets.
+func neutraliseSDKDebug() {
+	env, found := handler.WithoutSDKDebug(os.Environ())
+	if !found {
+		return
+	}
+	out := os.Stderr // the CLI's logs; on FC, logs go to stdout
+	if os.Getenv("FC_RUNTIME_API") != "" {
+		out = os.Stdout
+	}
+	log := slog.New(slog.NewJSONHandler(out, nil))
+	log.Warn(handler.SDKDebugWarning)
+	exe, err := os.Executable()
+	if err == nil {
+		err = syscall.Exec(exe, os.Args, env)
+	}
+	log.Error("cannot restart without DEBUG=sdk; remove it from the environment", "error", err.Error())
+	os.Exit(1)
 }
