@@ -85,6 +85,10 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{}}, nil
 }
 
+// MaxBodyBytes returns the largest HTTP request body the function accepts
+// (http.maxBodyBytes).
+func (h *Handler) MaxBodyBytes() int { return h.cfg.HTTP.MaxBody() }
+
 func (h *Handler) now() time.Time { return h.opts.Now() }
 
 // logger returns the invocation's logger.

@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
+
+	"vodrefresh/handler"
 )
 
 // invoker is the function, as the local server calls it.
@@ -32,14 +34,22 @@ type invoker interface {
 type triggerServer struct {
 	fn      invoker
 	timeout time.Duration
-	maxBody int64
+	maxBody int64 // the function's http.maxBodyBytes
 	n       atomic.Int64
 	log     *slog.Logger
 }
 
 func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody))
-	if err != nil {
+	body, err := s.readBody(w, r)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		reply, _ := json.Marshal(handler.WebhookReply{Status: "error", Error: fmt.Sprintf("the body is larger than %d bytes", s.maxBody)})
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		w.Write(reply)
+		return
+	case err != nil:
 		http.Error(w, "reading the body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -76,6 +86,16 @@ func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(resp.StatusCode)
 	w.Write(b)
 	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
+}
+
+// readBody reads the request body, and stops at the function's limit
+// (http.maxBodyBytes) whatever Content-Length claims: a larger body is an
+// *http.MaxBytesError, before more than the limit is read.
+func (s *triggerServer) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.maxBody {
+		return nil, &http.MaxBytesError{Limit: s.maxBody}
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 }
 
 // triggerEvent builds the FC3 HTTP trigger event for a request. Multi-value
@@ -145,7 +165,7 @@ func serve(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           &triggerServer{fn: h, timeout: c.timeout, maxBody: 64 << 20, log: log},
+		Handler:           &triggerServer{fn: h, timeout: c.timeout, maxBody: int64(h.MaxBodyBytes()), log: log},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 	}
