@@ -54,8 +54,8 @@ type Handler struct {
 const maxDeliveries = 10000
 
 // New returns a Handler for a validated configuration. It compiles the
-// rules and reads the webhook routes' secrets through opts.Getenv; a missing
-// one is an error.
+// rules and reads the webhook routes' secrets through opts.Getenv; a route
+// whose secret is missing is out of service (it answers 503), and only it.
 func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = func(string) string { return "" }
@@ -77,10 +77,7 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	routes, err := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
-	if err != nil {
-		return nil, err
-	}
+	routes := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
 		seen: webhook.NewDeliveries(cfg.HTTP.Dedupe(), maxDeliveries), quota: &vod.QuotaCache{}}, nil
 }

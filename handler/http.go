@@ -67,6 +67,9 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 	if !ok {
 		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
 	}
+	if rt.down != "" {
+		return nil, nil, fail(http.StatusServiceUnavailable, rt.down, "Retry-After", "60")
+	}
 	req, err := webhook.NewRequest(ev, h.cfg.HTTP.MaxBody())
 	var tooLarge *webhook.TooLarge
 	switch {

@@ -49,17 +49,23 @@ func refreshes(srv *vodfake.Server) []vodfake.Request {
 	return out
 }
 
-func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string) *Handler {
+// fakeHandler is the function configured by doc and env, against srv; log,
+// when given, receives its logs.
+func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string, log ...*slog.Logger) *Handler {
 	t.Helper()
 	ep, err := vod.ParseEndpoint(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(mustConfig(t, doc), Options{
+	opts := Options{
 		Connector: vod.NewConnector(ep),
 		Getenv:    func(k string) string { return env[k] },
 		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
-	})
+	}
+	if len(log) > 0 {
+		opts.Logger = log[0]
+	}
+	h, err := New(mustConfig(t, doc), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

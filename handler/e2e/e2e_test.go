@@ -260,13 +260,22 @@ func TestFailuresAndSurvival(t *testing.T) {
 	}
 }
 
-// A bad configuration fails every invocation with the reason, so events
-// are retried and dead-lettered rather than lost.
+// A bad configuration fails every OSS invocation with the reason, so events
+// are retried and dead-lettered rather than lost; an HTTP request is still
+// answered, 503 with the reason, so that its sender retries.
 func TestBadConfiguration(t *testing.T) {
 	r := newRig(t, "domains: [ftp://nope]\noss: []\n", nil)
 	o := r.invoke(t, ossEvent("images/a.png"), fcemu.Invocation{})
 	if o.Error == nil || !strings.Contains(o.Error.Message, "domains[0]") {
 		t.Fatalf("outcome %+v", o)
+	}
+	o = r.invoke(t, httpEvent(map[string]string{}, `{}`), fcemu.Invocation{})
+	var resp struct {
+		StatusCode int    `json:"statusCode"`
+		Body       string `json:"body"`
+	}
+	if o.Error != nil || json.Unmarshal(o.Response, &resp) != nil || resp.StatusCode != 503 || !strings.Contains(resp.Body, "domains[0]") {
+		t.Fatalf("an HTTP request: %+v %s, want a 503 answer naming domains[0]", o.Error, o.Response)
 	}
 }
 
