@@ -145,6 +145,7 @@ func (h *Handler) process(ctx context.Context, rt *route, req *webhook.Request, 
 	case rp.Size() == 0:
 		reply.Note = rp.Note
 	default:
+		reply.Note = rp.Note
 		return h.submitChange(ctx, rp.Plan, reply, sum)
 	}
 	reply.Status = "ignored"

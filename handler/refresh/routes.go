@@ -28,7 +28,8 @@ type RoutePlan struct {
 	// Outside lists the paths that are not on the allowlist, or would
 	// refresh a whole domain; nothing is submitted when there are any.
 	Outside []string
-	// Note says why nothing was planned, when nothing was.
+	// Note says why nothing was planned, when nothing was, and which
+	// template fields were refused.
 	Note string
 }
 
@@ -42,6 +43,10 @@ func (pl *Planner) PlanChange(path string, ch webhook.Change) RoutePlan {
 	}
 	rp := RoutePlan{Plan: &Plan{Wait: r.Wait}}
 	add := func(objectType, path string) {
+		if dotSegment(urlPathOf(path)) {
+			rp.Outside = append(rp.Outside, fmt.Sprintf("%q has a '.' or '..' segment once decoded, which the CDN may resolve away", path))
+			return
+		}
 		if err := pl.allow.Check(path); err != nil {
 			rp.Outside = append(rp.Outside, err.Error())
 			return
@@ -60,8 +65,13 @@ func (pl *Planner) PlanChange(path string, ch webhook.Change) RoutePlan {
 		add(urlType, NormalizeURL(u))
 	}
 	filled := 0
+	var refused []string
 	for _, it := range ch.Items {
 		for _, t := range r.templates {
+			if note := dotField(t, it); note != "" {
+				refused = append(refused, note)
+				continue
+			}
 			path, ok := t.Expand(func(name string) (string, bool) { return templateValue(it, name) })
 			if !ok {
 				continue
@@ -70,10 +80,41 @@ func (pl *Planner) PlanChange(path string, ch webhook.Change) RoutePlan {
 			add(r.RefreshType(), path)
 		}
 	}
-	if rp.Size() == 0 && len(rp.Outside) == 0 {
+	if rp.Size() == 0 && len(rp.Outside) == 0 && len(refused) == 0 {
 		rp.Note = r.emptyNote(ch, filled)
 	}
+	if len(refused) > 0 {
+		rp.Note = strings.Join(refused, "; ")
+	}
 	return rp
+}
+
+// dotField returns a note when a field that template t uses has a '.' or
+// '..' segment, or decodes to one: the template is not filled from it, as
+// an OSS key with one is skipped.
+func dotField(t *Template, f webhook.Fields) string {
+	for _, name := range webhookPlaceholders {
+		if v, _ := fieldsValue(f, name); v != "" && t.Has(name) && dotSegment(v) {
+			if len(v) > 60 {
+				v = v[:60] + "..."
+			}
+			return fmt.Sprintf("template %s not filled: {%s} %q has a '.' or '..' segment, or decodes to one, which would point elsewhere on the domain", t, name, v)
+		}
+	}
+	return ""
+}
+
+// urlPathOf returns the path of an absolute URL: what follows the host, up
+// to a query or fragment.
+func urlPathOf(u string) string {
+	_, rest, _ := strings.Cut(u, "://")
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return ""
+	}
+	p, _, _ := strings.Cut(rest[i:], "?")
+	p, _, _ = strings.Cut(p, "#")
+	return p
 }
 
 // emptyNote says why a change planned nothing.
