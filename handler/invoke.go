@@ -10,8 +10,12 @@ import (
 )
 
 // Invoke handles one raw event and returns the JSON result that FC passes
-// back to the caller. It implements the FC runtime's Handler interface.
+// back to the caller. It implements the FC runtime's Handler interface. Its
+// work ends a margin before ctx's deadline (vod.WithAnswerMargin), so that
+// the answer reaches FC in time.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	ctx, cancel := vod.WithAnswerMargin(ctx)
+	defer cancel()
 	started := h.now()
 	ctx, sum := begin(ctx, h.log, started)
 	defer func() { sum.end(ctx, h.now().Sub(started)) }()
@@ -37,6 +41,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // Handle handles one raw OSS event and returns its result. On failure the
 // result still accounts for every path, beside the error.
 func (h *Handler) Handle(ctx context.Context, payload []byte) (*Result, error) {
+	ctx, cancel := vod.WithAnswerMargin(ctx)
+	defer cancel()
 	ev, err := event.Detect(payload, h.eventOptions())
 	if err != nil {
 		return nil, err

@@ -32,6 +32,8 @@ type APIError struct {
 	HTTPStatus int    // 0 when no answer came
 	RequestID  string
 	Message    string
+	// Unsent: the call never left the process (no time was left).
+	Unsent bool
 }
 
 func (e *APIError) Error() string {
