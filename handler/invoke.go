@@ -63,7 +63,7 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Calls: []vod.Call{}}
 	inv := &invocation{h: h, ctx: ctx, res: res}
 	prep, err := h.planner.PrepareOSS(ev.Records, inv.quota)
-	res.Skipped = prep.Plan.Skipped
+	res.Skipped, res.SkippedCount, res.SkippedReasons = prep.Plan.Skipped.Sample, prep.Plan.Skipped.Count, prep.Plan.Skipped.Reasons
 	if err := h.submit(inv, prep, err); err != nil {
 		return res, err
 	}

@@ -11,7 +11,7 @@ import (
 type Plan struct {
 	Files       []string
 	Directories []string
-	Skipped     []Skip
+	Skipped     Skips
 	// Warm holds the file paths to prefetch once their refresh went through.
 	Warm map[string]bool
 	// Wait: wait for the refresh tasks to finish.
@@ -70,7 +70,7 @@ func (pl *Planner) PlanOSS(records []event.ObjectEvent) *Plan {
 	removed := map[string]bool{}
 	for _, ev := range records {
 		if reason := pl.planRecord(p, ev, removed); reason != "" {
-			p.Skipped = append(p.Skipped, recordSkip(ev, "", reason))
+			p.Skipped.Add(recordSkip(ev, "", reason))
 		}
 	}
 	for path, warm := range p.Warm {
@@ -113,7 +113,7 @@ func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]
 func (pl *Planner) addRulePath(p *Plan, r *rule, i int, path string, ev event.ObjectEvent, removed map[string]bool) {
 	if r.objectType == config.TypeDirectory {
 		if IsRoot(path) && !pl.cfg.AllowRootDirectory {
-			p.Skipped = append(p.Skipped, recordSkip(ev, path,
+			p.Skipped.Add(recordSkip(ev, path,
 				fmt.Sprintf("rule %s would refresh the domain root; set allowRootDirectory to allow it", r.name)))
 			return
 		}
