@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"os"
 	"sync"
@@ -25,7 +24,7 @@ func main() {
 	// The function is set up on the first invocation, not before the
 	// runtime loop starts, so that a cold start reaches FC at once.
 	fn := sync.OnceValue(func() interface {
-		Invoke(context.Context, []byte) ([]byte, error)
+		Answer(context.Context, []byte) (any, error)
 	} {
 		level, lerr := handler.ParseLevel(os.Getenv("LOG_LEVEL"))
 		log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
@@ -40,10 +39,10 @@ func main() {
 		return h
 	})
 	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
-	// despite its signature. A []byte argument receives the raw event; a
-	// json.RawMessage result is written back as it is.
-	fc.Start(func(ctx context.Context, event []byte) (json.RawMessage, error) {
-		return fn().Invoke(ctx, event)
+	// despite its signature. A []byte argument receives the raw event; the
+	// result is encoded with encoding/json, once (fc/handler.go).
+	fc.Start(func(ctx context.Context, event []byte) (any, error) {
+		return fn().Answer(ctx, event)
 	})
 }
 

@@ -10,10 +10,23 @@ import (
 )
 
 // Invoke handles one raw event and returns the JSON result that FC passes
-// back to the caller. It implements the FC runtime's Handler interface. Its
-// work ends a margin before ctx's deadline (vod.WithAnswerMargin), so that
-// the answer reaches FC in time.
+// back to the caller: Answer, encoded. It implements the FC runtime's
+// Handler interface.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	v, err := h.Answer(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// Answer handles one raw event and returns what FC encodes as its answer:
+// the *Result of an OSS event, or the *events.HTTPTriggerResponse of an
+// HTTP request. Handing FC the value rather than its JSON spares a large
+// result a second copy (the runtime SDK encodes what it is given, JSON
+// included). Its work ends a margin before ctx's deadline
+// (vod.WithAnswerMargin), so that the answer reaches FC in time.
+func (h *Handler) Answer(ctx context.Context, payload []byte) (any, error) {
 	ctx, cancel := vod.WithAnswerMargin(ctx)
 	defer cancel()
 	started := h.now()
@@ -24,7 +37,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		sum.shape = string(event.ShapeHTTP)
 		resp := h.handleHTTP(ctx, ev.HTTP, sum)
 		sum.status = resp.StatusCode
-		return json.Marshal(resp)
+		return resp, nil
 	}
 	if err != nil {
 		sum.err = err
@@ -35,7 +48,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(res)
+	return res, nil
 }
 
 // Handle handles one raw OSS event and returns its result. On failure the

@@ -36,10 +36,19 @@ type Broken struct{ Err error }
 
 // Invoke returns the set-up error, or for an HTTP trigger event the 503
 // answer that carries it.
-func (b Broken) Invoke(_ context.Context, payload []byte) ([]byte, error) {
+func (b Broken) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	v, err := b.Answer(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// Answer is Invoke's answer before it is encoded, as Handler.Answer.
+func (b Broken) Answer(_ context.Context, payload []byte) (any, error) {
 	err := fmt.Errorf("vodrefresh is not configured: %w", b.Err)
 	if ev, derr := event.Detect(payload, event.Options{}); derr == nil && ev.Shape == event.ShapeHTTP {
-		return json.Marshal(fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60"))
+		return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60"), nil
 	}
 	return nil, err
 }

@@ -13,16 +13,15 @@ import (
 // answered: 503, with a JSON body that names the problem and no secret, so
 // the sender retries. An OSS event fails, so that FC retries it.
 func TestBrokenSetUp(t *testing.T) {
-	tests := []struct {
-		name, why string
-		env       map[string]string
+	for name, tt := range map[string]struct {
+		why string            // what the answer names
+		env map[string]string // the environment
 	}{
-		{"bad domain", "domains[0]", map[string]string{"REFRESH_CONFIG": "domains: [ftp://nope]\noss: []\n"}},
-		{"no configuration", "REFRESH_CONFIG", map[string]string{}},
-		{"endpoint with a password", "VOD_ENDPOINT", map[string]string{"REFRESH_CONFIG": planConfig, "VOD_ENDPOINT": "https://LTAIkey:sup3rsecret-value@vod.example.com"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		"bad domain":               {"domains[0]", map[string]string{"REFRESH_CONFIG": "domains: [ftp://nope]\noss: []\n"}},
+		"no configuration":         {"REFRESH_CONFIG", map[string]string{}},
+		"endpoint with a password": {"VOD_ENDPOINT", map[string]string{"REFRESH_CONFIG": planConfig, "VOD_ENDPOINT": "https://LTAIkey:sup3rsecret-value@vod.example.com"}},
+	} {
+		t.Run(name, func(t *testing.T) {
 			_, err := FromEnv(func(k string) string { return tt.env[k] }, Options{})
 			if err == nil {
 				t.Fatal("set-up succeeded")
