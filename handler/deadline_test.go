@@ -37,8 +37,8 @@ func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
 	srv := startFake(t, nil)
 	srv.Script("DescribeVodRefreshQuota", vodfake.Reply{Delay: 10 * time.Second})
 	h := fakeHandler(t, srv, planConfig, nil)
-	base := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	slowCtx, cancelSlow := context.WithTimeout(base, 3*time.Second)
+	// Each invocation has a context of its own, as FC gives it.
+	slowCtx, cancelSlow := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
 	defer cancelSlow()
 	first := make(chan struct{})
 	go func() {
@@ -47,7 +47,7 @@ func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
 	}()
 	defer func() { <-first }()
 	time.Sleep(100 * time.Millisecond) // the first holds the quota read
-	ctx, cancel := context.WithTimeout(base, time.Second)
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), time.Second)
 	defer cancel()
 	dl, _ := ctx.Deadline()
 	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/second.png"}))
