@@ -13,19 +13,34 @@ import (
 	"vodrefresh/handler/vod"
 )
 
+// delayedHandler is the function against a fake VOD that answers action
+// only after delay.
+func delayedHandler(t *testing.T, action string, delay time.Duration) *Handler {
+	t.Helper()
+	srv := startFake(t, nil)
+	srv.Script(action, vodfake.Reply{Delay: delay})
+	return fakeHandler(t, srv, planConfig, nil)
+}
+
+// handleWithin handles an OSS event for key as one FC invocation with
+// timeout, and fails the test if the answer came after the deadline.
+func handleWithin(t *testing.T, h *Handler, timeout time.Duration, key string) (*Result, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), timeout)
+	defer cancel()
+	dl, _ := ctx.Deadline()
+	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", key}))
+	if answered := time.Now(); !answered.Before(dl) {
+		t.Errorf("%s: answered %s after the deadline", key, answered.Sub(dl))
+	}
+	return res, err
+}
+
 // A quota read that would take the whole budget is cut short, and the
 // invocation still refreshes and answers before its deadline.
 func TestSlowQuotaReadLeavesRoom(t *testing.T) {
-	srv := startFake(t, nil)
-	srv.Script("DescribeVodRefreshQuota", vodfake.Reply{Delay: 10 * time.Second})
-	h := fakeHandler(t, srv, planConfig, nil)
-	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), time.Second)
-	defer cancel()
-	dl, _ := ctx.Deadline()
-	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-	if answered := time.Now(); !answered.Before(dl) {
-		t.Errorf("answered %s after the deadline", answered.Sub(dl))
-	}
+	h := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
+	res, err := handleWithin(t, h, time.Second, "images/a.png")
 	if err != nil || len(res.Calls) != 1 || !res.Calls[0].Sent || res.Quota.Source != "unavailable" {
 		t.Fatalf("result %+v, error %v; want the refresh sent with the quota unavailable", res, err)
 	}
@@ -34,26 +49,17 @@ func TestSlowQuotaReadLeavesRoom(t *testing.T) {
 // An invocation that waits for another's quota read waits only within its
 // own budget.
 func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
-	srv := startFake(t, nil)
-	srv.Script("DescribeVodRefreshQuota", vodfake.Reply{Delay: 10 * time.Second})
-	h := fakeHandler(t, srv, planConfig, nil)
-	// Each invocation has a context of its own, as FC gives it.
-	slowCtx, cancelSlow := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
-	defer cancelSlow()
+	h := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
 	first := make(chan struct{})
-	go func() {
+	go func() { // its own context, as FC gives each invocation
 		defer close(first)
-		h.Handle(slowCtx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/first.png"}))
+		ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
+		defer cancel()
+		h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/first.png"}))
 	}()
 	defer func() { <-first }()
 	time.Sleep(100 * time.Millisecond) // the first holds the quota read
-	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), time.Second)
-	defer cancel()
-	dl, _ := ctx.Deadline()
-	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/second.png"}))
-	if answered := time.Now(); !answered.Before(dl) {
-		t.Errorf("the second invocation answered %s after its deadline", answered.Sub(dl))
-	}
+	res, err := handleWithin(t, h, time.Second, "images/second.png")
 	if err != nil || len(res.Calls) != 1 || !res.Calls[0].Sent {
 		t.Errorf("result %+v, error %v; want the refresh sent", res, err)
 	}
