@@ -5,10 +5,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"os"
 	"sync"
+	"syscall"
 
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
@@ -17,13 +17,14 @@ import (
 )
 
 func main() {
+	neutraliseSDKDebug()
 	if os.Getenv("FC_RUNTIME_API") == "" {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.OSEnv()))
 	}
 	// The function is set up on the first invocation, not before the
 	// runtime loop starts, so that a cold start reaches FC at once.
 	fn := sync.OnceValue(func() interface {
-		Invoke(context.Context, []byte) ([]byte, error)
+		Answer(context.Context, []byte) (any, error)
 	} {
 		level, lerr := handler.ParseLevel(os.Getenv("LOG_LEVEL"))
 		log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
@@ -38,9 +39,33 @@ func main() {
 		return h
 	})
 	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
-	// despite its signature. A []byte argument receives the raw event; a
-	// json.RawMessage result is written back as it is.
-	fc.Start(func(ctx context.Context, event []byte) (json.RawMessage, error) {
-		return fn().Invoke(ctx, event)
+	// despite its signature. A []byte argument receives the raw event; the
+	// result is encoded with encoding/json, once (fc/handler.go).
+	fc.Start(func(ctx context.Context, event []byte) (any, error) {
+		return fn().Answer(ctx, event)
 	})
+}
+
+// neutraliseSDKDebug restarts the process without "sdk" in DEBUG, after a
+// warning that says why. The SDK reads DEBUG while its packages are
+// initialised, before main runs, and then prints every signed request,
+// security token and signature included; only a new process is rid of it.
+// If the process cannot be restarted, it stops rather than print secrets.
+func neutraliseSDKDebug() {
+	env, found := handler.WithoutSDKDebug(os.Environ())
+	if !found {
+		return
+	}
+	out := os.Stderr // the CLI's logs; on FC, logs go to stdout
+	if os.Getenv("FC_RUNTIME_API") != "" {
+		out = os.Stdout
+	}
+	log := slog.New(slog.NewJSONHandler(out, nil))
+	log.Warn(handler.SDKDebugWarning)
+	exe, err := os.Executable()
+	if err == nil {
+		err = syscall.Exec(exe, os.Args, env)
+	}
+	log.Error("cannot restart without DEBUG=sdk; remove it from the environment", "error", err.Error())
+	os.Exit(1)
 }

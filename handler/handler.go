@@ -58,8 +58,8 @@ type Handler struct {
 const maxDeliveries = 10000
 
 // New returns a Handler for a validated configuration. It compiles the
-// rules and reads the webhook routes' secrets through opts.Getenv; a missing
-// one is an error.
+// rules and reads the webhook routes' secrets through opts.Getenv; a route
+// whose secret is missing is out of service (it answers 503), and only it.
 func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = func(string) string { return "" }
@@ -81,10 +81,7 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	routes, err := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
-	if err != nil {
-		return nil, err
-	}
+	routes := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
 	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
 		seen: webhook.NewDeliveries(seenFor, maxDeliveries), seenFor: seenFor, quota: &vod.QuotaCache{},
@@ -113,6 +110,10 @@ func dedupeWindow(cfg *config.Config, override time.Duration) time.Duration {
 	}
 	return w
 }
+
+// MaxBodyBytes returns the largest HTTP request body the function accepts
+// (http.maxBodyBytes).
+func (h *Handler) MaxBodyBytes() int { return h.cfg.HTTP.MaxBody() }
 
 func (h *Handler) now() time.Time { return h.opts.Now() }
 

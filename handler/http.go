@@ -68,6 +68,9 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 	if !ok {
 		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
 	}
+	if rt.down != "" {
+		return nil, nil, fail(http.StatusServiceUnavailable, rt.down, "Retry-After", "60")
+	}
 	req, err := webhook.NewRequest(ev, h.cfg.HTTP.MaxBody())
 	var tooLarge *webhook.TooLarge
 	switch {
@@ -87,16 +90,42 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 	return rt, req, nil
 }
 
-// deliver reads a verified request's payload, plans its change and submits
-// the plan, unless the delivery was handled before.
+// deliver handles a verified request once per delivery ID: the check and
+// the reservation are one step, so that of concurrent deliveries with one
+// ID only one refreshes (the others are answered 409, to send again
+// later). A delivery that did not succeed is released, so that the
+// sender's retry goes through.
 func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
-	now := h.now()
-	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun}
-	delivery := deliveryKey(rt, req)
-	if delivery != "" && h.seen.Seen(delivery, now) {
-		reply.Status, reply.Note = "duplicate", "this delivery was handled in the last "+h.seenFor.String()
-		return response(http.StatusAccepted, reply)
+	id := deliveryKey(rt, req)
+	if id == "" {
+		return h.process(ctx, rt, req, sum)
 	}
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun, Status: "duplicate"}
+	switch h.seen.Reserve(id, h.now()) {
+	case webhook.Handled:
+		reply.Note = "this delivery was handled in the last " + h.seenFor.String()
+		return response(http.StatusAccepted, reply)
+	case webhook.InProgress:
+		reply.Note = "this delivery is being handled; send it again later if that fails"
+		return response(http.StatusConflict, reply, "Retry-After", "10")
+	}
+	handled := false
+	defer func() {
+		if handled {
+			h.seen.Done(id, h.now())
+		} else {
+			h.seen.Release(id)
+		}
+	}()
+	resp := h.process(ctx, rt, req, sum)
+	handled = resp.StatusCode == http.StatusAccepted && !h.opts.DryRun
+	return resp
+}
+
+// process reads a verified request's payload, plans its change and submits
+// the plan.
+func (h *Handler) process(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun}
 	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
 	if err != nil {
 		var bad *webhook.BadPayload
@@ -115,16 +144,15 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
 	case rp.Size() > 0:
-		return h.submitChange(ctx, rp.Plan, reply, delivery, sum)
+		return h.submitChange(ctx, rp.Plan, reply, sum)
 	}
 	reply.Status = "ignored"
-	h.remember(delivery, now)
 	return response(http.StatusAccepted, reply)
 }
 
 // submitChange submits a webhook's plan within the answer timeout and maps
 // the outcome to a status.
-func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, delivery string, sum *summary) *events.HTTPTriggerResponse {
+func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, sum *summary) *events.HTTPTriggerResponse {
 	now := h.now()
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
@@ -141,9 +169,6 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	switch {
 	case err == nil:
 		reply.Status = "accepted"
-		if !h.opts.DryRun {
-			h.remember(delivery, now)
-		}
 		return response(http.StatusAccepted, reply)
 	case errors.As(err, &qe):
 		reply.Status, reply.Error, reply.Code = "error", err.Error(), "QuotaExceeded.Refresh"
@@ -198,10 +223,4 @@ func deliveryKey(rt *route, req *webhook.Request) string {
 		return ""
 	}
 	return rt.Path + "\n" + id
-}
-
-func (h *Handler) remember(delivery string, now time.Time) {
-	if delivery != "" {
-		h.seen.Record(delivery, now)
-	}
 }

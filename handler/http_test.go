@@ -324,14 +324,14 @@ func TestWebhookStartup(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	cfg := mustConfig(t, hookConfig)
-	_, err := New(cfg, Options{DryRun: true, Getenv: func(k string) string {
+	h, err := New(cfg, Options{DryRun: true, Getenv: func(k string) string {
 		if k == "GHOST_SECRET" {
 			return "  "
 		}
 		return hookEnv[k]
 	}, Logger: log})
-	if err == nil || !strings.Contains(err.Error(), "GHOST_SECRET") || !strings.Contains(err.Error(), "webhooks[1]") {
-		t.Errorf("missing secret: error %v", err)
+	if err != nil || !strings.Contains(h.routes["/hooks/blog"].down, "GHOST_SECRET") || !strings.Contains(logs.String(), "webhooks[1]") {
+		t.Errorf("blank secret: error %v, route %+v, logs %s", err, h.routes["/hooks/blog"], logs.String())
 	}
 	if _, err := New(mustConfig(t, hookConfig), Options{DryRun: true, Getenv: func(k string) string { return hookEnv[k] }, Logger: log}); err != nil {
 		t.Fatal(err)

@@ -16,9 +16,14 @@ type Result struct {
 	Records int        `json:"records"`
 	Calls   []vod.Call `json:"calls"`
 	Submission
-	Paths    []PathStatus    `json:"paths,omitempty"`
-	Skipped  []refresh.Skip  `json:"skipped,omitempty"`
-	Prefetch *PrefetchResult `json:"prefetch,omitempty"` // with prefetch
+	Paths []PathStatus `json:"paths,omitempty"`
+	// Skipped lists the first refresh.MaxSkipSample records that no rule
+	// covers, each with its reason; SkippedCount counts them all, and
+	// SkippedReasons counts them by reason.
+	Skipped        []refresh.Skip  `json:"skipped,omitempty"`
+	SkippedCount   int             `json:"skippedCount,omitempty"`
+	SkippedReasons map[string]int  `json:"skippedReasons,omitempty"`
+	Prefetch       *PrefetchResult `json:"prefetch,omitempty"` // with prefetch
 }
 
 // Submission is what fitting and submitting a plan reported, in both the

@@ -16,36 +16,36 @@ type route struct {
 	*config.WebhookRoute
 	name   string           // "webhooks[0]", for messages
 	verify webhook.Verifier // nil for auth: none
+	// down, when set, is why the route is out of service: its secret is
+	// missing or unusable. It names the variable, never its value.
+	down string
 }
 
 // buildRoutes reads each route's secrets from the environment and makes its
-// verifier. A missing or empty secret is a start-up error; auth: none is
-// allowed but logged as a warning. A non-zero window overrides every
-// route's replay window (for local runs of old samples).
-func buildRoutes(cfg *config.Config, getenv func(string) string, log *slog.Logger, window time.Duration) (map[string]*route, error) {
+// verifier. A route whose secret is missing or unusable is out of service
+// on its own, logged once here; the other routes and the OSS rules work.
+// auth: none is allowed but logged as a warning. A non-zero window
+// overrides every route's replay window (for local runs of old samples).
+func buildRoutes(cfg *config.Config, getenv func(string) string, log *slog.Logger, window time.Duration) map[string]*route {
 	routes := make(map[string]*route, len(cfg.Webhooks))
-	var problems []string
 	for i := range cfg.Webhooks {
 		w := &cfg.Webhooks[i]
 		r := &route{WebhookRoute: w, name: fmt.Sprintf("webhooks[%d]", i)}
+		routes[w.Path] = r
 		v, warning, err := verifier(w, getenv, window)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s (%s): %v", r.name, w.Path, err))
-			continue
-		}
-		if v == nil {
+		switch {
+		case err != nil:
+			r.down = fmt.Sprintf("route %s is out of service: %v", w.Path, err)
+			log.Error("webhook route out of service; it answers 503 until its secret is set", "route", w.Path, "name", r.name, "error", err.Error())
+		case v == nil:
 			log.Warn("webhook route accepts unauthenticated requests (auth: none)", "route", w.Path, "kind", w.Kind)
 		}
 		if warning != "" {
 			log.Warn(warning, "route", w.Path, "kind", w.Kind)
 		}
 		r.verify = v
-		routes[w.Path] = r
 	}
-	if len(problems) > 0 {
-		return nil, &config.Error{Problems: problems}
-	}
-	return routes, nil
+	return routes
 }
 
 // verifier makes a route's verifier; nil means auth: none. The warning, when

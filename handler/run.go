@@ -3,7 +3,6 @@ package handler
 import (
 	"context"
 	"errors"
-	"time"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
@@ -146,25 +145,11 @@ func (h *Handler) quotaInfo(ctx context.Context, client vod.Client) QuotaInfo {
 		return QuotaInfo{URLRemain: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota, Source: "assumed",
 			Note: "a dry run, or no credentials: the full daily quota is assumed"}
 	}
-	qctx, cancel := context.WithTimeout(ctx, quotaWait(ctx))
-	defer cancel()
-	q, source, err := h.quota.Get(qctx, client, h.cfg.Quota.TTL(), h.now())
+	q, source, err := h.quota.Get(ctx, client, h.cfg.Quota.TTL(), h.now())
 	if err != nil {
 		h.logger(ctx).Warn("cannot read the refresh quota; planning with the full daily quota", "error", err.Error())
 		return QuotaInfo{URLRemain: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota, Source: "unavailable",
 			Note: "DescribeVodRefreshQuota failed: the full daily quota is assumed"}
 	}
 	return QuotaInfo{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, Source: source}
-}
-
-// maxQuotaWait bounds how long an invocation reads the quota, or waits for
-// another's read: a slow read must leave time to refresh and to answer.
-const maxQuotaWait = 2 * time.Second
-
-// quotaWait is a third of the time ctx has left, at most maxQuotaWait.
-func quotaWait(ctx context.Context) time.Duration {
-	if dl, ok := ctx.Deadline(); ok {
-		return min(maxQuotaWait, time.Until(dl)/3)
-	}
-	return maxQuotaWait
 }

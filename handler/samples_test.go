@@ -159,7 +159,9 @@ type triggerAnswer struct {
 
 // answerHTTP runs an HTTP trigger event through Invoke, which must not fail
 // at the FC level, and decodes the answer.
-func answerHTTP(t testing.TB, h *Handler, event []byte) triggerAnswer {
+func answerHTTP(t testing.TB, h interface {
+	Invoke(context.Context, []byte) ([]byte, error)
+}, event []byte) triggerAnswer {
 	t.Helper()
 	out, err := h.Invoke(context.Background(), event)
 	if err != nil {

@@ -2,9 +2,12 @@ package handler
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
 	"vodrefresh/handler/vod"
 )
 
@@ -36,11 +39,27 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	return New(cfg, opts)
 }
 
-// Broken is the function when its set-up failed: every invocation fails with
-// the set-up error, so that events are retried and dead-lettered, not lost.
+// Broken is the function when its set-up failed: every OSS invocation fails
+// with the set-up error, so that events are retried and dead-lettered, not
+// lost; every HTTP request is answered 503 with the error, so that its
+// sender retries too. Set-up errors name settings, never a secret's value.
 type Broken struct{ Err error }
 
-// Invoke returns the set-up error.
-func (b Broken) Invoke(context.Context, []byte) ([]byte, error) {
-	return nil, fmt.Errorf("vodrefresh is not configured: %w", b.Err)
+// Invoke returns the set-up error, or for an HTTP trigger event the 503
+// answer that carries it.
+func (b Broken) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	v, err := b.Answer(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// Answer is Invoke's answer before it is encoded, as Handler.Answer.
+func (b Broken) Answer(_ context.Context, payload []byte) (any, error) {
+	err := fmt.Errorf("vodrefresh is not configured: %w", b.Err)
+	if ev, derr := event.Detect(payload, event.Options{}); derr == nil && ev.Shape == event.ShapeHTTP {
+		return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60"), nil
+	}
+	return nil, err
 }

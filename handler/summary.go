@@ -92,7 +92,7 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 			}
 			tasks = append(tasks, c.TaskIDs...)
 		}
-		attrs = append(attrs, "skipped", len(r.Skipped))
+		attrs = append(attrs, "skipped", r.SkippedCount)
 		if r.Quota != nil {
 			attrs = append(attrs, "quota", slog.GroupValue(
 				slog.Int("urlRemain", r.Quota.URLRemain), slog.Int("dirRemain", r.Quota.DirRemain),

@@ -49,17 +49,23 @@ func refreshes(srv *vodfake.Server) []vodfake.Request {
 	return out
 }
 
-func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string) *Handler {
+// fakeHandler is the function configured by doc and env, against srv; log,
+// when given, receives its logs.
+func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string, log ...*slog.Logger) *Handler {
 	t.Helper()
 	ep, err := vod.ParseEndpoint(srv.Endpoint())
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(mustConfig(t, doc), Options{
+	opts := Options{
 		Connector: vod.NewConnector(ep),
 		Getenv:    func(k string) string { return env[k] },
 		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
-	})
+	}
+	if len(log) > 0 {
+		opts.Logger = log[0]
+	}
+	h, err := New(mustConfig(t, doc), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,5 +428,49 @@ func TestLongKeysFitTheQuery(t *testing.T) {
 	}
 	if sent != 900 || len(res.Calls) < 2 {
 		t.Errorf("%d paths reached VOD in %d calls", sent, len(res.Calls))
+	}
+}
+
+// stsLikeToken has '+', '/' and '=' in it, as real STS tokens do, so that
+// each encoding depth of it is spelled differently.
+const stsLikeToken = "CAIS+Zq8mWvT3xYpL2/Nh4RbKc7dEfG9=Hj5sUuAaBbCcDdEe1234/QwErTyUiOp=="
+
+// tokenPieces returns the pieces of token between its '+', '/' and '='
+// that are long enough to identify it: alphanumerics read the same at every
+// percent-encoding depth.
+func tokenPieces(token string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(token, func(r rune) bool { return strings.ContainsRune("+/=", r) }) {
+		if len(p) >= 8 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// On SignatureDoesNotMatch the service echoes its string to sign, with the
+// token encoded twice: no piece of it may reach the error, the result or a
+// log line, for the quota read and the refresh alike.
+func TestSignatureErrorKeepsTheTokenOut(t *testing.T) {
+	srv := startFake(t, nil)
+	var logs testfix.SyncBuffer
+	h := fakeHandler(t, srv, planConfig, nil)
+	h.log = slog.New(slog.NewJSONHandler(&logs, nil))
+	ctx := withFCCredentials(context.Background(), testAK, "not-the-secret-0001", stsLikeToken)
+	out, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	if err == nil || !strings.Contains(err.Error(), "SignatureDoesNotMatch") {
+		t.Fatalf("error %v, want SignatureDoesNotMatch", err)
+	}
+	if !strings.Contains(logs.String(), "SignatureDoesNotMatch") {
+		t.Fatalf("the logs do not report the quota read's failure: %s", logs.String())
+	}
+	res, _ := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/b.png"}))
+	result, _ := json.Marshal(res)
+	for where, text := range map[string]string{"error": err.Error(), "answer": string(out), "logs": logs.String(), "result": string(result)} {
+		for _, p := range tokenPieces(stsLikeToken) {
+			if strings.Contains(text, p) {
+				t.Errorf("the %s holds %q of the token: %s", where, p, text)
+			}
+		}
 	}
 }

@@ -29,8 +29,9 @@ func commonFlags(fs *flag.FlagSet) *common {
 // webhook routes, and its logger.
 type function struct {
 	invoker
-	routes []string
-	log    *slog.Logger
+	routes  []string // the webhook routes' paths
+	maxBody int64    // the largest request body, http.maxBodyBytes
+	log     *slog.Logger
 }
 
 // function builds what invoke and serve run. Without --send it is a dry
@@ -53,7 +54,7 @@ func (c *common) function(env Env) (*function, int) {
 		fmt.Fprintf(env.Stderr, "vodrefresh: --send: %v\n", vod.ErrNoCredentials)
 		return nil, 1
 	}
-	fn, routes, err := c.build(env, log)
+	fn, h, err := c.build(env, log)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return nil, 1
@@ -61,20 +62,20 @@ func (c *common) function(env Env) (*function, int) {
 	if !c.send {
 		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent (--send refreshes for real)")
 	}
-	return &function{invoker: fn, routes: routes, log: log}, 0
+	return &function{invoker: fn, routes: h.Routes(), maxBody: int64(h.MaxBodyBytes()), log: log}, 0
 }
 
 // build makes the handlers: the dry run alone, or, with --send, the dry
 // run (logging nothing) in front of the function that sends; and the
-// paths of their webhook routes.
-func (c *common) build(env Env, log *slog.Logger) (invoker, []string, error) {
+// handler whose routes and limits they serve.
+func (c *common) build(env Env, log *slog.Logger) (invoker, *handler.Handler, error) {
 	opts := handler.Options{DryRun: true, Logger: log, ReplayWindow: c.replayWindow}
 	if !c.send {
 		h, err := handler.FromEnv(env.Getenv, opts)
 		if err != nil {
 			return nil, nil, err
 		}
-		return h, h.Routes(), nil
+		return h, h, nil
 	}
 	opts.DryRun = false
 	live, err := handler.FromEnv(env.Getenv, opts)
@@ -90,5 +91,5 @@ func (c *common) build(env Env, log *slog.Logger) (invoker, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &previewed{dry: dry, live: live, endpoint: ep.String(), stderr: env.Stderr}, live.Routes(), nil
+	return &previewed{dry: dry, live: live, endpoint: ep.String(), stderr: env.Stderr}, live, nil
 }

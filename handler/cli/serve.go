@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
+
+	"vodrefresh/handler"
 )
 
 // invoker is the function, as the local server calls it.
@@ -33,14 +35,22 @@ type triggerServer struct {
 	fn      invoker
 	routes  []string // the function's webhook routes, for 404 answers
 	timeout time.Duration
-	maxBody int64
+	maxBody int64 // the function's http.maxBodyBytes
 	n       atomic.Int64
 	log     *slog.Logger
 }
 
 func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody))
-	if err != nil {
+	body, err := s.readBody(w, r)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		reply, _ := json.Marshal(handler.WebhookReply{Status: "error", Error: fmt.Sprintf("the body is larger than %d bytes", s.maxBody)})
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		w.Write(reply)
+		return
+	case err != nil:
 		http.Error(w, "reading the body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -80,6 +90,16 @@ func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(resp.StatusCode)
 	w.Write(b)
 	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
+}
+
+// readBody reads the request body, and stops at the function's limit
+// (http.maxBodyBytes) whatever Content-Length claims: a larger body is an
+// *http.MaxBytesError, before more than the limit is read.
+func (s *triggerServer) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.maxBody {
+		return nil, &http.MaxBytesError{Limit: s.maxBody}
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 }
 
 // triggerEvent builds the FC3 HTTP trigger event for a request. Multi-value
@@ -180,7 +200,7 @@ func serve(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           &triggerServer{fn: fn, routes: fn.routes, timeout: c.timeout, maxBody: 64 << 20, log: fn.log},
+		Handler:           &triggerServer{fn: fn, routes: fn.routes, timeout: c.timeout, maxBody: fn.maxBody, log: fn.log},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 	}

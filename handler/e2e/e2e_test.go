@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"strconv"
@@ -52,6 +53,12 @@ type rig struct {
 
 func newRig(t *testing.T, cfg string, creds map[string]string) *rig {
 	t.Helper()
+	return newRigEnv(t, cfg, creds, nil)
+}
+
+// newRigEnv is newRig with extra environment variables for the function.
+func newRigEnv(t *testing.T, cfg string, creds map[string]string, extra map[string]string) *rig {
+	t.Helper()
 	if creds == nil {
 		creds = map[string]string{stsKey: stsSecret, envKey: envSecret}
 	}
@@ -65,14 +72,16 @@ func newRig(t *testing.T, cfg string, creds map[string]string) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(emu.Close) // registered before the process, so it runs after the process is killed
-	p := start(t, binPath, map[string]string{
+	env := map[string]string{
 		"FC_RUNTIME_API":                  emu.Addr(),
 		"VOD_ENDPOINT":                    vod.Endpoint(),
 		"REFRESH_CONFIG":                  cfg,
 		"HOOK_SECRET":                     "whsec_" + base64.StdEncoding.EncodeToString([]byte(hookKey)),
 		"ALIBABA_CLOUD_ACCESS_KEY_ID":     envKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": envSecret,
-	})
+	}
+	maps.Copy(env, extra)
+	p := start(t, binPath, env)
 	select {
 	case <-emu.Polled():
 	case <-time.After(30 * time.Second):
@@ -253,13 +262,22 @@ func TestFailuresAndSurvival(t *testing.T) {
 	}
 }
 
-// A bad configuration fails every invocation with the reason, so events
-// are retried and dead-lettered rather than lost.
+// A bad configuration fails every OSS invocation with the reason, so events
+// are retried and dead-lettered rather than lost; an HTTP request is still
+// answered, 503 with the reason, so that its sender retries.
 func TestBadConfiguration(t *testing.T) {
 	r := newRig(t, "domains: [ftp://nope]\noss: []\n", nil)
 	o := r.invoke(t, ossEvent("images/a.png"), fcemu.Invocation{})
 	if o.Error == nil || !strings.Contains(o.Error.Message, "domains[0]") {
 		t.Fatalf("outcome %+v", o)
+	}
+	o = r.invoke(t, httpEvent(map[string]string{}, `{}`), fcemu.Invocation{})
+	var resp struct {
+		StatusCode int    `json:"statusCode"`
+		Body       string `json:"body"`
+	}
+	if o.Error != nil || json.Unmarshal(o.Response, &resp) != nil || resp.StatusCode != 503 || !strings.Contains(resp.Body, "domains[0]") {
+		t.Fatalf("an HTTP request: %+v %s, want a 503 answer naming domains[0]", o.Error, o.Response)
 	}
 }
 

@@ -55,14 +55,21 @@ func isPathByte(c byte) bool {
 
 // NormalizeURL rewrites the path of a URL that a CMS sent by the encoding
 // rule, so that "/a b", "/a%20b" and "/über" reach VOD as a browser requests
-// them. A URL that does not parse is returned as it is, for the allowlist
-// check to reject; so is one with an encoded '/', which must stay encoded.
+// them, and resolves its "." and ".." segments ("%2e" included) as a browser
+// does, so that the allowlist and the root guard judge the URL that is
+// requested. A URL that does not parse is returned as it is, for the
+// allowlist check to reject; so is one with an encoded '/', which must stay
+// encoded.
 func NormalizeURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || hasEncodedSlash(u.RawPath) {
 		return raw
 	}
-	out := u.Scheme + "://" + u.Host + EscapePath(u.Path)
+	path := EscapePath(u.Path)
+	if strings.HasPrefix(path, "/") && dotSegment(path) {
+		path = removeDotSegments(path)
+	}
+	out := u.Scheme + "://" + u.Host + path
 	if u.RawQuery != "" {
 		out += "?" + u.RawQuery
 	}

@@ -10,6 +10,8 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/internal/testfix"
+	"vodrefresh/handler/webhook"
 )
 
 // Every path planned from any event is an absolute URL on an allowlisted
@@ -116,6 +118,58 @@ func FuzzCompile(f *testing.F) {
 			})
 			if err := pl.Allowlist().Check(sample); err != nil {
 				t.Fatalf("accepted template %q: %v", tpl, err)
+			}
+		}
+	})
+}
+
+// Whatever a CMS puts in template fields or sends as URLs, every planned
+// path is on the allowlist, has no '.' or '..' segment at any decoding
+// depth, and no planned directory is a domain root.
+func FuzzPlanChange(f *testing.F) {
+	f.Add("../..", "en", "", "https://www.example.com/en/article/../../", true)
+	f.Add("%2e%2e", "..", "/a/../b", "https://www.example.com/%2e%2E/", false)
+	f.Add(`..\..`, "en", "/x", "https://www.example.com/a/./b/%252e%252e/", true)
+	pl := mustPlanner(f, string(testfix.Read(f, "testdata", "hostile.yaml")))
+	f.Fuzz(func(t *testing.T, slug, locale, path, sent string, dir bool) {
+		ch := webhook.Change{Items: []webhook.Fields{{Slug: slug, Locale: locale, Path: path}}, URLs: []string{sent}}
+		if dir {
+			ch.ObjectType = config.TypeDirectory
+		}
+		rp := pl.PlanChange("/hooks/strapi", ch)
+		for _, p := range append(append([]string{}, rp.Files...), rp.Directories...) {
+			if err := pl.Allowlist().Check(p); err != nil {
+				t.Fatalf("planned %q: %v", p, err)
+			}
+			if dotSegment(urlPathOf(p)) {
+				t.Fatalf("planned %q, which has a dot segment", p)
+			}
+		}
+		for _, d := range rp.Directories {
+			if IsRoot(d) {
+				t.Fatalf("planned the root %q", d)
+			}
+		}
+	})
+}
+
+// A normalised URL path starts with '/' and has no literal '.' or '..'
+// segment left.
+func FuzzRemoveDotSegments(f *testing.F) {
+	for _, p := range []string{"/a/./b/../c", "/../..", "/a/..", "/.", "/a//b/../", "/%2e%2e/x"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if !strings.HasPrefix(p, "/") {
+			return
+		}
+		got := removeDotSegments(p)
+		if !strings.HasPrefix(got, "/") {
+			t.Fatalf("removeDotSegments(%q) = %q", p, got)
+		}
+		for _, seg := range strings.Split(got, "/") {
+			if seg == "." || seg == ".." {
+				t.Fatalf("removeDotSegments(%q) = %q keeps a dot segment", p, got)
 			}
 		}
 	})

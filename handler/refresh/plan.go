@@ -12,7 +12,7 @@ import (
 type Plan struct {
 	Files       []string
 	Directories []string
-	Skipped     []Skip
+	Skipped     Skips
 	// Warm holds the file paths to prefetch once their refresh went through.
 	Warm map[string]bool
 	// Wait: wait for the refresh tasks to finish.
@@ -55,7 +55,7 @@ func (p *Plan) add(objectType, path string) bool {
 		if p.memory != nil && p.memory.Submitted(id, path) {
 			if !slices.Contains(p.Done, path) {
 				p.Done = append(p.Done, path)
-				p.Skipped = append(p.Skipped, recordSkip(p.cur, path, "an earlier attempt of this event submitted it"))
+				p.Skipped.Add(recordSkip(p.cur, path, "an earlier attempt of this event submitted it"))
 			}
 			return false
 		}
@@ -109,7 +109,7 @@ func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
 	for _, ev := range records {
 		p.cur = ev
 		if reason := pl.planRecord(p, ev, removed); reason != "" {
-			p.Skipped = append(p.Skipped, recordSkip(ev, "", reason))
+			p.Skipped.Add(recordSkip(ev, "", reason))
 		}
 	}
 	for path, warm := range p.Warm {
@@ -207,7 +207,7 @@ func (pl *Planner) minDepth() int {
 func (pl *Planner) addRulePath(p *Plan, r *rule, i int, path string, ev event.ObjectEvent, removed map[string]bool) {
 	if r.objectType == config.TypeDirectory {
 		if IsRoot(path) && !pl.cfg.AllowRootDirectory {
-			p.Skipped = append(p.Skipped, recordSkip(ev, path,
+			p.Skipped.Add(recordSkip(ev, path,
 				fmt.Sprintf("rule %s would refresh the domain root; set allowRootDirectory to allow it", r.name)))
 			return
 		}

@@ -136,10 +136,10 @@ func checkPlan(t *testing.T, pl *Planner, tt planCase) {
 	if !reflect.DeepEqual(p.Directories, tt.dirs) {
 		t.Errorf("dirs = %q\nwant %q", p.Directories, tt.dirs)
 	}
-	if len(p.Skipped) != len(tt.skipped) {
+	if len(p.Skipped.Sample) != len(tt.skipped) || p.Skipped.Count != len(tt.skipped) {
 		t.Fatalf("skipped = %+v, want %d", p.Skipped, len(tt.skipped))
 	}
-	for i, s := range p.Skipped {
+	for i, s := range p.Skipped.Sample {
 		if !strings.Contains(s.Reason, tt.skipped[i]) {
 			t.Errorf("skip %d reason %q, want %q", i, s.Reason, tt.skipped[i])
 		}

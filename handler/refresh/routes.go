@@ -67,7 +67,8 @@ type RoutePlan struct {
 	// refresh a whole domain; nothing is submitted when there are any.
 	Outside []string
 	// Note says why the content's own URLs planned nothing, when they did
-	// not (related URLs may still be planned).
+	// not (related URLs may still be planned), and which template fields
+	// were refused.
 	Note string
 	// Notes list what the change named but is not refreshed, and why: an
 	// asset off the allowlist, a template the payload did not fill.
@@ -77,8 +78,9 @@ type RoutePlan struct {
 // changePlan is a RoutePlan being built for one route.
 type changePlan struct {
 	RoutePlan
-	pl *Planner
-	r  *route
+	pl      *Planner
+	r       *route
+	refused []string // templates not filled from a field with a dot segment
 }
 
 // PlanChange turns a payload's change on the route at path into refresh
@@ -100,17 +102,26 @@ func (pl *Planner) PlanChange(path string, ch webhook.Change) RoutePlan {
 	}
 	c.addAssets(ch.Assets)
 	filled := c.fill("urls", r.templates, ch.Items, r.RefreshType(), urlType)
-	if c.Size() == 0 && len(c.Outside) == 0 {
+	if c.Size() == 0 && len(c.Outside) == 0 && len(c.refused) == 0 {
 		c.Note = r.emptyNote(ch, filled)
 	}
 	if ch.Ignored == "" {
 		c.fill("related", r.related, append(slices.Clip(ch.Items), ch.Related...), config.TypeFile, "")
 	}
+	if len(c.refused) > 0 {
+		c.Note = strings.Join(c.refused, "; ")
+	}
 	return c.RoutePlan
 }
 
 // add puts path into the plan after the allowlist check, or into Outside.
+// The check is made on the path as the CDN reads it: one with a '.' or
+// '..' segment, once decoded, is refused.
 func (c *changePlan) add(objectType, path string) {
+	if dotSegment(urlPathOf(path)) {
+		c.Outside = append(c.Outside, fmt.Sprintf("%q has a '.' or '..' segment once decoded, which the CDN may resolve away", path))
+		return
+	}
 	if err := c.pl.allow.Check(path); err != nil {
 		c.Outside = append(c.Outside, err.Error())
 		return
@@ -128,7 +139,7 @@ func (c *changePlan) add(objectType, path string) {
 func (c *changePlan) addAssets(assets []string) {
 	for _, u := range assets {
 		path := NormalizeURL(u)
-		if c.pl.allow.Check(path) != nil {
+		if dotSegment(urlPathOf(path)) || c.pl.allow.Check(path) != nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("asset %q is not on an allowlisted domain: the CMS serves it, not ours to refresh (a {path} template maps it onto a domain of ours)", path))
 			continue
 		}
@@ -147,6 +158,11 @@ func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fi
 	for _, it := range items {
 		n := 0
 		for i, t := range templates {
+			if note := dotField(t, it); note != "" {
+				used[i] = true // noted here, not again below
+				c.refused = append(c.refused, note)
+				continue
+			}
 			if path, ok := t.Expand(c.r.values(it)); ok {
 				used[i] = true
 				n++
@@ -186,6 +202,34 @@ func (r *route) values(item webhook.Fields) func(string) (string, bool) {
 		}
 		return EscapePath(v), true
 	}
+}
+
+// dotField returns a note when a field that template t uses has a '.' or
+// '..' segment, or decodes to one: the template is not filled from it, as
+// an OSS key with one is skipped.
+func dotField(t *Template, f webhook.Fields) string {
+	for _, name := range t.Names() {
+		if v, _ := f.Value(name); v != "" && dotSegment(v) {
+			if len(v) > 60 {
+				v = v[:60] + "..."
+			}
+			return fmt.Sprintf("template %s not filled: {%s} %q has a '.' or '..' segment, or decodes to one, which would point elsewhere on the domain", t, name, v)
+		}
+	}
+	return ""
+}
+
+// urlPathOf returns the path of an absolute URL: what follows the host, up
+// to a query or fragment.
+func urlPathOf(u string) string {
+	_, rest, _ := strings.Cut(u, "://")
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return ""
+	}
+	p, _, _ := strings.Cut(rest[i:], "?")
+	p, _, _ = strings.Cut(p, "#")
+	return p
 }
 
 // lacking names the placeholders of t that item cannot fill.

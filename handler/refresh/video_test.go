@@ -62,7 +62,7 @@ func TestPlanVideo(t *testing.T) {
 			if !reflect.DeepEqual(p.Files, tt.Files) || !reflect.DeepEqual(p.Directories, tt.Dirs) {
 				t.Errorf("files %q dirs %q, want files %q dirs %q", p.Files, p.Directories, tt.Files, tt.Dirs)
 			}
-			if tt.Skipped == "" && len(p.Skipped) > 0 || tt.Skipped != "" && (len(p.Skipped) != 1 || !strings.Contains(p.Skipped[0].Reason, tt.Skipped)) {
+			if tt.Skipped == "" && p.Skipped.Count > 0 || tt.Skipped != "" && (p.Skipped.Count != 1 || !strings.Contains(p.Skipped.Sample[0].Reason, tt.Skipped)) {
 				t.Errorf("skipped %+v, want %q", p.Skipped, tt.Skipped)
 			}
 		})

@@ -16,6 +16,14 @@ const (
 	CodeBadResponse = "BadResponse" // an answer that is not the API's JSON
 )
 
+// signatureCodes are the errors whose message echoes the service's string
+// to sign, which holds the security token percent-encoded twice. Their
+// message is dropped: the code and the request ID are what support needs.
+var signatureCodes = map[string]bool{"SignatureDoesNotMatch": true, "IncompleteSignature": true}
+
+// signatureMessage replaces the service's message for signatureCodes.
+const signatureMessage = "the service's message is withheld: it echoes the signed request, security token included"
+
 // APIError is a failed VOD API call. Its text never holds a secret, a
 // security token or a signature.
 type APIError struct {
@@ -24,6 +32,8 @@ type APIError struct {
 	HTTPStatus int    // 0 when no answer came
 	RequestID  string
 	Message    string
+	// Unsent: the call never left the process (no time was left).
+	Unsent bool
 }
 
 func (e *APIError) Error() string {
@@ -53,6 +63,9 @@ func NewAPIError(action string, err error, r *Redactor) *APIError {
 	case errors.As(err, &se):
 		e.Code, e.HTTPStatus, e.RequestID = se.ErrorCode(), se.HttpStatus(), se.RequestId()
 		e.Message = r.Clean(se.Message())
+		if signatureCodes[e.Code] {
+			e.Message = signatureMessage
+		}
 		if e.Code == "" {
 			e.Code = CodeBadResponse
 		}

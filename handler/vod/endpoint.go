@@ -34,9 +34,12 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
-		return Endpoint{}, fmt.Errorf("%s %q: want scheme://host[:port]", EnvEndpoint, s)
+		return Endpoint{}, fmt.Errorf("%s: want scheme://host[:port]", EnvEndpoint) // the value may hold a password
 	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+	if u.User != nil {
+		return Endpoint{}, fmt.Errorf("%s %q: want scheme://host[:port], without user or password", EnvEndpoint, u.Redacted())
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		return Endpoint{}, fmt.Errorf("%s %q: want scheme://host[:port] with nothing after the host", EnvEndpoint, s)
 	}
 	switch u.Scheme {

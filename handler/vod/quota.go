@@ -23,9 +23,12 @@ type QuotaCache struct {
 // Get returns the quota to plan with: the reading less what others have
 // reserved, read again through c when it is older than ttl. One read runs
 // at a time: a caller that finds one in flight plans with the last reading
-// when there is one, and otherwise waits for the read no longer than ctx
-// allows. source is "cache" or "api".
+// when there is one, and otherwise waits for it. The read, or the wait,
+// takes at most half the time ctx has left, so that the invocation keeps
+// time to refresh and answer. source is "cache" or "api".
 func (qc *QuotaCache) Get(ctx context.Context, c Client, ttl time.Duration, now time.Time) (q Quota, source string, err error) {
+	ctx, cancel := halfTime(ctx)
+	defer cancel()
 	for {
 		qc.mu.Lock()
 		if qc.have && (now.Sub(qc.at) < ttl || qc.inflight != nil) {
@@ -38,7 +41,7 @@ func (qc *QuotaCache) Get(ctx context.Context, c Client, ttl time.Duration, now 
 			case <-wait:
 				continue
 			case <-ctx.Done():
-				return Quota{}, "", ctx.Err()
+				return Quota{}, "", notSent("DescribeVodRefreshQuota", "another invocation's quota read did not end in time")
 			}
 		}
 		done := make(chan struct{})

@@ -47,8 +47,8 @@ func TestQuotaReadHoldsNoLock(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("waiting caller: %v, want its deadline", err)
+		if ae, ok := vod.AsAPIError(err); !ok || !ae.Unsent || ae.Code != vod.CodeTimeout {
+			t.Errorf("waiting caller: %v, want a timeout that sent nothing", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("a caller queued behind the read in flight")

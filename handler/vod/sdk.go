@@ -109,8 +109,8 @@ func (v *SDKClient) Preload(ctx context.Context, paths []string) (Reply, error) 
 func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, action string, req Q, call func(Q) (R, error)) (R, error) {
 	var zero R
 	req.SetScheme(v.scheme)
-	if err := v.bound(ctx, req.SetReadTimeout); err != nil {
-		return zero, v.wrap(action, err)
+	if !v.bound(ctx, req.SetReadTimeout) {
+		return zero, notSent(action, "no time was left before the deadline")
 	}
 	resp, err := call(req)
 	if err != nil {
@@ -119,21 +119,24 @@ func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, ac
 	return resp, nil
 }
 
-// bound sets the call's timeout so that it ends by ctx's deadline.
-func (v *SDKClient) bound(ctx context.Context, set func(time.Duration)) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// bound sets the call's timeout so that it ends by ctx's deadline, which
+// callers set short of the invocation's (WithAnswerMargin). It reports
+// false, and sets nothing, when no time is left: the call must not be
+// made.
+func (v *SDKClient) bound(ctx context.Context, set func(time.Duration)) bool {
+	if ctx.Err() != nil {
+		return false
 	}
 	t := v.timeout
 	if dl, ok := ctx.Deadline(); ok {
 		left := time.Until(dl)
 		if left <= 0 {
-			return context.DeadlineExceeded
+			return false
 		}
 		t = min(t, left)
 	}
 	set(t)
-	return nil
+	return true
 }
 
 // SplitTaskIDs splits the comma-separated task IDs that the API returns.

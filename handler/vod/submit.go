@@ -112,14 +112,24 @@ func Submit(ctx context.Context, c Client, batches []refresh.Batch, b Backoff) [
 }
 
 // send makes one call, retried with backoff while its failure is retryable
-// and the next try would finish before ctx's deadline.
+// and the next try would finish before ctx's deadline. A try that never
+// left the process is not counted in Attempts.
 func send(ctx context.Context, c Client, call *Call, b Backoff) {
 	for {
+		if ctx.Err() != nil {
+			if call.Attempts == 0 {
+				call.Error = callError(notSent("RefreshVodObjectCaches", "no time was left before the deadline"))
+			}
+			return
+		}
 		call.Attempts++
 		reply, err := c.Refresh(ctx, call.ObjectType, call.Paths)
 		if err == nil {
 			call.Sent, call.TaskIDs, call.RequestID, call.Error = true, reply.TaskIDs, reply.RequestID, nil
 			return
+		}
+		if ae, ok := AsAPIError(err); ok && ae.Unsent {
+			call.Attempts-- // it never left the process
 		}
 		call.Error = callError(err)
 		if !retryable(call.Error.Outcome) || call.Attempts >= b.Attempts {

@@ -49,6 +49,11 @@ func (v *contentfulVerifier) Verify(r *Request, now time.Time) error {
 	if !signsTimestamp {
 		return unauthorized("x-contentful-signed-headers does not include x-contentful-timestamp")
 	}
+	for _, n := range names {
+		if _, err := r.signed(n); err != nil {
+			return err
+		}
+	}
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil {
 		return unauthorized("x-contentful-signature is not hex")

@@ -23,10 +23,11 @@ func NewHMACVerifier(secrets []string, header, prefix, encoding string) Verifier
 }
 
 func (v *hmacVerifier) Verify(r *Request, _ time.Time) error {
-	h := strings.TrimSpace(r.Header.Get(v.header))
-	if h == "" {
-		return unauthorized("missing %s header", v.header)
+	vals, err := requireHeaders(r, v.header)
+	if err != nil {
+		return err
 	}
+	h := vals[0]
 	if !strings.HasPrefix(h, v.prefix) {
 		return unauthorized("%s does not start with %q", v.header, v.prefix)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
@@ -26,7 +27,9 @@ func RequestPath(ev *events.HTTPTriggerEvent) string {
 // NewRequest returns what verification and parsing read from an HTTP
 // trigger event. The body is decoded from base64 when the event says so,
 // and capped at max bytes (a *TooLarge error); header names are
-// canonicalised. The method and path are set even when there is an error.
+// canonicalised, and case variants of one name are joined in a fixed order
+// (see joinHeaders). The method and path are set even when there is an
+// error.
 func NewRequest(ev *events.HTTPTriggerEvent, max int) (*Request, error) {
 	r := &Request{
 		Method: strings.ToUpper(str(ev.TriggerContext.Http.Method)),
@@ -34,13 +37,7 @@ func NewRequest(ev *events.HTTPTriggerEvent, max int) (*Request, error) {
 		Header: make(http.Header),
 	}
 	if ev.Headers != nil {
-		for k, v := range *ev.Headers {
-			ck := http.CanonicalHeaderKey(k)
-			if old := r.Header.Get(ck); old != "" {
-				v = old + "," + v
-			}
-			r.Header.Set(ck, v)
-		}
+		r.Header, r.conflicts = joinHeaders(*ev.Headers)
 	}
 	if ev.QueryParameters != nil {
 		r.Query = *ev.QueryParameters
@@ -51,6 +48,36 @@ func NewRequest(ev *events.HTTPTriggerEvent, max int) (*Request, error) {
 	body, err := requestBody(str(ev.Body), ev.IsBase64Encoded != nil && *ev.IsBase64Encoded, max)
 	r.Body = body
 	return r, err
+}
+
+// joinHeaders canonicalises header names. Case variants of one name are
+// joined with commas in the order of their spelling, so that the result
+// does not depend on the order a map is read in; a variant that repeats a
+// value already there adds nothing. A name whose variants disagree is in
+// conflicts: verification refuses to read it.
+func joinHeaders(in map[string]string) (http.Header, map[string]bool) {
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := make(http.Header, len(in))
+	var conflicts map[string]bool
+	for _, k := range keys {
+		ck, v := http.CanonicalHeaderKey(k), in[k]
+		old, seen := h[ck]
+		switch {
+		case !seen:
+			h[ck] = []string{v}
+		case strings.TrimSpace(old[0]) != strings.TrimSpace(v):
+			h[ck] = []string{old[0] + "," + v}
+			if conflicts == nil {
+				conflicts = map[string]bool{}
+			}
+			conflicts[ck] = true
+		}
+	}
+	return h, conflicts
 }
 
 // requestBody returns the raw body, decoded from base64 when b64 is set.

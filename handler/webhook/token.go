@@ -24,10 +24,11 @@ func NewTokenVerifier(tokens []string) Verifier {
 }
 
 func (v *tokenVerifier) Verify(r *Request, _ time.Time) error {
-	h := strings.TrimSpace(r.Header.Get("Authorization"))
-	if h == "" {
-		return unauthorized("missing Authorization header")
+	vals, err := requireHeaders(r, "Authorization")
+	if err != nil {
+		return err
 	}
+	h := vals[0]
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return unauthorized("Authorization is not a Bearer token")

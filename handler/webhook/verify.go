@@ -29,6 +29,19 @@ type Request struct {
 	Query  map[string]string
 	Header http.Header // canonical keys
 	Body   []byte      // the raw body, exactly as sent
+
+	conflicts map[string]bool // canonical names sent as case variants with different values
+}
+
+// signed returns the value of a header that verification reads. It is an
+// error when the request carried case variants of its name with different
+// values: which of them a verifier saw must not depend on chance.
+func (r *Request) signed(name string) (string, error) {
+	ck := http.CanonicalHeaderKey(name)
+	if r.conflicts[ck] {
+		return "", unauthorized("conflicting values for the %s header", ck)
+	}
+	return r.Header.Get(ck), nil
 }
 
 // ErrUnauthorized is wrapped by every verification failure. The messages
@@ -131,7 +144,10 @@ func (s stamped) check(ts string, now time.Time, sigs [][]byte, parts ...[]byte)
 // headerParams splits a signature header of the form "k=v, k=v" into its
 // parameters; a key may repeat. A missing header is an error.
 func headerParams(r *Request, name string) (map[string][]string, error) {
-	h := r.Header.Get(name)
+	h, err := r.signed(name)
+	if err != nil {
+		return nil, err
+	}
 	if h == "" {
 		return nil, unauthorized("missing %s header", name)
 	}
@@ -148,8 +164,11 @@ func headerParams(r *Request, name string) (map[string][]string, error) {
 func requireHeaders(r *Request, names ...string) ([]string, error) {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = strings.TrimSpace(r.Header.Get(n))
-		if out[i] == "" {
+		v, err := r.signed(n)
+		if err != nil {
+			return nil, err
+		}
+		if out[i] = strings.TrimSpace(v); out[i] == "" {
 			return nil, unauthorized("missing %s header", n)
 		}
 	}

@@ -25,10 +25,11 @@ func NewWordPressVerifier(secrets []string) Verifier {
 }
 
 func (v *wordpressVerifier) Verify(r *Request, _ time.Time) error {
-	h := strings.TrimSpace(r.Header.Get("X-WP-Webhook-Signature"))
-	if h == "" {
-		return unauthorized("missing X-WP-Webhook-Signature header")
+	vals, err := requireHeaders(r, "X-WP-Webhook-Signature")
+	if err != nil {
+		return err
 	}
+	h := vals[0]
 	sig, err := base64.StdEncoding.DecodeString(h)
 	if err != nil {
 		return unauthorized("X-WP-Webhook-Signature is not base64")

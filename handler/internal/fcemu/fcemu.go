@@ -61,13 +61,16 @@ type Outcome struct {
 	RequestID string
 	Response  []byte     // the body posted to /response
 	Error     *ErrorBody // the body posted to /error
+	Deadline  time.Time  // the deadline the invocation was given
+	Answered  time.Time  // when the answer arrived
 }
 
 type pending struct {
-	id      string
-	event   []byte
-	headers http.Header
-	done    chan Outcome
+	id       string
+	event    []byte
+	headers  http.Header
+	deadline time.Time
+	done     chan Outcome
 }
 
 // Server is a running emulator.
@@ -148,7 +151,8 @@ func (s *Server) Invoke(ctx context.Context, event []byte, inv Invocation) (Outc
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("x-fc-request-id", inv.RequestID)
-	h.Set("x-fc-function-deadline", strconv.FormatInt(time.Now().Add(inv.Timeout).UnixMilli(), 10))
+	deadline := time.UnixMilli(time.Now().Add(inv.Timeout).UnixMilli())
+	h.Set("x-fc-function-deadline", strconv.FormatInt(deadline.UnixMilli(), 10))
 	h.Set("x-fc-function-timeout", strconv.Itoa(int(inv.Timeout.Seconds())))
 	h.Set("x-fc-function-name", "vodrefresh")
 	h.Set("x-fc-function-handler", "main")
@@ -164,7 +168,7 @@ func (s *Server) Invoke(ctx context.Context, event []byte, inv Invocation) (Outc
 	for k, v := range inv.Headers {
 		h.Set(k, v)
 	}
-	p := &pending{id: inv.RequestID, event: event, headers: h, done: make(chan Outcome, 1)}
+	p := &pending{id: inv.RequestID, event: event, headers: h, deadline: deadline, done: make(chan Outcome, 1)}
 	s.mu.Lock()
 	s.inflight[p.id] = p
 	s.mu.Unlock()
@@ -241,7 +245,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, id string, faile
 		http.Error(w, "unknown request id", http.StatusNotFound)
 		return
 	}
-	o := Outcome{RequestID: id}
+	o := Outcome{RequestID: id, Deadline: p.deadline, Answered: time.Now()}
 	if failed {
 		o.Error = &ErrorBody{}
 		if err := json.Unmarshal(body, o.Error); err != nil {

@@ -256,7 +256,9 @@ func (s *Server) authenticate(method, path string, p url.Values) (int, string, s
 		return 400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."
 	}
 	if p.Get("Signature") == "" || !signatureMatches(method, p, secret) {
-		return 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation."
+		// The service echoes its string to sign, which holds the security
+		// token percent-encoded twice.
+		return 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign(method, p)
 	}
 	nonce := p.Get("SignatureNonce")
 	if nonce == "" || s.nonces[nonce] {

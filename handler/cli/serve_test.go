@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler"
+	"vodrefresh/handler/config"
+)
+
+// countingBody is an endless-looking body of n bytes that counts what was
+// read of it.
+type countingBody struct{ left, read int }
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	if b.left == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), b.left)
+	for i := range p[:n] {
+		p[i] = 'a'
+	}
+	b.left -= n
+	b.read += n
+	return n, nil
+}
+
+func (b *countingBody) Close() error { return nil }
+
+// countingInvoker counts the invocations that reach the function.
+type countingInvoker struct {
+	invoker
+	n int
+}
+
+func (c *countingInvoker) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	c.n++
+	return c.invoker.Invoke(ctx, payload)
+}
+
+// A body over http.maxBodyBytes is answered 413 after at most the limit
+// (and one byte) was read, whatever Content-Length claims, and the function
+// is never invoked.
+func TestServeStopsReadingAtTheLimit(t *testing.T) {
+	env := serveEnv(t)
+	h, err := handler.FromEnv(func(k string) string { return env[k] }, handler.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := config.DefaultMaxBody // events/webhooks.yaml sets none
+	for _, declared := range []int64{10, -1, 30 << 20} {
+		fn := &countingInvoker{invoker: h}
+		s := &triggerServer{fn: fn, timeout: time.Minute, maxBody: int64(limit), log: slog.New(slog.DiscardHandler)}
+		body := &countingBody{left: 30 << 20}
+		r := httptest.NewRequest(http.MethodPost, "/hooks/strapi", nil)
+		r.Body, r.ContentLength = body, declared
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), `"status":"error"`) {
+			t.Errorf("Content-Length %d: answered %d %s, want 413 with a JSON error", declared, w.Code, w.Body.String())
+		}
+		if body.read > limit+1 || fn.n != 0 {
+			t.Errorf("Content-Length %d: read %d bytes of a %d-byte limit; %d invocations", declared, body.read, limit, fn.n)
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/testfix"
+	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/vod"
+)
+
+// delayedHandler is the function against a fake VOD that answers action
+// only after delay.
+func delayedHandler(t *testing.T, action string, delay time.Duration) *Handler {
+	t.Helper()
+	srv := startFake(t, nil)
+	srv.Script(action, vodfake.Reply{Delay: delay})
+	return fakeHandler(t, srv, planConfig, nil)
+}
+
+// handleWithin handles an OSS event for key as one FC invocation with
+// timeout, and fails the test if the answer came after the deadline.
+func handleWithin(t *testing.T, h *Handler, timeout time.Duration, key string) (*Result, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), timeout)
+	defer cancel()
+	dl, _ := ctx.Deadline()
+	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", key}))
+	if answered := time.Now(); !answered.Before(dl) {
+		t.Errorf("%s: answered %s after the deadline", key, answered.Sub(dl))
+	}
+	return res, err
+}
+
+// A quota read that would take the whole budget is cut short, and the
+// invocation still refreshes and answers before its deadline.
+func TestSlowQuotaReadLeavesRoom(t *testing.T) {
+	h := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
+	res, err := handleWithin(t, h, time.Second, "images/a.png")
+	if err != nil || len(res.Calls) != 1 || !res.Calls[0].Sent || res.Quota.Source != "unavailable" {
+		t.Fatalf("result %+v, error %v; want the refresh sent with the quota unavailable", res, err)
+	}
+}
+
+// An invocation that waits for another's quota read waits only within its
+// own budget.
+func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
+	h := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
+	first := make(chan struct{})
+	go func() { // its own context, as FC gives each invocation
+		defer close(first)
+		ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
+		defer cancel()
+		h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/first.png"}))
+	}()
+	defer func() { <-first }()
+	time.Sleep(100 * time.Millisecond) // the first holds the quota read
+	res, err := handleWithin(t, h, time.Second, "images/second.png")
+	if err != nil || len(res.Calls) != 1 || !res.Calls[0].Sent {
+		t.Errorf("result %+v, error %v; want the refresh sent", res, err)
+	}
+}
+
+// A call that never left the process (no time was left) reports 0
+// attempts, and the summary line does not count it.
+func TestUnsentCallIsNotCounted(t *testing.T) {
+	srv := startFake(t, nil)
+	var logs testfix.SyncBuffer
+	h := fakeHandler(t, srv, planConfig, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
+	ctx, cancel := context.WithDeadline(withFCCredentials(context.Background(), testAK, testSecret, testToken), time.Now().Add(-time.Millisecond))
+	defer cancel()
+	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	var se *vod.SubmitError
+	if !errors.As(err, &se) || len(res.Calls) != 1 || res.Calls[0].Attempts != 0 || res.Calls[0].Error.Code != vod.CodeTimeout {
+		t.Fatalf("result %+v, error %v; want one unsent call with 0 attempts", res, err)
+	}
+	if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
+		t.Errorf("%d requests reached VOD", n)
+	}
+	if _, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err == nil || !strings.Contains(logs.String(), `"calls":0`) {
+		t.Errorf("summary: %s", logs.String())
+	}
+}

@@ -1,0 +1,40 @@
+package vod
+
+import (
+	"context"
+	"time"
+)
+
+// MaxAnswerMargin is the most time an invocation keeps, before its
+// deadline, to encode its answer and post it to FC.
+const MaxAnswerMargin = 500 * time.Millisecond
+
+// WithAnswerMargin returns a context for an invocation's work that ends a
+// margin before ctx's deadline: a fifth of the time left, at most
+// MaxAnswerMargin. An answer that reaches FC after the deadline counts as
+// a timeout, and its structured error is lost. Without a deadline, the
+// work has none either.
+func WithAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	margin := max(0, min(time.Until(dl)/5, MaxAnswerMargin))
+	return context.WithDeadline(ctx, dl.Add(-margin))
+}
+
+// halfTime returns a context that ends halfway to ctx's deadline, for a
+// step, such as the quota read, that must leave time for what follows it.
+func halfTime(ctx context.Context) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, time.Until(dl)/2)
+}
+
+// notSent is the error of a call that never left the process: no time was
+// left before the deadline. It counts no attempt.
+func notSent(action, why string) *APIError {
+	return &APIError{Action: action, Code: CodeTimeout, Unsent: true, Message: "not sent: " + why}
+}
