@@ -5,8 +5,8 @@
 // that talks to the network is here; tests of the layers above use an
 // in-memory Client.
 //
-// It imports refresh (the batches it submits and the checks that stop a
-// malformed call) and config (the object types), and nothing above.
+// It imports refresh (the batches it submits, each checked by the planner)
+// and nothing else of vodrefresh.
 package vod
 
 import "context"
