@@ -37,6 +37,15 @@ func folder(dir string, n int) []string {
 
 var plenty = Room{URLs: 2000, Dirs: 100}
 
+// manyFolders returns n files in each of folders set-0, set-1, ... under img.
+func manyFolders(folders, n int) []string {
+	var out []string
+	for i := range folders {
+		out = append(out, folder(fmt.Sprintf("set-%d", i), n)...)
+	}
+	return out
+}
+
 var coverCases = []coverCase{
 	{name: "a directory covers the files and directories inside it", room: plenty,
 		files: []string{img + "a/1.png", img + "b/1.png"}, dirs: []string{img + "a/x/", img + "a/"},
@@ -51,6 +60,8 @@ var coverCases = []coverCase{
 		files: folder("covers", 30), wantFiles: folder("covers", 30)},
 	{name: "the URL quota spent: no directory for a single file", room: Room{URLs: 0, Dirs: 100},
 		files: []string{img + "a/1.png"}, quota: true},
+	{name: "dense folders that would leave too many URLs give way to one shallower directory", room: Room{URLs: 100, Dirs: 100},
+		files: manyFolders(40, 25), wantDirs: []string{img}},
 	{name: "the URL quota short: directories only where they cover two files", room: Room{URLs: 1, Dirs: 100},
 		files:     []string{img + "a/1.png", img + "a/2.png", img + "b/1.png"},
 		wantFiles: []string{img + "b/1.png"}, wantDirs: []string{img + "a/"}},

@@ -51,14 +51,15 @@ func (e *QuotaError) Error() string {
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	f := nest(p.Files, p.Directories)
-	if len(f.dirs) > room.Dirs {
+	if len(nest(p.Files, p.Directories).dirs) > room.Dirs {
 		return p, nil, quotaError(p, room)
 	}
-	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
-	budget -= pl.dense(f, p.floors, budget)
-	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
-		if !pl.scarce(f, p.floors, budget, room.URLs) && len(f.files) > room.URLs {
+	// Dense folders first; when the directories they take leave the rest
+	// too many URLs, fitting starts again without them, so that a few
+	// shallower directories may cover it all.
+	f, ok := pl.fit(p, room, true)
+	if !ok {
+		if f, ok = pl.fit(p, room, false); !ok {
 			return p, nil, quotaError(p, room)
 		}
 	}
@@ -66,6 +67,20 @@ func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
 		return p, nil, nil
 	}
 	return p.withDirectories(f.files, f.dirs), group(append(slices.Clone(p.Files), p.Directories...), f.cover), nil
+}
+
+// fit covers p's files with directories (dense folders first, when dense
+// is set), and reports whether what is left fits the room.
+func (pl *Planner) fit(p *Plan, room Room, dense bool) (*fitting, bool) {
+	f := nest(p.Files, p.Directories)
+	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
+	if dense {
+		budget -= pl.dense(f, p.floors, budget)
+	}
+	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
+		return f, pl.scarce(f, p.floors, budget, room.URLs) || len(f.files) <= room.URLs
+	}
+	return f, true
 }
 
 // fitting is a plan being fitted: the files still refreshed as URLs, the
