@@ -188,7 +188,7 @@ func BenchmarkSubmit(b *testing.B) {
 func mnsBatch(n int) []byte {
 	batch := make([]any, n)
 	for i := range batch {
-		batch[i] = change{"ObjectCreated:PutObject", fmt.Sprintf("images/set-%d/photo %d.jpg", i%500, i)}.message(i)
+		batch[i] = testfix.Change{Event: "ObjectCreated:PutObject", Key: fmt.Sprintf("images/set-%d/photo %d.jpg", i%500, i)}.Message(i)
 	}
 	b, _ := json.Marshal(batch)
 	return b
