@@ -74,14 +74,15 @@ func (h *Handler) eventOptions() event.Options {
 // handleOSS plans an OSS event's records and submits the plan.
 func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) (*Result, error) {
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
+	// The messages of a batch that could not be read fail the invocation,
+	// so that they are retried and then dead-lettered; the others are
+	// refreshed, and their retry submits nothing twice.
+	rejected := ev.Unread
 	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Calls: []vod.Call{}}
 	inv := &submitter{h: h, ctx: ctx, res: res}
 	prep, err := h.planner.PrepareOSS(ev.Records, h.retries, inv)
 	res.Skipped, res.SkippedCount, res.SkippedReasons = prep.Plan.Skipped.Sample, prep.Plan.Skipped.Count, prep.Plan.Skipped.Reasons
-	// The messages of a batch that could not be read fail the invocation,
-	// so that they are retried and then dead-lettered; the others were
-	// refreshed, and their retry submits nothing twice.
-	if err := errors.Join(h.submit(inv, prep, err), ev.RejectedError()); err != nil {
+	if err := errors.Join(h.submit(inv, prep, err), rejected); err != nil {
 		return res, err
 	}
 	return res, nil

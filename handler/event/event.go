@@ -51,8 +51,11 @@ type Event struct {
 	Records []ObjectEvent            // the OSS shapes' records
 	HTTP    *events.HTTPTriggerEvent // the HTTP trigger's request
 	// Rejected are the MNS messages of a batch that could not be read; the
-	// records of the others are in Records. See RejectedError.
+	// records of the others are in Records. Unread reports them all, by
+	// message ID (nil when there are none): it fails the invocation once
+	// the others are refreshed.
 	Rejected []Rejection
+	Unread   error
 }
 
 // Detect recognises the shape of payload and decodes it. An error wraps
@@ -78,7 +81,7 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 			return nil, err
 		}
 	}
-	return &Event{Shape: shape, Records: r.records, Rejected: r.rejected}, nil
+	return &Event{Shape: shape, Records: r.records, Rejected: r.rejected, Unread: rejectedError(r.rejected)}, nil
 }
 
 // decodeHTTP decodes p when it is an FC3 HTTP trigger event: an object with
@@ -109,7 +112,7 @@ func decodeHTTP(p []byte) (*events.HTTPTriggerEvent, bool) {
 func decodeKeys(records []ObjectEvent) error {
 	for i := range records {
 		r := &records[i]
-		if r.Change() == "" {
+		if r.Change == "" {
 			continue
 		}
 		k, err := DecodeKey(r.RawKey)

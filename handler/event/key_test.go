@@ -41,7 +41,7 @@ func TestDetectDecodesKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Bucket: "media-bucket", Key: "images/a b+c新.png", RawKey: "images/a%20b+c%E6%96%B0.png"}}
+	want := []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "images/a b+c新.png", RawKey: "images/a%20b+c%E6%96%B0.png"}}
 	if !reflect.DeepEqual(ev.Records, want) {
 		t.Errorf("records = %+v\nwant %+v", ev.Records, want)
 	}

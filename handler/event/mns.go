@@ -88,16 +88,16 @@ func (r *reader) body(body *string) error {
 	return err
 }
 
-// RejectedError reports the messages of an event that could not be read,
-// by ID; nil when there are none.
-func (e *Event) RejectedError() error {
-	if len(e.Rejected) == 0 {
+// rejectedError reports the messages that could not be read, by ID; nil
+// when there are none.
+func rejectedError(rejected []Rejection) error {
+	if len(rejected) == 0 {
 		return nil
 	}
-	parts := make([]string, 0, len(e.Rejected))
-	for _, rj := range e.Rejected {
+	parts := make([]string, 0, len(rejected))
+	for _, rj := range rejected {
 		parts = append(parts, fmt.Sprintf("message %s: %v", rj.MessageID, rj.Err))
 	}
 	return fmt.Errorf("%w: %d MNS messages could not be read (the others were refreshed): %s",
-		ErrUnknownEvent, len(e.Rejected), strings.Join(parts, "; "))
+		ErrUnknownEvent, len(rejected), strings.Join(parts, "; "))
 }

@@ -13,10 +13,10 @@ import (
 // EventBridge CloudEvent as JSON text, a base64 native notification of two
 // records, and a native notification as JSON text.
 var mnsWant = []ObjectEvent{
-	{Index: 0, EventName: "ObjectCreated:PutObject", Bucket: "media-bucket", Key: "videos/s2/ep01/720p/index.m3u8", RawKey: "videos/s2/ep01/720p/index.m3u8", ID: "mns:M-0001", Message: "M-0001"},
-	{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Bucket: "media-bucket", Key: "images/old/a.png", RawKey: "images/old/a.png", ID: "mns:M-0002#0", Message: "M-0002"},
-	{Index: 2, EventName: "ObjectRemoved:DeleteObjects", Bucket: "media-bucket", Key: "images/old/b.png", RawKey: "images/old/b.png", ID: "mns:M-0002#1", Message: "M-0002"},
-	{Index: 3, EventName: "ObjectCreated:PutObject", Bucket: "media-bucket", Key: "images/covers/c1.jpg", RawKey: "images/covers/c1.jpg", ID: "mns:M-0003", Message: "M-0003"},
+	{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/s2/ep01/720p/index.m3u8", RawKey: "videos/s2/ep01/720p/index.m3u8", ID: "mns:M-0001", Message: "M-0001"},
+	{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/old/a.png", RawKey: "images/old/a.png", ID: "mns:M-0002#0", Message: "M-0002"},
+	{Index: 2, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/old/b.png", RawKey: "images/old/b.png", ID: "mns:M-0002#1", Message: "M-0002"},
+	{Index: 3, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "images/covers/c1.jpg", RawKey: "images/covers/c1.jpg", ID: "mns:M-0003", Message: "M-0003"},
 }
 
 func TestDetectMNS(t *testing.T) {
@@ -62,9 +62,9 @@ func TestDetectMNSRejects(t *testing.T) {
 			t.Errorf("message %s: %v, want %q", rj.MessageID, rj.Err, why[rj.MessageID])
 		}
 	}
-	err = ev.RejectedError()
+	err = ev.Unread
 	if err == nil || !errors.Is(err, ErrUnknownEvent) {
-		t.Fatalf("RejectedError() = %v", err)
+		t.Fatalf("Unread = %v", err)
 	}
 	for id := range why {
 		if !strings.Contains(err.Error(), "message "+id) {

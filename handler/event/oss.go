@@ -21,6 +21,11 @@ type ObjectEvent struct {
 	ID string
 	// Message is the ID of the MNS message that carried the record, if any.
 	Message string
+	// Change is the kind of change the event name makes (ChangeCreated,
+	// ChangeRemoved, ChangeModified), or "" when it changes no served
+	// object; NoChange then says why. Both are set when the record is read
+	// (see Classify).
+	Change, NoChange string
 }
 
 // ossRecord is the part of an OSS event record that this function reads.
@@ -229,6 +234,7 @@ func (rec *ossRecord) event(i int, fallbackName string) (ObjectEvent, error) {
 	if len(missing) > 0 {
 		return ev, fmt.Errorf("record %d: %w: missing %s", i, ErrUnknownEvent, strings.Join(missing, ", "))
 	}
+	ev.Change, ev.NoChange = Classify(ev.EventName)
 	return ev, nil
 }
 
@@ -289,33 +295,22 @@ var ossNoChange = map[string]string{
 	"ObjectRestore:FinishRestore":           "it makes an archived object readable again; its content is unchanged",
 }
 
-// Change returns the kind of change ("ObjectCreated", "ObjectRemoved",
-// "ObjectModified"), or "" for an event that changes no served object. A
-// name that is not in the list but starts with ObjectCreated:,
-// ObjectRemoved: or ObjectModified: counts as that kind: a needless refresh
-// costs less than a stale object.
-func (e ObjectEvent) Change() string {
-	if c, ok := ossChanges[e.EventName]; ok {
-		return c
+// Classify returns the kind of change an OSS event name makes
+// ("ObjectCreated", "ObjectRemoved", "ObjectModified"), or "" and why,
+// for an event that changes no served object. A name that is not in the
+// list but starts with ObjectCreated:, ObjectRemoved: or ObjectModified:
+// counts as that kind: a needless refresh costs less than a stale object.
+func Classify(name string) (change, why string) {
+	if c, ok := ossChanges[name]; ok {
+		return c, ""
 	}
-	if _, ok := ossNoChange[e.EventName]; ok {
-		return ""
+	if why, ok := ossNoChange[name]; ok {
+		return "", fmt.Sprintf("event %s does not change an object: %s", name, why)
 	}
-	kind, _, _ := strings.Cut(e.EventName, ":")
+	kind, _, _ := strings.Cut(name, ":")
 	switch kind {
 	case ChangeCreated, ChangeRemoved, ChangeModified:
-		return kind
+		return kind, ""
 	}
-	return ""
-}
-
-// NoChange says why the event changes no served object, or "" when it does.
-func (e ObjectEvent) NoChange() string {
-	if e.Change() != "" {
-		return ""
-	}
-	if why, ok := ossNoChange[e.EventName]; ok {
-		return fmt.Sprintf("event %s does not change an object: %s", e.EventName, why)
-	}
-	return fmt.Sprintf("event %s does not change an object", e.EventName)
+	return "", fmt.Sprintf("event %s does not change an object", name)
 }

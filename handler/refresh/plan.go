@@ -124,7 +124,7 @@ func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
 // planRecord adds one record's paths to p, and returns why it adds none
 // when it does not. removed collects the prefetch paths the event removes.
 func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]bool) string {
-	if why := ev.NoChange(); why != "" {
+	if why := ev.NoChange; why != "" {
 		return why
 	}
 	if hasDotSegment(ev.Key) {
@@ -158,11 +158,11 @@ func (pl *Planner) planRule(p *Plan, r *rule, ev event.ObjectEvent, removed map[
 	if r.video {
 		switch classify(ev.Key) {
 		case segment:
-			if ev.Change() == event.ChangeCreated {
+			if ev.Change == event.ChangeCreated {
 				return "a new media segment: nothing is cached for it yet, and its playlist's folder refresh covers it"
 			}
 		case playlist:
-			if ev.Change() != event.ChangeRemoved && !r.urlOnly && pl.addFolder(p, r, ev.Key) {
+			if ev.Change != event.ChangeRemoved && !r.urlOnly && pl.addFolder(p, r, ev.Key) {
 				return ""
 			}
 		}
@@ -222,8 +222,8 @@ func (pl *Planner) addRulePath(p *Plan, r *rule, i int, path string, ev event.Ob
 		}
 		// Only created objects are warmed; one that the same event also
 		// removed is not.
-		p.Warm[path] = p.Warm[path] || ev.Change() == event.ChangeCreated
-		if ev.Change() == event.ChangeRemoved {
+		p.Warm[path] = p.Warm[path] || ev.Change == event.ChangeCreated
+		if ev.Change == event.ChangeRemoved {
 			removed[path] = true
 		}
 	}

@@ -35,7 +35,9 @@ func mustPlanner(t testing.TB, doc string) *Planner {
 
 // record is an OSS record whose key came raw.
 func record(i int, name, bucket, key string) event.ObjectEvent {
-	return event.ObjectEvent{Index: i, EventName: name, Bucket: bucket, Key: key, RawKey: key}
+	ev := event.ObjectEvent{Index: i, EventName: name, Bucket: bucket, Key: key, RawKey: key}
+	ev.Change, ev.NoChange = event.Classify(name)
+	return ev
 }
 
 // put is a PutObject record whose key came raw.
