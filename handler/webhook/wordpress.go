@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -91,6 +92,7 @@ func ParseWordPress(body []byte) (Change, error) {
 	if post == nil {
 		post = &wpPost{}
 	}
+	post.Name = wpSlug(post.Name)
 	id := idString(p.PostID)
 	if id == "" {
 		id = idString(post.ID)
@@ -147,7 +149,7 @@ func (p *wpPayload) unpublished(ch Change, subject Fields, post *wpPost) Change 
 	}
 	if post.Status == "trash" {
 		wasLive = before == nil || wasLive
-		if desired := p.metaValue("_wp_desired_post_slug"); desired != "" {
+		if desired := wpSlug(p.metaValue("_wp_desired_post_slug")); desired != "" {
 			slug = desired
 		} else if slug == "" {
 			slug = strings.TrimSuffix(post.Name, "__trashed")
@@ -167,6 +169,7 @@ func (p *wpPayload) before() *wpPost {
 	if len(p.Before) == 0 || p.Before[0] != '{' || json.Unmarshal(p.Before, &b) != nil {
 		return nil
 	}
+	b.Name = wpSlug(b.Name)
 	return &b
 }
 
@@ -209,4 +212,19 @@ func (p *wpPayload) terms() (tags, categories []string) {
 		return out
 	}
 	return slugs(tax["post_tag"]), slugs(tax["category"])
+}
+
+// wpSlug returns a post_name as text. WordPress stores a slug with
+// non-ASCII characters percent-encoded (sanitize_title_with_dashes in
+// wp-includes/formatting.php); decoded here, it is encoded again by the one
+// rule every URL follows, rather than twice. A name that is not valid
+// percent-encoding is kept as it is.
+func wpSlug(name string) string {
+	if !strings.Contains(name, "%") {
+		return name
+	}
+	if s, err := url.PathUnescape(name); err == nil {
+		return s
+	}
+	return name
 }
