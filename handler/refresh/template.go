@@ -68,9 +68,6 @@ func (t *Template) Names() []string {
 // String returns the template as written.
 func (t *Template) String() string { return t.raw }
 
-// Has reports whether the template uses the placeholder name.
-func (t *Template) Has(name string) bool { return slices.Contains(t.Names(), name) }
-
 // EndsWith reports whether the template ends with the placeholder name.
 func (t *Template) EndsWith(name string) bool {
 	n := len(t.parts)
