@@ -24,7 +24,7 @@ func main() {
 	// The function is set up on the first invocation, not before the
 	// runtime loop starts, so that a cold start reaches FC at once.
 	fn := sync.OnceValue(func() interface {
-		Answer(context.Context, []byte) (any, error)
+		Invoke(context.Context, []byte) (handler.Answer, error)
 	} {
 		level, lerr := handler.ParseLevel(os.Getenv("LOG_LEVEL"))
 		log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
@@ -40,9 +40,9 @@ func main() {
 	})
 	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
 	// despite its signature. A []byte argument receives the raw event; the
-	// result is encoded with encoding/json, once (fc/handler.go).
-	fc.Start(func(ctx context.Context, event []byte) (any, error) {
-		return fn().Answer(ctx, event)
+	// answer is encoded with encoding/json, once (fc/handler.go).
+	fc.Start(func(ctx context.Context, event []byte) (handler.Answer, error) {
+		return fn().Invoke(ctx, event)
 	})
 }
 

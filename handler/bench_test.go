@@ -113,7 +113,7 @@ func BenchmarkWebhook(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				h.seen = webhook.NewDeliveries(time.Minute, 10) // every request is new
-				out, err := h.Invoke(context.Background(), event)
+				out, err := invokeJSON(h, context.Background(), event)
 				if err != nil || !strings.Contains(string(out), `"statusCode":202`) {
 					b.Fatalf("%s: %v", out, err)
 				}
@@ -149,7 +149,7 @@ func BenchmarkSubmit(b *testing.B) {
 	}
 	defer srv.Close()
 	ep, _ := vod.ParseEndpoint(srv.Endpoint())
-	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1, denseFolder: 1000000}\n"+planConfig), Options{Connector: vod.NewConnector(ep)})
+	h, err := New(mustConfig(b, "quota: {maxUrlShare: 1, denseFolder: 1000000}\n"+planConfig), Options{Connector: vod.NewConnector(ep, nil)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func BenchmarkSubmit(b *testing.B) {
 	var urls []string
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := h.Handle(ctx, event)
+		res, err := handle(h, ctx, event)
 		if err != nil || len(res.Paths) != 10000 {
 			b.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func TestSkipsAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := h.Invoke(context.Background(), nativeEvent(records...))
+	out, err := invokeJSON(h, context.Background(), nativeEvent(records...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func deliver(instances []*Handler, inFlight, retries int, events [][]byte) (dead
 			failed := true
 			for attempt := 0; attempt <= retries && failed; attempt++ {
 				// Each invocation has a context of its own, as on FC.
-				_, err := h.Handle(withFCCredentials(context.Background(), testAK, testSecret, testToken), ev)
+				_, err := handle(h, withFCCredentials(context.Background(), testAK, testSecret, testToken), ev)
 				failed = err != nil
 			}
 			if failed {

@@ -10,6 +10,7 @@ import (
 
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
 
@@ -24,12 +25,12 @@ func delayedHandler(t *testing.T, action string, delay time.Duration) *Handler {
 
 // handleWithin handles an OSS event for key as one FC invocation with
 // timeout, and fails the test if the answer came after the deadline.
-func handleWithin(t *testing.T, h *Handler, timeout time.Duration, key string) (*Result, error) {
+func handleWithin(t *testing.T, h *Handler, timeout time.Duration, key string) (*submit.Result, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), timeout)
 	defer cancel()
 	dl, _ := ctx.Deadline()
-	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", key}))
+	res, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", key}))
 	if answered := time.Now(); !answered.Before(dl) {
 		t.Errorf("%s: answered %s after the deadline", key, answered.Sub(dl))
 	}
@@ -55,7 +56,7 @@ func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
 		defer close(first)
 		ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
 		defer cancel()
-		h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/first.png"}))
+		handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/first.png"}))
 	}()
 	defer func() { <-first }()
 	time.Sleep(100 * time.Millisecond) // the first holds the quota read
@@ -73,15 +74,15 @@ func TestUnsentCallIsNotCounted(t *testing.T) {
 	h := fakeHandler(t, srv, planConfig, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
 	ctx, cancel := context.WithDeadline(withFCCredentials(context.Background(), testAK, testSecret, testToken), time.Now().Add(-time.Millisecond))
 	defer cancel()
-	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-	var se *vod.SubmitError
+	res, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	var se *submit.Error
 	if !errors.As(err, &se) || len(res.Calls) != 1 || res.Calls[0].Attempts != 0 || res.Calls[0].Error.Code != vod.CodeTimeout {
 		t.Fatalf("result %+v, error %v; want one unsent call with 0 attempts", res, err)
 	}
 	if n := len(srv.Requests()) + srv.Rejected(); n != 0 {
 		t.Errorf("%d requests reached VOD", n)
 	}
-	if _, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err == nil || !strings.Contains(logs.String(), `"calls":0`) {
+	if _, err := invokeJSON(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err == nil || !strings.Contains(logs.String(), `"calls":0`) {
 		t.Errorf("summary: %s", logs.String())
 	}
 }

@@ -17,7 +17,7 @@ func deliverAll(t *testing.T, h *Handler, event []byte, n int) []events.HTTPTrig
 	t.Helper()
 	outs := make([][]byte, n)
 	errs := make([]error, n)
-	testfix.Parallel(n, func(i int) { outs[i], errs[i] = h.Invoke(context.Background(), event) })
+	testfix.Parallel(n, func(i int) { outs[i], errs[i] = invokeJSON(h, context.Background(), event) })
 	resps := make([]events.HTTPTriggerResponse, n)
 	for i := range n {
 		if errs[i] != nil || json.Unmarshal(outs[i], &resps[i]) != nil {

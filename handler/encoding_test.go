@@ -17,7 +17,7 @@ func TestOneEncoder(t *testing.T) {
 	}
 	const want = "https://img.example.com/images/it's%20(1)"
 	for _, key := range []string{"images/it's (1)"} {
-		res, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", key}))
+		res, err := handle(h, context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", key}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
 
@@ -75,7 +76,7 @@ func checkFault(t *testing.T, r faultRow, times int) {
 	}
 	h := fakeHandler(t, srv, planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}, [2]string{"ObjectCreated:PutObject", "images/b.png"}))
+	res, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}, [2]string{"ObjectCreated:PutObject", "images/b.png"}))
 	calls := srv.Calls("RefreshVodObjectCaches")
 	if res == nil || len(res.Paths) != 2 {
 		t.Fatalf("result %+v, error %v", res, err)
@@ -83,7 +84,7 @@ func checkFault(t *testing.T, r faultRow, times int) {
 	retryable := r.outcome == vod.Retry || r.outcome == vod.Defer
 	succeeds := retryable && times < faultAttempts
 	if succeeds {
-		if err != nil || calls != times+1 || res.Paths[0].Status != StatusSubmitted || res.Paths[0].TaskID == "" {
+		if err != nil || calls != times+1 || res.Paths[0].Status != submit.StatusSubmitted || res.Paths[0].TaskID == "" {
 			t.Errorf("calls %d, error %v, paths %+v", calls, err, res.Paths)
 		}
 		// the batch went through once: no path sent twice after success
@@ -92,9 +93,9 @@ func checkFault(t *testing.T, r faultRow, times int) {
 		}
 		return
 	}
-	var se *vod.SubmitError
+	var se *submit.Error
 	if !errors.As(err, &se) || se.Outcome() != r.outcome {
-		t.Fatalf("error %v, want a vod.SubmitError with outcome %s", err, r.outcome)
+		t.Fatalf("error %v, want a submit.Error with outcome %s", err, r.outcome)
 	}
 	wantCalls := 1
 	if retryable {
@@ -104,7 +105,7 @@ func checkFault(t *testing.T, r faultRow, times int) {
 		t.Errorf("%d calls, want %d", calls, wantCalls)
 	}
 	for _, p := range res.Paths {
-		if p.Status != StatusFailed || p.Code == "" {
+		if p.Status != submit.StatusFailed || p.Code == "" {
 			t.Errorf("path %+v not reported failed", p)
 		}
 	}
@@ -121,20 +122,20 @@ func TestThrottledThroughout(t *testing.T) {
 		srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("Throttling"))
 	}
 	ep, _ := vod.ParseEndpoint(srv.Endpoint())
-	h, err := New(mustConfig(t, "batch: {files: 1}\n"+planConfig), Options{Connector: vod.NewConnector(ep)}) // the real backoff policy
+	h, err := New(mustConfig(t, "batch: {files: 1}\n"+planConfig), Options{Connector: vod.NewConnector(ep, nil)}) // the real backoff policy
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 3*time.Second)
 	defer cancel()
-	res, err := h.Handle(ctx, nativeEvent(
+	res, err := handle(h, ctx, nativeEvent(
 		[2]string{"ObjectCreated:PutObject", "images/a.png"},
 		[2]string{"ObjectCreated:PutObject", "images/b.png"},
 		[2]string{"ObjectCreated:PutObject", "images/c.png"}))
 	if ctx.Err() != nil {
 		t.Errorf("the invocation ran into its deadline")
 	}
-	var se *vod.SubmitError
+	var se *submit.Error
 	if !errors.As(err, &se) || se.Outcome() != vod.Retry {
 		t.Fatalf("error %v", err)
 	}
@@ -142,11 +143,11 @@ func TestThrottledThroughout(t *testing.T) {
 		t.Fatalf("paths %+v", res.Paths)
 	}
 	for _, p := range res.Paths {
-		if p.Status != StatusFailed {
+		if p.Status != submit.StatusFailed {
 			t.Errorf("path %+v", p)
 		}
 	}
-	if n := srv.Calls("RefreshVodObjectCaches"); n < 1 || n > vod.DefaultBackoff.Attempts {
-		t.Errorf("%d calls: only the first batch is tried, at most %d times", n, vod.DefaultBackoff.Attempts)
+	if n := srv.Calls("RefreshVodObjectCaches"); n < 1 || n > vod.DefaultAttempts {
+		t.Errorf("%d calls: only the first batch is tried, at most %d times", n, vod.DefaultAttempts)
 	}
 }

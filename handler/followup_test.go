@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
 
@@ -27,8 +28,8 @@ func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handl
 	if logs != nil {
 		log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	h, err := New(mustConfig(t, followConfig), Options{Connector: vod.NewConnector(ep), Logger: log,
-		Backoff: vod.Backoff{Base: time.Millisecond, Cap: 2 * time.Millisecond, Attempts: 2, Slow: time.Millisecond}})
+	h, err := New(mustConfig(t, followConfig), Options{Connector: vod.NewConnector(ep, nil), Logger: log,
+		Backoff: vod.Backoff{Base: time.Millisecond, Cap: 2 * time.Millisecond, Attempts: 2, Slow: time.Millisecond, Poll: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,15 +38,14 @@ func followHandler(t *testing.T, srv *vodfake.Server, logs *bytes.Buffer) *Handl
 
 // follow runs an event of the given records through a followHandler on
 // srv, signed with the test's FC credentials.
-func follow(t *testing.T, srv *vodfake.Server, recs ...[2]string) (*Result, error) {
+func follow(t *testing.T, srv *vodfake.Server, recs ...[2]string) (*submit.Result, error) {
 	t.Helper()
 	h := followHandler(t, srv, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	return h.Handle(ctx, nativeEvent(recs...))
+	return handle(h, ctx, nativeEvent(recs...))
 }
 
 func TestWaitForTasks(t *testing.T) {
-	vod.WaitPoll = 5 * time.Millisecond
 	for _, tt := range []struct {
 		name     string
 		statuses []string
@@ -71,7 +71,6 @@ func TestWaitForTasks(t *testing.T) {
 }
 
 func TestPrefetch(t *testing.T) {
-	vod.WaitPoll = time.Millisecond
 	t.Run("created objects only, after their refresh", testPrefetchCreatedOnly)
 	t.Run("a failed refresh is not prefetched", testPrefetchAfterFailedRefresh)
 	t.Run("within the preload quota, 100 a call", testPrefetchWithinQuota)
@@ -169,7 +168,6 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 // Every invocation logs exactly one summary line with the request ID and
 // the counts, and no line carries a secret.
 func TestSummaryLine(t *testing.T) {
-	vod.WaitPoll = time.Millisecond
 	srv := startFake(t, nil)
 	var logs bytes.Buffer
 	h := followHandler(t, srv, &logs)
@@ -181,7 +179,7 @@ func TestSummaryLine(t *testing.T) {
 	}
 	for i, ev := range events {
 		ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-		h.Invoke(ctx, ev)
+		invokeJSON(h, ctx, ev)
 		lines := bufio.NewScanner(bytes.NewReader(logs.Bytes()))
 		n := 0
 		var sum map[string]any

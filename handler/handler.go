@@ -1,11 +1,12 @@
 // Package handler is the vodrefresh function, wired: Invoke recognises an
 // event (event), turns it into a plan (refresh, through webhook for a CMS),
-// submits the plan (vod) and answers with the result and one summary log
-// line. Each of those steps lives in its own package; this one only joins
-// them.
+// hands the plan to the submit stage (submit, which calls vod) and maps
+// the outcome to the answer FC expects, with one summary log line. Each of
+// those steps lives in its own package; this one only joins them and maps
+// answers.
 //
-// It imports config, event, refresh, vod and webhook. Nothing imports it
-// but main and the command line (cli).
+// It imports config, event, refresh, submit, vod and webhook. Nothing
+// imports it but main and the command line (cli).
 package handler
 
 import (
@@ -17,6 +18,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
@@ -32,7 +34,7 @@ type Options struct {
 	Getenv func(string) string
 	// Logger receives operational logs; nil discards them.
 	Logger *slog.Logger
-	// Backoff is the retry policy; zero means vod.DefaultBackoff.
+	// Backoff is the retry policy of each call; zero is vod's default.
 	Backoff vod.Backoff
 	// ReplayWindow, when set, overrides every webhook route's replay window
 	// (for running saved samples locally).
@@ -50,8 +52,7 @@ type Handler struct {
 	routes  map[string]*route
 	seen    *webhook.Deliveries
 	seenFor time.Duration // how long seen remembers a delivery
-	quota   *vod.QuotaCache
-	retries *retryMemory
+	stage   *submit.Stage
 }
 
 // maxDeliveries bounds how many webhook delivery IDs are remembered.
@@ -67,9 +68,6 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Connector == nil {
 		opts.DryRun = true
 	}
-	if opts.Backoff.Attempts == 0 {
-		opts.Backoff = vod.DefaultBackoff
-	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -84,8 +82,9 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	routes := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
 	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		seen: webhook.NewDeliveries(seenFor, maxDeliveries), seenFor: seenFor, quota: &vod.QuotaCache{},
-		retries: newRetryMemory(retryMemorySize, retryMemoryWindow)}, nil
+		seen: webhook.NewDeliveries(seenFor, maxDeliveries), seenFor: seenFor,
+		stage: submit.New(submit.Options{Dialer: opts.Connector, DryRun: opts.DryRun, Backoff: opts.Backoff,
+			QuotaTTL: cfg.Quota.TTL(), Now: opts.Now})}, nil
 }
 
 // Routes returns the paths of the webhook routes the HTTP trigger serves,

@@ -1,6 +1,9 @@
 package handler
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -8,6 +11,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/submit"
 )
 
 // planConfig is the configuration most tests of the function use; the
@@ -52,4 +56,31 @@ func splitQuery(target string) (string, map[string]string) {
 		query[k] = values.Get(k)
 	}
 	return path, query
+}
+
+// handle runs an event of objects through Invoke, and returns its result
+// beside the error: the result accounts for every path even when the
+// invocation fails.
+func handle(h *Handler, ctx context.Context, payload []byte) (*submit.Result, error) {
+	a, err := h.Invoke(ctx, payload)
+	r, ok := a.(*Result)
+	if !ok {
+		if err == nil {
+			err = fmt.Errorf("the answer is %T, not a result of objects", a)
+		}
+		return nil, err
+	}
+	return r.Result, err
+}
+
+// invokeJSON runs fn's Invoke and encodes its answer, as FC's runtime
+// does: only when there is no error.
+func invokeJSON(fn interface {
+	Invoke(context.Context, []byte) (Answer, error)
+}, ctx context.Context, payload []byte) ([]byte, error) {
+	a, err := fn.Invoke(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(a)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
@@ -26,7 +27,7 @@ type WebhookReply struct {
 	Paths   []string   `json:"paths,omitempty"`
 	TaskIDs []string   `json:"taskIds,omitempty"`
 	Calls   []vod.Call `json:"calls,omitempty"`
-	Submission
+	submit.Submission
 	Note     string   `json:"note,omitempty"`
 	Skipped  []string `json:"skipped,omitempty"` // what the payload named but was not refreshed, and why
 	Error    string   `json:"error,omitempty"`
@@ -100,7 +101,7 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 	if id == "" {
 		return h.process(ctx, rt, req, sum)
 	}
-	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun, Status: "duplicate"}
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun(), Status: "duplicate"}
 	switch h.seen.Reserve(id, h.now()) {
 	case webhook.Handled:
 		reply.Note = "this delivery was handled in the last " + h.seenFor.String()
@@ -118,14 +119,14 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 		}
 	}()
 	resp := h.process(ctx, rt, req, sum)
-	handled = resp.StatusCode == http.StatusAccepted && !h.opts.DryRun
+	handled = resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
 	return resp
 }
 
 // process reads a verified request's payload, plans its change and submits
 // the plan.
 func (h *Handler) process(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
-	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.opts.DryRun}
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun()}
 	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
 	if err != nil {
 		var bad *webhook.BadPayload
@@ -157,14 +158,18 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
 	defer cancel()
-	res := &Result{DryRun: h.opts.DryRun, Shape: "http", Calls: []vod.Call{}}
-	inv := &submitter{h: h, ctx: ctx, res: res}
+	res := &submit.Result{Shape: "http"}
+	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
 	prep, err := h.planner.Prepare(plan, inv)
-	err = h.submit(inv, prep, err)
+	if err != nil {
+		err = inv.Unplanned(prep, err)
+	} else {
+		err = inv.Submit(prep)
+	}
 	sum.res, sum.records = res, 1
-	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, taskIDs(res.Calls)
+	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
 	var qe *refresh.QuotaError
-	var se *vod.SubmitError
+	var se *submit.Error
 	var te *vod.TaskError
 	switch {
 	case err == nil:
@@ -186,7 +191,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 }
 
 // failedReply maps a failed submission to 429, 502 or 503.
-func failedReply(reply WebhookReply, se *vod.SubmitError, now time.Time) *events.HTTPTriggerResponse {
+func failedReply(reply WebhookReply, se *submit.Error, now time.Time) *events.HTTPTriggerResponse {
 	reply.Status, reply.Error = "error", se.Error()
 	first := se.Failed()[0].Error
 	reply.Code, reply.Action = first.Code, first.Action

@@ -68,7 +68,7 @@ func hookHandler(t *testing.T, srv *vodfake.Server, log *slog.Logger) *Handler {
 	t.Setenv(vod.EnvAccessKeySecret, testSecret)
 	t.Setenv(vod.EnvSecurityToken, testToken)
 	h, err := New(mustConfig(t, hookConfig), Options{
-		Connector: vod.NewConnector(ep),
+		Connector: vod.NewConnector(ep, func(k string) string { return hookEnv[k] }),
 		Getenv:    func(k string) string { return hookEnv[k] },
 		Now:       func() time.Time { return hookNow },
 		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},

@@ -15,7 +15,7 @@ func TestPrefetchCoalesced(t *testing.T) {
 		[2]string{"ObjectCreated:PutObject", "videos/s1/b.mp4"},
 		[2]string{"ObjectCreated:PutObject", "videos/s1/c.mp4"},
 	)
-	res, err := h.Handle(context.Background(), event)
+	res, err := handle(h, context.Background(), event)
 	if err != nil {
 		t.Fatal(err)
 	}

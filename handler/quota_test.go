@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/internal/vodmem"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
 
@@ -102,7 +104,7 @@ func TestQuotaShortCoalesces(t *testing.T) {
 // tt's quota left, and checks what VOD received and what the result says.
 func checkQuotaShort(t *testing.T, tt shortCase) {
 	h, c := memHandler(t, tt.policy+planConfig, tt.urls, tt.dirs)
-	res, err := h.Handle(context.Background(), tt.event)
+	res, err := handle(h, context.Background(), tt.event)
 	if tt.quotaError {
 		var qe *refresh.QuotaError
 		if !errors.As(err, &qe) || qe.Pending != len(shortKeys) || !strings.Contains(err.Error(), "8 paths pending") {
@@ -112,7 +114,7 @@ func checkQuotaShort(t *testing.T, tt shortCase) {
 			t.Errorf("%d refresh calls", n)
 		}
 		for _, p := range res.Paths {
-			if p.Status != StatusFailed {
+			if p.Status != submit.StatusFailed {
 				t.Errorf("path %+v", p)
 			}
 		}
@@ -133,12 +135,17 @@ func checkQuotaShort(t *testing.T, tt shortCase) {
 		t.Errorf("VOD received files %q dirs %q\nwant files %q dirs %q", files, dirs, tt.files, tt.directory)
 	}
 	coalesced := 0
-	for _, p := range res.Paths {
-		if p.Status == StatusCoalesced {
+	for _, co := range res.Coalesced {
+		for _, p := range co.Paths {
 			coalesced++
-			if !strings.HasPrefix(p.Path, p.Directory) {
-				t.Errorf("%s is not under %s", p.Path, p.Directory)
+			if !strings.HasPrefix(p, co.Directory) {
+				t.Errorf("%s is not under %s", p, co.Directory)
 			}
+		}
+	}
+	for _, p := range res.Paths {
+		if p.ObjectType == config.TypeFile && slices.ContainsFunc(res.Coalesced, func(co refresh.Coalesced) bool { return slices.Contains(co.Paths, p.Path) }) {
+			t.Errorf("%s is listed in paths and again in coalesced", p.Path)
 		}
 	}
 	if tt.directory != nil && coalesced != len(shortKeys) {
@@ -154,10 +161,10 @@ func checkQuotaShort(t *testing.T, tt shortCase) {
 func TestQuotaCacheSpends(t *testing.T) {
 	h, c := memHandler(t, planConfig, 10, 100)
 	ctx := context.Background()
-	if _, err := h.Handle(ctx, images("images/a/1.png", "images/a/2.png", "images/b/1.png")); err != nil {
+	if _, err := handle(h, ctx, images("images/a/1.png", "images/a/2.png", "images/b/1.png")); err != nil {
 		t.Fatal(err)
 	}
-	res, err := h.Handle(ctx, images("images/c/1.png", "images/c/2.png", "images/d/1.png"))
+	res, err := handle(h, ctx, images("images/c/1.png", "images/c/2.png", "images/d/1.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +187,7 @@ func TestDryRunAssumesFullQuota(t *testing.T) {
 	for i := range 1001 {
 		keys = append(keys, fmt.Sprintf("images/set%d/x%d.png", i%3, i))
 	}
-	res, err := h.Handle(context.Background(), images(keys...))
+	res, err := handle(h, context.Background(), images(keys...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestConcurrentInvocationsReserve(t *testing.T) {
 		events[n] = nativeEvent(recs...)
 	}
 	errs := make([]error, 2)
-	testfix.Parallel(2, func(i int) { _, errs[i] = h.Handle(context.Background(), events[i]) })
+	testfix.Parallel(2, func(i int) { _, errs[i] = handle(h, context.Background(), events[i]) })
 	if errs[0] != nil || errs[1] != nil {
 		t.Fatal(errs)
 	}
@@ -75,7 +75,7 @@ func TestSlowQuotaReadDoesNotHoldWebhooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	go handle(h, context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
 	for c.Calls("DescribeVodRefreshQuota") == 0 {
 		time.Sleep(time.Millisecond)
 	}

@@ -40,7 +40,7 @@ func TestRedeliverySubmitsNothingTwice(t *testing.T) {
 	permanent := vodfake.ErrorReply("InvalidDomain.Offline")
 	srv.Script("RefreshVodObjectCaches", vodfake.Served, vodfake.Served, permanent, permanent, permanent)
 	for attempt := range 4 {
-		res, err := h.Handle(ctx, event)
+		res, err := handle(h, ctx, event)
 		if (attempt < 3) != (err != nil) {
 			t.Fatalf("attempt %d: error %v", attempt, err)
 		}
@@ -59,7 +59,7 @@ func TestRedeliverySubmitsNothingTwice(t *testing.T) {
 	}
 	// A new change to the same object is a new event: it is refreshed.
 	again := ossEvent("NEW", [][2]string{{"ObjectCreated:PutObject", "images/a.png"}})
-	if _, err := h.Handle(ctx, again); err != nil || srv.Calls("RefreshVodObjectCaches") != 7 {
+	if _, err := handle(h, ctx, again); err != nil || srv.Calls("RefreshVodObjectCaches") != 7 {
 		t.Errorf("a new change: %v, %d calls", err, srv.Calls("RefreshVodObjectCaches"))
 	}
 }
@@ -73,11 +73,11 @@ func TestPrefetchWaitsForEveryRefresh(t *testing.T) {
 		{"ObjectCreated:PutObject", "images/b.png"},
 	})
 	srv.Script("RefreshVodObjectCaches", vodfake.Served, vodfake.ErrorReply("InvalidDomain.Offline"))
-	res, err := h.Handle(ctx, event)
+	res, err := handle(h, ctx, event)
 	if err == nil || srv.Calls("PreloadVodObjectCaches") != 0 || res.Prefetch == nil || len(res.Prefetch.Skipped) != 1 {
 		t.Fatalf("first attempt: %v, %d preloads, prefetch %+v", err, srv.Calls("PreloadVodObjectCaches"), res.Prefetch)
 	}
-	if res, err = h.Handle(ctx, event); err != nil {
+	if res, err = handle(h, ctx, event); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Calls("PreloadVodObjectCaches") != 1 || res.Prefetch == nil || !slices.Equal(res.Prefetch.Paths, []string{"https://video.example.com/videos/a.mp4"}) {
@@ -95,7 +95,7 @@ func TestMNSBatchWithBadMessages(t *testing.T) {
 	batch := testfix.Read(t, "event", "testdata", "mns-bad.json")
 	want := []string{"https://img.example.com/images/covers/c2.jpg", "https://img.example.com/images/covers/c3.jpg"}
 	for attempt := range 3 {
-		_, err := h.Handle(ctx, batch)
+		_, err := handle(h, ctx, batch)
 		if err == nil || !strings.Contains(err.Error(), "4 MNS messages could not be read") {
 			t.Fatalf("attempt %d: error %v", attempt, err)
 		}

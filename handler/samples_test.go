@@ -160,10 +160,10 @@ type triggerAnswer struct {
 // answerHTTP runs an HTTP trigger event through Invoke, which must not fail
 // at the FC level, and decodes the answer.
 func answerHTTP(t testing.TB, h interface {
-	Invoke(context.Context, []byte) ([]byte, error)
+	Invoke(context.Context, []byte) (Answer, error)
 }, event []byte) triggerAnswer {
 	t.Helper()
-	out, err := h.Invoke(context.Background(), event)
+	out, err := invokeJSON(h, context.Background(), event)
 	if err != nil {
 		t.Fatalf("Invoke returned an error for an HTTP event: %v", err)
 	}
@@ -270,7 +270,8 @@ func samplesHandler(t *testing.T, cfgDoc string, env map[string]string) (*Handle
 	}
 	t.Setenv(vod.EnvAccessKeyID, testAK)
 	t.Setenv(vod.EnvAccessKeySecret, testSecret)
-	h, err := New(mustConfig(t, cfgDoc), Options{Connector: vod.NewConnector(ep), Getenv: func(k string) string { return withCreds[k] }})
+	getenv := func(k string) string { return withCreds[k] }
+	h, err := New(mustConfig(t, cfgDoc), Options{Connector: vod.NewConnector(ep, getenv), Getenv: getenv})
 	if err != nil {
 		t.Fatal(err)
 	}

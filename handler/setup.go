@@ -2,7 +2,6 @@ package handler
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -34,7 +33,7 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	}
 	opts.Getenv = getenv
 	if !opts.DryRun {
-		opts.Connector = vod.NewConnector(ep)
+		opts.Connector = vod.NewConnector(ep, getenv)
 	}
 	return New(cfg, opts)
 }
@@ -47,19 +46,10 @@ type Broken struct{ Err error }
 
 // Invoke returns the set-up error, or for an HTTP trigger event the 503
 // answer that carries it.
-func (b Broken) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	v, err := b.Answer(ctx, payload)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(v)
-}
-
-// Answer is Invoke's answer before it is encoded, as Handler.Answer.
-func (b Broken) Answer(_ context.Context, payload []byte) (any, error) {
+func (b Broken) Invoke(_ context.Context, payload []byte) (Answer, error) {
 	err := fmt.Errorf("vodrefresh is not configured: %w", b.Err)
 	if ev, derr := event.Detect(payload, event.Options{}); derr == nil && ev.Shape == event.ShapeHTTP {
-		return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60"), nil
+		return (*HTTPResponse)(fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")), nil
 	}
 	return nil, err
 }

@@ -38,7 +38,7 @@ func TestBrokenSetUp(t *testing.T) {
 			if strings.Contains(resp.Body, "sup3rsecret") {
 				t.Errorf("the answer holds a secret: %s", resp.Body)
 			}
-			if _, err := fn.Invoke(t.Context(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err == nil || !strings.Contains(err.Error(), tt.why) {
+			if _, err := invokeJSON(fn, t.Context(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err == nil || !strings.Contains(err.Error(), tt.why) {
 				t.Errorf("an OSS event: %v, want an error naming %s", err, tt.why)
 			}
 		})
@@ -64,11 +64,11 @@ func TestMissingSecretTakesOneRouteOut(t *testing.T) {
 	}
 	body := `{"paths":["https://img.example.com/a.png"]}`
 	ctx := withFCCredentials(t.Context(), testAK, testSecret, testToken)
-	out, err := h.Invoke(ctx, httpEvent("POST", "/hooks/generic", signedGeneric(t, "msg_other", body, hookNow), []byte(body), false))
+	out, err := invokeJSON(h, ctx, httpEvent("POST", "/hooks/generic", signedGeneric(t, "msg_other", body, hookNow), []byte(body), false))
 	if err != nil || !strings.Contains(string(out), `\"status\":\"accepted\"`) {
 		t.Errorf("another route: %v %s", err, out)
 	}
-	if _, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+	if _, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
 		t.Errorf("the OSS path: %v", err)
 	}
 	if n := srv.Calls("RefreshVodObjectCaches"); n != 2 {

@@ -11,6 +11,7 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/submit"
 )
 
 type loggerKey struct{}
@@ -42,7 +43,7 @@ type summary struct {
 	source    string // bucket(s) or route
 	records   int
 	status    int // HTTP status, for the HTTP trigger
-	res       *Result
+	res       *submit.Result
 	err       error
 	retry     int
 	requestID string
@@ -76,15 +77,16 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 	if r := s.res; r != nil {
 		for _, p := range r.Paths {
 			switch p.Status {
-			case StatusSubmitted:
+			case submit.StatusSubmitted:
 				submitted++
-			case StatusPlanned:
+			case submit.StatusPlanned:
 				planned++
-			case StatusCoalesced:
-				coalesced++
-			case StatusFailed:
+			case submit.StatusFailed:
 				failed++
 			}
+		}
+		for _, co := range r.Coalesced {
+			coalesced += len(co.Paths)
 		}
 		for _, c := range r.Calls {
 			if c.Sent || c.Attempts > 0 {

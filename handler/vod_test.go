@@ -16,6 +16,7 @@ import (
 
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
 
@@ -58,7 +59,7 @@ func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]s
 		t.Fatal(err)
 	}
 	opts := Options{
-		Connector: vod.NewConnector(ep),
+		Connector: vod.NewConnector(ep, func(k string) string { return env[k] }),
 		Getenv:    func(k string) string { return env[k] },
 		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
 	}
@@ -127,7 +128,7 @@ func TestRefreshReachesVOD(t *testing.T) {
 	h := fakeHandler(t, srv, "batch: {files: 2}\n"+planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
 	event := testfix.Read(t, "..", "events", "oss-batch.json")
-	res, err := h.Handle(ctx, event)
+	res, err := handle(h, ctx, event)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestRefreshResultCarriesTheAnswer(t *testing.T) {
 	srv.Script("RefreshVodObjectCaches", vodfake.Reply{Body: `{"RefreshTaskId":"7042201,7042202","RequestId":"D61E4801-EAFF-4A63-0000-FBF6CE1CFD1C"}`})
 	h := fakeHandler(t, srv, planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	out, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
+	out, err := invokeJSON(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +193,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 	t.Setenv(vod.EnvAccessKeySecret, testSecret)
 	t.Setenv(vod.EnvSecurityToken, testToken)
 	h := fakeHandler(t, srv, planConfig, env)
-	if _, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+	if _, err := handle(h, context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
 		t.Fatal(err)
 	}
 	reqs := refreshes(srv)
@@ -204,7 +205,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 func TestNoCredentials(t *testing.T) {
 	srv := startFake(t, nil)
 	h := fakeHandler(t, srv, planConfig, nil)
-	_, err := h.Handle(context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	_, err := handle(h, context.Background(), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
 	if !errors.Is(err, vod.ErrNoCredentials) {
 		t.Fatalf("error %v, want vod.ErrNoCredentials", err)
 	}
@@ -220,7 +221,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	res, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,10 +268,10 @@ func TestFailuresKeepSecrets(t *testing.T) {
 			}
 			h := fakeHandler(t, srv, planConfig, nil)
 			ctx := withFCCredentials(context.Background(), testAK, tt.secret, testToken)
-			res, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-			var se *vod.SubmitError
+			res, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+			var se *submit.Error
 			if !errors.As(err, &se) {
-				t.Fatalf("error %v is not a vod.SubmitError", err)
+				t.Fatalf("error %v is not a submit.Error", err)
 			}
 			if f := se.Failed(); len(f) != 1 || f[0].Error.Code != tt.code {
 				t.Errorf("failed calls %+v, want one with %q (%v)", f, tt.code, err)
@@ -292,13 +293,13 @@ func TestFailureAccountsForEveryCall(t *testing.T) {
 		vodfake.Reply{Body: `{"RefreshTaskId":"903","RequestId":"R3"}`})
 	h := fakeHandler(t, srv, "batch: {files: 1}\n"+planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	res, err := h.Handle(ctx, nativeEvent(
+	res, err := handle(h, ctx, nativeEvent(
 		[2]string{"ObjectCreated:PutObject", "images/a.png"},
 		[2]string{"ObjectCreated:PutObject", "images/b.png"},
 		[2]string{"ObjectCreated:PutObject", "images/c.png"}))
-	var se *vod.SubmitError
+	var se *submit.Error
 	if !errors.As(err, &se) {
-		t.Fatalf("error %v is not a vod.SubmitError", err)
+		t.Fatalf("error %v is not a submit.Error", err)
 	}
 	// A permanent failure of one call does not stop the others.
 	if len(res.Calls) != 3 || !res.Calls[0].Sent || res.Calls[1].Sent || !res.Calls[2].Sent {
@@ -322,10 +323,10 @@ func TestRetryableFailureStopsTheRest(t *testing.T) {
 	srv.Script("RefreshVodObjectCaches", vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling"), vodfake.ErrorReply("Throttling"))
 	h := fakeHandler(t, srv, "batch: {files: 1}\n"+planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
-	res, err := h.Handle(ctx, nativeEvent(
+	res, err := handle(h, ctx, nativeEvent(
 		[2]string{"ObjectCreated:PutObject", "images/a.png"},
 		[2]string{"ObjectCreated:PutObject", "images/b.png"}))
-	var se *vod.SubmitError
+	var se *submit.Error
 	if !errors.As(err, &se) || se.Outcome() != vod.Retry {
 		t.Fatalf("error %v", err)
 	}
@@ -343,8 +344,8 @@ func TestCallEndsByTheDeadline(t *testing.T) {
 	h := fakeHandler(t, srv, planConfig, nil)
 	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 200*time.Millisecond)
 	defer cancel()
-	_, err := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
-	var se *vod.SubmitError
+	_, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	var se *submit.Error
 	if !errors.As(err, &se) || se.Failed()[0].Error.Code != vod.CodeTimeout {
 		t.Fatalf("error %v, want a Timeout", err)
 	}
@@ -362,7 +363,7 @@ func TestConcurrentInvocations(t *testing.T) {
 	testfix.Parallel(n, func(i int) {
 		ak := fmt.Sprintf("LTAIkey%04d", i)
 		ctx := withFCCredentials(context.Background(), ak, creds[ak], "token-"+ak)
-		_, errs[i] = h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s.png", ak)}))
+		_, errs[i] = handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s.png", ak)}))
 	})
 	for i, err := range errs {
 		if err != nil {
@@ -391,14 +392,14 @@ func TestRetriedInvocationIsLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := fccontext.NewContext(context.Background(), &fccontext.FcContext{RequestID: "req-retry-1", RetryCount: 2})
-	if _, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+	if _, err := invokeJSON(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(logs.String(), `"retryCount":2`) || !strings.Contains(logs.String(), "req-retry-1") {
 		t.Errorf("logs: %s", logs.String())
 	}
 	logs.Reset()
-	if _, err := h.Invoke(withFCCredentials(context.Background(), "a", "b", "c"), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
+	if _, err := invokeJSON(h, withFCCredentials(context.Background(), "a", "b", "c"), nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(logs.String(), "retry") {
@@ -418,7 +419,7 @@ func TestLongKeysFitTheQuery(t *testing.T) {
 	for i := range 900 {
 		recs = append(recs, [2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s%04d", long, i)})
 	}
-	res, err := h.Handle(withFCCredentials(context.Background(), testAK, testSecret, testToken), nativeEvent(recs...))
+	res, err := handle(h, withFCCredentials(context.Background(), testAK, testSecret, testToken), nativeEvent(recs...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,14 +458,14 @@ func TestSignatureErrorKeepsTheTokenOut(t *testing.T) {
 	h := fakeHandler(t, srv, planConfig, nil)
 	h.log = slog.New(slog.NewJSONHandler(&logs, nil))
 	ctx := withFCCredentials(context.Background(), testAK, "not-the-secret-0001", stsLikeToken)
-	out, err := h.Invoke(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
+	out, err := invokeJSON(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"}))
 	if err == nil || !strings.Contains(err.Error(), "SignatureDoesNotMatch") {
 		t.Fatalf("error %v, want SignatureDoesNotMatch", err)
 	}
 	if !strings.Contains(logs.String(), "SignatureDoesNotMatch") {
 		t.Fatalf("the logs do not report the quota read's failure: %s", logs.String())
 	}
-	res, _ := h.Handle(ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/b.png"}))
+	res, _ := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/b.png"}))
 	result, _ := json.Marshal(res)
 	for where, text := range map[string]string{"error": err.Error(), "answer": string(out), "logs": logs.String(), "result": string(result)} {
 		for _, p := range tokenPieces(stsLikeToken) {

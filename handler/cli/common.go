@@ -75,7 +75,7 @@ func (c *common) build(env Env, log *slog.Logger) (invoker, *handler.Handler, er
 		if err != nil {
 			return nil, nil, err
 		}
-		return h, h, nil
+		return encoded{h}, h, nil
 	}
 	opts.DryRun = false
 	live, err := handler.FromEnv(env.Getenv, opts)
@@ -91,5 +91,5 @@ func (c *common) build(env Env, log *slog.Logger) (invoker, *handler.Handler, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return &previewed{dry: dry, live: live, endpoint: ep.String(), stderr: env.Stderr}, live, nil
+	return &previewed{dry: encoded{dry}, live: encoded{live}, endpoint: ep.String(), stderr: env.Stderr}, live, nil
 }

@@ -40,7 +40,7 @@ func quota(ctx context.Context, args []string, env Env) int {
 func withClient(ctx context.Context, env Env, timeout time.Duration, fn func(context.Context, vod.Client) int) int {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	v, err := connect(ctx, env)
+	v, err := connect(env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
@@ -50,10 +50,10 @@ func withClient(ctx context.Context, env Env, timeout time.Duration, fn func(con
 
 // connect makes a VOD client from the environment: VOD_ENDPOINT and the
 // credentials, as invoke uses them.
-func connect(ctx context.Context, env Env) (vod.Client, error) {
+func connect(env Env) (vod.Client, error) {
 	ep, err := vod.ParseEndpoint(env.Getenv(vod.EnvEndpoint))
 	if err != nil {
 		return nil, err
 	}
-	return vod.NewConnector(ep).Dial(ctx, env.Getenv)
+	return vod.NewConnector(ep, env.Getenv).Dial(vod.STS{})
 }

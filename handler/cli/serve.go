@@ -24,9 +24,27 @@ import (
 	"vodrefresh/handler"
 )
 
-// invoker is the function, as the local server calls it.
+// invoker is the function, as the local server calls it: its answer
+// JSON-encoded, as FC's runtime passes it on.
 type invoker interface {
 	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
+// encoded is a function whose answer is JSON-encoded, as FC's runtime
+// encodes it.
+type encoded struct {
+	fn interface {
+		Invoke(context.Context, []byte) (handler.Answer, error)
+	}
+}
+
+// Invoke runs the function and encodes its answer.
+func (e encoded) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	a, err := e.fn.Invoke(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(a)
 }
 
 // triggerServer turns real HTTP requests into FC3 HTTP trigger events and

@@ -55,7 +55,7 @@ func TestServeStopsReadingAtTheLimit(t *testing.T) {
 	}
 	limit := config.DefaultMaxBody // events/webhooks.yaml sets none
 	for _, declared := range []int64{10, -1, 30 << 20} {
-		fn := &countingInvoker{invoker: h}
+		fn := &countingInvoker{invoker: encoded{h}}
 		s := &triggerServer{fn: fn, timeout: time.Minute, maxBody: int64(limit), log: slog.New(slog.DiscardHandler)}
 		body := &countingBody{left: 30 << 20}
 		r := httptest.NewRequest(http.MethodPost, "/hooks/strapi", nil)

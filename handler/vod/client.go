@@ -1,12 +1,13 @@
 // Package vod is the one door to the ApsaraVideo VOD API: the Client
 // interface (refresh, preload, quota, tasks), its implementation over the
 // official SDK with the endpoint and the credentials, the classification of
-// every failure, and submitting a plan's batches with retries. Everything
-// that talks to the network is here; tests of the layers above use an
-// in-memory Client.
+// every failure, and one call with its retries. Everything that talks to
+// the network is here; tests of the layers above use an in-memory Client.
 //
-// It imports refresh (the batches it submits, each checked by the planner)
-// and nothing else of vodrefresh.
+// It is a leaf: it imports nothing of vodrefresh. What a call carries
+// comes in as plain values (an object type, paths, the invocation's STS
+// credentials), and the time it may take comes in as the context's
+// deadline.
 package vod
 
 import "context"

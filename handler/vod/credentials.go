@@ -1,11 +1,9 @@
 package vod
 
 import (
-	"context"
 	"errors"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
-	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 )
 
 // Environment variables read by the SDK's default credentials provider.
@@ -19,6 +17,15 @@ const (
 var ErrNoCredentials = errors.New("no credentials for VOD: give the function a role, or set " +
 	EnvAccessKeyID + " and " + EnvAccessKeySecret + " (and " + EnvSecurityToken + " for STS)")
 
+// STS is a set of temporary credentials, as Function Compute passes them
+// with each invocation of a function that has a role. The zero value means
+// none were passed.
+type STS struct {
+	AccessKeyID     string
+	AccessKeySecret string
+	SecurityToken   string
+}
+
 // Credentials is a resolved provider and the values to keep out of logs.
 type Credentials struct {
 	Provider credentials.CredentialsProvider
@@ -31,15 +38,14 @@ func HasEnvCredentials(getenv func(string) string) bool {
 }
 
 // ResolveCredentials picks the credentials for one invocation: the STS
-// credentials that FC passes with the invocation, else the SDK's default
-// provider when the environment holds a key pair. The default provider is
-// only used then, so that it never falls through to a metadata service.
-func ResolveCredentials(ctx context.Context, getenv func(string) string) (Credentials, error) {
-	if fc, ok := fccontext.FromContext(ctx); ok && fc.Credentials.AccessKeyId != "" {
-		c := fc.Credentials
+// credentials that FC passed with it, else the SDK's default provider when
+// the environment holds a key pair. The default provider is only used
+// then, so that it never falls through to a metadata service.
+func ResolveCredentials(sts STS, getenv func(string) string) (Credentials, error) {
+	if sts.AccessKeyID != "" {
 		return Credentials{
-			Provider: credentials.NewStaticSTSCredentialsProvider(c.AccessKeyId, c.AccessKeySecret, c.SecurityToken),
-			Secrets:  []string{c.AccessKeySecret, c.SecurityToken},
+			Provider: credentials.NewStaticSTSCredentialsProvider(sts.AccessKeyID, sts.AccessKeySecret, sts.SecurityToken),
+			Secrets:  []string{sts.AccessKeySecret, sts.SecurityToken},
 		}, nil
 	}
 	if HasEnvCredentials(getenv) {
@@ -53,14 +59,14 @@ func ResolveCredentials(ctx context.Context, getenv func(string) string) (Creden
 
 // Dialer makes one invocation's client.
 type Dialer interface {
-	// Dial returns a client that signs with the invocation's credentials,
-	// resolved from ctx or through getenv.
-	Dial(ctx context.Context, getenv func(string) string) (Client, error)
+	// Dial returns a client that signs with the invocation's credentials:
+	// sts when it is set, else the environment's key pair.
+	Dial(sts STS) (Client, error)
 }
 
 // Dial resolves the invocation's credentials and connects with them.
-func (c *Connector) Dial(ctx context.Context, getenv func(string) string) (Client, error) {
-	creds, err := ResolveCredentials(ctx, getenv)
+func (c *Connector) Dial(sts STS) (Client, error) {
+	creds, err := ResolveCredentials(sts, c.getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+	vodapi "github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
 )
 
 // DefaultRequestTimeout bounds one VOD API call (the SDK's own read timeout).
@@ -27,6 +27,7 @@ type Connector struct {
 	endpoint  Endpoint
 	transport http.RoundTripper
 	timeout   time.Duration
+	getenv    func(string) string
 }
 
 // pooled hides the shared *http.Transport from the SDK, which would otherwise
@@ -36,8 +37,12 @@ type pooled struct{ rt http.RoundTripper }
 
 func (p pooled) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
 
-// NewConnector returns a Connector for the endpoint.
-func NewConnector(ep Endpoint) *Connector {
+// NewConnector returns a Connector for the endpoint. getenv reads the
+// environment's credentials when an invocation brings none; nil reads none.
+func NewConnector(ep Endpoint, getenv func(string) string) *Connector {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	t := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -46,7 +51,7 @@ func NewConnector(ep Endpoint) *Connector {
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
-	return &Connector{endpoint: ep, transport: pooled{t}, timeout: DefaultRequestTimeout}
+	return &Connector{endpoint: ep, transport: pooled{t}, timeout: DefaultRequestTimeout, getenv: getenv}
 }
 
 // Endpoint returns where the connector's clients send requests.
@@ -56,14 +61,14 @@ func (c *Connector) Endpoint() Endpoint { return c.endpoint }
 // with one set of credentials. It is not safe for concurrent use: make one
 // per invocation.
 type SDKClient struct {
-	client  *vod.Client
+	client  *vodapi.Client
 	scheme  string
 	timeout time.Duration
 	redact  *Redactor
 }
 
 // endpointData makes the SDK build its package-level endpoint map once,
-// before clients are made concurrently: vod.NewClientWithOptions fills it
+// before clients are made concurrently: vodapi.NewClientWithOptions fills it
 // lazily without synchronisation, a data race between the first concurrent
 // invocations.
 var endpointData sync.Once
@@ -71,10 +76,10 @@ var endpointData sync.Once
 // Connect returns a client that signs with provider. secrets are the values
 // that must never appear in an error (the key secret and security token).
 func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ...string) (*SDKClient, error) {
-	endpointData.Do(func() { vod.GetEndpointMap() })
+	endpointData.Do(func() { vodapi.GetEndpointMap() })
 	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
 	cfg.Transport = c.transport
-	client, err := vod.NewClientWithOptions(Region, cfg, provider)
+	client, err := vodapi.NewClientWithOptions(Region, cfg, provider)
 	if err != nil {
 		return nil, fmt.Errorf("vod client: %w", err)
 	}
@@ -84,7 +89,7 @@ func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ..
 
 // Refresh submits one RefreshVodObjectCaches call for paths.
 func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []string) (Reply, error) {
-	req := vod.CreateRefreshVodObjectCachesRequest()
+	req := vodapi.CreateRefreshVodObjectCachesRequest()
 	req.ObjectType, req.ObjectPath = objectType, strings.Join(paths, "\n")
 	resp, err := sdkCall(ctx, v, "RefreshVodObjectCaches", req, v.client.RefreshVodObjectCaches)
 	if err != nil {
@@ -95,7 +100,7 @@ func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []stri
 
 // Preload submits one PreloadVodObjectCaches call (prefetch) for paths.
 func (v *SDKClient) Preload(ctx context.Context, paths []string) (Reply, error) {
-	req := vod.CreatePreloadVodObjectCachesRequest()
+	req := vodapi.CreatePreloadVodObjectCachesRequest()
 	req.ObjectPath = strings.Join(paths, "\n")
 	resp, err := sdkCall(ctx, v, "PreloadVodObjectCaches", req, v.client.PreloadVodObjectCaches)
 	if err != nil {
@@ -110,7 +115,7 @@ func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, ac
 	var zero R
 	req.SetScheme(v.scheme)
 	if !v.bound(ctx, req.SetReadTimeout) {
-		return zero, notSent(action, "no time was left before the deadline")
+		return zero, NotSent(action, "no time was left before the deadline")
 	}
 	resp, err := call(req)
 	if err != nil {
@@ -120,7 +125,7 @@ func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, ac
 }
 
 // bound sets the call's timeout so that it ends by ctx's deadline, which
-// callers set short of the invocation's (WithAnswerMargin). It reports
+// callers set short of the invocation's (submit.WithAnswerMargin). It reports
 // false, and sets nothing, when no time is left: the call must not be
 // made.
 func (v *SDKClient) bound(ctx context.Context, set func(time.Duration)) bool {
@@ -161,7 +166,7 @@ func (v *SDKClient) wrap(action string, err error) error {
 
 // Quota reads DescribeVodRefreshQuota. The API returns numbers as strings.
 func (v *SDKClient) Quota(ctx context.Context) (Quota, error) {
-	resp, err := sdkCall(ctx, v, "DescribeVodRefreshQuota", vod.CreateDescribeVodRefreshQuotaRequest(), v.client.DescribeVodRefreshQuota)
+	resp, err := sdkCall(ctx, v, "DescribeVodRefreshQuota", vodapi.CreateDescribeVodRefreshQuotaRequest(), v.client.DescribeVodRefreshQuota)
 	if err != nil {
 		return Quota{}, err
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+	vodapi "github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
 )
 
 // Task is a refresh or prefetch task as DescribeVodRefreshTasks reports it.
@@ -40,7 +40,7 @@ const maxTaskPages = 200
 func (v *SDKClient) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	var out []Task
 	for page := 1; page <= maxTaskPages; page++ {
-		req := vod.CreateDescribeVodRefreshTasksRequest()
+		req := vodapi.CreateDescribeVodRefreshTasksRequest()
 		req.TaskId, req.ObjectPath, req.ObjectType, req.Status = f.TaskID, f.ObjectPath, f.ObjectType, f.Status
 		req.PageNumber = requests.NewInteger(page)
 		req.PageSize = requests.NewInteger(taskPageSize)

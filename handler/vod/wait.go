@@ -1,6 +1,7 @@
 package vod
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -18,18 +19,21 @@ func (e *TaskError) Error() string {
 	return fmt.Sprintf("%d refresh tasks failed: %s", len(e.Failed), strings.Join(ids, ", "))
 }
 
-// WaitPoll is the first pause between task queries; it doubles up to 5 s.
-var WaitPoll = 500 * time.Millisecond
+// The default first pause between task queries, and the longest.
+const (
+	waitPoll    = 500 * time.Millisecond
+	waitPollMax = 5 * time.Second
+)
 
-// WaitTasks follows the tasks until each is Complete or Failed, or ctx's
+// WaitTasks follows the tasks, pausing as b.Poll says, until each is Complete or Failed, or ctx's
 // deadline is near; it returns their last status, and a *TaskError when any
 // failed. A failed query ends the wait without an error: the refresh went
 // through, only its status is unknown.
-func WaitTasks(ctx context.Context, c Client, ids []string) ([]Task, error) {
+func WaitTasks(ctx context.Context, c Client, ids []string, b Backoff) ([]Task, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	delay := WaitPoll
+	delay := cmp.Or(b.Poll, waitPoll)
 	for {
 		tasks, err := TasksByID(ctx, c, ids)
 		if err != nil {
@@ -54,7 +58,7 @@ func WaitTasks(ctx context.Context, c Client, ids []string) ([]Task, error) {
 		if sleep(ctx, delay) != nil {
 			return tasks, nil
 		}
-		delay = min(2*delay, 5*time.Second)
+		delay = min(2*delay, waitPollMax)
 	}
 }
 

@@ -165,4 +165,4 @@ func (c *Client) Refreshes() []Refresh {
 }
 
 // Dial returns c itself, whatever the credentials.
-func (c *Client) Dial(context.Context, func(string) string) (vod.Client, error) { return c, nil }
+func (c *Client) Dial(vod.STS) (vod.Client, error) { return c, nil }

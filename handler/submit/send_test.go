@@ -1,4 +1,4 @@
-package vod_test
+package submit
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func checked(objectType string, paths []string) refresh.Batch {
 // others are sent.
 func TestSubmitStopsMalformedBatches(t *testing.T) {
 	c := &vodmem.Client{}
-	calls := vod.Submit(context.Background(), c, []refresh.Batch{
+	calls := sendBatches(context.Background(), c, []refresh.Batch{
 		files("https://v.example.com/a b.png"),
 		files("https://v.example.com/a.png"),
 		folders("https://v.example.com/a"),
@@ -48,7 +48,7 @@ func TestSubmitStopsMalformedBatches(t *testing.T) {
 // directories still are.
 func TestSubmitQuotaStopsOneType(t *testing.T) {
 	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 1, DirRemain: 5}}
-	calls := vod.Submit(context.Background(), c, []refresh.Batch{
+	calls := sendBatches(context.Background(), c, []refresh.Batch{
 		files("https://v.example.com/a.png", "https://v.example.com/b.png"),
 		files("https://v.example.com/c.png"),
 		folders("https://v.example.com/d/"),
@@ -73,7 +73,7 @@ func TestSubmitThrottled(t *testing.T) {
 	c := &vodmem.Client{Fail: func(vodmem.Call) error {
 		return &vod.APIError{Action: "RefreshVodObjectCaches", Code: "Throttling", HTTPStatus: 400}
 	}}
-	calls := vod.Submit(context.Background(), c, []refresh.Batch{
+	calls := sendBatches(context.Background(), c, []refresh.Batch{
 		files("https://v.example.com/a.png"), folders("https://v.example.com/d/"),
 	}, noWait)
 	if calls[0].Attempts != 3 || calls[0].Error.Outcome != vod.Retry {

@@ -1,22 +1,24 @@
-package vod
+package submit
 
 import (
 	"context"
 	"sync"
 	"time"
+
+	"vodrefresh/handler/vod"
 )
 
-// QuotaCache keeps the last quota reading for a while and the reservations
+// quotaCache keeps the last quota reading for a while and the reservations
 // that the instance's invocations in flight hold against it, so that
 // together they never plan with quota another has already taken. Spent
 // quota comes off the reading as calls succeed. It is shared by the
 // invocations of one instance, and holds no lock across a network call.
-type QuotaCache struct {
+type quotaCache struct {
 	mu       sync.Mutex
-	q        Quota
+	q        vod.Quota
 	at       time.Time
 	have     bool
-	held     Quota         // reserved by invocations in flight (URLRemain, DirRemain)
+	held     vod.Quota     // reserved by invocations in flight (URLRemain, DirRemain)
 	inflight chan struct{} // closed when the read in flight ends; nil when none is
 }
 
@@ -26,7 +28,7 @@ type QuotaCache struct {
 // when there is one, and otherwise waits for it. The read, or the wait,
 // takes at most half the time ctx has left, so that the invocation keeps
 // time to refresh and answer. source is "cache" or "api".
-func (qc *QuotaCache) Get(ctx context.Context, c Client, ttl time.Duration, now time.Time) (q Quota, source string, err error) {
+func (qc *quotaCache) Get(ctx context.Context, c vod.Client, ttl time.Duration, now time.Time) (q vod.Quota, source string, err error) {
 	ctx, cancel := halfTime(ctx)
 	defer cancel()
 	for {
@@ -41,7 +43,7 @@ func (qc *QuotaCache) Get(ctx context.Context, c Client, ttl time.Duration, now 
 			case <-wait:
 				continue
 			case <-ctx.Done():
-				return Quota{}, "", notSent("DescribeVodRefreshQuota", "another invocation's quota read did not end in time")
+				return vod.Quota{}, "", vod.NotSent("DescribeVodRefreshQuota", "another invocation's quota read did not end in time")
 			}
 		}
 		done := make(chan struct{})
@@ -52,30 +54,30 @@ func (qc *QuotaCache) Get(ctx context.Context, c Client, ttl time.Duration, now 
 }
 
 // read reads the quota through c, with no lock held, and records it.
-func (qc *QuotaCache) read(ctx context.Context, c Client, now time.Time, done chan struct{}) (Quota, string, error) {
+func (qc *quotaCache) read(ctx context.Context, c vod.Client, now time.Time, done chan struct{}) (vod.Quota, string, error) {
 	q, err := c.Quota(ctx)
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
 	qc.inflight = nil
 	close(done)
 	if err != nil {
-		return Quota{}, "", err
+		return vod.Quota{}, "", err
 	}
 	qc.q, qc.at, qc.have = q, now, true
 	return qc.available(), "api", nil
 }
 
 // available is the reading less the reservations; qc.mu is held.
-func (qc *QuotaCache) available() Quota {
+func (qc *quotaCache) available() vod.Quota {
 	q := qc.q
 	q.URLRemain = max(0, q.URLRemain-qc.held.URLRemain)
 	q.DirRemain = max(0, q.DirRemain-qc.held.DirRemain)
 	return q
 }
 
-// Reservation is quota held for an invocation's calls until they are made.
-type Reservation struct {
-	qc         *QuotaCache
+// reservation is quota held for an invocation's calls until they are made.
+type reservation struct {
+	qc         *quotaCache
 	urls, dirs int
 }
 
@@ -84,7 +86,7 @@ type Reservation struct {
 // invocations planning at the same time cannot together exceed the share
 // or the remaining quota. The lock is held while fit runs: fit must do no
 // I/O. An error from fit reserves nothing.
-func (qc *QuotaCache) Hold(fit func(Quota) (urls, dirs int, err error)) (*Reservation, error) {
+func (qc *quotaCache) Hold(fit func(vod.Quota) (urls, dirs int, err error)) (*reservation, error) {
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
 	urls, dirs, err := fit(qc.available())
@@ -93,12 +95,12 @@ func (qc *QuotaCache) Hold(fit func(Quota) (urls, dirs int, err error)) (*Reserv
 	}
 	qc.held.URLRemain += urls
 	qc.held.DirRemain += dirs
-	return &Reservation{qc: qc, urls: urls, dirs: dirs}, nil
+	return &reservation{qc: qc, urls: urls, dirs: dirs}, nil
 }
 
 // Settle ends the reservation: what was spent comes off the reading, and
 // the rest is released for others.
-func (r *Reservation) Settle(spentURLs, spentDirs int) {
+func (r *reservation) Settle(spentURLs, spentDirs int) {
 	if r == nil {
 		return
 	}
@@ -113,14 +115,14 @@ func (r *Reservation) Settle(spentURLs, spentDirs int) {
 }
 
 // SpendPreload takes successful prefetches off the cached quota.
-func (qc *QuotaCache) SpendPreload(n int) {
+func (qc *quotaCache) SpendPreload(n int) {
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
 	qc.q.PreloadRemain = max(0, qc.q.PreloadRemain-n)
 }
 
 // Forget drops the reading, so the next invocation reads the quota again.
-func (qc *QuotaCache) Forget() {
+func (qc *quotaCache) Forget() {
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
 	qc.have = false

@@ -1,4 +1,4 @@
-package handler
+package submit
 
 import (
 	"strings"
@@ -16,6 +16,8 @@ type Result struct {
 	Records int        `json:"records"`
 	Calls   []vod.Call `json:"calls"`
 	Submission
+	// Paths lists every path sent or planned, with what became of it;
+	// the paths that a directory covers are in Coalesced instead.
 	Paths []PathStatus `json:"paths,omitempty"`
 	// Skipped lists the first refresh.MaxSkipSample records that no rule
 	// covers, each with its reason; SkippedCount counts them all, and
@@ -29,6 +31,8 @@ type Result struct {
 // Submission is what fitting and submitting a plan reported, in both the
 // OSS result and the HTTP trigger's answer.
 type Submission struct {
+	// Coalesced lists each directory refreshed in place of file URLs, with
+	// the URLs it covers.
 	Coalesced []refresh.Coalesced `json:"coalesced,omitempty"`
 	Quota     *QuotaInfo          `json:"quota,omitempty"`
 	Tasks     []vod.Task          `json:"tasks,omitempty"` // with wait: the tasks' final status
@@ -57,7 +61,6 @@ const (
 	StatusSubmitted = "submitted"
 	StatusPlanned   = "planned" // a dry run's
 	StatusFailed    = "failed"
-	StatusCoalesced = "coalesced"
 )
 
 // PathStatus says what became of one path.
@@ -67,23 +70,25 @@ type PathStatus struct {
 	Status     string `json:"status"`
 	TaskID     string `json:"taskId,omitempty"`
 	Code       string `json:"code,omitempty"`
-	Directory  string `json:"directory,omitempty"` // the directory that covers a coalesced path
 }
 
-// account lists every path of the calls, and the file URLs that directories
-// covered, with what became of each.
-func account(calls []vod.Call, coalesced []refresh.Coalesced) []PathStatus {
-	var out []PathStatus
+// account lists every path of the calls with what became of each. The
+// paths that directories cover are listed once, in Coalesced, not here.
+func account(calls []vod.Call) []PathStatus {
+	n := 0
 	for _, c := range calls {
+		n += len(c.Paths)
+	}
+	out := make([]PathStatus, 0, n)
+	for _, c := range calls {
+		joined := strings.Join(c.TaskIDs, ",")
 		for i, p := range c.Paths {
 			ps := PathStatus{Path: p, ObjectType: c.ObjectType}
 			switch {
 			case c.Sent:
-				ps.Status = StatusSubmitted
+				ps.Status, ps.TaskID = StatusSubmitted, joined
 				if len(c.TaskIDs) == len(c.Paths) {
 					ps.TaskID = c.TaskIDs[i]
-				} else {
-					ps.TaskID = strings.Join(c.TaskIDs, ",")
 				}
 			case c.Error != nil:
 				ps.Status, ps.Code = StatusFailed, c.Error.Code
@@ -91,15 +96,6 @@ func account(calls []vod.Call, coalesced []refresh.Coalesced) []PathStatus {
 				ps.Status = StatusPlanned
 			}
 			out = append(out, ps)
-		}
-	}
-	for _, co := range coalesced {
-		for _, p := range co.Paths {
-			kind := config.TypeFile
-			if strings.HasSuffix(p, "/") {
-				kind = config.TypeDirectory // a planned directory inside another
-			}
-			out = append(out, PathStatus{Path: p, ObjectType: kind, Status: StatusCoalesced, Directory: co.Directory})
 		}
 	}
 	return out
@@ -117,3 +113,6 @@ func accountQuota(p *refresh.Plan) []PathStatus {
 	}
 	return out
 }
+
+// TaskIDs lists the task IDs of the result's calls, in order.
+func (r *Result) TaskIDs() []string { return taskIDs(r.Calls) }

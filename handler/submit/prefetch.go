@@ -1,7 +1,6 @@
-package handler
+package submit
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,7 +53,7 @@ func refreshed(p *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced,
 // invocation's refreshes went through, within the preload quota. When any
 // failed, nothing is prefetched: the retry prefetches, once. Its failures
 // are reported, never turned into a failed invocation.
-func (h *Handler) prefetch(ctx context.Context, client vod.Client, p *refresh.Plan, res *Result, failed bool) *PrefetchResult {
+func (inv *Invocation) prefetch(p *refresh.Plan, failed bool) *PrefetchResult {
 	if len(p.Warm) == 0 {
 		return nil
 	}
@@ -67,7 +66,8 @@ func (h *Handler) prefetch(ctx context.Context, client vod.Client, p *refresh.Pl
 		out.Reason = "a refresh of the invocation did not go through; its retry prefetches, once"
 		return out
 	}
-	todo, notRefreshed := refreshed(p, res.Calls, res.Coalesced, h.opts.DryRun)
+	res, dryRun := inv.res, inv.s.opts.DryRun
+	todo, notRefreshed := refreshed(p, res.Calls, res.Coalesced, dryRun)
 	if len(notRefreshed) > 0 {
 		out.Skipped, out.Reason = notRefreshed, "their refresh did not go through"
 	}
@@ -77,16 +77,16 @@ func (h *Handler) prefetch(ctx context.Context, client vod.Client, p *refresh.Pl
 		out.Skipped = append(out.Skipped, over...)
 		out.Reason = strings.TrimPrefix(out.Reason+"; ", "; ") + fmt.Sprintf("the preload quota has %d left", res.Quota.PreloadRemain)
 	}
-	if h.opts.DryRun || client == nil {
+	if dryRun || inv.client == nil {
 		out.Paths = todo
 		return out
 	}
 	var unsent []string
-	out.Paths, out.TaskIDs, out.Error, unsent = vod.Prefetch(ctx, client, todo)
-	h.quota.SpendPreload(len(out.Paths))
+	out.Paths, out.TaskIDs, out.Error, unsent = vod.Prefetch(inv.ctx, inv.client, todo)
+	inv.s.quota.SpendPreload(len(out.Paths))
 	if out.Error != nil {
 		out.Skipped = append(out.Skipped, unsent...)
-		h.logger(ctx).Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "paths", len(unsent))
+		inv.log.Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "paths", len(unsent))
 	}
 	return out
 }

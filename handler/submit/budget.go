@@ -1,4 +1,4 @@
-package vod
+package submit
 
 import (
 	"context"
@@ -31,10 +31,4 @@ func halfTime(ctx context.Context) (context.Context, context.CancelFunc) {
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(ctx, time.Until(dl)/2)
-}
-
-// notSent is the error of a call that never left the process: no time was
-// left before the deadline. It counts no attempt.
-func notSent(action, why string) *APIError {
-	return &APIError{Action: action, Code: CodeTimeout, Unsent: true, Message: "not sent: " + why}
 }

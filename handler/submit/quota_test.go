@@ -1,4 +1,4 @@
-package vod_test
+package submit
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func stuck(c *vodmem.Client) (release func()) {
 // plans with the last reading at once, or, with none, gives up when its
 // context does, rather than queue behind the read.
 func TestQuotaReadHoldsNoLock(t *testing.T) {
-	var qc vod.QuotaCache
+	var qc quotaCache
 	c := &vodmem.Client{}
 	now := time.Now()
 	release := stuck(c)
@@ -73,14 +73,14 @@ func TestQuotaReadHoldsNoLock(t *testing.T) {
 // What one invocation holds is taken off what the others fit their plans
 // to, and is spent or released when its calls are made.
 func TestQuotaReservations(t *testing.T) {
-	var qc vod.QuotaCache
+	var qc quotaCache
 	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2000, DirRemain: 100}}
 	now := time.Now()
 	if _, _, err := qc.Get(context.Background(), c, time.Minute, now); err != nil {
 		t.Fatal(err)
 	}
 	var seen []vod.Quota
-	hold := func(urls, dirs int, err error) *vod.Reservation {
+	hold := func(urls, dirs int, err error) *reservation {
 		r, got := qc.Hold(func(q vod.Quota) (int, int, error) {
 			seen = append(seen, q)
 			return urls, dirs, err

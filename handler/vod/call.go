@@ -1,0 +1,150 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// Backoff sets how a call is retried within one invocation: exponential
+// backoff with full jitter, never past the invocation's deadline.
+type Backoff struct {
+	Base     time.Duration // first delay's upper bound
+	Cap      time.Duration // largest delay
+	Attempts int           // tries per call, the first included
+	// Slow is the first delay's upper bound for per-minute rate limits.
+	Slow time.Duration
+	// Poll is the first pause between queries of the tasks a plan waits
+	// for (WaitTasks); it doubles up to 5 s. Zero means 500 ms.
+	Poll time.Duration
+}
+
+// defaultBackoff is the retry policy for calls to VOD.
+var defaultBackoff = Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second, Attempts: DefaultAttempts, Slow: 5 * time.Second}
+
+// DefaultAttempts is how many times the default policy tries a call.
+const DefaultAttempts = 4
+
+// orDefault returns b, or the default policy when b is the zero Backoff.
+func (b Backoff) orDefault() Backoff {
+	if b == (Backoff{}) {
+		return defaultBackoff
+	}
+	return b
+}
+
+// delay returns the pause before try n+1 (n from 1).
+func (b Backoff) delay(n int, slow bool) time.Duration {
+	d := b.Base
+	if slow {
+		d = b.Slow
+	}
+	for i := 1; i < n && d < b.Cap; i++ {
+		d *= 2
+	}
+	d = min(d, b.Cap)
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d) + 1
+}
+
+// Call is one RefreshVodObjectCaches call, made or (in a dry run) planned.
+type Call struct {
+	ObjectType string     `json:"objectType"`
+	Paths      []string   `json:"paths"`
+	Sent       bool       `json:"sent"`
+	TaskIDs    []string   `json:"taskIds,omitempty"`
+	RequestID  string     `json:"requestId,omitempty"`
+	Attempts   int        `json:"attempts,omitempty"`
+	Error      *CallError `json:"error,omitempty"`
+}
+
+// CallError is why a call's paths were not refreshed.
+type CallError struct {
+	Code       string  `json:"code"`
+	HTTPStatus int     `json:"httpStatus,omitempty"`
+	Outcome    Outcome `json:"outcome"`
+	Message    string  `json:"message"`
+	Action     string  `json:"action"`
+	RequestID  string  `json:"requestId,omitempty"`
+}
+
+// CodeNotSent marks a call that was not made because an earlier one failed.
+const CodeNotSent = "NotSent"
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Send makes one RefreshVodObjectCaches call for paths, retried with
+// backoff while its failure is retryable and the next try would finish
+// before ctx's deadline. A try that never left the process is not counted
+// in Attempts. The zero Backoff is the default policy.
+func Send(ctx context.Context, c Client, objectType string, paths []string, b Backoff) Call {
+	b = b.orDefault()
+	call := &Call{ObjectType: objectType, Paths: paths}
+	send(ctx, c, call, b)
+	return *call
+}
+
+func send(ctx context.Context, c Client, call *Call, b Backoff) {
+	for {
+		if ctx.Err() != nil {
+			if call.Attempts == 0 {
+				call.Error = callError(NotSent("RefreshVodObjectCaches", "no time was left before the deadline"))
+			}
+			return
+		}
+		call.Attempts++
+		reply, err := c.Refresh(ctx, call.ObjectType, call.Paths)
+		if err == nil {
+			call.Sent, call.TaskIDs, call.RequestID, call.Error = true, reply.TaskIDs, reply.RequestID, nil
+			return
+		}
+		if ae, ok := AsAPIError(err); ok && ae.Unsent {
+			call.Attempts-- // it never left the process
+		}
+		call.Error = callError(err)
+		if !retryable(call.Error.Outcome) || call.Attempts >= b.Attempts {
+			return
+		}
+		d := b.delay(call.Attempts, call.Error.Code == "QuotaPerMinuteExceeded.Refresh")
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d+100*time.Millisecond {
+			return // the next try would not finish in time: leave it to FC's retry
+		}
+		if sleep(ctx, d) != nil {
+			return
+		}
+	}
+}
+
+func retryable(o Outcome) bool { return o == Retry || o == Defer }
+
+// callError classifies a failed call's error.
+func callError(err error) *CallError {
+	ae, ok := AsAPIError(err)
+	if !ok {
+		ae = &APIError{Code: CodeTransport, Message: err.Error()}
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			ae.Code = CodeTimeout
+		}
+	}
+	f := Classify(ae)
+	return &CallError{Code: ae.Code, HTTPStatus: ae.HTTPStatus, Outcome: f.Outcome, Message: ae.Message, Action: f.Action, RequestID: ae.RequestID}
+}
+
+// NotSent is the error of a call that never left the process: no time was
+// left before the deadline. It counts no attempt.
+func NotSent(action, why string) *APIError {
+	return &APIError{Action: action, Code: CodeTimeout, Unsent: true, Message: "not sent: " + why}
+}
