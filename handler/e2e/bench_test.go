@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func BenchmarkColdStart(b *testing.B) {
 	var ours, floor []time.Duration
 	for b.Loop() {
 		ours = append(ours, coldStart(b, binPath, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": "http://127.0.0.1:9"}))
-		floor = append(floor, coldStart(b, helloPath, map[string]string{}))
+		floor = append(floor, coldStart(b, helloPath(b), map[string]string{}))
 	}
 	b.ReportMetric(ms(median(ours)), "vodrefresh-ms")
 	b.ReportMetric(ms(median(floor)), "hello-ms")
@@ -120,7 +121,7 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 	defer vod.Close()
 	ourEmu, ours := warm(b, binPath, map[string]string{"REFRESH_CONFIG": "quota: {maxUrlShare: 1}\n" + config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()})
 	defer ourEmu.Close()
-	helloEmu, hello := warm(b, helloPath, map[string]string{})
+	helloEmu, hello := warm(b, helloPath(b), map[string]string{})
 	defer helloEmu.Close()
 	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
 	var tOurs, tHello, tDecode []time.Duration
@@ -152,4 +153,27 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 	if s := ours.stderr.String(); strings.Contains(s, "panic") {
 		b.Fatal(s)
 	}
+}
+
+// BenchmarkBinarySize reports the size of the stripped binary that s.yaml
+// ships, the hello-world function's, and their ratio (floor: 1.9; 2.2 once
+// the Redis client is in).
+func BenchmarkBinarySize(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	size := func(path string) int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return fi.Size()
+	}
+	var ours, floor int64
+	for b.Loop() {
+		ours, floor = size(binPath), size(helloPath(b))
+	}
+	b.ReportMetric(float64(ours)/(1<<20), "vodrefresh-MiB")
+	b.ReportMetric(float64(floor)/(1<<20), "hello-MiB")
+	b.ReportMetric(float64(ours)/float64(floor), "ratio")
 }

@@ -75,7 +75,7 @@ func BenchmarkLargeEvent(b *testing.B) {
 					var peak, floor, result int
 					for b.Loop() {
 						p, r := largeEventPeak(b, binPath, event)
-						f, _ := largeEventPeak(b, helloPath, event)
+						f, _ := largeEventPeak(b, helloPath(b), event)
 						peak, floor, result = max(peak, p), max(floor, f), r
 					}
 					b.ReportMetric(float64(peak)/1024, "VmHWM-MiB")

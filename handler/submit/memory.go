@@ -48,7 +48,8 @@ func newMemory(size int, window time.Duration) *memory {
 
 // Submitted reports whether path was submitted for the event id.
 func (m *memory) Submitted(id, path string) bool {
-	k, _ := keyOf(nil, id, path)
+	var scratch [256]byte
+	k, _ := keyOf(scratch[:0], id, path)
 	_, ok := m.lru.Get(k)
 	return ok
 }

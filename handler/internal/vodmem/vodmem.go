@@ -31,7 +31,7 @@ type Client struct {
 
 	calls   map[string]int
 	refresh []Refresh
-	tasks   []vod.Task
+	tasks   []task // task i has the ID i+1
 	started bool
 }
 
@@ -41,6 +41,9 @@ type Call struct {
 	ObjectType string
 	Paths      []string
 }
+
+// task is a completed task: what it refreshed or prefetched.
+type task struct{ path, objectType string }
 
 // Refresh is one accepted RefreshVodObjectCaches call.
 type Refresh struct {
@@ -115,8 +118,8 @@ func (c *Client) Preload(_ context.Context, paths []string) (vod.Reply, error) {
 func (c *Client) newTasks(paths []string, objectType string) []string {
 	ids := make([]string, len(paths))
 	for i, p := range paths {
-		ids[i] = strconv.Itoa(len(c.tasks) + 1)
-		c.tasks = append(c.tasks, vod.Task{TaskID: ids[i], ObjectPath: p, ObjectType: objectType, Status: "Complete", Process: "100%"})
+		c.tasks = append(c.tasks, task{path: p, objectType: objectType})
+		ids[i] = strconv.Itoa(len(c.tasks))
 	}
 	return ids
 }
@@ -142,9 +145,10 @@ func (c *Client) Tasks(_ context.Context, f vod.TaskFilter) ([]vod.Task, error) 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []vod.Task
-	for _, t := range c.tasks {
-		if (f.TaskID == "" || t.TaskID == f.TaskID) && (f.ObjectPath == "" || t.ObjectPath == f.ObjectPath) {
-			out = append(out, t)
+	for i, t := range c.tasks {
+		id := strconv.Itoa(i + 1)
+		if (f.TaskID == "" || id == f.TaskID) && (f.ObjectPath == "" || t.path == f.ObjectPath) {
+			out = append(out, vod.Task{TaskID: id, ObjectPath: t.path, ObjectType: t.objectType, Status: "Complete", Process: "100%"})
 		}
 	}
 	return out, nil
