@@ -16,11 +16,26 @@ import (
 
 // delayedHandler is the function against a fake VOD that answers action
 // only after delay.
-func delayedHandler(t *testing.T, action string, delay time.Duration) *Handler {
+func delayedHandler(t *testing.T, action string, delay time.Duration) (*Handler, *vodfake.Server) {
 	t.Helper()
 	srv := startFake(t, nil)
 	srv.Script(action, vodfake.Reply{Delay: delay})
-	return fakeHandler(t, srv, planConfig, nil)
+	return fakeHandler(t, srv, planConfig, nil), srv
+}
+
+// awaitRequest waits until srv has received a request for action, polling
+// for at most 10 s.
+func awaitRequest(t *testing.T, srv *vodfake.Server, action string) {
+	t.Helper()
+	for range 1000 {
+		for _, r := range srv.Requests() {
+			if r.Action == action {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no %s request reached the fake VOD", action)
 }
 
 // handleWithin handles an OSS event for key as one FC invocation with
@@ -40,7 +55,7 @@ func handleWithin(t *testing.T, h *Handler, timeout time.Duration, key string) (
 // A quota read that would take the whole budget is cut short, and the
 // invocation still refreshes and answers before its deadline.
 func TestSlowQuotaReadLeavesRoom(t *testing.T) {
-	h := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
+	h, _ := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
 	res, err := handleWithin(t, h, time.Second, "images/a.png")
 	if err != nil || len(res.Calls) != 1 || !res.Calls[0].Sent || res.Quota.Source != "unavailable" {
 		t.Fatalf("result %+v, error %v; want the refresh sent with the quota unavailable", res, err)
@@ -50,7 +65,7 @@ func TestSlowQuotaReadLeavesRoom(t *testing.T) {
 // An invocation that waits for another's quota read waits only within its
 // own budget.
 func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
-	h := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
+	h, srv := delayedHandler(t, "DescribeVodRefreshQuota", 10*time.Second)
 	first := make(chan struct{})
 	go func() { // its own context, as FC gives each invocation
 		defer close(first)
@@ -59,7 +74,7 @@ func TestQuotaWaitIsBoundedByOwnDeadline(t *testing.T) {
 		handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/first.png"}))
 	}()
 	defer func() { <-first }()
-	time.Sleep(100 * time.Millisecond) // the first holds the quota read
+	awaitRequest(t, srv, "DescribeVodRefreshQuota") // the first holds the quota read
 	res, err := handleWithin(t, h, time.Second, "images/second.png")
 	if err != nil || len(res.Calls) != 1 || !res.Calls[0].Sent {
 		t.Errorf("result %+v, error %v; want the refresh sent", res, err)

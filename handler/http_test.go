@@ -207,7 +207,8 @@ var webhookCases = []webhookCase{
 		},
 		script: []vodfake.Reply{vodfake.ErrorReply("QuotaExceeded.Refresh")},
 		status: 429, body: []string{"QuotaExceeded.Refresh"},
-		headers: map[string]string{"Retry-After": strconv.Itoa(int(time.Date(2026, 11, 25, 0, 0, 0, 0, quotaZone).Sub(hookNow).Seconds()) + 1)},
+		// hookNow is 11:00 in UTC+8: 13 hours and a second to the reset.
+		headers: map[string]string{"Retry-After": "46801"},
 	},
 	{
 		name: "throttled",
