@@ -60,7 +60,8 @@ func TestCheck(t *testing.T) {
 
 // s.yaml ships no configuration, passes every secret that the sample
 // webhook configuration names, gives the function the same trigger filter
-// as the trigger, and checks before it builds.
+// as the trigger, checks before it builds, builds with the tag that
+// halves the binary, and names its access alias literally.
 func TestSYAML(t *testing.T) {
 	s := readSYAML(t)
 	fn := s.Resources.Vodrefresh
@@ -101,10 +102,19 @@ func TestSYAML(t *testing.T) {
 	if checked < 0 || built < checked {
 		t.Errorf("pre-deploy does not check before it builds: %s", run)
 	}
+	if !strings.Contains(run[max(built, 0):], " -tags validator_novalidatefn ") {
+		t.Errorf("pre-deploy builds without -tags validator_novalidatefn, which halves the binary: %s", run)
+	}
+	// s 3.x reads access before it evaluates ${...}: an expression there
+	// fails every command with "config('AccountID') not found".
+	if s.Access == "" || strings.Contains(s.Access, "${") {
+		t.Errorf("access is %q, want a literal alias (another is chosen with s deploy -a NAME)", s.Access)
+	}
 }
 
 // sYAML is the part of s.yaml that TestSYAML reads.
 type sYAML struct {
+	Access    string            `yaml:"access"`
 	Vars      map[string]string `yaml:"vars"`
 	Resources struct {
 		Vodrefresh struct {
