@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"vodrefresh/handler/internal/vodmem"
@@ -26,48 +27,44 @@ func stuck(c *vodmem.Client) (release func()) {
 // plans with the last reading at once, or, with none, gives up when its
 // context does, rather than queue behind the read.
 func TestQuotaReadHoldsNoLock(t *testing.T) {
-	var qc quotaCache
-	c := &vodmem.Client{}
-	now := time.Now()
-	release := stuck(c)
-	first := make(chan error, 1)
-	go func() {
-		_, _, err := qc.Get(context.Background(), c, time.Minute, now)
-		first <- err
-	}()
-	for c.Calls("DescribeVodRefreshQuota") == 0 {
-		time.Sleep(time.Millisecond) // the first read is on its way
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
+	// In a bubble, time moves only when every goroutine is blocked: the
+	// 50 ms budget below passes exactly, and synctest.Wait replaces polling.
+	synctest.Test(t, func(t *testing.T) {
+		var qc quotaCache
+		c := &vodmem.Client{}
+		now := time.Now()
+		release := stuck(c)
+		first := make(chan error, 1)
+		go func() {
+			_, _, err := qc.Get(context.Background(), c, time.Minute, now)
+			first <- err
+		}()
+		synctest.Wait() // the first read is in flight, and stuck
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		started := time.Now()
 		_, _, err := qc.Get(ctx, c, time.Minute, now)
-		done <- err
-	}()
-	select {
-	case err := <-done:
 		if ae, ok := vod.AsAPIError(err); !ok || !ae.Unsent || ae.Code != vod.CodeTimeout {
 			t.Errorf("waiting caller: %v, want a timeout that sent nothing", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("a caller queued behind the read in flight")
-	}
-	release()
-	if err := <-first; err != nil {
-		t.Fatal(err)
-	}
-	// A stale reading serves while the next read is in flight.
-	release = stuck(c)
-	defer release()
-	go qc.Get(context.Background(), c, time.Minute, now.Add(time.Hour))
-	for c.Calls("DescribeVodRefreshQuota") < 2 {
-		time.Sleep(time.Millisecond)
-	}
-	q, source, err := qc.Get(context.Background(), c, time.Minute, now.Add(time.Hour))
-	if err != nil || source != "cache" || q.URLRemain != vod.DailyURLQuota {
-		t.Errorf("during the read: %+v from %q, %v", q, source, err)
-	}
+		// Get waits for at most half of what its context has left.
+		if waited := time.Since(started); waited != 25*time.Millisecond {
+			t.Errorf("the waiting caller waited %s, want 25ms", waited)
+		}
+		release()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		// A stale reading serves while the next read is in flight.
+		release = stuck(c)
+		defer release()
+		go qc.Get(context.Background(), c, time.Minute, now.Add(time.Hour))
+		synctest.Wait()
+		q, source, err := qc.Get(context.Background(), c, time.Minute, now.Add(time.Hour))
+		if err != nil || source != "cache" || q.URLRemain != vod.DailyURLQuota {
+			t.Errorf("during the read: %+v from %q, %v", q, source, err)
+		}
+	})
 }
 
 // What one invocation holds is taken off what the others fit their plans
