@@ -14,6 +14,7 @@ import (
 
 	"vodrefresh/handler"
 	"vodrefresh/handler/cli"
+	"vodrefresh/handler/vod"
 )
 
 func main() {
@@ -52,7 +53,7 @@ func main() {
 // security token and signature included; only a new process is rid of it.
 // If the process cannot be restarted, it stops rather than print secrets.
 func neutraliseSDKDebug() {
-	env, found := handler.WithoutSDKDebug(os.Environ())
+	env, found := vod.WithoutSDKDebug(os.Environ())
 	if !found {
 		return
 	}
@@ -61,7 +62,7 @@ func neutraliseSDKDebug() {
 		out = os.Stdout
 	}
 	log := slog.New(slog.NewJSONHandler(out, nil))
-	log.Warn(handler.SDKDebugWarning)
+	log.Warn(vod.SDKDebugWarning)
 	exe, err := os.Executable()
 	if err == nil {
 		err = syscall.Exec(exe, os.Args, env)
