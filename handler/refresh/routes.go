@@ -17,7 +17,7 @@ type route struct {
 }
 
 // webhookPlaceholders are the names a webhook URL template may use.
-var webhookPlaceholders = webhook.Placeholders
+var webhookPlaceholders = webhook.Placeholders()
 
 // termPlaceholders fill from one term each, so a template uses one at most.
 var termPlaceholders = []string{"tag", "category", "author"}
