@@ -23,9 +23,10 @@ var webhookPlaceholders = webhook.Placeholders()
 var termPlaceholders = []string{"tag", "category", "author"}
 
 // compileRoute compiles a route's urls and related templates. A template
-// that no payload of the route's kind can fill, or a urls template with no
-// placeholder (which no payload selects), is a problem at start-up rather
-// than a template skipped on every event.
+// that no payload of the route's kind can fill, a urls template with no
+// placeholder (which no payload selects), or no urls for a kind whose
+// payloads carry no URL, is a problem at start-up rather than a template
+// skipped on every event.
 func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route, []string) {
 	r := &route{WebhookRoute: w}
 	templates, problems := compileTemplates(name+".urls", w.URLs, webhookPlaceholders, allow, func(t *Template) string {
@@ -36,6 +37,9 @@ func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route
 	})
 	related, more := compileTemplates(name+".related", w.Related, webhookPlaceholders, allow, r.unfillable)
 	r.templates, r.related = templates, related
+	if len(w.URLs) == 0 && webhook.NeedsURLTemplates(w.Kind) {
+		more = append(more, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
+	}
 	return r, append(problems, more...)
 }
 

@@ -1,11 +1,16 @@
 // Package webhook verifies CMS publish webhooks and reads their payloads.
 // Each sender has a verifier, which checks the raw body in constant time
-// before anything parses it, and a parser, which says what changed; the
-// registry picks them by kind and scheme. It also reads the request out of
-// an HTTP trigger event and remembers delivery IDs for de-duplication.
+// before anything parses it, and a parser, which says what changed. Kinds
+// of sender and authentication schemes are each declared once, in one
+// table (registry.go): the parsers, the verifiers, the template fields and
+// the configuration's checks all read them from there. It also reads the
+// request out of an HTTP trigger event and remembers delivery IDs for
+// de-duplication.
 //
-// It imports no other package of vodrefresh: what a change means in URLs is
-// for refresh to decide.
+// It imports config, and nothing else of vodrefresh: what a change means
+// in URLs is for refresh to decide. config imports nothing of vodrefresh,
+// so webhook registers its names with config's validator (see
+// config.RegisterNames) rather than config importing them.
 package webhook
 
 import (
