@@ -9,6 +9,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/webhook"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 // githubVector is GitHub's documented test vector ("Validating webhook
@@ -95,7 +96,7 @@ func checkSecrets(t *testing.T, tt secretCase) {
 // hubRequest is a request signed GitHub's way with secret.
 func hubRequest(secret, body string) *webhook.Request {
 	r := &webhook.Request{Method: "POST", Path: "/h", Header: map[string][]string{}, Body: []byte(body)}
-	r.Header.Set("X-Hub-Signature-256", webhook.SignHMAC(secret, r.Body, "sha256=", "hex"))
+	r.Header.Set("X-Hub-Signature-256", webhooktest.SignHMAC(secret, r.Body, "sha256=", "hex"))
 	return r
 }
 
