@@ -11,6 +11,7 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
+	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
@@ -62,25 +63,25 @@ func (h *Handler) handleHTTP(ctx context.Context, ev *events.HTTPTriggerEvent, s
 // admit finds the request's route, reads the request and verifies it; a
 // non-nil answer refuses it.
 func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) (*route, *webhook.Request, *events.HTTPTriggerResponse) {
-	path := webhook.RequestPath(ev)
-	sum.source = path
-	rt, ok := h.routes[path]
+	in, err := event.ReadHTTP(ev, h.cfg.HTTP.MaxBody())
+	sum.source = in.Path
+	rt, ok := h.routes[in.Path]
 	if !ok {
-		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
+		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
 	}
 	if rt.down != "" {
 		return nil, nil, fail(http.StatusServiceUnavailable, rt.down, "Retry-After", "60")
 	}
-	req, err := webhook.NewRequest(ev, h.cfg.HTTP.MaxBody())
-	var tooLarge *webhook.TooLarge
+	var tooLarge *event.TooLarge
 	switch {
-	case req.Method != http.MethodPost:
-		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", req.Method), "Allow", "POST")
+	case in.Method != http.MethodPost:
+		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
 	case errors.As(err, &tooLarge):
 		return nil, nil, fail(http.StatusRequestEntityTooLarge, err.Error())
 	case err != nil:
 		return nil, nil, fail(http.StatusBadRequest, err.Error())
 	}
+	req := webhook.NewRequest(in.Method, in.Path, in.RawQuery, in.Query, in.Headers, in.Body)
 	if rt.verify != nil {
 		if err := rt.verify.Verify(req, h.now()); err != nil {
 			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
