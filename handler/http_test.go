@@ -330,7 +330,7 @@ func TestWebhookStartup(t *testing.T) {
 		}
 		return hookEnv[k]
 	}, Logger: log})
-	if err != nil || !strings.Contains(h.routes["/hooks/blog"].down, "GHOST_SECRET") || !strings.Contains(logs.String(), "webhooks[1]") {
+	if err != nil || !strings.Contains(h.routes["/hooks/blog"].Down, "GHOST_SECRET") || !strings.Contains(logs.String(), "webhooks[1]") {
 		t.Errorf("blank secret: error %v, route %+v, logs %s", err, h.routes["/hooks/blog"], logs.String())
 	}
 	if _, err := New(mustConfig(t, hookConfig), Options{DryRun: true, Getenv: func(k string) string { return hookEnv[k] }, Logger: log}); err != nil {
