@@ -28,6 +28,7 @@ type HTTPRequest struct {
 // TooLarge is a body over the configured cap.
 type TooLarge struct{ Limit int }
 
+// Error says the cap.
 func (e *TooLarge) Error() string { return fmt.Sprintf("the body is larger than %d bytes", e.Limit) }
 
 // ReadHTTP returns the request an HTTP trigger event carries. The body is
