@@ -9,6 +9,7 @@ import (
 
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/webhook"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 // cmsEnv holds the secrets of testdata/cms.yaml.
@@ -32,7 +33,7 @@ type cmsCase struct {
 }
 
 func ghostSigned(_ string, body []byte) map[string]string {
-	return map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(cmsEnv["GHOST_SECRET"], body, cmsNow)}
+	return map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhooktest.SignGhost(cmsEnv["GHOST_SECRET"], body, cmsNow)}
 }
 
 func wpBearer(string, []byte) map[string]string {
@@ -40,7 +41,7 @@ func wpBearer(string, []byte) map[string]string {
 }
 
 func wpSigned(_ string, body []byte) map[string]string {
-	return map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhook.SignWordPress(cmsEnv["WP_SECRET"], body)}
+	return map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhooktest.SignWordPress(cmsEnv["WP_SECRET"], body)}
 }
 
 // contentfulSigned signs as Contentful does a webhook whose URL is route, a
@@ -51,7 +52,7 @@ func contentfulSigned(topic string) func(string, []byte) map[string]string {
 		r := &webhook.Request{Method: "POST", Path: path, RawQuery: query, Header: http.Header{}, Body: body}
 		h := map[string]string{"Content-Type": "application/vnd.contentful.management.v1+json", "X-Contentful-Topic": topic}
 		r.Header.Set("X-Contentful-Topic", topic)
-		for k, v := range webhook.SignContentful(cmsEnv["CF_SECRET"], r, cmsNow) {
+		for k, v := range webhooktest.SignContentful(cmsEnv["CF_SECRET"], r, cmsNow) {
 			h[k] = v
 		}
 		return h
@@ -64,7 +65,7 @@ func strapiBearer(string, []byte) map[string]string {
 
 func sanitySigned(_ string, body []byte) map[string]string {
 	return map[string]string{"Content-Type": "application/json", "sanity-operation": "create",
-		"sanity-webhook-signature": webhook.SignSanity(cmsEnv["SANITY_SECRET"], body, cmsNow)}
+		"sanity-webhook-signature": webhooktest.SignSanity(cmsEnv["SANITY_SECRET"], body, cmsNow)}
 }
 
 var cmsCases = []cmsCase{

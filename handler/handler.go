@@ -49,7 +49,7 @@ type Handler struct {
 	cfg     *config.Config
 	opts    Options
 	log     *slog.Logger
-	routes  map[string]*route
+	routes  map[string]*webhook.Route // by path
 	seen    *webhook.Deliveries
 	seenFor time.Duration // how long seen remembers a delivery
 	stage   *submit.Stage

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
+	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
@@ -62,28 +63,28 @@ func (h *Handler) handleHTTP(ctx context.Context, ev *events.HTTPTriggerEvent, s
 
 // admit finds the request's route, reads the request and verifies it; a
 // non-nil answer refuses it.
-func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) (*route, *webhook.Request, *events.HTTPTriggerResponse) {
-	path := webhook.RequestPath(ev)
-	sum.source = path
-	rt, ok := h.routes[path]
+func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) (*webhook.Route, *webhook.Request, *events.HTTPTriggerResponse) {
+	in, err := event.ReadHTTP(ev, h.cfg.HTTP.MaxBody())
+	sum.source = in.Path
+	rt, ok := h.routes[in.Path]
 	if !ok {
-		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", path))
+		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
 	}
-	if rt.down != "" {
-		return nil, nil, fail(http.StatusServiceUnavailable, rt.down, "Retry-After", "60")
+	if rt.Down != "" {
+		return nil, nil, fail(http.StatusServiceUnavailable, rt.Down, "Retry-After", "60")
 	}
-	req, err := webhook.NewRequest(ev, h.cfg.HTTP.MaxBody())
-	var tooLarge *webhook.TooLarge
+	var tooLarge *event.TooLarge
 	switch {
-	case req.Method != http.MethodPost:
-		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", req.Method), "Allow", "POST")
+	case in.Method != http.MethodPost:
+		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
 	case errors.As(err, &tooLarge):
 		return nil, nil, fail(http.StatusRequestEntityTooLarge, err.Error())
 	case err != nil:
 		return nil, nil, fail(http.StatusBadRequest, err.Error())
 	}
-	if rt.verify != nil {
-		if err := rt.verify.Verify(req, h.now()); err != nil {
+	req := webhook.NewRequest(in.Method, in.Path, in.RawQuery, in.Query, in.Headers, in.Body)
+	if rt.Verifier != nil {
+		if err := rt.Verifier.Verify(req, h.now()); err != nil {
 			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
 			return nil, nil, fail(http.StatusUnauthorized, err.Error())
 		}
@@ -96,7 +97,7 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 // ID only one refreshes (the others are answered 409, to send again
 // later). A delivery that did not succeed is released, so that the
 // sender's retry goes through.
-func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
+func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
 	id := deliveryKey(rt, req)
 	if id == "" {
 		return h.process(ctx, rt, req, sum)
@@ -125,7 +126,7 @@ func (h *Handler) deliver(ctx context.Context, rt *route, req *webhook.Request, 
 
 // process reads a verified request's payload, plans its change and submits
 // the plan.
-func (h *Handler) process(ctx context.Context, rt *route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
+func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun()}
 	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
 	if err != nil {
@@ -136,7 +137,7 @@ func (h *Handler) process(ctx context.Context, rt *route, req *webhook.Request, 
 		return fail(http.StatusBadRequest, err.Error())
 	}
 	reply.Event = change.Event
-	rp := h.planner.PlanChange(rt.Path, change)
+	rp := h.planner.PlanChange(rt.WebhookRoute, change)
 	reply.Note, reply.Skipped = rp.Note, rp.Notes
 	switch {
 	case change.Ignored != "":
@@ -219,10 +220,10 @@ func secondsToQuotaReset(now time.Time) int {
 // the sender's delivery ID, or, for a scheme that sends none, by its
 // signature (webhook.ReplayKey), so that a captured request replayed
 // inside the replay window refreshes nothing. "" when there is neither.
-func deliveryKey(rt *route, req *webhook.Request) string {
+func deliveryKey(rt *webhook.Route, req *webhook.Request) string {
 	id := webhook.DeliveryID(req.Header)
-	if id == "" && rt.verify != nil {
-		id = webhook.ReplayKey(rt.verify, req)
+	if id == "" && rt.Verifier != nil {
+		id = webhook.ReplayKey(rt.Verifier, req)
 	}
 	if id == "" {
 		return ""

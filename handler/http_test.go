@@ -13,7 +13,7 @@ import (
 
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
-	"vodrefresh/handler/webhook"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 // hookConfig serves three webhooks: signed generic and ghost ones, and an
@@ -51,7 +51,7 @@ func httpEventQuery(method, path string, query, headers map[string]string, body 
 // signedGeneric signs a generic body the Standard Webhooks way.
 func signedGeneric(t testing.TB, id string, body string, at time.Time) map[string]string {
 	t.Helper()
-	sig, err := webhook.SignStandard(hookEnv["GENERIC_SECRET"], id, []byte(body), at)
+	sig, err := webhooktest.SignStandard(hookEnv["GENERIC_SECRET"], id, []byte(body), at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ var webhookCases = []webhookCase{
 	{
 		name: "ghost",
 		event: func(t *testing.T) []byte {
-			sig := webhook.SignGhost(hookEnv["GHOST_SECRET"], []byte(hookGhostBody), hookNow)
+			sig := webhooktest.SignGhost(hookEnv["GHOST_SECRET"], []byte(hookGhostBody), hookNow)
 			return httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": sig}, []byte(hookGhostBody), false)
 		},
 		status: 202, calls: 1, paths: []string{"https://www.example.com/blog/new/"},
@@ -154,7 +154,7 @@ var webhookCases = []webhookCase{
 	{
 		name: "wrong secret",
 		event: func(t *testing.T) []byte {
-			sig := webhook.SignGhost("not-the-secret", []byte(hookGhostBody), hookNow)
+			sig := webhooktest.SignGhost("not-the-secret", []byte(hookGhostBody), hookNow)
 			return httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": sig}, []byte(hookGhostBody), false)
 		},
 		status: 401,
@@ -331,7 +331,7 @@ func TestWebhookStartup(t *testing.T) {
 		}
 		return hookEnv[k]
 	}, Logger: log})
-	if err != nil || !strings.Contains(h.routes["/hooks/blog"].down, "GHOST_SECRET") || !strings.Contains(logs.String(), "webhooks[1]") {
+	if err != nil || !strings.Contains(h.routes["/hooks/blog"].Down, "GHOST_SECRET") || !strings.Contains(logs.String(), "webhooks[1]") {
 		t.Errorf("blank secret: error %v, route %+v, logs %s", err, h.routes["/hooks/blog"], logs.String())
 	}
 	if _, err := New(mustConfig(t, hookConfig), Options{DryRun: true, Getenv: func(k string) string { return hookEnv[k] }, Logger: log}); err != nil {

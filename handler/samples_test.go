@@ -17,6 +17,7 @@ import (
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 var update = flag.Bool("update", false, "rewrite the signed HTTP samples in events/")
@@ -61,18 +62,18 @@ func httpSamples(env map[string]string, at time.Time) []httpSample {
 	for k, v := range cfHeaders {
 		cf.Header.Set(k, v)
 	}
-	for k, v := range webhook.SignContentful(env["CONTENTFUL_WEBHOOK_SECRET"], cf, at) {
+	for k, v := range webhooktest.SignContentful(env["CONTENTFUL_WEBHOOK_SECRET"], cf, at) {
 		cfHeaders[k] = v
 	}
-	std, _ := webhook.SignStandard(env["GENERIC_WEBHOOK_SECRET"], "msg_2pQ7sample0001", []byte(generic), at)
+	std, _ := webhooktest.SignStandard(env["GENERIC_WEBHOOK_SECRET"], "msg_2pQ7sample0001", []byte(generic), at)
 	return []httpSample{
-		{"ghost", "/hooks/blog", map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhook.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(ghost), at)}, ghost, false,
+		{"ghost", "/hooks/blog", map[string]string{"Content-Type": "application/json", "X-Ghost-Signature": webhooktest.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(ghost), at)}, ghost, false,
 			[]string{"https://www.example.com/blog/hello-world/", "https://www.example.com/blog/hello-wrld/", "https://www.example.com/blog/",
 				"https://www.example.com/blog/rss/", "https://www.example.com/blog/tag/news/", "https://www.example.com/blog/author/joe-bloggs/"}},
 		{"wordpress", "/hooks/wordpress", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + env["WP_WEBHOOK_TOKEN"]}, wp, true,
 			[]string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/", "https://www.example.com/",
 				"https://www.example.com/feed/", "https://www.example.com/tag/spring/", "https://www.example.com/category/deals/"}},
-		{"wordpress-signed", "/hooks/wordpress-signed", map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhook.SignWordPress(env["WP_WEBHOOK_SECRET"], []byte(wp))}, wp, false,
+		{"wordpress-signed", "/hooks/wordpress-signed", map[string]string{"Content-Type": "application/json", "X-WP-Webhook-Signature": webhooktest.SignWordPress(env["WP_WEBHOOK_SECRET"], []byte(wp))}, wp, false,
 			[]string{"https://www.example.com/2026/11/spring-sale/", "https://www.example.com/2026/11/spring-sale-draft/"}},
 		{"strapi", "/hooks/strapi", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + env["STRAPI_WEBHOOK_TOKEN"], "X-Strapi-Event": "entry.publish"}, strapi, false,
 			[]string{"https://www.example.com/en/article/launch-day/"}},
@@ -80,11 +81,11 @@ func httpSamples(env map[string]string, at time.Time) []httpSample {
 			[]string{"https://img.example.com/uploads/launch_poster_5f1c2a.jpg", "https://img.example.com/uploads/thumbnail_launch_poster_5f1c2a.jpg"}},
 		{"contentful", "/hooks/contentful?env=master", cfHeaders, contentful, false,
 			[]string{"https://www.example.com/article/hello-contentful/", "https://www.example.com/entries/5KsDBWseXY6QegucYAoacS/"}},
-		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhook.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), at)}, sanity, false,
+		{"sanity", "/hooks/sanity", map[string]string{"Content-Type": "application/json", "sanity-operation": "update", "sanity-webhook-signature": webhooktest.SignSanity(env["SANITY_WEBHOOK_SECRET"], []byte(sanity), at)}, sanity, false,
 			[]string{"https://www.example.com/posts/new-post/", "https://www.example.com/posts/old-post/"}},
 		{"generic", "/hooks/generic", map[string]string{"Content-Type": "application/json", "webhook-id": "msg_2pQ7sample0001", "webhook-timestamp": strconv.FormatInt(at.Unix(), 10), "webhook-signature": std}, generic, false,
 			[]string{"https://img.example.com/banners/spring%20sale.png", "https://img.example.com/banners/summer.png"}},
-		{"github-style", "/hooks/github-style", map[string]string{"Content-Type": "application/json", "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958", "X-Hub-Signature-256": webhook.SignHMAC(env["GITHUB_WEBHOOK_SECRET"], []byte(github), "sha256=", "hex")}, github, false,
+		{"github-style", "/hooks/github-style", map[string]string{"Content-Type": "application/json", "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958", "X-Hub-Signature-256": webhooktest.SignHMAC(env["GITHUB_WEBHOOK_SECRET"], []byte(github), "sha256=", "hex")}, github, false,
 			[]string{"https://www.example.com/docs/"}},
 	}
 }

@@ -98,21 +98,27 @@ func yamlName(f reflect.StructField) string {
 // to be the one meant; otherwise it lists the valid fields.
 func suggest(key string, t reflect.Type) string {
 	var names []string
-	best, bestDist := "", -1
 	for _, f := range reflect.VisibleFields(t) {
-		name := yamlName(f)
-		if name == "" || !f.IsExported() {
-			continue
+		if name := yamlName(f); name != "" && f.IsExported() {
+			names = append(names, name)
 		}
-		names = append(names, name)
+	}
+	if best, ok := nearest(key, names); ok {
+		return "; did you mean " + best + "?"
+	}
+	return "; the fields here are " + strings.Join(names, ", ")
+}
+
+// nearest returns the name nearest to key, ignoring case, and whether it
+// is near enough to be the one meant.
+func nearest(key string, names []string) (string, bool) {
+	best, bestDist := "", -1
+	for _, name := range names {
 		if d := levenshtein.ComputeDistance(strings.ToLower(key), strings.ToLower(name)); bestDist < 0 || d < bestDist {
 			best, bestDist = name, d
 		}
 	}
-	if bestDist >= 0 && (bestDist <= 2 || 3*bestDist <= len(key)) {
-		return "; did you mean " + best + "?"
-	}
-	return "; the fields here are " + strings.Join(names, ", ")
+	return best, bestDist >= 0 && (bestDist <= 2 || 3*bestDist <= len(key))
 }
 
 // kindOf says in words what a value of type t looks like.

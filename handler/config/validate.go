@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,7 +21,7 @@ var (
 
 // Validator returns the shared validator, which names fields by their YAML
 // or JSON keys and knows this package's custom tags: cdnbase, ossbucket,
-// httpurl and envname.
+// httpurl and envname, and the tags of RegisterNames.
 func Validator() *validator.Validate {
 	validateOnce.Do(func() {
 		bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
@@ -51,6 +52,25 @@ func Validator() *validator.Validate {
 		validate = v
 	})
 	return validate
+}
+
+// nameTags are the values each tag made by RegisterNames accepts. They are
+// written by init functions only, before anything validates.
+var nameTags = map[string][]string{}
+
+// RegisterNames makes tag a validation tag that accepts exactly the given
+// names; a value that is not one of them is described with the list and
+// the nearest name. It lets the package that declares a vocabulary check
+// this package's fields against it without this package importing it:
+// webhook registers its kinds (webhookkind), authentication schemes
+// (webhookauth) and the template fields a route may default
+// (webhookdefault). Call it from an init function.
+func RegisterNames(tag string, names []string) {
+	names = slices.Clone(names)
+	nameTags[tag] = names
+	must(Validator().RegisterValidation(tag, func(fl validator.FieldLevel) bool {
+		return slices.Contains(names, fl.Field().String())
+	}))
 }
 
 func must(err error) {
@@ -86,7 +106,7 @@ func Describe(fe validator.FieldError) string {
 	case "max":
 		return bound(fe, "takes at most %s entries", "must be at most %s characters", "must be at most %s")
 	case "oneof":
-		return fmt.Sprintf("must be one of %s (got %q)", strings.ReplaceAll(fe.Param(), " ", ", "), value)
+		return oneOf(strings.Fields(fe.Param()), value)
 	case "cdnbase":
 		_, err := ParseBase(value)
 		return fmt.Sprintf("%q is not a CDN base of the form https://host[:port]: %v", value, err)
@@ -101,10 +121,22 @@ func Describe(fe validator.FieldError) string {
 	case "required_unless":
 		return "is required unless " + strings.Replace(lowerFirst(fe.Param()), " ", " is ", 1)
 	}
+	if names, ok := nameTags[fe.Tag()]; ok {
+		return oneOf(names, value)
+	}
 	if format, ok := paramMessages[fe.Tag()]; ok {
 		return fmt.Sprintf(format, fe.Param())
 	}
 	return fmt.Sprintf("fails the %q check", fe.Tag())
+}
+
+// oneOf says that value is not one of names, and which it may have meant.
+func oneOf(names []string, value string) string {
+	msg := fmt.Sprintf("must be one of %s (got %q)", strings.Join(names, ", "), value)
+	if near, ok := nearest(value, names); ok {
+		msg += "; did you mean " + near + "?"
+	}
+	return msg
 }
 
 // paramMessages describe the tags whose message names only their parameter.

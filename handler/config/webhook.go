@@ -10,10 +10,12 @@ import (
 type WebhookRoute struct {
 	// Path is matched exactly against the request path.
 	Path string `yaml:"path" validate:"required,startswith=/"`
-	// Kind is the sender: generic, ghost, wordpress, strapi, contentful or sanity.
-	Kind string `yaml:"kind" validate:"required,oneof=generic ghost wordpress strapi contentful sanity"`
-	// Auth overrides the kind's own scheme.
-	Auth string `yaml:"auth" validate:"omitempty,oneof=ghost wordpress contentful sanity standard-webhooks hmac-sha256 token none"`
+	// Kind is the sender: one of the kinds that package webhook declares
+	// (generic, ghost, wordpress, strapi, contentful, sanity).
+	Kind string `yaml:"kind" validate:"required,webhookkind"`
+	// Auth overrides the kind's own scheme: one of the schemes that package
+	// webhook declares.
+	Auth string `yaml:"auth" validate:"omitempty,webhookauth"`
 	// SecretEnv names the environment variable that holds the secret or
 	// token. Its value is the secret, whole: spaces are part of it.
 	SecretEnv string `yaml:"secretEnv" validate:"required_unless=Auth none,omitempty,envname"`
@@ -31,7 +33,7 @@ type WebhookRoute struct {
 	Related []string `yaml:"related" validate:"dive,required"`
 	// Defaults fill a template field that a payload does not send (a
 	// {locale} for content without i18n).
-	Defaults map[string]string `yaml:"defaults" validate:"dive,keys,oneof=slug id model locale tag category author,endkeys,required"`
+	Defaults map[string]string `yaml:"defaults" validate:"dive,keys,webhookdefault,endkeys,required"`
 	// ObjectType of the refreshes the templates make: File (default) or Directory.
 	ObjectType string `yaml:"objectType" validate:"omitempty,oneof=File Directory"`
 	// ReplayWindow bounds the age of a signed timestamp (default 5m).
@@ -91,22 +93,17 @@ func (w *WebhookRoute) PathLimit() int { return orDefault(w.MaxPaths, DefaultMax
 // RefreshType returns the object type of the route's template refreshes.
 func (w *WebhookRoute) RefreshType() string { return orDefault(w.ObjectType, TypeFile) }
 
-// checkWebhooks checks what tags cannot: unique paths, and templates for the
-// kinds whose payloads carry no URL.
+// checkWebhooks checks what tags cannot: that paths are unique. Whether a
+// route of its kind needs URL templates is for refresh to say, from the
+// table of kinds.
 func (c *Config) checkWebhooks() []string {
 	var problems []string
 	seen := make(map[string]bool, len(c.Webhooks))
-	for i := range c.Webhooks {
-		w := &c.Webhooks[i]
-		name := fmt.Sprintf("webhooks[%d]", i)
+	for i, w := range c.Webhooks {
 		if seen[w.Path] {
-			problems = append(problems, fmt.Sprintf("%s.path: %q is used by another route", name, w.Path))
-			continue
+			problems = append(problems, fmt.Sprintf("webhooks[%d].path: %q is used by another route", i, w.Path))
 		}
 		seen[w.Path] = true
-		if (w.Kind == "strapi" || w.Kind == "contentful") && len(w.URLs) == 0 {
-			problems = append(problems, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
-		}
 	}
 	return problems
 }

@@ -1,8 +1,9 @@
 // Package event reads what arrives at the function: it recognises an
 // invocation's shape once (Detect) and decodes it into typed values: OSS
 // object events from the native trigger or EventBridge, or an FC HTTP
-// trigger event. Object keys are decoded here, once, when the
-// configuration says the events carry them URL-encoded.
+// trigger event, whose request ReadHTTP turns into plain values. Object
+// keys are decoded here, once, when the configuration says the events
+// carry them URL-encoded.
 //
 // It imports no other package of vodrefresh.
 package event

@@ -5,6 +5,13 @@
 // malformed call before it is sent. The OSS and webhook paths share all of
 // it.
 //
+// A webhook route is a webhook.Route, which the caller looks up by path; the
+// planner keeps only each route's compiled templates, by the route's
+// *config.WebhookRoute, which PlanChange takes. They cannot live in
+// webhook.Route, since refresh imports webhook, and keeping them by the
+// configuration rather than by path leaves one lookup by path, the
+// caller's.
+//
 // It imports config (the rules as data), event (the records it plans for)
 // and webhook (the changes a CMS reports), and nothing else of vodrefresh.
 package refresh
@@ -24,7 +31,7 @@ type Planner struct {
 	cfg    *config.Config
 	allow  *Allowlist
 	rules  []*rule
-	routes map[string]*route // by path
+	routes map[*config.WebhookRoute]*routeTemplates // by the route's configuration, one of cfg.Webhooks
 }
 
 // Compile checks what no struct tag can (that every template is well formed
@@ -35,7 +42,7 @@ func Compile(cfg *config.Config) (*Planner, error) {
 	if err != nil {
 		return nil, &config.Error{Problems: []string{err.Error()}}
 	}
-	p := &Planner{cfg: cfg, allow: allow, routes: make(map[string]*route, len(cfg.Webhooks))}
+	p := &Planner{cfg: cfg, allow: allow, routes: make(map[*config.WebhookRoute]*routeTemplates, len(cfg.Webhooks))}
 	var problems []string
 	for i := range cfg.OSS {
 		r, errs := compileRule(fmt.Sprintf("oss[%d]", i), &cfg.OSS[i], allow)
@@ -45,7 +52,7 @@ func Compile(cfg *config.Config) (*Planner, error) {
 	for i := range cfg.Webhooks {
 		r, errs := compileRoute(fmt.Sprintf("webhooks[%d]", i), &cfg.Webhooks[i], allow)
 		problems = append(problems, errs...)
-		p.routes[r.Path] = r
+		p.routes[&cfg.Webhooks[i]] = r
 	}
 	if len(problems) > 0 {
 		return nil, &config.Error{Problems: problems}

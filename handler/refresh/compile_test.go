@@ -28,6 +28,7 @@ func TestCompileErrors(t *testing.T) {
 		{"webhook-two-terms.yaml", []string{"webhooks[0].related[0]", "more than one of {tag}, {category} and {author}"}},
 		{"webhook-tag-never-sent.yaml", []string{"webhooks[0].related[0]", "a contentful payload never sends {tag}"}},
 		{"webhook-path-after-host.yaml", []string{"webhooks[0].urls[1]", "scheme and host must be written out"}},
+		{"webhook-no-urls.yaml", []string{"webhooks[0].urls", "a strapi route needs URL templates"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

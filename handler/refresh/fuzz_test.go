@@ -131,12 +131,13 @@ func FuzzPlanChange(f *testing.F) {
 	f.Add("%2e%2e", "..", "/a/../b", "https://www.example.com/%2e%2E/", false)
 	f.Add(`..\..`, "en", "/x", "https://www.example.com/a/./b/%252e%252e/", true)
 	pl := mustPlanner(f, string(testfix.Read(f, "testdata", "hostile.yaml")))
+	strapi := routeAt(f, pl, "/hooks/strapi")
 	f.Fuzz(func(t *testing.T, slug, locale, path, sent string, dir bool) {
 		ch := webhook.Change{Items: []webhook.Fields{{Slug: slug, Locale: locale, Path: path}}, URLs: []string{sent}}
 		if dir {
 			ch.ObjectType = config.TypeDirectory
 		}
-		rp := pl.PlanChange("/hooks/strapi", ch)
+		rp := pl.PlanChange(strapi, ch)
 		for _, p := range append(append([]string{}, rp.Files...), rp.Directories...) {
 			if err := pl.Allowlist().Check(p); err != nil {
 				t.Fatalf("planned %q: %v", p, err)

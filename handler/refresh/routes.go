@@ -9,25 +9,27 @@ import (
 	"vodrefresh/handler/webhook"
 )
 
-// route is a webhook route's compiled templates.
-type route struct {
+// routeTemplates are a webhook route's compiled templates, kept by the
+// route's configuration (see Planner).
+type routeTemplates struct {
 	*config.WebhookRoute
 	templates []*Template // urls: the content's own URLs
 	related   []*Template // refreshed with every accepted event
 }
 
 // webhookPlaceholders are the names a webhook URL template may use.
-var webhookPlaceholders = webhook.Placeholders
+var webhookPlaceholders = webhook.Placeholders()
 
 // termPlaceholders fill from one term each, so a template uses one at most.
 var termPlaceholders = []string{"tag", "category", "author"}
 
 // compileRoute compiles a route's urls and related templates. A template
-// that no payload of the route's kind can fill, or a urls template with no
-// placeholder (which no payload selects), is a problem at start-up rather
-// than a template skipped on every event.
-func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route, []string) {
-	r := &route{WebhookRoute: w}
+// that no payload of the route's kind can fill, a urls template with no
+// placeholder (which no payload selects), or no urls for a kind whose
+// payloads carry no URL, is a problem at start-up rather than a template
+// skipped on every event.
+func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*routeTemplates, []string) {
+	r := &routeTemplates{WebhookRoute: w}
 	templates, problems := compileTemplates(name+".urls", w.URLs, webhookPlaceholders, allow, func(t *Template) string {
 		if len(t.Names()) == 0 {
 			return "has no placeholder, so no payload selects it: put URLs refreshed with every event under related"
@@ -36,11 +38,14 @@ func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route
 	})
 	related, more := compileTemplates(name+".related", w.Related, webhookPlaceholders, allow, r.unfillable)
 	r.templates, r.related = templates, related
+	if len(w.URLs) == 0 && webhook.NeedsURLTemplates(w.Kind) {
+		more = append(more, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
+	}
 	return r, append(problems, more...)
 }
 
 // unfillable says why no payload of the route's kind can fill t, or "".
-func (r *route) unfillable(t *Template) string {
+func (r *routeTemplates) unfillable(t *Template) string {
 	sent := webhook.KindFields(r.Kind)
 	var never, terms []string
 	for _, n := range t.Names() {
@@ -79,18 +84,19 @@ type RoutePlan struct {
 type changePlan struct {
 	RoutePlan
 	pl      *Planner
-	r       *route
+	r       *routeTemplates
 	refused []string // templates not filled from a field with a dot segment
 }
 
-// PlanChange turns a payload's change on the route at path into refresh
-// paths: the URLs it carries, its assets that are on the allowlist, the
-// route's templates filled from its items (or an item's fallback URL when
-// none fills), and, unless the event is ignored, the route's related URLs.
-func (pl *Planner) PlanChange(path string, ch webhook.Change) RoutePlan {
-	r, ok := pl.routes[path]
+// PlanChange turns a payload's change on the route w, one of the planner's
+// configuration, into refresh paths: the URLs it carries, its assets that
+// are on the allowlist, the route's templates filled from its items (or an
+// item's fallback URL when none fills), and, unless the event is ignored,
+// the route's related URLs.
+func (pl *Planner) PlanChange(w *config.WebhookRoute, ch webhook.Change) RoutePlan {
+	r, ok := pl.routes[w]
 	if !ok {
-		return RoutePlan{Plan: &Plan{}, Note: fmt.Sprintf("no webhook route for %q", path)}
+		return RoutePlan{Plan: &Plan{}, Note: "not a webhook route of the planner's configuration"}
 	}
 	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}}, pl: pl, r: r}
 	urlType := config.TypeFile
@@ -191,7 +197,7 @@ func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fi
 // values returns the encoded values of item's fields, by the one encoding
 // rule OSS keys follow; a field the item lacks takes the route's default.
 // An empty field cannot fill a template; {path} must be absolute.
-func (r *route) values(item webhook.Fields) func(string) (string, bool) {
+func (r *routeTemplates) values(item webhook.Fields) func(string) (string, bool) {
 	return func(name string) (string, bool) {
 		v, _ := item.Value(name)
 		if v == "" {
@@ -233,7 +239,7 @@ func urlPathOf(u string) string {
 }
 
 // lacking names the placeholders of t that item cannot fill.
-func (r *route) lacking(t *Template, item webhook.Fields) string {
+func (r *routeTemplates) lacking(t *Template, item webhook.Fields) string {
 	var out []string
 	for _, n := range t.Names() {
 		if _, ok := r.values(item)(n); !ok {
@@ -244,7 +250,7 @@ func (r *route) lacking(t *Template, item webhook.Fields) string {
 }
 
 // emptyNote says why a change planned nothing.
-func (r *route) emptyNote(ch webhook.Change, filled int) string {
+func (r *routeTemplates) emptyNote(ch webhook.Change, filled int) string {
 	switch {
 	case len(ch.Assets) > 0:
 		return "its files are not on an allowlisted domain: nothing of ours to refresh"

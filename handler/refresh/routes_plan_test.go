@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"vodrefresh/handler/config"
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/webhook"
 )
@@ -68,7 +69,7 @@ func TestPlanChange(t *testing.T) {
 	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "routes.yaml")))
 	for _, tt := range routeCases {
 		t.Run(tt.name, func(t *testing.T) {
-			rp := pl.PlanChange(tt.route, tt.change)
+			rp := pl.PlanChange(routeAt(t, pl, tt.route), tt.change)
 			if !reflect.DeepEqual(rp.Files, tt.files) || len(rp.Directories) != 0 {
 				t.Errorf("files %q, dirs %q\nwant %q", rp.Files, rp.Directories, tt.files)
 			}
@@ -76,5 +77,28 @@ func TestPlanChange(t *testing.T) {
 				t.Errorf("outside %q, note %q, notes %q\nwant %d outside, note %q, notes %q", rp.Outside, rp.Note, rp.Notes, tt.outside, tt.note, tt.notes)
 			}
 		})
+	}
+}
+
+// routeAt returns the route of the planner's configuration at path.
+func routeAt(tb testing.TB, pl *Planner, path string) *config.WebhookRoute {
+	tb.Helper()
+	for i := range pl.Config().Webhooks {
+		if w := &pl.Config().Webhooks[i]; w.Path == path {
+			return w
+		}
+	}
+	tb.Fatalf("no route at %s", path)
+	return nil
+}
+
+// A route that is not of the planner's configuration plans nothing, even
+// one at the same path.
+func TestPlanChangeOtherRoute(t *testing.T) {
+	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "routes.yaml")))
+	other := *routeAt(t, pl, "/wp")
+	rp := pl.PlanChange(&other, webhook.Change{URLs: []string{"https://www.example.com/x/"}})
+	if rp.Size() != 0 || rp.Note == "" {
+		t.Errorf("planned %q, note %q", rp.Files, rp.Note)
 	}
 }

@@ -25,13 +25,17 @@ type Fields struct {
 	Fallback string
 }
 
-// Placeholders are the template fields, in the order Value reads them.
-var Placeholders = []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}
+// placeholders are the template fields, in the order Value reads them.
+var placeholders = []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}
+
+// Placeholders returns the template fields, in the order Value reads them.
+// The slice is the caller's own.
+func Placeholders() []string { return slices.Clone(placeholders) }
 
 // Value returns the field that the placeholder name stands for, and whether
 // name is a placeholder.
 func (f Fields) Value(name string) (string, bool) {
-	i := slices.Index(Placeholders, name)
+	i := slices.Index(placeholders, name)
 	if i < 0 {
 		return "", false
 	}

@@ -1,4 +1,4 @@
-package webhook
+package webhook_test
 
 import (
 	"errors"
@@ -6,24 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aliyun/fc-runtime-go-sdk/events"
+	"vodrefresh/handler/webhook"
 )
-
-// triggerEvent is the HTTP trigger event that carries headers and body.
-func triggerEvent(headers map[string]string, body string) *events.HTTPTriggerEvent {
-	method, path := "POST", "/hooks/x"
-	ev := &events.HTTPTriggerEvent{Headers: &headers, Body: &body}
-	ev.TriggerContext.Http.Method, ev.TriggerContext.Http.Path = &method, &path
-	return ev
-}
 
 // When a header the verifier reads comes twice, as two case variants of its
 // name with different values, the request is rejected every time, whichever
 // variant holds the valid value; the same value twice is accepted.
 func TestConflictingSignatureHeaders(t *testing.T) {
 	now := time.Unix(1795162530, 0)
-	schemes := append(signingSchemes(t, now), signingScheme{"token", NewTokenVerifier([]string{"tok"}),
-		func(r *Request) { r.Header.Set("Authorization", "Bearer tok") }})
+	schemes := append(signingSchemes(t, now), signingScheme{"token", webhook.NewTokenVerifier([]string{"tok"}),
+		func(r *webhook.Request) { r.Header.Set("Authorization", "Bearer tok") }})
 	for _, s := range schemes {
 		signed := req(nil, `{"paths":["https://img.example.com/a.png"]}`)
 		s.sign(signed)
@@ -38,7 +30,7 @@ func TestConflictingSignatureHeaders(t *testing.T) {
 // checkConflict sends signed with a second, lower-case variant of the
 // header name that holds junk (or, with junkFirst, with the valid value
 // under the lower-case name and junk under the canonical one), 40 times.
-func checkConflict(t *testing.T, s signingScheme, signed *Request, name string, junkFirst bool, now time.Time) {
+func checkConflict(t *testing.T, s signingScheme, signed *webhook.Request, name string, junkFirst bool, now time.Time) {
 	t.Helper()
 	valid := signed.Header.Get(name)
 	for i := range 40 {
@@ -50,15 +42,12 @@ func checkConflict(t *testing.T, s signingScheme, signed *Request, name string, 
 		if junkFirst {
 			headers[name], headers[strings.ToLower(name)] = headers[strings.ToLower(name)], valid
 		}
-		r, err := NewRequest(triggerEvent(headers, string(signed.Body)), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.v.Verify(r, now); !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "conflicting") {
+		r := webhook.NewRequest("POST", "/hooks/x", "", nil, headers, signed.Body)
+		if err := s.v.Verify(r, now); !errors.Is(err, webhook.ErrUnauthorized) || !strings.Contains(err.Error(), "conflicting") {
 			t.Fatalf("%s, %s twice (junk first: %v), try %d: %v, want a rejection for conflicting values", s.name, name, junkFirst, i, err)
 		}
 		headers[name], headers[strings.ToLower(name)] = valid, valid
-		r, _ = NewRequest(triggerEvent(headers, string(signed.Body)), 1<<20)
+		r = webhook.NewRequest("POST", "/hooks/x", "", nil, headers, signed.Body)
 		if err := s.v.Verify(r, now); err != nil {
 			t.Fatalf("%s, %s twice with the same value: %v", s.name, name, err)
 		}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -92,32 +91,6 @@ func contentfulCanonical(r *Request, path string, names []string) []byte {
 	b.WriteByte('\n')
 	b.Write(r.Body)
 	return []byte(b.String())
-}
-
-// SignContentful returns the x-contentful-* headers that sign r at t, as
-// Contentful's signer does for a webhook URL whose query is r.RawQuery.
-// The signed headers are the timestamp, the signed-headers list itself,
-// and x-contentful-topic when r has one.
-func SignContentful(secret string, r *Request, t time.Time) map[string]string {
-	ts := strconv.FormatInt(t.UnixMilli(), 10)
-	names := []string{"x-contentful-signed-headers", "x-contentful-timestamp"}
-	if r.Header.Get("X-Contentful-Topic") != "" {
-		names = append(names, "x-contentful-topic")
-	}
-	list := strings.Join(names, ",")
-	signed := &Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Body: r.Body, Header: r.Header.Clone()}
-	signed.Header.Set(contentfulTimestamp, ts)
-	signed.Header.Set(contentfulSignedHeaders, list)
-	path := r.Path
-	if r.RawQuery != "" {
-		path += "?" + escapeComponent(r.RawQuery)
-	}
-	sig := hex.EncodeToString(macSHA256([]byte(secret), contentfulCanonical(signed, path, names)))
-	return map[string]string{
-		"x-contentful-signature":      sig,
-		"x-contentful-signed-headers": list,
-		"x-contentful-timestamp":      ts,
-	}
 }
 
 // contentfulPayload is the part of a Contentful entry or asset that

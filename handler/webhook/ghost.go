@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -19,12 +18,6 @@ var ghostScheme = paramScheme{header: "X-Ghost-Signature", sigKey: "sha256", enc
 // age itself, so the timestamp must be within window of now.
 func NewGhostVerifier(secrets []string, window time.Duration) Verifier {
 	return &paramVerifier{newStamped(secrets, window), ghostScheme}
-}
-
-// SignGhost returns the X-Ghost-Signature value Ghost would send at t.
-func SignGhost(secret string, body []byte, t time.Time) string {
-	ts := strconv.FormatInt(t.UnixMilli(), 10)
-	return "sha256=" + hex.EncodeToString(macSHA256([]byte(secret), body, []byte(ts))) + ", t=" + ts
 }
 
 // ghostItem is a Ghost post or page, or the keys of its previous state.

@@ -47,12 +47,3 @@ func decodeSig(s, encoding string) ([]byte, error) {
 	}
 	return hex.DecodeString(s)
 }
-
-// SignHMAC returns the header value a GitHub-style sender would send.
-func SignHMAC(secret string, body []byte, prefix, encoding string) string {
-	mac := macSHA256([]byte(secret), body)
-	if encoding == "base64" {
-		return prefix + base64.StdEncoding.EncodeToString(mac)
-	}
-	return prefix + hex.EncodeToString(mac)
-}

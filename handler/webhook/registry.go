@@ -2,63 +2,152 @@ package webhook
 
 import (
 	"fmt"
+	"net/http"
+	"slices"
+	"strings"
 	"time"
+
+	"vodrefresh/handler/config"
 )
 
-// Kinds of sender, and the authentication scheme each uses unless a route
-// says otherwise.
-var defaultAuth = map[string]string{
-	"generic":    "standard-webhooks",
-	"ghost":      "ghost",
-	"wordpress":  "token", // WP Webhooks' Bearer token authentication template; see wordpress.go
-	"strapi":     "token",
-	"contentful": "contentful",
-	"sanity":     "sanity",
+// kind is one sender of webhooks, as a route names it.
+type kind struct {
+	name string
+	auth string // the authentication scheme a route uses unless it names another
+	// fields are the template fields its payloads can fill, so that a
+	// template no payload of the kind can ever fill is refused at start-up.
+	// Whether a given payload fills one ({locale} needs i18n, {tag} a tagged
+	// post) is known only when it arrives.
+	fields []string
+	noURL  bool // its payloads carry no URL of the content: a route needs URL templates
+	parse  func(r *Request, maxPaths int) (Change, error)
 }
 
-// kindFields are the template fields each kind's payloads can fill, so that
-// a template no payload of its kind can ever fill is refused at start-up.
-// Whether a given payload fills one ({locale} needs i18n, {tag} a tagged
-// post) is known only when it arrives.
-var kindFields = map[string][]string{
-	"generic":    nil,
-	"ghost":      {"slug", "id", "model", "path", "tag", "author"},
-	"wordpress":  {"slug", "id", "model", "path", "tag", "category"},
-	"strapi":     {"slug", "id", "model", "locale", "path"},
-	"contentful": {"slug", "id", "model", "locale", "path"},
-	"sanity":     {"slug", "id", "model", "locale", "path", "tag", "category", "author"},
+// kinds are the senders, each declared once: every list of kinds (the
+// configuration's included) is read from here.
+var kinds = []kind{
+	{name: "generic", auth: "standard-webhooks", parse: func(r *Request, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) }},
+	{name: "ghost", auth: "ghost", fields: []string{"slug", "id", "model", "path", "tag", "author"}, parse: bodyOnly(ParseGhost)},
+	// WP Webhooks' Bearer token authentication template; see wordpress.go.
+	{name: "wordpress", auth: "token", fields: []string{"slug", "id", "model", "path", "tag", "category"}, parse: bodyOnly(ParseWordPress)},
+	{name: "strapi", auth: "token", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(ParseStrapi)},
+	{name: "contentful", auth: "contentful", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(ParseContentful)},
+	{name: "sanity", auth: "sanity", fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}, parse: withHeader(ParseSanity)},
 }
 
-// KindFields returns the template fields that payloads of kind can fill.
-func KindFields(kind string) []string { return kindFields[kind] }
+func bodyOnly(parse func([]byte) (Change, error)) func(*Request, int) (Change, error) {
+	return func(r *Request, _ int) (Change, error) { return parse(r.Body) }
+}
+
+func withHeader(parse func([]byte, http.Header) (Change, error)) func(*Request, int) (Change, error) {
+	return func(r *Request, _ int) (Change, error) { return parse(r.Body, r.Header) }
+}
+
+// scheme is one way of authenticating requests, as a route names it.
+type scheme struct {
+	name string
+	make func(Auth) (Verifier, error) // nil for none
+}
+
+// schemes are the authentication schemes, each declared once.
+var schemes = []scheme{
+	{"ghost", func(a Auth) (Verifier, error) { return NewGhostVerifier(a.Secrets, a.Window), nil }},
+	{"wordpress", func(a Auth) (Verifier, error) { return NewWordPressVerifier(a.Secrets), nil }},
+	{"contentful", func(a Auth) (Verifier, error) { return NewContentfulVerifier(a.Secrets, a.Window), nil }},
+	{"sanity", func(a Auth) (Verifier, error) { return NewSanityVerifier(a.Secrets, a.Window), nil }},
+	{"standard-webhooks", func(a Auth) (Verifier, error) { return NewStandardVerifier(a.Secrets, a.Window) }},
+	{"hmac-sha256", newHMAC},
+	{"token", func(a Auth) (Verifier, error) { return NewTokenVerifier(a.Secrets), nil }},
+	{"none", nil},
+}
+
+// The validation tags that the configuration names these tables by.
+const (
+	kindTag         = "webhookkind"
+	schemeTag       = "webhookauth"
+	defaultFieldTag = "webhookdefault"
+)
+
+// The configuration is checked against the tables above, not a copy of
+// their names: config imports nothing of vodrefresh, so webhook, which
+// imports config, registers them, as image/png registers its format with
+// image.
+func init() {
+	config.RegisterNames(kindTag, Kinds())
+	config.RegisterNames(schemeTag, Schemes())
+	config.RegisterNames(defaultFieldTag, DefaultFields())
+}
+
+// Kinds returns the names of the senders a route can name, in a fixed order.
+func Kinds() []string { return names(kinds, func(k kind) string { return k.name }) }
+
+// Schemes returns the names of the authentication schemes a route can name,
+// in a fixed order.
+func Schemes() []string { return names(schemes, func(s scheme) string { return s.name }) }
+
+// DefaultFields returns the template fields that a route may give a default
+// for: every placeholder but {path}, which is the path of a URL the sender
+// sent.
+func DefaultFields() []string {
+	return slices.DeleteFunc(Placeholders(), func(n string) bool { return n == "path" })
+}
+
+func names[T any](table []T, name func(T) string) []string {
+	out := make([]string, len(table))
+	for i, e := range table {
+		out[i] = name(e)
+	}
+	return out
+}
+
+// find returns the entry of table with the given name.
+func find[T any](table []T, name func(T) string, want, what string) (T, error) {
+	i := slices.IndexFunc(table, func(e T) bool { return name(e) == want })
+	if i < 0 {
+		var zero T
+		return zero, fmt.Errorf("unknown %s %q (one of %s)", what, want, strings.Join(names(table, name), ", "))
+	}
+	return table[i], nil
+}
+
+func findKind(name string) (kind, error) {
+	return find(kinds, func(k kind) string { return k.name }, name, "kind")
+}
+
+// KindFields returns the template fields that payloads of kind can fill
+// (none for an unknown kind). The slice is the caller's own.
+func KindFields(kind string) []string {
+	k, _ := findKind(kind)
+	return slices.Clone(k.fields)
+}
 
 // DefaultAuth returns the kind's own authentication scheme ("" for an
 // unknown kind).
-func DefaultAuth(kind string) string { return defaultAuth[kind] }
+func DefaultAuth(kind string) string {
+	k, _ := findKind(kind)
+	return k.auth
+}
+
+// NeedsURLTemplates reports whether a route of kind needs URL templates:
+// its payloads carry no URL of the content they change.
+func NeedsURLTemplates(kind string) bool {
+	k, _ := findKind(kind)
+	return k.noURL
+}
 
 // Parse runs the kind's parser on a verified request. maxPaths bounds the
 // paths of a generic request.
 func Parse(kind string, r *Request, maxPaths int) (Change, error) {
-	switch kind {
-	case "generic":
-		return ParseGeneric(r.Body, maxPaths)
-	case "ghost":
-		return ParseGhost(r.Body)
-	case "wordpress":
-		return ParseWordPress(r.Body)
-	case "strapi":
-		return ParseStrapi(r.Body, r.Header)
-	case "contentful":
-		return ParseContentful(r.Body, r.Header)
-	case "sanity":
-		return ParseSanity(r.Body, r.Header)
+	k, err := findKind(kind)
+	if err != nil {
+		return Change{}, err
 	}
-	return Change{}, fmt.Errorf("unknown kind %q", kind)
+	return k.parse(r, maxPaths)
 }
 
 // Auth is how one route authenticates its requests.
 type Auth struct {
-	Scheme  string        // ghost, wordpress, contentful, sanity, standard-webhooks, hmac-sha256, token or none
+	Scheme  string        // one of Schemes
 	Secrets []string      // the current secret first, then the ones being rotated out
 	Window  time.Duration // replay window of the timestamped schemes
 	// For hmac-sha256: the header (default X-Hub-Signature-256), its prefix
@@ -71,37 +160,29 @@ type Auth struct {
 
 // NewVerifier makes the scheme's verifier; nil, with no error, for none.
 func NewVerifier(a Auth) (Verifier, error) {
-	if a.Scheme == "none" {
+	s, err := find(schemes, func(s scheme) string { return s.name }, a.Scheme, "auth")
+	switch {
+	case err != nil:
+		return nil, err
+	case s.make == nil:
 		return nil, nil
-	}
-	if len(a.Secrets) == 0 {
+	case len(a.Secrets) == 0:
 		return nil, fmt.Errorf("%s needs a secret", a.Scheme)
 	}
-	switch a.Scheme {
-	case "ghost":
-		return NewGhostVerifier(a.Secrets, a.Window), nil
-	case "wordpress":
-		return NewWordPressVerifier(a.Secrets), nil
-	case "contentful":
-		return NewContentfulVerifier(a.Secrets, a.Window), nil
-	case "sanity":
-		return NewSanityVerifier(a.Secrets, a.Window), nil
-	case "standard-webhooks":
-		return NewStandardVerifier(a.Secrets, a.Window)
-	case "token":
-		return NewTokenVerifier(a.Secrets), nil
-	case "hmac-sha256":
-		header, prefix, encoding := a.Header, "", a.Encoding
-		if header == "" {
-			header, prefix = "X-Hub-Signature-256", "sha256="
-		}
-		if a.Prefix != nil {
-			prefix = *a.Prefix
-		}
-		if encoding == "" {
-			encoding = "hex"
-		}
-		return NewHMACVerifier(a.Secrets, header, prefix, encoding), nil
+	return s.make(a)
+}
+
+// newHMAC makes an hmac-sha256 verifier, with the defaults of Auth.
+func newHMAC(a Auth) (Verifier, error) {
+	header, prefix, encoding := a.Header, "", a.Encoding
+	if header == "" {
+		header, prefix = "X-Hub-Signature-256", "sha256="
 	}
-	return nil, fmt.Errorf("unknown auth %q", a.Scheme)
+	if a.Prefix != nil {
+		prefix = *a.Prefix
+	}
+	if encoding == "" {
+		encoding = "hex"
+	}
+	return NewHMACVerifier(a.Secrets, header, prefix, encoding), nil
 }

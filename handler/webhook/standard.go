@@ -72,13 +72,3 @@ func (v *standardVerifier) Verify(r *Request, now time.Time) error {
 	}
 	return checkWindow(time.Unix(secs, 0), now, v.window)
 }
-
-// SignStandard returns the webhook-signature value for a message.
-func SignStandard(secret, id string, body []byte, t time.Time) (string, error) {
-	k, err := standardKey(secret)
-	if err != nil {
-		return "", err
-	}
-	ts := strconv.FormatInt(t.Unix(), 10)
-	return "v1," + base64.StdEncoding.EncodeToString(macSHA256(k, []byte(id), []byte("."), []byte(ts), []byte("."), body)), nil
-}

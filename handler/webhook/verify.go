@@ -1,11 +1,16 @@
 // Package webhook verifies CMS publish webhooks and reads their payloads.
 // Each sender has a verifier, which checks the raw body in constant time
-// before anything parses it, and a parser, which says what changed; the
-// registry picks them by kind and scheme. It also reads the request out of
-// an HTTP trigger event and remembers delivery IDs for de-duplication.
+// before anything parses it, and a parser, which says what changed. Kinds
+// of sender and authentication schemes are each declared once, in one
+// table (registry.go): the parsers, the verifiers, the template fields and
+// the configuration's checks all read them from there. It also makes the
+// request that verification reads from plain values (NewRequest), whatever
+// carried it, and remembers delivery IDs for de-duplication.
 //
-// It imports no other package of vodrefresh: what a change means in URLs is
-// for refresh to decide.
+// It imports config, and nothing else of vodrefresh: what a change means
+// in URLs is for refresh to decide. config imports nothing of vodrefresh,
+// so webhook registers its names with config's validator (see
+// config.RegisterNames) rather than config importing them.
 package webhook
 
 import (
@@ -24,7 +29,7 @@ type Request struct {
 	Method   string // "POST"
 	Path     string // the request path as received, e.g. "/hooks/blog"
 	RawQuery string // the query as sent, without "?", when known; may be empty
-	// Query is the query as FC's HTTP trigger passes it: a map, which has
+	// Query is the query as a map, as FC's HTTP trigger passes it: it has
 	// lost the order and the escaping of the query the sender signed.
 	Query  map[string]string
 	Header http.Header // canonical keys

@@ -1,4 +1,4 @@
-package webhook
+package webhook_test
 
 import (
 	"crypto/hmac"
@@ -10,14 +10,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vodrefresh/handler/webhook"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
-func req(headers map[string]string, body string) *Request {
+func req(headers map[string]string, body string) *webhook.Request {
 	h := http.Header{}
 	for k, v := range headers {
 		h.Set(k, v)
 	}
-	return &Request{Method: "POST", Path: "/hooks/x", Header: h, Body: []byte(body)}
+	return &webhook.Request{Method: "POST", Path: "/hooks/x", Header: h, Body: []byte(body)}
 }
 
 // hexMAC and b64MAC compute signatures in the test, independently of the
@@ -36,8 +39,8 @@ func b64MAC(key []byte, msg string) string {
 
 type verifyCase struct {
 	name string
-	v    Verifier
-	r    *Request
+	v    webhook.Verifier
+	r    *webhook.Request
 	now  time.Time
 	ok   bool
 	why  string // substring of the error
@@ -54,8 +57,8 @@ func runVerify(t *testing.T, tests []verifyCase) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrUnauthorized) {
-				t.Fatalf("error %v does not wrap ErrUnauthorized", err)
+			if !errors.Is(err, webhook.ErrUnauthorized) {
+				t.Fatalf("error %v does not wrap webhook.ErrUnauthorized", err)
 			}
 			if !strings.Contains(err.Error(), tt.why) {
 				t.Errorf("error %q does not mention %q", err, tt.why)
@@ -70,20 +73,20 @@ func TestPublishedVectors(t *testing.T) {
 	sanityAt := time.UnixMilli(1633518820676)
 	sanityBody := `{"title":"GROQ-Hooks are neat"}`
 	sanityHeader := map[string]string{"sanity-webhook-signature": "t=1633518820676,v1=e7C9h2sfbFfc4V7TEz7PSOp4IoNzl0UdVsBV-1wgdeA"}
-	std, err := NewStandardVerifier([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, 5*time.Minute)
+	std, err := webhook.NewStandardVerifier([]string{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	stdAt := time.Unix(1614265330, 0)
 	stdBody := `{"test": 2432232314}`
 	stdHeader := map[string]string{"webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp": "1614265330", "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="}
-	gh := NewHMACVerifier([]string{"It's a Secret to Everybody"}, "X-Hub-Signature-256", "sha256=", "hex")
+	gh := webhook.NewHMACVerifier([]string{"It's a Secret to Everybody"}, "X-Hub-Signature-256", "sha256=", "hex")
 	ghHeader := map[string]string{"X-Hub-Signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}
-	sanity := NewSanityVerifier([]string{"try-me"}, 5*time.Minute)
+	sanity := webhook.NewSanityVerifier([]string{"try-me"}, 5*time.Minute)
 	runVerify(t, []verifyCase{
 		{"sanity vector", sanity, req(sanityHeader, sanityBody), sanityAt, true, ""},
 		{"sanity mutated body", sanity, req(sanityHeader, sanityBody+" "), sanityAt, false, "does not match"},
-		{"sanity wrong secret", NewSanityVerifier([]string{"try-you"}, 5*time.Minute), req(sanityHeader, sanityBody), sanityAt, false, "does not match"},
+		{"sanity wrong secret", webhook.NewSanityVerifier([]string{"try-you"}, 5*time.Minute), req(sanityHeader, sanityBody), sanityAt, false, "does not match"},
 		{"sanity stale", sanity, req(sanityHeader, sanityBody), sanityAt.Add(6 * time.Minute), false, "replay window"},
 		{"sanity future", sanity, req(sanityHeader, sanityBody), sanityAt.Add(-6 * time.Minute), false, "replay window"},
 		{"sanity missing", sanity, req(nil, sanityBody), sanityAt, false, "missing"},
@@ -110,8 +113,8 @@ func TestSchemesAndRotation(t *testing.T) {
 	ms := "1795162530123"
 	body := `{"post":{"current":{"slug":"a"}}}`
 	ghostHeader := map[string]string{"X-Ghost-Signature": "sha256=" + hexMAC("ghost-2", body+ms) + ", t=" + ms}
-	ghost := NewGhostVerifier([]string{"ghost-1", "ghost-2"}, 5*time.Minute)
-	wp := NewWordPressVerifier([]string{"wp-1"})
+	ghost := webhook.NewGhostVerifier([]string{"ghost-1", "ghost-2"}, 5*time.Minute)
+	wp := webhook.NewWordPressVerifier([]string{"wp-1"})
 	wpHeader := map[string]string{"X-WP-Webhook-Signature": b64MAC([]byte("wp-1"), body)}
 	cfCanon := "POST\n/hooks/x\nx-contentful-signed-headers:x-contentful-signed-headers,x-contentful-timestamp,x-contentful-topic;x-contentful-timestamp:" + ms + ";x-contentful-topic:ContentManagement.Entry.publish\n" + body
 	cfHeader := map[string]string{
@@ -120,7 +123,7 @@ func TestSchemesAndRotation(t *testing.T) {
 		"x-contentful-timestamp":      ms,
 		"x-contentful-topic":          "ContentManagement.Entry.publish",
 	}
-	cf := NewContentfulVerifier([]string{"cf-1"}, 30*time.Second)
+	cf := webhook.NewContentfulVerifier([]string{"cf-1"}, 30*time.Second)
 	with := func(h map[string]string, k, v string) map[string]string {
 		out := map[string]string{}
 		for a, b := range h {
@@ -133,11 +136,11 @@ func TestSchemesAndRotation(t *testing.T) {
 		}
 		return out
 	}
-	tok := NewTokenVerifier([]string{"old-token", "new-token"})
+	tok := webhook.NewTokenVerifier([]string{"old-token", "new-token"})
 	runVerify(t, []verifyCase{
 		{"ghost second secret", ghost, req(ghostHeader, body), now, true, ""},
 		{"ghost mutated", ghost, req(ghostHeader, body+"x"), now, false, "does not match"},
-		{"ghost wrong secret", NewGhostVerifier([]string{"ghost-3"}, 5*time.Minute), req(ghostHeader, body), now, false, "does not match"},
+		{"ghost wrong secret", webhook.NewGhostVerifier([]string{"ghost-3"}, 5*time.Minute), req(ghostHeader, body), now, false, "does not match"},
 		{"ghost stale", ghost, req(ghostHeader, body), now.Add(10 * time.Minute), false, "replay window"},
 		{"ghost missing", ghost, req(nil, body), now, false, "missing X-Ghost-Signature"},
 		{"ghost no t", ghost, req(map[string]string{"X-Ghost-Signature": "sha256=00"}, body), now, false, "lacks"},
@@ -165,23 +168,23 @@ func TestSignersRoundTrip(t *testing.T) {
 	now := time.Unix(1795162530, 0)
 	body := []byte(`{"a":1}`)
 	r := req(map[string]string{"X-Contentful-Topic": "ContentManagement.Entry.publish"}, string(body))
-	for k, v := range SignContentful("cf", r, now) {
+	for k, v := range webhooktest.SignContentful("cf", r, now) {
 		r.Header.Set(k, v)
 	}
-	std, err := SignStandard("whsec_"+base64.StdEncoding.EncodeToString([]byte("k")), "id1", body, now)
+	std, err := webhooktest.SignStandard("whsec_"+base64.StdEncoding.EncodeToString([]byte("k")), "id1", body, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdV, _ := NewStandardVerifier([]string{"whsec_" + base64.StdEncoding.EncodeToString([]byte("k"))}, time.Minute)
+	stdV, _ := webhook.NewStandardVerifier([]string{"whsec_" + base64.StdEncoding.EncodeToString([]byte("k"))}, time.Minute)
 	runVerify(t, []verifyCase{
-		{"ghost", NewGhostVerifier([]string{"g"}, time.Minute), req(map[string]string{"X-Ghost-Signature": SignGhost("g", body, now)}, string(body)), now, true, ""},
-		{"sanity", NewSanityVerifier([]string{"s"}, time.Minute), req(map[string]string{"sanity-webhook-signature": SignSanity("s", body, now)}, string(body)), now, true, ""},
-		{"wordpress", NewWordPressVerifier([]string{"w"}), req(map[string]string{"X-WP-Webhook-Signature": SignWordPress("w", body)}, string(body)), now, true, ""},
-		{"hmac base64", NewHMACVerifier([]string{"h"}, "X-Sig", "", "base64"), req(map[string]string{"X-Sig": SignHMAC("h", body, "", "base64")}, string(body)), now, true, ""},
-		{"contentful", NewContentfulVerifier([]string{"cf"}, time.Minute), r, now, true, ""},
+		{"ghost", webhook.NewGhostVerifier([]string{"g"}, time.Minute), req(map[string]string{"X-Ghost-Signature": webhooktest.SignGhost("g", body, now)}, string(body)), now, true, ""},
+		{"sanity", webhook.NewSanityVerifier([]string{"s"}, time.Minute), req(map[string]string{"sanity-webhook-signature": webhooktest.SignSanity("s", body, now)}, string(body)), now, true, ""},
+		{"wordpress", webhook.NewWordPressVerifier([]string{"w"}), req(map[string]string{"X-WP-Webhook-Signature": webhooktest.SignWordPress("w", body)}, string(body)), now, true, ""},
+		{"hmac base64", webhook.NewHMACVerifier([]string{"h"}, "X-Sig", "", "base64"), req(map[string]string{"X-Sig": webhooktest.SignHMAC("h", body, "", "base64")}, string(body)), now, true, ""},
+		{"contentful", webhook.NewContentfulVerifier([]string{"cf"}, time.Minute), r, now, true, ""},
 		{"standard", stdV, req(map[string]string{"webhook-id": "id1", "webhook-timestamp": "1795162530", "webhook-signature": std}, string(body)), now, true, ""},
 	})
-	if _, err := NewStandardVerifier([]string{"whsec_???"}, time.Minute); err == nil {
+	if _, err := webhook.NewStandardVerifier([]string{"whsec_???"}, time.Minute); err == nil {
 		t.Error("a Standard Webhooks secret that is not base64 was accepted")
 	}
 }
@@ -198,7 +201,7 @@ func TestDeliveryID(t *testing.T) {
 		{map[string]string{"X-Other": "x"}, ""},
 	}
 	for _, tt := range tests {
-		if got := DeliveryID(req(tt.headers, "").Header); got != tt.want {
+		if got := webhook.DeliveryID(req(tt.headers, "").Header); got != tt.want {
 			t.Errorf("%v: %q, want %q", tt.headers, got, tt.want)
 		}
 	}
@@ -208,11 +211,11 @@ func TestDeliveryID(t *testing.T) {
 // it holds no signature; a bearer token, which signs no body, has none.
 func TestReplayKey(t *testing.T) {
 	at := time.UnixMilli(1795162530123)
-	ghost := NewGhostVerifier([]string{"g"}, time.Minute)
-	sig := SignGhost("g", []byte("{}"), at)
-	first := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
-	again := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
-	anew := ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": SignGhost("g", []byte("{}"), at.Add(time.Millisecond))}, "{}"))
+	ghost := webhook.NewGhostVerifier([]string{"g"}, time.Minute)
+	sig := webhooktest.SignGhost("g", []byte("{}"), at)
+	first := webhook.ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
+	again := webhook.ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
+	anew := webhook.ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": webhooktest.SignGhost("g", []byte("{}"), at.Add(time.Millisecond))}, "{}"))
 	if first == "" || first != again || first == anew {
 		t.Errorf("keys %q, %q, %q: want the first two equal and the third apart", first, again, anew)
 	}
@@ -220,12 +223,12 @@ func TestReplayKey(t *testing.T) {
 	if strings.Contains(first, hexSig) {
 		t.Errorf("the key %q holds the signature", first)
 	}
-	tok := NewTokenVerifier([]string{"t"})
-	if k := ReplayKey(tok, req(map[string]string{"Authorization": "Bearer t"}, "{}")); k != "" {
+	tok := webhook.NewTokenVerifier([]string{"t"})
+	if k := webhook.ReplayKey(tok, req(map[string]string{"Authorization": "Bearer t"}, "{}")); k != "" {
 		t.Errorf("bearer token: key %q", k)
 	}
-	wp := NewWordPressVerifier([]string{"w"})
-	if k := ReplayKey(wp, req(nil, "{}")); k != "" {
+	wp := webhook.NewWordPressVerifier([]string{"w"})
+	if k := webhook.ReplayKey(wp, req(nil, "{}")); k != "" {
 		t.Errorf("no signature header: key %q", k)
 	}
 }
@@ -242,18 +245,18 @@ func TestContentfulQuery(t *testing.T) {
 		canon := "POST\n" + signedPath + "\nx-contentful-signed-headers:" + names + ";x-contentful-timestamp:" + ms + "\n" + body
 		return map[string]string{"x-contentful-signature": hexMAC("cf-q", canon), "x-contentful-signed-headers": names, "x-contentful-timestamp": ms}
 	}
-	withQuery := func(h map[string]string, q map[string]string) *Request {
+	withQuery := func(h map[string]string, q map[string]string) *webhook.Request {
 		r := req(h, body)
 		r.Query = q
 		return r
 	}
-	cf := NewContentfulVerifier([]string{"cf-q"}, time.Minute)
+	cf := webhook.NewContentfulVerifier([]string{"cf-q"}, time.Minute)
 	runVerify(t, []verifyCase{
 		{"?env=master", cf, withQuery(signed("/hooks/x?env%3Dmaster"), map[string]string{"env": "master"}), now, true, ""},
 		{"two keys, either order", cf, withQuery(signed("/hooks/x?space%3Dabc%26env%3Dmaster"), map[string]string{"env": "master", "space": "abc"}), now, true, ""},
 		{"a value with a space, written %20", cf, withQuery(signed("/hooks/x?q%3Da%2520b"), map[string]string{"q": "a b"}), now, true, ""},
 		{"a value with a space, written +", cf, withQuery(signed("/hooks/x?q%3Da%2Bb"), map[string]string{"q": "a b"}), now, true, ""},
-		{"the query as sent", cf, func() *Request {
+		{"the query as sent", cf, func() *webhook.Request {
 			r := req(signed("/hooks/x?b%3D2%26a%3D1"), body)
 			r.RawQuery = "b=2&a=1"
 			return r
@@ -262,8 +265,8 @@ func TestContentfulQuery(t *testing.T) {
 		{"a query not signed", cf, withQuery(signed("/hooks/x"), map[string]string{"env": "master"}), now, false, "does not match"},
 		{"no query, as signed", cf, withQuery(signed("/hooks/x"), nil), now, true, ""},
 	})
-	r := &Request{Method: "POST", Path: "/hooks/x", RawQuery: "env=master&space=abc", Header: http.Header{}, Body: []byte(body)}
-	for k, v := range SignContentful("cf-q", r, now) {
+	r := &webhook.Request{Method: "POST", Path: "/hooks/x", RawQuery: "env=master&space=abc", Header: http.Header{}, Body: []byte(body)}
+	for k, v := range webhooktest.SignContentful("cf-q", r, now) {
 		r.Header.Set(k, v)
 	}
 	r.RawQuery, r.Query = "", map[string]string{"space": "abc", "env": "master"}

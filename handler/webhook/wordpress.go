@@ -41,11 +41,6 @@ func (v *wordpressVerifier) Verify(r *Request, _ time.Time) error {
 	return nil
 }
 
-// SignWordPress returns the X-WP-Webhook-Signature value for body.
-func SignWordPress(secret string, body []byte) string {
-	return base64.StdEncoding.EncodeToString(macSHA256([]byte(secret), body))
-}
-
 // wpPost is the part of a WP_Post that a route reads. WP Webhooks sends
 // the post as it is now in post and as it was in post_before; post_meta is
 // get_post_meta() (each key a list of values, or [] when there is none),
