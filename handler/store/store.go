@@ -1,0 +1,124 @@
+// Package store keeps what must outlive one invocation and be shared by
+// the instances of a deployment: the retry memory (which paths an event
+// already submitted), the delivery dedupe (which webhook deliveries were
+// seen, per route), the quota ledger (the last quota reading, what was
+// spent since and what invocations in flight hold), and the folder memory
+// (which folders were refreshed as directories, and when).
+//
+// Memory is the in-process implementation, the default. Redis keeps the
+// same state in ApsaraDB for Redis, Tair, or any Redis 6+ or Valkey, chosen
+// by REFRESH_STORE_URL (Open). Every Redis operation is atomic and every
+// key it writes expires. Open wraps Redis so that a store that cannot be
+// reached never blocks a refresh: the operation falls back to in-process
+// memory, and the invocation's Report says so.
+//
+// It is a leaf: it imports nothing of vodrefresh.
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Key names one remembered fact compactly: 16 bytes of a hash of what it
+// stands for (an event identity and a path, say). Callers make keys with
+// KeyOf.
+type Key [16]byte
+
+// Delivery is what the dedupe knows of a webhook delivery.
+type Delivery int
+
+// The states of a delivery.
+const (
+	// New: the delivery was not seen; Reserve has now reserved it.
+	New Delivery = iota
+	// InProgress: another invocation holds it and has not finished.
+	InProgress
+	// Handled: it was handled within the window.
+	Handled
+)
+
+// Amount is a number of URLs and directories.
+type Amount struct {
+	URLs int `json:"urls"`
+	Dirs int `json:"dirs"`
+}
+
+// Reading is a quota reading from the service, and when it was taken.
+type Reading struct {
+	URLRemain     int       `json:"urlRemain"`
+	DirRemain     int       `json:"dirRemain"`
+	PreloadRemain int       `json:"preloadRemain"`
+	At            time.Time `json:"at"`
+}
+
+// Ledger is the quota as the deployment sees it: the last reading, what
+// was spent since it was taken, and what invocations in flight hold.
+type Ledger struct {
+	Reading Reading
+	Have    bool   // false when there is no reading (Reading is zero)
+	Spent   Amount // spent since the reading
+	Preload int    // prefetches made since the reading
+	Held    Amount // reserved by invocations in flight, unexpired
+}
+
+// Available is what may still be planned: the reading less what was spent
+// since and what is held, never below zero.
+func (l Ledger) Available() Amount {
+	return Amount{
+		URLs: max(0, l.Reading.URLRemain-l.Spent.URLs-l.Held.URLs),
+		Dirs: max(0, l.Reading.DirRemain-l.Spent.Dirs-l.Held.Dirs),
+	}
+}
+
+// Store is the state shared by a deployment's invocations. Every method is
+// safe for concurrent use, and atomic.
+type Store interface {
+	// Seen reports, for each key, whether it was marked and has not
+	// expired (the retry memory).
+	Seen(ctx context.Context, keys []Key) ([]bool, error)
+	// Mark remembers keys for ttl.
+	Mark(ctx context.Context, keys []Key, ttl time.Duration) error
+
+	// Reserve checks a webhook delivery of route and, when it is New,
+	// reserves it as in progress for at most hold, in one step: of
+	// concurrent deliveries with one key, one alone is New. Each route
+	// has its own share of memory: one route's deliveries never evict
+	// another's.
+	Reserve(ctx context.Context, route, key string, hold time.Duration) (Delivery, error)
+	// Finish ends a reservation: handled remembers the delivery as Handled
+	// for window; otherwise the reservation is dropped, so that the
+	// sender's retry goes through.
+	Finish(ctx context.Context, route, key string, handled bool, window time.Duration) error
+
+	// Ledger returns the quota ledger.
+	Ledger(ctx context.Context) (Ledger, error)
+	// SetReading records a new reading and starts counting what is spent
+	// from it; reservations in flight stay held.
+	SetReading(ctx context.Context, r Reading) error
+	// Forget drops the reading, so that the next invocation reads the
+	// quota from the service again.
+	Forget(ctx context.Context) error
+	// Hold reserves need under id for at most ttl, if the ledger's
+	// Available covers it, in one step. It returns the ledger it decided
+	// on, and whether it reserved.
+	Hold(ctx context.Context, id string, need Amount, ttl time.Duration) (Ledger, bool, error)
+	// Settle ends the reservation id: spent is counted as spent since the
+	// reading, and the rest is released. Settling an unknown or expired id
+	// still counts spent.
+	Settle(ctx context.Context, id string, spent Amount, preload int) error
+
+	// Folders returns, for each folder that was refreshed as a directory
+	// and is still remembered, when that refresh was accepted.
+	Folders(ctx context.Context, folders []string) (map[string]time.Time, error)
+	// RecordFolders remembers that folders were refreshed as directories,
+	// accepted at at, for ttl. A later time replaces an earlier one, never
+	// the reverse.
+	RecordFolders(ctx context.Context, folders []string, at time.Time, ttl time.Duration) error
+
+	// Kind names the implementation for logs and results: "memory" or
+	// "redis".
+	Kind() string
+	// Close releases the store's connections.
+	Close() error
+}
