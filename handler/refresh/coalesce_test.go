@@ -70,12 +70,24 @@ func TestCoalesce(t *testing.T) {
 // checkCoalesce runs coalesce on tt and checks its answer, and that every
 // URL not left over is covered by a folder above it.
 func checkCoalesce(t *testing.T, tt coalesceCase) {
-	dirs, cover, rest, ok := coalesce(tt.in, tt.limit)
+	dirs, covers, ok := coalesce(tt.in, tt.limit)
 	if ok != tt.ok {
 		t.Fatalf("ok = %v, want %v (dirs %q)", ok, tt.ok, dirs)
 	}
 	if !ok {
 		return
+	}
+	if len(covers) != len(tt.in) {
+		t.Fatalf("%d covers for %d URLs", len(covers), len(tt.in))
+	}
+	var rest []string
+	cover := map[string]string{}
+	for i, c := range tt.in {
+		if covers[i] == "" {
+			rest = append(rest, c.url)
+		} else {
+			cover[c.url] = covers[i]
+		}
 	}
 	if !reflect.DeepEqual(dirs, tt.dirs) || !reflect.DeepEqual(rest, tt.rest) {
 		t.Errorf("dirs %q rest %q\nwant %q rest %q", dirs, rest, tt.dirs, tt.rest)

@@ -51,34 +51,34 @@ func (e *QuotaError) Error() string {
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	if len(nest(p.Files, p.Directories).dirs) > room.Dirs {
+	nested := nest(p.Files, p.Directories)
+	if len(nested.dirs) > room.Dirs {
 		return p, nil, quotaError(p, room)
 	}
 	// Dense folders first; when the directories they take leave the rest
 	// too many URLs, fitting starts again without them, so that a few
 	// shallower directories may cover it all.
-	f, ok := pl.fit(p, room, true)
+	f, ok := pl.fit(p, nested.clone(), room, true)
 	if !ok {
-		if f, ok = pl.fit(p, room, false); !ok {
+		if f, ok = pl.fit(p, nested, room, false); !ok {
 			return p, nil, quotaError(p, room)
 		}
 	}
 	if len(f.cover) == 0 && len(f.dirs) == len(p.Directories) {
 		return p, nil, nil
 	}
-	return p.withDirectories(f.files, f.dirs), group(append(slices.Clone(p.Files), p.Directories...), f.cover), nil
+	return p.withDirectories(f.files, f.dirs), group(f.cover, p.Files, p.Directories), nil
 }
 
-// fit covers p's files with directories (dense folders first, when dense
-// is set), and reports whether what is left fits the room.
-func (pl *Planner) fit(p *Plan, room Room, dense bool) (*fitting, bool) {
-	f := nest(p.Files, p.Directories)
+// fit covers p's files left in f with directories (dense folders first,
+// when dense is set), and reports whether what is left fits the room.
+func (pl *Planner) fit(p *Plan, f *fitting, room Room, dense bool) (*fitting, bool) {
 	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
 	if dense {
-		budget -= pl.dense(f, p.floors, budget)
+		budget -= pl.dense(f, p, budget)
 	}
 	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
-		return f, pl.scarce(f, p.floors, budget, room.URLs) || len(f.files) <= room.URLs
+		return f, pl.scarce(f, p, budget, room.URLs) || len(f.files) <= room.URLs
 	}
 	return f, true
 }
@@ -91,27 +91,45 @@ type fitting struct {
 	cover map[string]string
 }
 
-// nest drops the files and directories that a planned directory covers.
+func (f *fitting) clone() *fitting {
+	return &fitting{files: slices.Clone(f.files), dirs: slices.Clone(f.dirs), cover: maps.Clone(f.cover)}
+}
+
+// covers records that dir covers path; n is how many paths are about to
+// be recorded, to size the record once.
+func (f *fitting) covers(path, dir string, n int) {
+	if f.cover == nil {
+		f.cover = make(map[string]string, n)
+	}
+	f.cover[path] = dir
+}
+
+// nest drops the files and directories that a planned directory covers. It
+// looks each path's folders up among the planned directories, from the
+// outermost down, as slices of the path.
 func nest(files, dirs []string) *fitting {
-	f := &fitting{cover: map[string]string{}}
-	planned := make(map[string]bool, len(dirs))
-	for _, d := range dirs {
-		planned[d] = true
+	f := &fitting{}
+	if len(dirs) == 0 {
+		f.files = slices.Clone(files)
+		return f
 	}
-	keep := func(path string, self bool) bool {
-		if d := enclosing(path, planned, self); d != "" {
-			f.cover[path] = d
-			return false
-		}
-		return true
-	}
+	planned := make(map[string]struct{}, len(dirs))
 	for _, d := range dirs {
-		if keep(d, false) {
+		planned[d] = struct{}{}
+	}
+	f.dirs = make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		if o := enclosing(d, planned, false); o != "" {
+			f.covers(d, o, 0)
+		} else {
 			f.dirs = append(f.dirs, d)
 		}
 	}
+	f.files = make([]string, 0, len(files))
 	for _, path := range files {
-		if keep(path, true) {
+		if o := enclosing(path, planned, true); o != "" {
+			f.covers(path, o, 0)
+		} else {
 			f.files = append(f.files, path)
 		}
 	}
@@ -119,23 +137,24 @@ func nest(files, dirs []string) *fitting {
 }
 
 // enclosing returns the outermost folder of set that holds path ("" when
-// none does); self says whether path's own folder counts.
-func enclosing(path string, set map[string]bool, self bool) string {
-	base, segs, ok := splitDirs(path)
-	if !ok {
+// none does); self says whether path's own folder counts. The folders are
+// looked up as slices of path, so none is built.
+func enclosing(path string, set map[string]struct{}, self bool) string {
+	root, end, ok := folderSpan(path)
+	switch {
+	case !ok:
+		return ""
+	case root < 0:
+		// No path at all: a file's own folder is the domain root.
+		if _, in := set[path+"/"]; self && in {
+			return path + "/"
+		}
 		return ""
 	}
-	n := len(segs)
-	if !self {
-		n-- // a directory is not enclosed by itself
-	}
-	for i := 0; i <= n; i++ {
-		d := base + "/"
-		if i > 0 {
-			d += strings.Join(segs[:i], "/") + "/"
-		}
-		if set[d] {
-			return d
+	own := root + strings.LastIndexByte(path[root:end], '/') // closes path's own folder
+	for i := root; i >= 0 && (i < own || self && i == own); i = nextFolder(path, i, end) {
+		if _, in := set[path[:i+1]]; in {
+			return path[:i+1]
 		}
 	}
 	return ""
@@ -144,57 +163,82 @@ func enclosing(path string, set map[string]bool, self bool) string {
 // dense refreshes as one directory each folder in which at least
 // quota.denseFolder files change, the largest first, at most budget of
 // them; it returns how many it made.
-func (pl *Planner) dense(f *fitting, floors map[string]int, budget int) int {
-	byFolder := map[string][]string{}
+func (pl *Planner) dense(f *fitting, p *Plan, budget int) int {
+	need := pl.cfg.Quota.Dense()
+	if budget <= 0 || len(f.files) < need {
+		return 0
+	}
+	count := map[string]int{}
 	for _, path := range f.files {
-		if dir := path[:strings.LastIndexByte(path, '/')+1]; urlDepth(dir) >= max(floors[path], pl.minDepth()) {
-			byFolder[dir] = append(byFolder[dir], path)
+		if dir, ok := pl.denseFolder(p, path); ok {
+			count[dir]++
 		}
 	}
 	var folders []string
-	for dir, paths := range byFolder {
-		if len(paths) >= pl.cfg.Quota.Dense() {
+	for dir, n := range count {
+		if n >= need {
 			folders = append(folders, dir)
 		}
 	}
-	slices.SortFunc(folders, func(a, b string) int {
-		return cmp.Or(len(byFolder[b])-len(byFolder[a]), strings.Compare(a, b))
-	})
-	folders = folders[:min(len(folders), max(budget, 0))]
-	for _, dir := range folders {
-		for _, path := range byFolder[dir] {
-			f.cover[path] = dir
-		}
-		f.dirs = append(f.dirs, dir)
+	if len(folders) == 0 {
+		return 0
 	}
-	f.files = slices.DeleteFunc(f.files, func(path string) bool { _, ok := f.cover[path]; return ok })
+	slices.SortFunc(folders, func(a, b string) int {
+		return cmp.Or(count[b]-count[a], strings.Compare(a, b))
+	})
+	folders = folders[:min(len(folders), budget)]
+	chosen := make(map[string]struct{}, len(folders))
+	covered := 0
+	for _, dir := range folders {
+		chosen[dir] = struct{}{}
+		covered += count[dir]
+	}
+	f.dirs = append(f.dirs, folders...)
+	f.files = slices.DeleteFunc(f.files, func(path string) bool {
+		dir, ok := pl.denseFolder(p, path)
+		if _, in := chosen[dir]; ok && in {
+			f.covers(path, dir, covered)
+			return true
+		}
+		return false
+	})
 	return len(folders)
+}
+
+// denseFolder returns the folder that holds a file path of p, and whether
+// it may be refreshed in the file's place.
+func (pl *Planner) denseFolder(p *Plan, path string) (string, bool) {
+	dir := path[:strings.LastIndexByte(path, '/')+1]
+	return dir, urlDepth(dir) >= max(p.floor(path), pl.minDepth())
 }
 
 // scarce covers the files with at most budget directories, as deep as
 // possible, when what remains fits urls; it reports whether it did. A
 // directory that would cover a single file is not made: it would spend a
 // directory to save one URL.
-func (pl *Planner) scarce(f *fitting, floors map[string]int, budget, urls int) bool {
+func (pl *Planner) scarce(f *fitting, p *Plan, budget, urls int) bool {
 	in := make([]coalesceInput, len(f.files))
 	for i, path := range f.files {
-		in[i] = coalesceInput{url: path, floor: max(floors[path], pl.minDepth())}
+		in[i] = coalesceInput{url: path, floor: max(p.floor(path), pl.minDepth())}
 	}
-	dirs, cover, rest, ok := coalesce(in, budget)
+	dirs, cover, ok := coalesce(in, budget)
 	if !ok {
 		return false
 	}
-	count := map[string]int{}
+	count := make(map[string]int, len(dirs))
 	for _, d := range cover {
-		count[d]++
-	}
-	for path, d := range cover {
-		if count[d] < 2 {
-			delete(cover, path)
-			rest = append(rest, path)
+		if d != "" {
+			count[d]++
 		}
 	}
-	if len(rest) > urls {
+	rest := 0
+	for i, d := range cover {
+		if d == "" || count[d] < 2 {
+			cover[i] = ""
+			rest++
+		}
+	}
+	if rest > urls {
 		return false
 	}
 	for _, d := range dirs {
@@ -202,8 +246,15 @@ func (pl *Planner) scarce(f *fitting, floors map[string]int, budget, urls int) b
 			f.dirs = append(f.dirs, d)
 		}
 	}
-	maps.Copy(f.cover, cover)
-	f.files = slices.DeleteFunc(f.files, func(path string) bool { _, ok := cover[path]; return ok })
+	kept := f.files[:0]
+	for i, path := range f.files {
+		if cover[i] != "" {
+			f.covers(path, cover[i], len(cover)-rest)
+		} else {
+			kept = append(kept, path)
+		}
+	}
+	f.files = kept
 	return true
 }
 
@@ -212,28 +263,35 @@ func (p *Plan) withDirectories(files, dirs []string) *Plan {
 	if len(files) == 0 {
 		files = nil
 	}
-	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, floors: p.floors}
+	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, files: p.files}
 	for _, d := range dirs {
 		out.add(config.TypeDirectory, d)
 	}
 	return out
 }
 
-// group lists the covered files by the directory that covers them, in the
-// order of files.
-func group(files []string, cover map[string]string) []Coalesced {
+// group lists the covered paths by the directory that covers them, in the
+// order of files, then dirs.
+func group(cover map[string]string, files, dirs []string) []Coalesced {
+	if len(cover) == 0 {
+		return nil
+	}
 	var out []Coalesced
 	idx := map[string]int{}
-	for _, f := range files {
-		d, covered := cover[f]
-		if !covered {
-			continue
+	for _, list := range [][]string{files, dirs} {
+		for _, path := range list {
+			d, covered := cover[path]
+			if !covered {
+				continue
+			}
+			i, seen := idx[d]
+			if !seen {
+				i = len(out)
+				idx[d] = i
+				out = append(out, Coalesced{Directory: d})
+			}
+			out[i].Paths = append(out[i].Paths, path)
 		}
-		if _, seen := idx[d]; !seen {
-			idx[d] = len(out)
-			out = append(out, Coalesced{Directory: d})
-		}
-		out[idx[d]].Paths = append(out[idx[d]].Paths, f)
 	}
 	return out
 }
