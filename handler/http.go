@@ -159,7 +159,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	defer cancel()
 	res := &Result{DryRun: h.opts.DryRun, Shape: "http", Calls: []vod.Call{}}
 	inv := &submitter{h: h, ctx: ctx, res: res}
-	prep, err := h.planner.Prepare(plan, inv)
+	prep, err := h.planner.Prepare(ctx, plan, inv)
 	err = h.submit(inv, prep, err)
 	sum.res, sum.records = res, 1
 	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, taskIDs(res.Calls)

@@ -80,7 +80,7 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	rejected := ev.Unread
 	res := &Result{DryRun: h.opts.DryRun, Shape: string(ev.Shape), Records: len(ev.Records), Calls: []vod.Call{}}
 	inv := &submitter{h: h, ctx: ctx, res: res}
-	prep, err := h.planner.PrepareOSS(ev.Records, h.retries, inv)
+	prep, err := h.planner.PrepareOSS(ctx, ev.Records, h.retries, inv)
 	res.Skipped, res.SkippedCount, res.SkippedReasons = prep.Plan.Skipped.Sample, prep.Plan.Skipped.Count, prep.Plan.Skipped.Reasons
 	if err := errors.Join(h.submit(inv, prep, err), rejected); err != nil {
 		return res, err

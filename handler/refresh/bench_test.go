@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -44,7 +45,7 @@ func benchPrepare(b *testing.B, recs []event.ObjectEvent, dirs int) {
 	pl := mustPlanner(b, planConfig)
 	b.ReportAllocs()
 	for b.Loop() {
-		prep, err := pl.PrepareOSS(recs, nil, roomQuota(dailyRoom))
+		prep, err := pl.PrepareOSS(context.Background(), recs, nil, roomQuota(dailyRoom))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -51,7 +52,15 @@ func (e *QuotaError) Error() string {
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	nested := nest(p.Files, p.Directories)
+	return pl.fitPlan(context.Background(), p, room)
+}
+
+// fitPlan is Fit that stops with an error from checkTime once ctx is done.
+func (pl *Planner) fitPlan(ctx context.Context, p *Plan, room Room) (*Plan, []Coalesced, error) {
+	nested, err := nest(ctx, p.Files, p.Directories)
+	if err != nil {
+		return p, nil, err
+	}
 	if len(nested.dirs) > room.Dirs {
 		return p, nil, quotaError(p, room)
 	}
@@ -60,6 +69,9 @@ func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
 	// shallower directories may cover it all.
 	f, ok := pl.fit(p, nested.clone(), room, true)
 	if !ok {
+		if err := checkTime(ctx, 0, 0, "fitting the plan to the quota"); err != nil {
+			return p, nil, err
+		}
 		if f, ok = pl.fit(p, nested, room, false); !ok {
 			return p, nil, quotaError(p, room)
 		}
@@ -107,18 +119,21 @@ func (f *fitting) covers(path, dir string, n int) {
 // nest drops the files and directories that a planned directory covers. It
 // looks each path's folders up among the planned directories, from the
 // outermost down, as slices of the path.
-func nest(files, dirs []string) *fitting {
+func nest(ctx context.Context, files, dirs []string) (*fitting, error) {
 	f := &fitting{}
 	if len(dirs) == 0 {
 		f.files = slices.Clone(files)
-		return f
+		return f, nil
 	}
 	planned := make(map[string]struct{}, len(dirs))
 	for _, d := range dirs {
 		planned[d] = struct{}{}
 	}
 	f.dirs = make([]string, 0, len(dirs))
-	for _, d := range dirs {
+	for i, d := range dirs {
+		if err := checkTime(ctx, i, len(dirs), "nesting directories"); err != nil {
+			return nil, err
+		}
 		if o := enclosing(d, planned, false); o != "" {
 			f.covers(d, o, 0)
 		} else {
@@ -126,14 +141,17 @@ func nest(files, dirs []string) *fitting {
 		}
 	}
 	f.files = make([]string, 0, len(files))
-	for _, path := range files {
+	for i, path := range files {
+		if err := checkTime(ctx, i, len(files), "nesting files in directories"); err != nil {
+			return nil, err
+		}
 		if o := enclosing(path, planned, true); o != "" {
 			f.covers(path, o, 0)
 		} else {
 			f.files = append(f.files, path)
 		}
 	}
-	return f
+	return f, nil
 }
 
 // enclosing returns the outermost folder of set that holds path ("" when
@@ -319,13 +337,20 @@ type Prepared struct {
 // Prepare fits p to the room that quota holds for it, and splits it into
 // calls. A plan with no paths is returned as it is, without touching the
 // quota. The error is quota's own, or a *QuotaError.
-func (pl *Planner) Prepare(p *Plan, quota Quota) (*Prepared, error) {
+//
+// Once ctx is done, Prepare stops before it holds the quota, or fitting
+// stops, with an error that wraps ctx's (context.DeadlineExceeded when its
+// deadline passed); the plan is then p as it was given.
+func (pl *Planner) Prepare(ctx context.Context, p *Plan, quota Quota) (*Prepared, error) {
 	if p.Size() == 0 {
 		return &Prepared{Plan: p}, nil
 	}
 	prep := &Prepared{Plan: p}
+	if err := checkTime(ctx, 0, 0, "fitting the plan to the quota"); err != nil {
+		return prep, err
+	}
 	err := quota.Hold(func(room Room) (int, int, error) {
-		fitted, coalesced, err := pl.Fit(p, room)
+		fitted, coalesced, err := pl.fitPlan(ctx, p, room)
 		prep.Plan, prep.Coalesced = fitted, coalesced
 		return len(fitted.Files), len(fitted.Directories), err
 	})
@@ -336,7 +361,14 @@ func (pl *Planner) Prepare(p *Plan, quota Quota) (*Prepared, error) {
 }
 
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning
-// for one OSS event.
-func (pl *Planner) PrepareOSS(records []event.ObjectEvent, memory Memory, quota Quota) (*Prepared, error) {
-	return pl.Prepare(pl.PlanOSS(records, memory), quota)
+// for one OSS event. Once ctx is done it stops, within checkEvery records
+// or paths, with an error that wraps ctx's (context.DeadlineExceeded when
+// its deadline passed) and names the stage; the plan is then what was
+// planned so far, and is not to be submitted.
+func (pl *Planner) PrepareOSS(ctx context.Context, records []event.ObjectEvent, memory Memory, quota Quota) (*Prepared, error) {
+	p, err := pl.planOSS(ctx, records, memory)
+	if err != nil {
+		return &Prepared{Plan: p}, err
+	}
+	return pl.Prepare(ctx, p, quota)
 }
