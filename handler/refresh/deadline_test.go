@@ -34,9 +34,9 @@ func (q *countingQuota) Hold(fit func(Room) (int, int, error)) error {
 	return err
 }
 
-// A context that is done stops planning with an error that wraps its own
-// and says where planning stopped; the quota is not held, and the plan
-// (what was planned so far) is still there to account for skips.
+// A context that is done stops planning, at the first look, with an error
+// that wraps its own and says where planning stopped; the plan so far is
+// still there to account for skips, and nothing is batched.
 func TestPlanningStopsWhenTimeRunsOut(t *testing.T) {
 	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
@@ -44,25 +44,27 @@ func TestPlanningStopsWhenTimeRunsOut(t *testing.T) {
 	cancelNow()
 	recs := onePerFolder(3000)
 	for _, tt := range []struct {
-		name string
-		ctx  context.Context
-		recs int
-		want error
-		msg  string
+		name  string
+		ctx   context.Context
+		want  error
+		msg   string
+		holds int
 	}{
-		{"expired before planning", expired, 3000, context.DeadlineExceeded, "ran out of time while planning records, at 0 of 3000"},
-		{"cancelled before planning", cancelled, 3000, context.Canceled, "was cancelled while planning records, at 0 of 3000"},
-		{"expired between looks", &expiresAfter{context.Background(), 1}, 3000, context.DeadlineExceeded, "planning records, at 1024 of 3000"},
-		{"expired before fitting", &expiresAfter{context.Background(), 1}, 10, context.DeadlineExceeded, "ran out of time while fitting the plan to the quota"},
+		{"expired", expired, context.DeadlineExceeded, "refresh planning ran out of time while planning records, after 1024 of 3000", 0},
+		{"cancelled", cancelled, context.Canceled, "refresh planning was cancelled while planning records, after 1024 of 3000", 0},
+		// 3,000 records take two looks; the third is in fitting, 1,024
+		// items after the second.
+		{"expired while fitting", &expiresAfter{context.Background(), 2}, context.DeadlineExceeded,
+			"refresh planning ran out of time while counting files by folder, after 72 of 3000", 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			q := &countingQuota{}
-			prep, err := mustPlanner(t, planConfig).PrepareOSS(tt.ctx, recs[:tt.recs], nil, q)
+			prep, err := mustPlanner(t, planConfig).PrepareOSS(tt.ctx, recs, nil, q)
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("error %v, want one wrapping %v that says %q", err, tt.want, tt.msg)
 			}
-			if q.holds != 0 {
-				t.Errorf("the quota was held %d times", q.holds)
+			if q.holds != tt.holds {
+				t.Errorf("the quota was held %d times, want %d", q.holds, tt.holds)
 			}
 			if prep == nil || prep.Plan == nil || prep.Batches != nil {
 				t.Errorf("prepared %+v, want the plan so far and no batches", prep)
@@ -71,26 +73,33 @@ func TestPlanningStopsWhenTimeRunsOut(t *testing.T) {
 	}
 }
 
-// Prepare and fitting look at the context too: a plan already made is not
-// fitted once its time has run out.
+// Fewer items than planning handles between two looks are planned in full
+// even when the context is done: they take no time, and the submit stage
+// answers for the deadline.
+func TestSmallPlansAreNotStopped(t *testing.T) {
+	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer cancel()
+	prep, err := mustPlanner(t, planConfig).PrepareOSS(expired, onePerFolder(checkEvery/4), nil, &countingQuota{})
+	if err != nil || len(prep.Batches) == 0 {
+		t.Fatalf("prepared %+v, error %v", prep, err)
+	}
+}
+
+// Prepare, given a plan already made, looks at its context while fitting,
+// inside the quota's hold.
 func TestPrepareStopsWhenTimeRunsOut(t *testing.T) {
 	pl := mustPlanner(t, planConfig)
 	plan := pl.PlanOSS(onePerFolder(3000), nil)
+	plan.add(config.TypeDirectory, "https://img.example.com/images/shelf-0/")
 	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
 	q := &countingQuota{}
 	prep, err := pl.Prepare(expired, plan, q)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "refresh planning ran out of time while fitting") || q.holds != 0 {
-		t.Fatalf("error %v after %d holds, want planning to run out of time before holding the quota", err, q.holds)
+	if !errors.Is(err, context.DeadlineExceeded) || q.holds != 1 ||
+		!strings.Contains(err.Error(), "refresh planning ran out of time while nesting files in directories, after 1023 of 3000") {
+		t.Fatalf("error %v after %d holds, want planning to run out of time while nesting", err, q.holds)
 	}
-	if prep.Plan != plan {
-		t.Error("the plan returned is not the plan given")
-	}
-	// Inside the quota's hold: nesting looks every checkEvery paths (once
-	// for the directory, then at files 0 and 1024).
-	plan.add(config.TypeDirectory, "https://img.example.com/images/shelf-0/")
-	_, _, err = pl.fitPlan(&expiresAfter{context.Background(), 2}, plan, plenty)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "nesting files in directories, at 1024 of 3000") {
-		t.Fatalf("fitting: error %v", err)
+	if prep.Plan != plan || prep.Batches != nil {
+		t.Errorf("prepared %+v, want the plan given and no batches", prep)
 	}
 }

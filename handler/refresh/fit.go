@@ -52,12 +52,12 @@ func (e *QuotaError) Error() string {
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	return pl.fitPlan(context.Background(), p, room)
+	return pl.fitPlan(nil, p, room)
 }
 
-// fitPlan is Fit that stops with an error from checkTime once ctx is done.
-func (pl *Planner) fitPlan(ctx context.Context, p *Plan, room Room) (*Plan, []Coalesced, error) {
-	nested, err := nest(ctx, p.Files, p.Directories)
+// fitPlan is Fit that stops with an error from c once c's context is done.
+func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, error) {
+	nested, err := nest(c, p.Files, p.Directories)
 	if err != nil {
 		return p, nil, err
 	}
@@ -67,14 +67,15 @@ func (pl *Planner) fitPlan(ctx context.Context, p *Plan, room Room) (*Plan, []Co
 	// Dense folders first; when the directories they take leave the rest
 	// too many URLs, fitting starts again without them, so that a few
 	// shallower directories may cover it all.
-	f, ok := pl.fit(p, nested.clone(), room, true)
-	if !ok {
-		if err := checkTime(ctx, 0, 0, "fitting the plan to the quota"); err != nil {
-			return p, nil, err
-		}
-		if f, ok = pl.fit(p, nested, room, false); !ok {
-			return p, nil, quotaError(p, room)
-		}
+	f, ok, err := pl.fit(c, p, nested.clone(), room, true)
+	if err == nil && !ok {
+		f, ok, err = pl.fit(c, p, nested, room, false)
+	}
+	switch {
+	case err != nil:
+		return p, nil, err
+	case !ok:
+		return p, nil, quotaError(p, room)
 	}
 	if len(f.cover) == 0 && len(f.dirs) == len(p.Directories) {
 		return p, nil, nil
@@ -84,15 +85,20 @@ func (pl *Planner) fitPlan(ctx context.Context, p *Plan, room Room) (*Plan, []Co
 
 // fit covers p's files left in f with directories (dense folders first,
 // when dense is set), and reports whether what is left fits the room.
-func (pl *Planner) fit(p *Plan, f *fitting, room Room, dense bool) (*fitting, bool) {
+func (pl *Planner) fit(c *clock, p *Plan, f *fitting, room Room, dense bool) (*fitting, bool, error) {
 	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
 	if dense {
-		budget -= pl.dense(f, p, budget)
+		made, err := pl.dense(c, f, p, budget)
+		if err != nil {
+			return f, false, err
+		}
+		budget -= made
 	}
 	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
-		return f, pl.scarce(f, p, budget, room.URLs) || len(f.files) <= room.URLs
+		ok, err := pl.scarce(c, f, p, budget, room.URLs)
+		return f, ok || len(f.files) <= room.URLs, err
 	}
-	return f, true
+	return f, true, nil
 }
 
 // fitting is a plan being fitted: the files still refreshed as URLs, the
@@ -119,7 +125,7 @@ func (f *fitting) covers(path, dir string, n int) {
 // nest drops the files and directories that a planned directory covers. It
 // looks each path's folders up among the planned directories, from the
 // outermost down, as slices of the path.
-func nest(ctx context.Context, files, dirs []string) (*fitting, error) {
+func nest(c *clock, files, dirs []string) (*fitting, error) {
 	f := &fitting{}
 	if len(dirs) == 0 {
 		f.files = slices.Clone(files)
@@ -131,24 +137,24 @@ func nest(ctx context.Context, files, dirs []string) (*fitting, error) {
 	}
 	f.dirs = make([]string, 0, len(dirs))
 	for i, d := range dirs {
-		if err := checkTime(ctx, i, len(dirs), "nesting directories"); err != nil {
-			return nil, err
-		}
 		if o := enclosing(d, planned, false); o != "" {
 			f.covers(d, o, 0)
 		} else {
 			f.dirs = append(f.dirs, d)
 		}
+		if err := c.tick("nesting directories", i+1, len(dirs)); err != nil {
+			return nil, err
+		}
 	}
 	f.files = make([]string, 0, len(files))
 	for i, path := range files {
-		if err := checkTime(ctx, i, len(files), "nesting files in directories"); err != nil {
-			return nil, err
-		}
 		if o := enclosing(path, planned, true); o != "" {
 			f.covers(path, o, 0)
 		} else {
 			f.files = append(f.files, path)
+		}
+		if err := c.tick("nesting files in directories", i+1, len(files)); err != nil {
+			return nil, err
 		}
 	}
 	return f, nil
@@ -181,15 +187,18 @@ func enclosing(path string, set map[string]struct{}, self bool) string {
 // dense refreshes as one directory each folder in which at least
 // quota.denseFolder files change, the largest first, at most budget of
 // them; it returns how many it made.
-func (pl *Planner) dense(f *fitting, p *Plan, budget int) int {
+func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error) {
 	need := pl.cfg.Quota.Dense()
 	if budget <= 0 || len(f.files) < need {
-		return 0
+		return 0, nil
 	}
 	count := map[string]int{}
-	for _, path := range f.files {
+	for i, path := range f.files {
 		if dir, ok := pl.denseFolder(p, path); ok {
 			count[dir]++
+		}
+		if err := c.tick("counting files by folder", i+1, len(f.files)); err != nil {
+			return 0, err
 		}
 	}
 	var folders []string
@@ -199,7 +208,7 @@ func (pl *Planner) dense(f *fitting, p *Plan, budget int) int {
 		}
 	}
 	if len(folders) == 0 {
-		return 0
+		return 0, nil
 	}
 	slices.SortFunc(folders, func(a, b string) int {
 		return cmp.Or(count[b]-count[a], strings.Compare(a, b))
@@ -220,7 +229,7 @@ func (pl *Planner) dense(f *fitting, p *Plan, budget int) int {
 		}
 		return false
 	})
-	return len(folders)
+	return len(folders), nil
 }
 
 // denseFolder returns the folder that holds a file path of p, and whether
@@ -234,14 +243,17 @@ func (pl *Planner) denseFolder(p *Plan, path string) (string, bool) {
 // possible, when what remains fits urls; it reports whether it did. A
 // directory that would cover a single file is not made: it would spend a
 // directory to save one URL.
-func (pl *Planner) scarce(f *fitting, p *Plan, budget, urls int) bool {
+func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
 	in := make([]coalesceInput, len(f.files))
 	for i, path := range f.files {
 		in[i] = coalesceInput{url: path, floor: max(p.floor(path), pl.minDepth())}
+		if err := c.tick("coalescing files into directories", i+1, len(f.files)); err != nil {
+			return false, err
+		}
 	}
 	dirs, cover, ok := coalesce(in, budget)
 	if !ok {
-		return false
+		return false, nil
 	}
 	count := make(map[string]int, len(dirs))
 	for _, d := range cover {
@@ -257,7 +269,7 @@ func (pl *Planner) scarce(f *fitting, p *Plan, budget, urls int) bool {
 		}
 	}
 	if rest > urls {
-		return false
+		return false, nil
 	}
 	for _, d := range dirs {
 		if count[d] >= 2 {
@@ -273,7 +285,7 @@ func (pl *Planner) scarce(f *fitting, p *Plan, budget, urls int) bool {
 		}
 	}
 	f.files = kept
-	return true
+	return true, nil
 }
 
 // withDirectories returns a copy of p that refreshes files and dirs.
@@ -338,19 +350,20 @@ type Prepared struct {
 // calls. A plan with no paths is returned as it is, without touching the
 // quota. The error is quota's own, or a *QuotaError.
 //
-// Once ctx is done, Prepare stops before it holds the quota, or fitting
-// stops, with an error that wraps ctx's (context.DeadlineExceeded when its
-// deadline passed); the plan is then p as it was given.
+// Once ctx is done, fitting stops (see clock) with an error that wraps
+// ctx's, context.DeadlineExceeded when its deadline passed, and names the
+// stage; the plan is then p as it was given.
 func (pl *Planner) Prepare(ctx context.Context, p *Plan, quota Quota) (*Prepared, error) {
+	return pl.prepare(&clock{ctx: ctx}, p, quota)
+}
+
+func (pl *Planner) prepare(c *clock, p *Plan, quota Quota) (*Prepared, error) {
 	if p.Size() == 0 {
 		return &Prepared{Plan: p}, nil
 	}
 	prep := &Prepared{Plan: p}
-	if err := checkTime(ctx, 0, 0, "fitting the plan to the quota"); err != nil {
-		return prep, err
-	}
 	err := quota.Hold(func(room Room) (int, int, error) {
-		fitted, coalesced, err := pl.fitPlan(ctx, p, room)
+		fitted, coalesced, err := pl.fitPlan(c, p, room)
 		prep.Plan, prep.Coalesced = fitted, coalesced
 		return len(fitted.Files), len(fitted.Directories), err
 	})
@@ -361,14 +374,15 @@ func (pl *Planner) Prepare(ctx context.Context, p *Plan, quota Quota) (*Prepared
 }
 
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning
-// for one OSS event. Once ctx is done it stops, within checkEvery records
-// or paths, with an error that wraps ctx's (context.DeadlineExceeded when
-// its deadline passed) and names the stage; the plan is then what was
-// planned so far, and is not to be submitted.
+// for one OSS event. Once ctx is done it stops within checkEvery records
+// or paths (see clock), with an error that wraps ctx's,
+// context.DeadlineExceeded when its deadline passed, and names the stage;
+// the plan is then what was planned so far, and is not to be submitted.
 func (pl *Planner) PrepareOSS(ctx context.Context, records []event.ObjectEvent, memory Memory, quota Quota) (*Prepared, error) {
-	p, err := pl.planOSS(ctx, records, memory)
+	c := &clock{ctx: ctx}
+	p, err := pl.planOSS(c, records, memory)
 	if err != nil {
 		return &Prepared{Plan: p}, err
 	}
-	return pl.Prepare(ctx, p, quota)
+	return pl.prepare(c, p, quota)
 }

@@ -1,8 +1,6 @@
 package refresh
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -117,25 +115,25 @@ func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
 // that memory says an earlier attempt of the record's event submitted
 // (memory may be nil).
 func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
-	p, _ := pl.planOSS(context.Background(), records, memory)
+	p, _ := pl.planOSS(nil, records, memory)
 	return p
 }
 
 // planOSS is PlanOSS that stops, with the plan so far and an error from
-// checkTime, once ctx is done.
-func (pl *Planner) planOSS(ctx context.Context, records []event.ObjectEvent, memory Memory) (*Plan, error) {
+// c, once c's context is done.
+func (pl *Planner) planOSS(c *clock, records []event.ObjectEvent, memory Memory) (*Plan, error) {
 	// Most records make one file path: room for that many is made with
 	// the first.
 	p := &Plan{memory: memory, hint: len(records)}
 	removed := map[string]bool{}
 	for i, ev := range records {
-		if err := checkTime(ctx, i, len(records), "planning records"); err != nil {
-			p.cur, p.memory = event.ObjectEvent{}, nil
-			return p, err
-		}
 		p.cur = ev
 		if reason := pl.planRecord(p, ev, removed); reason != "" {
 			p.Skipped.Add(recordSkip(ev, "", reason))
+		}
+		if err := c.tick("planning records", i+1, len(records)); err != nil {
+			p.cur, p.memory = event.ObjectEvent{}, nil
+			return p, err
 		}
 	}
 	for path, warm := range p.Warm {
@@ -145,33 +143,6 @@ func (pl *Planner) planOSS(ctx context.Context, records []event.ObjectEvent, mem
 	}
 	p.cur, p.memory = event.ObjectEvent{}, nil
 	return p, nil
-}
-
-// checkEvery is how many items planning handles between two looks at its
-// context: often enough to stop within milliseconds, rarely enough to cost
-// nothing.
-const checkEvery = 1024
-
-// checkTime returns, when i is a multiple of checkEvery (0 included) and
-// ctx is done, the error planning stops with: it names the stage (and, when
-// of > 0, how far through its of items it got) and wraps ctx's error
-// (context.DeadlineExceeded when the deadline passed).
-func checkTime(ctx context.Context, i, of int, stage string) error {
-	if i%checkEvery != 0 {
-		return nil
-	}
-	err := ctx.Err()
-	if err == nil {
-		return nil
-	}
-	what := "ran out of time"
-	if !errors.Is(err, context.DeadlineExceeded) {
-		what = "was cancelled"
-	}
-	if of > 0 {
-		stage = fmt.Sprintf("%s, at %d of %d", stage, i, of)
-	}
-	return fmt.Errorf("refresh planning %s while %s: %w", what, stage, err)
 }
 
 // planRecord adds one record's paths to p, and returns why it adds none
