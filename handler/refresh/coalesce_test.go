@@ -58,6 +58,8 @@ var coalesceCases = []coalesceCase{
 		[]string{"https://v.example.com/a/"}, nil, true},
 	{"domains are kept apart", inputs(1, "https://v.example.com/a/x.png", "https://w.example.com/a/x.png"), 1, nil, nil, false},
 	{"encoded folders stay encoded", inputs(1, "https://v.example.com/%E6%96%B0%20a/x.png"), 1, []string{"https://v.example.com/%E6%96%B0%20a/"}, nil, true},
+	{"the domain root, where the floor allows it", inputs(0, "https://v.example.com/a/x.png", "https://v.example.com/b/x.png"), 1,
+		[]string{"https://v.example.com/"}, nil, true},
 	{"no room at all", inputs(1, "https://v.example.com/a/x.png"), 0, nil, nil, false},
 }
 
