@@ -54,27 +54,28 @@ type coalesceInput struct {
 	floor int // the shallowest folder depth it may be covered from
 }
 
-// coalesceEntry is a file URL and the folder it is covered from.
+// coalesceEntry is a file URL of coalesce's input, in[in], and the folder
+// it is covered from. (Offsets are int32 to keep entries small: a URL is
+// far shorter than 2 GB.)
 type coalesceEntry struct {
-	in     int // its index in coalesce's input
-	url    string
-	root   int // see folderSpan
-	end    int
-	depth  int // the depth of the folder that holds it
-	floor  int
-	folder string // the folder it is covered from, a slice of url
+	folder string // the folder it is covered from, a slice of its URL
+	in     int32
+	root   int32 // see folderSpan
+	end    int32
+	depth  int32 // the depth of the folder that holds it
+	floor  int32
 }
 
-// at sets the folder the entry is covered from when folders rise to depth
-// t: its own folder, or the one at depth t above it, but never one above its
-// floor.
-func (e *coalesceEntry) at(t int) {
-	d := max(e.floor, min(e.depth, t))
-	i := e.root
+// at sets the folder the entry, of URL url, is covered from when folders
+// rise to depth t: its own folder, or the one at depth t above it, but never
+// one above its floor.
+func (e *coalesceEntry) at(url string, t int) {
+	d := max(int(e.floor), min(int(e.depth), t))
+	i := int(e.root)
 	for ; d > 0; d-- {
-		i = nextFolder(e.url, i, e.end)
+		i = nextFolder(url, i, int(e.end))
 	}
-	e.folder = e.url[:i+1]
+	e.folder = url[:i+1]
 }
 
 // coalesce covers file URLs with as few directory refreshes as fit within
@@ -102,7 +103,7 @@ func coalesce(in []coalesceInput, limit int) (dirs []string, cover []string, ok 
 		if depth < c.floor || depth == 0 {
 			continue
 		}
-		es = append(es, coalesceEntry{in: i, url: c.url, root: root, end: end, depth: depth, floor: c.floor})
+		es = append(es, coalesceEntry{in: int32(i), root: int32(root), end: int32(end), depth: int32(depth), floor: int32(c.floor)})
 		top = max(top, depth)
 	}
 	cover = make([]string, len(in))
@@ -112,7 +113,7 @@ func coalesce(in []coalesceInput, limit int) (dirs []string, cover []string, ok 
 	if limit <= 0 {
 		return nil, nil, false
 	}
-	lv := newLevels(es)
+	lv := newLevels(in, es)
 	if lv.count(0) > limit {
 		return nil, nil, false
 	}
@@ -132,14 +133,15 @@ func coalesce(in []coalesceInput, limit int) (dirs []string, cover []string, ok 
 
 // levels finds the outermost folders of coalesce's entries at a level.
 type levels struct {
+	in    []coalesceInput
 	es    []coalesceEntry
 	order []int32 // indices of es, sorted by folder
 	outer []int32 // for each entry, the entry whose folder is the outermost that holds its own
 	last  int     // the level counted last
 }
 
-func newLevels(es []coalesceEntry) *levels {
-	lv := &levels{es: es, order: make([]int32, len(es)), outer: make([]int32, len(es))}
+func newLevels(in []coalesceInput, es []coalesceEntry) *levels {
+	lv := &levels{in: in, es: es, order: make([]int32, len(es)), outer: make([]int32, len(es))}
 	for i := range lv.order {
 		lv.order[i] = int32(i)
 	}
@@ -155,7 +157,7 @@ func (lv *levels) count(t int) int {
 	es := lv.es
 	lv.last = t
 	for i := range es {
-		es[i].at(t)
+		es[i].at(lv.in[es[i].in].url, t)
 	}
 	slices.SortFunc(lv.order, func(a, b int32) int { return strings.Compare(es[a].folder, es[b].folder) })
 	n, cur := 0, int32(-1)

@@ -102,7 +102,8 @@ func (pl *Planner) fit(c *clock, p *Plan, f *fitting, room Room, dense bool) (*f
 }
 
 // fitting is a plan being fitted: the files still refreshed as URLs, the
-// directories refreshed, and what each covered path is covered by.
+// directories refreshed, and what each covered path is covered by. files
+// may be the plan's own slice: it is replaced, never changed in place.
 type fitting struct {
 	files []string
 	dirs  []string
@@ -110,7 +111,7 @@ type fitting struct {
 }
 
 func (f *fitting) clone() *fitting {
-	return &fitting{files: slices.Clone(f.files), dirs: slices.Clone(f.dirs), cover: maps.Clone(f.cover)}
+	return &fitting{files: f.files, dirs: slices.Clone(f.dirs), cover: maps.Clone(f.cover)}
 }
 
 // covers records that dir covers path; n is how many paths are about to
@@ -128,7 +129,7 @@ func (f *fitting) covers(path, dir string, n int) {
 func nest(c *clock, files, dirs []string) (*fitting, error) {
 	f := &fitting{}
 	if len(dirs) == 0 {
-		f.files = slices.Clone(files)
+		f.files = files
 		return f, nil
 	}
 	planned := make(map[string]struct{}, len(dirs))
@@ -192,7 +193,7 @@ func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error)
 	if budget <= 0 || len(f.files) < need {
 		return 0, nil
 	}
-	count := map[string]int{}
+	count := make(map[string]int, len(f.files))
 	for i, path := range f.files {
 		if dir, ok := pl.denseFolder(p, path); ok {
 			count[dir]++
@@ -221,14 +222,16 @@ func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error)
 		covered += count[dir]
 	}
 	f.dirs = append(f.dirs, folders...)
-	f.files = slices.DeleteFunc(f.files, func(path string) bool {
+	kept := make([]string, 0, len(f.files)-covered)
+	for _, path := range f.files {
 		dir, ok := pl.denseFolder(p, path)
 		if _, in := chosen[dir]; ok && in {
 			f.covers(path, dir, covered)
-			return true
+		} else {
+			kept = append(kept, path)
 		}
-		return false
-	})
+	}
+	f.files = kept
 	return len(folders), nil
 }
 
@@ -276,7 +279,7 @@ func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool
 			f.dirs = append(f.dirs, d)
 		}
 	}
-	kept := f.files[:0]
+	kept := make([]string, 0, rest)
 	for i, path := range f.files {
 		if cover[i] != "" {
 			f.covers(path, cover[i], len(cover)-rest)
@@ -306,21 +309,33 @@ func group(cover map[string]string, files, dirs []string) []Coalesced {
 	if len(cover) == 0 {
 		return nil
 	}
+	// Directories in the order they first cover a path, and how many
+	// each covers; then the paths, each list made at its size.
 	var out []Coalesced
+	var sizes []int
 	idx := map[string]int{}
 	for _, list := range [][]string{files, dirs} {
 		for _, path := range list {
-			d, covered := cover[path]
-			if !covered {
-				continue
+			if d, covered := cover[path]; covered {
+				i, seen := idx[d]
+				if !seen {
+					i = len(out)
+					idx[d] = i
+					out = append(out, Coalesced{Directory: d})
+					sizes = append(sizes, 0)
+				}
+				sizes[i]++
 			}
-			i, seen := idx[d]
-			if !seen {
-				i = len(out)
-				idx[d] = i
-				out = append(out, Coalesced{Directory: d})
+		}
+	}
+	for i := range out {
+		out[i].Paths = make([]string, 0, sizes[i])
+	}
+	for _, list := range [][]string{files, dirs} {
+		for _, path := range list {
+			if d, covered := cover[path]; covered {
+				out[idx[d]].Paths = append(out[idx[d]].Paths, path)
 			}
-			out[i].Paths = append(out[i].Paths, path)
 		}
 	}
 	return out

@@ -194,8 +194,9 @@ func (pl *Planner) planRule(p *Plan, r *rule, ev event.ObjectEvent, removed map[
 	// No per-path allowlist check is needed: each template's scheme and
 	// host are literal and were checked at start-up, and the key is encoded
 	// so that it cannot leave the path (FuzzPlanOSS holds this).
-	for i, path := range r.paths(ev.Key) {
-		pl.addRulePath(p, r, i, path, ev, removed)
+	enc := r.target(ev.Key)
+	for i, t := range r.templates {
+		pl.addRulePath(p, r, i, t.fill(enc), ev, removed)
 	}
 	return ""
 }
