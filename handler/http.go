@@ -161,7 +161,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	defer cancel()
 	res := &submit.Result{Shape: "http"}
 	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
-	prep, err := h.planner.Prepare(plan, inv)
+	prep, err := h.planner.Prepare(ctx, plan, inv)
 	if err != nil {
 		err = inv.Unplanned(prep, err)
 	} else {

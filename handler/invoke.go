@@ -61,7 +61,7 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
-	prep, err := h.planner.PrepareOSS(ev.Records, h.stage.Memory(), inv)
+	prep, err := h.planner.PrepareOSS(ctx, ev.Records, h.stage.Memory(), inv)
 	res.Skipped, res.SkippedCount, res.SkippedReasons = prep.Plan.Skipped.Sample, prep.Plan.Skipped.Count, prep.Plan.Skipped.Reasons
 	if err != nil {
 		err = inv.Unplanned(prep, err)

@@ -58,6 +58,8 @@ var coalesceCases = []coalesceCase{
 		[]string{"https://v.example.com/a/"}, nil, true},
 	{"domains are kept apart", inputs(1, "https://v.example.com/a/x.png", "https://w.example.com/a/x.png"), 1, nil, nil, false},
 	{"encoded folders stay encoded", inputs(1, "https://v.example.com/%E6%96%B0%20a/x.png"), 1, []string{"https://v.example.com/%E6%96%B0%20a/"}, nil, true},
+	{"the domain root, where the floor allows it", inputs(0, "https://v.example.com/a/x.png", "https://v.example.com/b/x.png"), 1,
+		[]string{"https://v.example.com/"}, nil, true},
 	{"no room at all", inputs(1, "https://v.example.com/a/x.png"), 0, nil, nil, false},
 }
 
@@ -70,12 +72,24 @@ func TestCoalesce(t *testing.T) {
 // checkCoalesce runs coalesce on tt and checks its answer, and that every
 // URL not left over is covered by a folder above it.
 func checkCoalesce(t *testing.T, tt coalesceCase) {
-	dirs, cover, rest, ok := coalesce(tt.in, tt.limit)
+	dirs, covers, ok := coalesce(tt.in, tt.limit)
 	if ok != tt.ok {
 		t.Fatalf("ok = %v, want %v (dirs %q)", ok, tt.ok, dirs)
 	}
 	if !ok {
 		return
+	}
+	if len(covers) != len(tt.in) {
+		t.Fatalf("%d covers for %d URLs", len(covers), len(tt.in))
+	}
+	var rest []string
+	cover := map[string]string{}
+	for i, c := range tt.in {
+		if covers[i] == "" {
+			rest = append(rest, c.url)
+		} else {
+			cover[c.url] = covers[i]
+		}
 	}
 	if !reflect.DeepEqual(dirs, tt.dirs) || !reflect.DeepEqual(rest, tt.rest) {
 		t.Errorf("dirs %q rest %q\nwant %q rest %q", dirs, rest, tt.dirs, tt.rest)

@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -51,91 +52,134 @@ func (e *QuotaError) Error() string {
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	if len(nest(p.Files, p.Directories).dirs) > room.Dirs {
+	return pl.fitPlan(nil, p, room)
+}
+
+// fitPlan is Fit that stops with an error from c once c's context is done.
+func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, error) {
+	nested, err := nest(c, p.Files, p.Directories)
+	if err != nil {
+		return p, nil, err
+	}
+	if len(nested.dirs) > room.Dirs {
 		return p, nil, quotaError(p, room)
 	}
 	// Dense folders first; when the directories they take leave the rest
 	// too many URLs, fitting starts again without them, so that a few
 	// shallower directories may cover it all.
-	f, ok := pl.fit(p, room, true)
-	if !ok {
-		if f, ok = pl.fit(p, room, false); !ok {
-			return p, nil, quotaError(p, room)
-		}
+	f, ok, err := pl.fit(c, p, nested.clone(), room, true)
+	if err == nil && !ok {
+		f, ok, err = pl.fit(c, p, nested, room, false)
+	}
+	switch {
+	case err != nil:
+		return p, nil, err
+	case !ok:
+		return p, nil, quotaError(p, room)
 	}
 	if len(f.cover) == 0 && len(f.dirs) == len(p.Directories) {
 		return p, nil, nil
 	}
-	return p.withDirectories(f.files, f.dirs), group(append(slices.Clone(p.Files), p.Directories...), f.cover), nil
+	return p.withDirectories(f.files, f.dirs), group(f.cover, p.Files, p.Directories), nil
 }
 
-// fit covers p's files with directories (dense folders first, when dense
-// is set), and reports whether what is left fits the room.
-func (pl *Planner) fit(p *Plan, room Room, dense bool) (*fitting, bool) {
-	f := nest(p.Files, p.Directories)
+// fit covers p's files left in f with directories (dense folders first,
+// when dense is set), and reports whether what is left fits the room.
+func (pl *Planner) fit(c *clock, p *Plan, f *fitting, room Room, dense bool) (*fitting, bool, error) {
 	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
 	if dense {
-		budget -= pl.dense(f, p.floors, budget)
+		made, err := pl.dense(c, f, p, budget)
+		if err != nil {
+			return f, false, err
+		}
+		budget -= made
 	}
 	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
-		return f, pl.scarce(f, p.floors, budget, room.URLs) || len(f.files) <= room.URLs
+		ok, err := pl.scarce(c, f, p, budget, room.URLs)
+		return f, ok || len(f.files) <= room.URLs, err
 	}
-	return f, true
+	return f, true, nil
 }
 
 // fitting is a plan being fitted: the files still refreshed as URLs, the
-// directories refreshed, and what each covered path is covered by.
+// directories refreshed, and what each covered path is covered by. files
+// may be the plan's own slice: it is replaced, never changed in place.
 type fitting struct {
 	files []string
 	dirs  []string
 	cover map[string]string
 }
 
-// nest drops the files and directories that a planned directory covers.
-func nest(files, dirs []string) *fitting {
-	f := &fitting{cover: map[string]string{}}
-	planned := make(map[string]bool, len(dirs))
-	for _, d := range dirs {
-		planned[d] = true
+func (f *fitting) clone() *fitting {
+	return &fitting{files: f.files, dirs: slices.Clone(f.dirs), cover: maps.Clone(f.cover)}
+}
+
+// covers records that dir covers path; n is how many paths are about to
+// be recorded, to size the record once.
+func (f *fitting) covers(path, dir string, n int) {
+	if f.cover == nil {
+		f.cover = make(map[string]string, n)
 	}
-	keep := func(path string, self bool) bool {
-		if d := enclosing(path, planned, self); d != "" {
-			f.cover[path] = d
-			return false
-		}
-		return true
+	f.cover[path] = dir
+}
+
+// nest drops the files and directories that a planned directory covers. It
+// looks each path's folders up among the planned directories, from the
+// outermost down, as slices of the path.
+func nest(c *clock, files, dirs []string) (*fitting, error) {
+	f := &fitting{}
+	if len(dirs) == 0 {
+		f.files = files
+		return f, nil
 	}
+	planned := make(map[string]struct{}, len(dirs))
 	for _, d := range dirs {
-		if keep(d, false) {
+		planned[d] = struct{}{}
+	}
+	f.dirs = make([]string, 0, len(dirs))
+	for i, d := range dirs {
+		if o := enclosing(d, planned, false); o != "" {
+			f.covers(d, o, 0)
+		} else {
 			f.dirs = append(f.dirs, d)
 		}
-	}
-	for _, path := range files {
-		if keep(path, true) {
-			f.files = append(f.files, path)
+		if err := c.tick("nesting directories", i+1, len(dirs)); err != nil {
+			return nil, err
 		}
 	}
-	return f
+	f.files = make([]string, 0, len(files))
+	for i, path := range files {
+		if o := enclosing(path, planned, true); o != "" {
+			f.covers(path, o, 0)
+		} else {
+			f.files = append(f.files, path)
+		}
+		if err := c.tick("nesting files in directories", i+1, len(files)); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // enclosing returns the outermost folder of set that holds path ("" when
-// none does); self says whether path's own folder counts.
-func enclosing(path string, set map[string]bool, self bool) string {
-	base, segs, ok := splitDirs(path)
-	if !ok {
+// none does); self says whether path's own folder counts. The folders are
+// looked up as slices of path, so none is built.
+func enclosing(path string, set map[string]struct{}, self bool) string {
+	root, end, ok := folderSpan(path)
+	switch {
+	case !ok:
+		return ""
+	case root < 0:
+		// No path at all: a file's own folder is the domain root.
+		if _, in := set[path+"/"]; self && in {
+			return path + "/"
+		}
 		return ""
 	}
-	n := len(segs)
-	if !self {
-		n-- // a directory is not enclosed by itself
-	}
-	for i := 0; i <= n; i++ {
-		d := base + "/"
-		if i > 0 {
-			d += strings.Join(segs[:i], "/") + "/"
-		}
-		if set[d] {
-			return d
+	own := root + strings.LastIndexByte(path[root:end], '/') // closes path's own folder
+	for i := root; i >= 0 && (i < own || self && i == own); i = nextFolder(path, i, end) {
+		if _, in := set[path[:i+1]]; in {
+			return path[:i+1]
 		}
 	}
 	return ""
@@ -144,67 +188,107 @@ func enclosing(path string, set map[string]bool, self bool) string {
 // dense refreshes as one directory each folder in which at least
 // quota.denseFolder files change, the largest first, at most budget of
 // them; it returns how many it made.
-func (pl *Planner) dense(f *fitting, floors map[string]int, budget int) int {
-	byFolder := map[string][]string{}
-	for _, path := range f.files {
-		if dir := path[:strings.LastIndexByte(path, '/')+1]; urlDepth(dir) >= max(floors[path], pl.minDepth()) {
-			byFolder[dir] = append(byFolder[dir], path)
+func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error) {
+	need := pl.cfg.Quota.Dense()
+	if budget <= 0 || len(f.files) < need {
+		return 0, nil
+	}
+	count := make(map[string]int, len(f.files))
+	for i, path := range f.files {
+		if dir, ok := pl.denseFolder(p, path); ok {
+			count[dir]++
+		}
+		if err := c.tick("counting files by folder", i+1, len(f.files)); err != nil {
+			return 0, err
 		}
 	}
 	var folders []string
-	for dir, paths := range byFolder {
-		if len(paths) >= pl.cfg.Quota.Dense() {
+	for dir, n := range count {
+		if n >= need {
 			folders = append(folders, dir)
 		}
 	}
-	slices.SortFunc(folders, func(a, b string) int {
-		return cmp.Or(len(byFolder[b])-len(byFolder[a]), strings.Compare(a, b))
-	})
-	folders = folders[:min(len(folders), max(budget, 0))]
-	for _, dir := range folders {
-		for _, path := range byFolder[dir] {
-			f.cover[path] = dir
-		}
-		f.dirs = append(f.dirs, dir)
+	if len(folders) == 0 {
+		return 0, nil
 	}
-	f.files = slices.DeleteFunc(f.files, func(path string) bool { _, ok := f.cover[path]; return ok })
-	return len(folders)
+	slices.SortFunc(folders, func(a, b string) int {
+		return cmp.Or(count[b]-count[a], strings.Compare(a, b))
+	})
+	folders = folders[:min(len(folders), budget)]
+	chosen := make(map[string]struct{}, len(folders))
+	covered := 0
+	for _, dir := range folders {
+		chosen[dir] = struct{}{}
+		covered += count[dir]
+	}
+	f.dirs = append(f.dirs, folders...)
+	kept := make([]string, 0, len(f.files)-covered)
+	for _, path := range f.files {
+		dir, ok := pl.denseFolder(p, path)
+		if _, in := chosen[dir]; ok && in {
+			f.covers(path, dir, covered)
+		} else {
+			kept = append(kept, path)
+		}
+	}
+	f.files = kept
+	return len(folders), nil
+}
+
+// denseFolder returns the folder that holds a file path of p, and whether
+// it may be refreshed in the file's place.
+func (pl *Planner) denseFolder(p *Plan, path string) (string, bool) {
+	dir := path[:strings.LastIndexByte(path, '/')+1]
+	return dir, urlDepth(dir) >= max(p.floor(path), pl.minDepth())
 }
 
 // scarce covers the files with at most budget directories, as deep as
 // possible, when what remains fits urls; it reports whether it did. A
 // directory that would cover a single file is not made: it would spend a
 // directory to save one URL.
-func (pl *Planner) scarce(f *fitting, floors map[string]int, budget, urls int) bool {
+func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
 	in := make([]coalesceInput, len(f.files))
 	for i, path := range f.files {
-		in[i] = coalesceInput{url: path, floor: max(floors[path], pl.minDepth())}
-	}
-	dirs, cover, rest, ok := coalesce(in, budget)
-	if !ok {
-		return false
-	}
-	count := map[string]int{}
-	for _, d := range cover {
-		count[d]++
-	}
-	for path, d := range cover {
-		if count[d] < 2 {
-			delete(cover, path)
-			rest = append(rest, path)
+		in[i] = coalesceInput{url: path, floor: max(p.floor(path), pl.minDepth())}
+		if err := c.tick("coalescing files into directories", i+1, len(f.files)); err != nil {
+			return false, err
 		}
 	}
-	if len(rest) > urls {
-		return false
+	dirs, cover, ok := coalesce(in, budget)
+	if !ok {
+		return false, nil
+	}
+	count := make(map[string]int, len(dirs))
+	for _, d := range cover {
+		if d != "" {
+			count[d]++
+		}
+	}
+	rest := 0
+	for i, d := range cover {
+		if d == "" || count[d] < 2 {
+			cover[i] = ""
+			rest++
+		}
+	}
+	if rest > urls {
+		return false, nil
 	}
 	for _, d := range dirs {
 		if count[d] >= 2 {
 			f.dirs = append(f.dirs, d)
 		}
 	}
-	maps.Copy(f.cover, cover)
-	f.files = slices.DeleteFunc(f.files, func(path string) bool { _, ok := cover[path]; return ok })
-	return true
+	kept := make([]string, 0, rest)
+	for i, path := range f.files {
+		if cover[i] != "" {
+			f.covers(path, cover[i], len(cover)-rest)
+		} else {
+			kept = append(kept, path)
+		}
+	}
+	f.files = kept
+	return true, nil
 }
 
 // withDirectories returns a copy of p that refreshes files and dirs.
@@ -212,28 +296,47 @@ func (p *Plan) withDirectories(files, dirs []string) *Plan {
 	if len(files) == 0 {
 		files = nil
 	}
-	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, floors: p.floors}
+	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, files: p.files}
 	for _, d := range dirs {
 		out.add(config.TypeDirectory, d)
 	}
 	return out
 }
 
-// group lists the covered files by the directory that covers them, in the
-// order of files.
-func group(files []string, cover map[string]string) []Coalesced {
+// group lists the covered paths by the directory that covers them, in the
+// order of files, then dirs.
+func group(cover map[string]string, files, dirs []string) []Coalesced {
+	if len(cover) == 0 {
+		return nil
+	}
+	// Directories in the order they first cover a path, and how many
+	// each covers; then the paths, each list made at its size.
 	var out []Coalesced
+	var sizes []int
 	idx := map[string]int{}
-	for _, f := range files {
-		d, covered := cover[f]
-		if !covered {
-			continue
+	for _, list := range [][]string{files, dirs} {
+		for _, path := range list {
+			if d, covered := cover[path]; covered {
+				i, seen := idx[d]
+				if !seen {
+					i = len(out)
+					idx[d] = i
+					out = append(out, Coalesced{Directory: d})
+					sizes = append(sizes, 0)
+				}
+				sizes[i]++
+			}
 		}
-		if _, seen := idx[d]; !seen {
-			idx[d] = len(out)
-			out = append(out, Coalesced{Directory: d})
+	}
+	for i := range out {
+		out[i].Paths = make([]string, 0, sizes[i])
+	}
+	for _, list := range [][]string{files, dirs} {
+		for _, path := range list {
+			if d, covered := cover[path]; covered {
+				out[idx[d]].Paths = append(out[idx[d]].Paths, path)
+			}
 		}
-		out[idx[d]].Paths = append(out[idx[d]].Paths, f)
 	}
 	return out
 }
@@ -261,13 +364,21 @@ type Prepared struct {
 // Prepare fits p to the room that quota holds for it, and splits it into
 // calls. A plan with no paths is returned as it is, without touching the
 // quota. The error is quota's own, or a *QuotaError.
-func (pl *Planner) Prepare(p *Plan, quota Quota) (*Prepared, error) {
+//
+// Once ctx is done, fitting stops (see clock) with an error that wraps
+// ctx's, context.DeadlineExceeded when its deadline passed, and names the
+// stage; the plan is then p as it was given.
+func (pl *Planner) Prepare(ctx context.Context, p *Plan, quota Quota) (*Prepared, error) {
+	return pl.prepare(&clock{ctx: ctx}, p, quota)
+}
+
+func (pl *Planner) prepare(c *clock, p *Plan, quota Quota) (*Prepared, error) {
 	if p.Size() == 0 {
 		return &Prepared{Plan: p}, nil
 	}
 	prep := &Prepared{Plan: p}
 	err := quota.Hold(func(room Room) (int, int, error) {
-		fitted, coalesced, err := pl.Fit(p, room)
+		fitted, coalesced, err := pl.fitPlan(c, p, room)
 		prep.Plan, prep.Coalesced = fitted, coalesced
 		return len(fitted.Files), len(fitted.Directories), err
 	})
@@ -278,7 +389,15 @@ func (pl *Planner) Prepare(p *Plan, quota Quota) (*Prepared, error) {
 }
 
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning
-// for one OSS event.
-func (pl *Planner) PrepareOSS(records []event.ObjectEvent, memory Memory, quota Quota) (*Prepared, error) {
-	return pl.Prepare(pl.PlanOSS(records, memory), quota)
+// for one OSS event. Once ctx is done it stops within checkEvery records
+// or paths (see clock), with an error that wraps ctx's,
+// context.DeadlineExceeded when its deadline passed, and names the stage;
+// the plan is then what was planned so far, and is not to be submitted.
+func (pl *Planner) PrepareOSS(ctx context.Context, records []event.ObjectEvent, memory Memory, quota Quota) (*Prepared, error) {
+	c := &clock{ctx: ctx}
+	p, err := pl.planOSS(c, records, memory)
+	if err != nil {
+		return &Prepared{Plan: p}, err
+	}
+	return pl.prepare(c, p, quota)
 }

@@ -24,9 +24,13 @@ type Plan struct {
 	// submitted: they are not submitted again.
 	Done []string
 
-	seen   map[string]bool
-	floors map[string]int    // file path -> folder depth coalescing may not go above
-	cur    event.ObjectEvent // the record being planned
+	// files holds each planned file path with the folder depth coalescing
+	// may not go above; dirs holds the planned directories.
+	files  map[string]int
+	dirs   map[string]struct{}
+	done   map[string]struct{} // the paths in Done
+	hint   int                 // how many file paths to make room for at once
+	cur    event.ObjectEvent   // the record being planned
 	memory Memory
 }
 
@@ -53,7 +57,11 @@ type Skip struct {
 func (p *Plan) add(objectType, path string) bool {
 	if id := p.cur.ID; id != "" {
 		if p.memory != nil && p.memory.Submitted(id, path) {
-			if !slices.Contains(p.Done, path) {
+			if _, ok := p.done[path]; !ok {
+				if p.done == nil {
+					p.done = make(map[string]struct{})
+				}
+				p.done[path] = struct{}{}
 				p.Done = append(p.Done, path)
 				p.Skipped.Add(recordSkip(p.cur, path, "an earlier attempt of this event submitted it"))
 			}
@@ -66,17 +74,22 @@ func (p *Plan) add(objectType, path string) bool {
 			p.Origins[path] = append(p.Origins[path], id)
 		}
 	}
-	if p.seen == nil {
-		p.seen = make(map[string]bool)
-	}
-	k := objectType + "\n" + path
-	if p.seen[k] {
+	if objectType == config.TypeDirectory {
+		if _, ok := p.dirs[path]; !ok {
+			if p.dirs == nil {
+				p.dirs = make(map[string]struct{})
+			}
+			p.dirs[path] = struct{}{}
+			p.Directories = append(p.Directories, path)
+		}
 		return true
 	}
-	p.seen[k] = true
-	if objectType == config.TypeDirectory {
-		p.Directories = append(p.Directories, path)
-	} else {
+	if _, ok := p.files[path]; !ok {
+		if p.files == nil {
+			p.files = make(map[string]int, p.hint)
+			p.Files = slices.Grow(p.Files, p.hint)
+		}
+		p.files[path] = 0
 		p.Files = append(p.Files, path)
 	}
 	return true
@@ -85,16 +98,14 @@ func (p *Plan) add(objectType, path string) bool {
 // addFile adds a file path whose folders above depth floor must not be
 // refreshed in its place.
 func (p *Plan) addFile(path string, floor int) {
-	if !p.add(config.TypeFile, path) {
-		return
-	}
-	if p.floors == nil {
-		p.floors = make(map[string]int)
-	}
-	if f, ok := p.floors[path]; !ok || floor > f {
-		p.floors[path] = floor
+	if p.add(config.TypeFile, path) && floor > p.files[path] {
+		p.files[path] = floor
 	}
 }
+
+// floor returns the folder depth that coalescing may not go above for the
+// planned file path.
+func (p *Plan) floor(path string) int { return p.files[path] }
 
 // Size returns the number of paths in the plan.
 func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
@@ -104,12 +115,25 @@ func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
 // that memory says an earlier attempt of the record's event submitted
 // (memory may be nil).
 func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
-	p := &Plan{memory: memory}
+	p, _ := pl.planOSS(nil, records, memory)
+	return p
+}
+
+// planOSS is PlanOSS that stops, with the plan so far and an error from
+// c, once c's context is done.
+func (pl *Planner) planOSS(c *clock, records []event.ObjectEvent, memory Memory) (*Plan, error) {
+	// Most records make one file path: room for that many is made with
+	// the first.
+	p := &Plan{memory: memory, hint: len(records)}
 	removed := map[string]bool{}
-	for _, ev := range records {
+	for i, ev := range records {
 		p.cur = ev
 		if reason := pl.planRecord(p, ev, removed); reason != "" {
 			p.Skipped.Add(recordSkip(ev, "", reason))
+		}
+		if err := c.tick("planning records", i+1, len(records)); err != nil {
+			p.cur, p.memory = event.ObjectEvent{}, nil
+			return p, err
 		}
 	}
 	for path, warm := range p.Warm {
@@ -118,7 +142,7 @@ func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
 		}
 	}
 	p.cur, p.memory = event.ObjectEvent{}, nil
-	return p
+	return p, nil
 }
 
 // planRecord adds one record's paths to p, and returns why it adds none
@@ -170,8 +194,9 @@ func (pl *Planner) planRule(p *Plan, r *rule, ev event.ObjectEvent, removed map[
 	// No per-path allowlist check is needed: each template's scheme and
 	// host are literal and were checked at start-up, and the key is encoded
 	// so that it cannot leave the path (FuzzPlanOSS holds this).
-	for i, path := range r.paths(ev.Key) {
-		pl.addRulePath(p, r, i, path, ev, removed)
+	enc := r.target(ev.Key)
+	for i, t := range r.templates {
+		pl.addRulePath(p, r, i, t.fill(enc), ev, removed)
 	}
 	return ""
 }

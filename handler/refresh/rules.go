@@ -60,15 +60,14 @@ func (r *rule) matches(bucket, key string) bool {
 	return r.bucket == bucket && strings.HasPrefix(key, r.prefix) && strings.HasSuffix(key, r.suffix)
 }
 
-// paths returns the refresh paths the rule makes for key: one per template,
-// in the order of r.templates.
-// A Directory rule refreshes the folder that holds the object (the key itself
-// when it ends in '/').
-func (r *rule) paths(key string) []string {
+// target returns the encoded value that fills the rule's templates for key,
+// one refresh path per template: the key, or for a Directory rule the folder
+// that holds the object (the key itself when it ends in '/').
+func (r *rule) target(key string) string {
 	if r.objectType == config.TypeDirectory {
-		return r.expand(folderOf(key))
+		return EscapePath(folderOf(key))
 	}
-	return r.expand(key)
+	return EscapePath(key)
 }
 
 // folderOf returns the folder that holds key, ending in '/' ("" at the top).
@@ -79,8 +78,7 @@ func (r *rule) expand(target string) []string {
 	enc := EscapePath(target)
 	out := make([]string, 0, len(r.templates))
 	for _, t := range r.templates {
-		p, _ := t.Expand(func(string) (string, bool) { return enc, true })
-		out = append(out, p)
+		out = append(out, t.fill(enc))
 	}
 	return out
 }
@@ -88,10 +86,12 @@ func (r *rule) expand(target string) []string {
 // hasDotSegment reports whether key has a "." or ".." segment, which a
 // browser resolves away, so no URL reaches that object as it is named.
 func hasDotSegment(key string) bool {
-	for _, seg := range strings.Split(key, "/") {
+	for key != "" {
+		seg, rest, _ := strings.Cut(key, "/")
 		if seg == "." || seg == ".." {
 			return true
 		}
+		key = rest
 	}
 	return false
 }

@@ -89,3 +89,26 @@ func (t *Template) Expand(values func(name string) (string, bool)) (string, bool
 	}
 	return b.String(), true
 }
+
+// fill is Expand with one value for every placeholder, built in one
+// allocation.
+func (t *Template) fill(v string) string {
+	n := 0
+	for i, part := range t.parts {
+		if i%2 == 0 {
+			n += len(part)
+		} else {
+			n += len(v)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, part := range t.parts {
+		if i%2 == 0 {
+			b.WriteString(part)
+		} else {
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}
