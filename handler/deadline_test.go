@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -99,5 +100,29 @@ func TestUnsentCallIsNotCounted(t *testing.T) {
 	}
 	if _, err := invokeJSON(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.png"})); err == nil || !strings.Contains(logs.String(), `"calls":0`) {
 		t.Errorf("summary: %s", logs.String())
+	}
+}
+
+// A 25,000-record upload into one folder plans within its deadline, and
+// the invocation answers before it, whatever it managed to do.
+func TestLargeUploadAnswersWithinDeadline(t *testing.T) {
+	srv := startFake(t, nil)
+	h := fakeHandler(t, srv, planConfig, nil)
+	recs := make([][2]string, 25000)
+	for i := range recs {
+		recs[i] = [2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/upload/photo-%d.jpg", i)}
+	}
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 5*time.Second)
+	defer cancel()
+	dl, _ := ctx.Deadline()
+	res, err := handle(h, ctx, nativeEvent(recs...))
+	if answered := time.Now(); !answered.Before(dl) {
+		t.Fatalf("answered %s after the deadline", answered.Sub(dl))
+	}
+	if err != nil {
+		t.Fatalf("error %v", err)
+	}
+	if len(res.Coalesced) != 1 || len(res.Coalesced[0].Paths) != 25000 || srv.Calls("RefreshVodObjectCaches") != 1 {
+		t.Errorf("coalesced %d directories, %d calls; want the upload as one directory in one call", len(res.Coalesced), srv.Calls("RefreshVodObjectCaches"))
 	}
 }

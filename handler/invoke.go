@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
-
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/submit"
-	"vodrefresh/handler/vod"
 )
 
 // Invoke handles one raw event and returns what FC encodes as its answer:
@@ -42,17 +39,6 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 
 func (h *Handler) eventOptions() event.Options {
 	return event.Options{URLEncodedKeys: h.cfg.KeyEncoding == "url"}
-}
-
-// invocationSTS returns the credentials FC passed with the invocation, if
-// any.
-func invocationSTS(ctx context.Context) vod.STS {
-	fc, ok := fccontext.FromContext(ctx)
-	if !ok {
-		return vod.STS{}
-	}
-	c := fc.Credentials
-	return vod.STS{AccessKeyID: c.AccessKeyId, AccessKeySecret: c.AccessKeySecret, SecurityToken: c.SecurityToken}
 }
 
 // handleOSS plans an OSS event's records and submits the plan. On failure

@@ -12,6 +12,7 @@ import (
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/submit"
+	"vodrefresh/handler/vod"
 )
 
 type loggerKey struct{}
@@ -135,4 +136,15 @@ func buckets(records []event.ObjectEvent) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, ",")
+}
+
+// invocationSTS returns the credentials FC passed with the invocation, if
+// any.
+func invocationSTS(ctx context.Context) vod.STS {
+	fc, ok := fccontext.FromContext(ctx)
+	if !ok {
+		return vod.STS{}
+	}
+	c := fc.Credentials
+	return vod.STS{AccessKeyID: c.AccessKeyId, AccessKeySecret: c.AccessKeySecret, SecurityToken: c.SecurityToken}
 }
