@@ -221,3 +221,33 @@ func TestSummaryLine(t *testing.T) {
 		logs.Reset()
 	}
 }
+
+// A waited-for task that the CDN reports Failed is not remembered as done:
+// the event's retry refreshes the path again, and the path is prefetched
+// only once its refresh completes.
+func TestFailedTaskIsRefreshedOnRetry(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.ScriptNewTasks("Failed")
+	h := followHandler(t, srv, nil)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	event := ossEvent("req-1", [][2]string{{"ObjectCreated:PutObject", "videos/a.mp4"}})
+	res, err := handle(h, ctx, event)
+	var te *vod.TaskError
+	if !errors.As(err, &te) || srv.Calls("PreloadVodObjectCaches") != 0 {
+		t.Fatalf("attempt 1: error %v, %d preloads; want the task error and no prefetch", err, srv.Calls("PreloadVodObjectCaches"))
+	}
+	if res.Prefetch == nil || len(res.Prefetch.Skipped) != 1 {
+		t.Errorf("attempt 1: prefetch %+v, want the path skipped", res.Prefetch)
+	}
+	srv.ScriptNewTasks() // the retry's task completes
+	res, err = handle(h, ctx, event)
+	if err != nil {
+		t.Fatalf("attempt 2: %v", err)
+	}
+	if n := srv.Calls("RefreshVodObjectCaches"); n != 2 {
+		t.Errorf("%d refresh calls over two attempts, want 2: the failed task's path is refreshed again", n)
+	}
+	if res.Prefetch == nil || len(res.Prefetch.Paths) != 1 || srv.Calls("PreloadVodObjectCaches") != 1 {
+		t.Errorf("attempt 2: prefetch %+v, %d preloads; want the path prefetched once", res.Prefetch, srv.Calls("PreloadVodObjectCaches"))
+	}
+}
