@@ -53,18 +53,17 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 
 // handleHTTP answers one HTTP trigger event. It never returns a Go error:
 // webhook senders retry on their own terms, so every outcome is a status.
-func (h *Handler) handleHTTP(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) *events.HTTPTriggerResponse {
-	rt, req, resp := h.admit(ctx, ev, sum)
+func (h *Handler) handleHTTP(ctx context.Context, ev *event.Event, sum *summary) *events.HTTPTriggerResponse {
+	rt, req, resp := h.admit(ctx, ev.HTTP, ev.HTTPErr, sum)
 	if resp != nil {
 		return resp
 	}
 	return h.deliver(ctx, rt, req, sum)
 }
 
-// admit finds the request's route, reads the request and verifies it; a
-// non-nil answer refuses it.
-func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *summary) (*webhook.Route, *webhook.Request, *events.HTTPTriggerResponse) {
-	in, err := event.ReadHTTP(ev, h.cfg.HTTP.MaxBody())
+// admit finds the request's route, checks how it was read (err) and
+// verifies it; a non-nil answer refuses it.
+func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, sum *summary) (*webhook.Route, *webhook.Request, *events.HTTPTriggerResponse) {
 	sum.source = in.Path
 	rt, ok := h.routes[in.Path]
 	if !ok {

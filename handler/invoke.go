@@ -24,7 +24,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 	ev, err := event.Detect(payload, h.eventOptions())
 	if err == nil && ev.Shape == event.ShapeHTTP {
 		sum.shape = string(event.ShapeHTTP)
-		resp := h.handleHTTP(ctx, ev.HTTP, sum)
+		resp := h.handleHTTP(ctx, ev, sum)
 		sum.status = resp.StatusCode
 		return (*HTTPResponse)(resp), nil
 	}
@@ -38,7 +38,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 }
 
 func (h *Handler) eventOptions() event.Options {
-	return event.Options{URLEncodedKeys: h.cfg.KeyEncoding == "url"}
+	return event.Options{URLEncodedKeys: h.cfg.KeyEncoding == "url", MaxBody: h.cfg.HTTP.MaxBody()}
 }
 
 // handleOSS plans an OSS event's records and submits the plan. On failure

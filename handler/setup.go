@@ -48,7 +48,8 @@ type Broken struct{ Err error }
 // answer that carries it.
 func (b Broken) Invoke(_ context.Context, payload []byte) (Answer, error) {
 	err := fmt.Errorf("vodrefresh is not configured: %w", b.Err)
-	if ev, derr := event.Detect(payload, event.Options{}); derr == nil && ev.Shape == event.ShapeHTTP {
+	// The body is not needed: a cap of one byte leaves it unread.
+	if ev, derr := event.Detect(payload, event.Options{MaxBody: 1}); derr == nil && ev.Shape == event.ShapeHTTP {
 		return (*HTTPResponse)(fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")), nil
 	}
 	return nil, err

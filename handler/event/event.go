@@ -1,7 +1,7 @@
 // Package event reads what arrives at the function: it recognises an
 // invocation's shape once (Detect) and decodes it into typed values: OSS
-// object events from the native trigger or EventBridge, or an FC HTTP
-// trigger event, whose request ReadHTTP turns into plain values. Object
+// object events from the native trigger or EventBridge, or the plain
+// request an FC HTTP trigger event carries. Object
 // keys are decoded here, once, when the configuration says the events
 // carry them URL-encoded.
 //
@@ -10,11 +10,8 @@ package event
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/url"
-
-	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
 // Shape is the kind of envelope an invocation's event came in.
@@ -44,13 +41,20 @@ type Options struct {
 	// URLEncodedKeys: the events carry object keys percent-encoded once
 	// (the configuration's keyEncoding: url); they are decoded.
 	URLEncodedKeys bool
+	// MaxBody caps an HTTP request's body: a larger one is refused before
+	// it is decoded (HTTPErr is a *TooLarge). Zero means no cap.
+	MaxBody int
 }
 
 // Event is one invocation's event, decoded.
 type Event struct {
 	Shape   Shape
-	Records []ObjectEvent            // the OSS shapes' records
-	HTTP    *events.HTTPTriggerEvent // the HTTP trigger's request
+	Records []ObjectEvent // the OSS shapes' records
+	HTTP    *HTTPRequest  // the HTTP trigger's request
+	// HTTPErr is why the HTTP request's body could not be read: a
+	// *TooLarge, or a body that is not what the event says it is. The
+	// request's method, path, query and headers are read all the same.
+	HTTPErr error
 	// Rejected are the MNS messages of a batch that could not be read; the
 	// records of the others are in Records. Unread reports them all, by
 	// message ID (nil when there are none): it fails the invocation once
@@ -66,8 +70,12 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 	if len(p) == 0 {
 		return nil, fmt.Errorf("%w: the event is empty", ErrUnknownEvent)
 	}
-	if ev, ok := decodeHTTP(p); ok {
-		return &Event{Shape: ShapeHTTP, HTTP: ev}, nil
+	max := opts.MaxBody
+	if max <= 0 {
+		max = len(p)
+	}
+	if ev, ok := decodeHTTP(p, max); ok {
+		return ev, nil
 	}
 	r := &reader{}
 	shape, err := r.read(p)
@@ -83,30 +91,6 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 		}
 	}
 	return &Event{Shape: shape, Records: r.records, Rejected: r.rejected, Unread: rejectedError(r.rejected)}, nil
-}
-
-// decodeHTTP decodes p when it is an FC3 HTTP trigger event: an object with
-// a requestContext.http and a version or rawPath.
-func decodeHTTP(p []byte) (*events.HTTPTriggerEvent, bool) {
-	if p[0] != '{' || !bytes.Contains(p, []byte(`"requestContext"`)) {
-		return nil, false
-	}
-	var probe struct {
-		RawPath        *string `json:"rawPath"`
-		Version        *string `json:"version"`
-		RequestContext *struct {
-			HTTP *json.RawMessage `json:"http"`
-		} `json:"requestContext"`
-	}
-	if json.Unmarshal(p, &probe) != nil || probe.RequestContext == nil || probe.RequestContext.HTTP == nil ||
-		(probe.RawPath == nil && probe.Version == nil) {
-		return nil, false
-	}
-	var ev events.HTTPTriggerEvent
-	if json.Unmarshal(p, &ev) != nil {
-		return nil, false
-	}
-	return &ev, true
 }
 
 // decodeKeys decodes the keys of the records that change an object.

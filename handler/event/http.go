@@ -1,11 +1,11 @@
 package event
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
-
-	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
 // HTTPRequest is the request an HTTP trigger event carries, in plain
@@ -31,39 +31,92 @@ type TooLarge struct{ Limit int }
 // Error says the cap.
 func (e *TooLarge) Error() string { return fmt.Sprintf("the body is larger than %d bytes", e.Limit) }
 
-// ReadHTTP returns the request an HTTP trigger event carries. The body is
-// decoded from base64 when the event says so, and capped at max bytes (a
-// *TooLarge error). The method and path are set even when there is an
-// error.
-func ReadHTTP(ev *events.HTTPTriggerEvent, max int) (*HTTPRequest, error) {
+// httpEvent is what is read of an FC3 HTTP trigger event, in one pass.
+// The body is left where it is in the payload until its size is known to
+// be within the cap, so that an oversized request costs no copy of it.
+type httpEvent struct {
+	Version         *string           `json:"version"`
+	RawPath         *string           `json:"rawPath"`
+	Body            jsonText          `json:"body"`
+	IsBase64Encoded bool              `json:"isBase64Encoded"`
+	Headers         map[string]string `json:"headers"`
+	QueryParameters map[string]string `json:"queryParameters"`
+	RequestContext  *struct {
+		HTTP *struct {
+			Method string `json:"method"`
+			Path   string `json:"path"`
+		} `json:"http"`
+	} `json:"requestContext"`
+}
+
+// jsonText is a JSON value as it stands in the payload: a slice of it, not
+// a copy. It is valid while the payload is, which outlives the invocation's
+// reading of it.
+type jsonText []byte
+
+// UnmarshalJSON keeps the value's text.
+func (t *jsonText) UnmarshalJSON(b []byte) error {
+	*t = b
+	return nil
+}
+
+// decodeHTTP reads p when it is an FC3 HTTP trigger event: an object with
+// a requestContext.http and a version or rawPath. The request's method,
+// path, query and headers are always read; the body only when it is
+// within max bytes, else HTTPErr is a *TooLarge.
+func decodeHTTP(p []byte, max int) (*Event, bool) {
+	if p[0] != '{' || !bytes.Contains(p, []byte(`"requestContext"`)) {
+		return nil, false
+	}
+	var ev httpEvent
+	if json.Unmarshal(p, &ev) != nil || ev.RequestContext == nil || ev.RequestContext.HTTP == nil ||
+		(ev.RawPath == nil && ev.Version == nil) {
+		return nil, false
+	}
+	http := ev.RequestContext.HTTP
 	rawPath, rawQuery, _ := strings.Cut(str(ev.RawPath), "?")
-	r := &HTTPRequest{Method: strings.ToUpper(str(ev.TriggerContext.Http.Method)), Path: str(ev.TriggerContext.Http.Path), RawQuery: rawQuery}
+	r := &HTTPRequest{Method: strings.ToUpper(http.Method), Path: http.Path, RawQuery: rawQuery,
+		Query: ev.QueryParameters, Headers: ev.Headers}
 	if r.Path == "" {
 		r.Path = rawPath
 	}
-	if ev.QueryParameters != nil {
-		r.Query = *ev.QueryParameters
-	}
-	if ev.Headers != nil {
-		r.Headers = *ev.Headers
-	}
 	var err error
-	r.Body, err = httpBody(str(ev.Body), ev.IsBase64Encoded != nil && *ev.IsBase64Encoded, max)
-	return r, err
+	r.Body, err = httpBody(ev.Body, ev.IsBase64Encoded, max)
+	return &Event{Shape: ShapeHTTP, HTTP: r, HTTPErr: err}, true
 }
 
-// httpBody returns the raw body, decoded from base64 when b64 is set.
-func httpBody(body string, b64 bool, max int) ([]byte, error) {
-	if !b64 {
-		if len(body) > max {
-			return nil, &TooLarge{max}
-		}
-		return []byte(body), nil
+// maxEscape is the most bytes of JSON text one byte of a string can take
+// (\u00XX); a string of n bytes of text holds at least n/maxEscape bytes.
+const maxEscape = 6
+
+// httpBody returns the raw body of text, a JSON string or null, decoded
+// from base64 when b64 is set. A body that must be larger than max is
+// refused before it is decoded.
+func httpBody(text jsonText, b64 bool, max int) ([]byte, error) {
+	if len(text) == 0 || bytes.Equal(text, []byte("null")) {
+		return nil, nil
 	}
-	if base64.StdEncoding.DecodedLen(len(body)) > max+3 {
+	least := (len(text) - 2) / maxEscape // the fewest bytes the string can hold
+	if b64 {
+		least = base64.StdEncoding.DecodedLen(least) - 3
+	}
+	if least > max {
 		return nil, &TooLarge{max}
 	}
-	b, err := base64.StdEncoding.DecodeString(body)
+	var s string
+	if err := json.Unmarshal(text, &s); err != nil {
+		return nil, fmt.Errorf("the body is not a JSON string: %w", err)
+	}
+	if !b64 {
+		if len(s) > max {
+			return nil, &TooLarge{max}
+		}
+		return []byte(s), nil
+	}
+	if base64.StdEncoding.DecodedLen(len(s)) > max+3 {
+		return nil, &TooLarge{max}
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
 		return nil, fmt.Errorf("isBase64Encoded is true but the body is not base64: %w", err)
 	}

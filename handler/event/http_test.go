@@ -1,21 +1,18 @@
 package event
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/aliyun/fc-runtime-go-sdk/events"
 )
 
 // An HTTP trigger event reads as plain values: the path from the trigger
 // context or rawPath, the query as sent when rawPath has one, the body
 // decoded from base64 and capped.
-func TestReadHTTP(t *testing.T) {
+func TestDetectHTTP(t *testing.T) {
 	tests := []struct {
 		name  string
 		event string
@@ -35,14 +32,18 @@ func TestReadHTTP(t *testing.T) {
 			HTTPRequest{Method: "POST", Path: "/b"}, "larger than 8 bytes"},
 		{"not base64", `{"rawPath":"/b","body":"%%%","isBase64Encoded":true,"requestContext":{"http":{"method":"POST"}}}`,
 			HTTPRequest{Method: "POST", Path: "/b"}, "not base64"},
+		{"an escaped body within the cap", `{"rawPath":"/b","body":"\u0068\u0069","requestContext":{"http":{"method":"POST"}}}`,
+			HTTPRequest{Method: "POST", Path: "/b", Body: []byte("hi")}, ""},
+		{"a body that must be over the cap is not decoded", `{"rawPath":"/b","body":"` + strings.Repeat("x", 60) + `","requestContext":{"http":{"method":"POST"}}}`,
+			HTTPRequest{Method: "POST", Path: "/b"}, "larger than 8 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ev events.HTTPTriggerEvent
-			if err := json.Unmarshal([]byte(tt.event), &ev); err != nil {
-				t.Fatal(err)
+			ev, derr := Detect([]byte(tt.event), Options{MaxBody: 8})
+			if derr != nil || ev.Shape != ShapeHTTP {
+				t.Fatalf("Detect: %v, shape %v", derr, ev)
 			}
-			got, err := ReadHTTP(&ev, 8)
+			got, err := ev.HTTP, ev.HTTPErr
 			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
 				t.Fatalf("error %v, want one mentioning %q", err, tt.err)
 			}
@@ -59,7 +60,7 @@ func TestReadHTTP(t *testing.T) {
 
 // Any HTTP trigger event reads without panicking, and a body is never
 // larger than the cap.
-func FuzzReadHTTP(f *testing.F) {
+func FuzzDetectHTTP(f *testing.F) {
 	files, _ := filepath.Glob("../../events/http-*.json")
 	for _, name := range append(files, "testdata/http-template.json") {
 		if b, err := os.ReadFile(name); err == nil {
@@ -68,13 +69,13 @@ func FuzzReadHTTP(f *testing.F) {
 	}
 	f.Add([]byte(`{"body":"eHh4eHh4eHh4eHh4","isBase64Encoded":true}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		var ev events.HTTPTriggerEvent
-		if json.Unmarshal(payload, &ev) != nil {
+		const max = 512
+		ev, err := Detect(payload, Options{MaxBody: max})
+		if err != nil || ev.Shape != ShapeHTTP {
 			return
 		}
-		const max = 512
-		if r, err := ReadHTTP(&ev, max); err == nil && len(r.Body) > max {
-			t.Fatalf("a %d-byte body passed a %d-byte cap", len(r.Body), max)
+		if ev.HTTPErr == nil && len(ev.HTTP.Body) > max {
+			t.Fatalf("a %d-byte body passed a %d-byte cap", len(ev.HTTP.Body), max)
 		}
 	})
 }

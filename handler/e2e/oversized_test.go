@@ -1,0 +1,114 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/fcemu"
+)
+
+// deployed reads a setting of the function's props from s.yaml, as an
+// integer: the benchmark measures what is shipped.
+func deployed(tb testing.TB, name string) int {
+	tb.Helper()
+	b, err := os.ReadFile("../../s.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s+` + name + `:\s*(\d+)\s*$`).FindSubmatch(b)
+	if m == nil {
+		tb.Fatalf("s.yaml sets no %s", name)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+// maxHTTPEvent is the largest event FC passes a synchronous invocation.
+const maxHTTPEvent = 32 << 20
+
+// oversizedHTTP is an HTTP trigger event of nearly maxHTTPEvent bytes: a
+// body far over http.maxBodyBytes, as text or base64-encoded, as FC sends
+// a binary body.
+func oversizedHTTP(b64 bool) []byte {
+	ev := map[string]any{
+		"version": "v1", "rawPath": "/hooks/generic", "headers": map[string]string{"content-type": "application/json"},
+		"queryParameters": map[string]string{}, "isBase64Encoded": b64,
+		"body":           strings.Repeat("QUJD", (maxHTTPEvent-1024)/4),
+		"requestContext": map[string]any{"requestId": "big", "http": map[string]string{"method": "POST", "path": "/hooks/generic"}},
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+// BenchmarkOversizedHTTP sends instanceConcurrency oversized HTTP requests
+// at once to one process deployed as s.yaml deploys it (GOMEMLIMIT
+// included), each answered 413, and reports its peak RSS beside
+// memorySize and the hello-world function's peak for the same requests
+// (what the runtime SDK itself holds: each event, read whole). Floor: the
+// peak stays under memorySize.
+func BenchmarkOversizedHTTP(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	n, memory := deployed(b, "instanceConcurrency"), deployed(b, "memorySize")
+	for _, b64 := range []bool{false, true} {
+		b.Run(map[bool]string{false: "text", true: "base64"}[b64], func(b *testing.B) {
+			event := oversizedHTTP(b64)
+			var peak, floor int
+			for b.Loop() {
+				peak = max(peak, concurrentPeak(b, binPath, event, n, 413))
+				floor = max(floor, concurrentPeak(b, helloPath(b), event, n, 0))
+			}
+			b.ReportMetric(float64(peak)/1024, "VmHWM-MiB")
+			b.ReportMetric(float64(floor)/1024, "hello-VmHWM-MiB")
+			b.ReportMetric(float64(memory), "memorySize-MB")
+			b.ReportMetric(float64(n), "requests")
+		})
+	}
+}
+
+// concurrentPeak sends n copies of event at once to a fresh process of bin
+// and returns its peak RSS in KiB; each answer must carry status, unless
+// status is 0.
+func concurrentPeak(b *testing.B, bin string, event []byte, n, status int) int {
+	b.Helper()
+	emu, p := warm(b, bin, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": "http://127.0.0.1:9",
+		"GOMEMLIMIT": memLimit()})
+	defer emu.Close()
+	defer p.stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			o, err := emu.Invoke(ctx, event, fcemu.Invocation{})
+			switch {
+			case err != nil:
+				errs <- err
+			case o.Error != nil:
+				errs <- fmt.Errorf("%+v", o.Error)
+			case status != 0 && !strings.Contains(string(o.Response), fmt.Sprintf(`"statusCode":%d`, status)):
+				errs <- fmt.Errorf("answer %.200s, want status %d", o.Response, status)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatalf("%v; stderr: %s", err, p.stderr.String())
+	}
+	kib, err := p.vmHWM()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return kib
+}
