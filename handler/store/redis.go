@@ -150,25 +150,25 @@ func (r *Redis) bound(ctx context.Context) (context.Context, context.CancelFunc)
 	return context.WithTimeout(ctx, r.timeout)
 }
 
-// Error is an error of a Redis operation: its message names the server and
+// opError is an error of a Redis operation: its message names the server and
 // the operation and never the password. Unwrap gives the client's error,
 // for errors.Is (context.DeadlineExceeded, say).
-type Error struct {
+type opError struct {
 	msg string
 	err error
 }
 
-func (e *Error) Error() string { return e.msg }
+func (e *opError) Error() string { return e.msg }
 
 // Unwrap returns the client's error.
-func (e *Error) Unwrap() error { return e.err }
+func (e *opError) Unwrap() error { return e.err }
 
 // wrap names the server and op in err; nil stays nil.
 func (r *Redis) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &Error{msg: redact(fmt.Sprintf("store: %s: %s: %s", r.where, op, describe(err)), r.password), err: err}
+	return &opError{msg: redact(fmt.Sprintf("store: %s: %s: %s", r.where, op, describe(err)), r.password), err: err}
 }
 
 // describe says what went wrong in words, without Go type names.
