@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -28,3 +29,5 @@ func must(t *testing.T, err error) {
 func reading(urls, dirs int) Reading {
 	return Reading{URLRemain: urls, DirRemain: dirs, PreloadRemain: 7, At: time.Unix(1700000000, 123456789)}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
