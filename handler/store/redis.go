@@ -402,7 +402,8 @@ func (r *Redis) Folders(ctx context.Context, folders []string) (map[string]time.
 }
 
 // RecordFolders remembers folders as refreshed at at, for ttl, keeping a
-// later time already remembered: one script per folder, pipelined.
+// later time already remembered: one script per folder, pipelined. Times
+// are kept to the millisecond.
 func (r *Redis) RecordFolders(ctx context.Context, folders []string, at time.Time, ttl time.Duration) error {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
