@@ -13,6 +13,7 @@ import (
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
@@ -102,21 +103,21 @@ func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.R
 		return h.process(ctx, rt, req, sum)
 	}
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun(), Status: "duplicate"}
-	switch h.seen.Reserve(id, h.now()) {
-	case webhook.Handled:
+	state, err := h.store.Reserve(ctx, rt.Path, id, h.reserveFor())
+	if err != nil {
+		h.logger(ctx).Warn("cannot check the delivery against earlier ones; handling it", "route", rt.Path, "error", err.Error())
+	}
+	switch state {
+	case store.Handled:
 		reply.Note = "this delivery was handled in the last " + h.seenFor.String()
 		return response(http.StatusAccepted, reply)
-	case webhook.InProgress:
+	case store.InProgress:
 		reply.Note = "this delivery is being handled; send it again later if that fails"
 		return response(http.StatusConflict, reply, "Retry-After", "10")
 	}
 	handled := false
 	defer func() {
-		if handled {
-			h.seen.Done(id, h.now())
-		} else {
-			h.seen.Release(id)
-		}
+		h.store.Finish(context.WithoutCancel(ctx), rt.Path, id, handled, h.seenFor)
 	}()
 	resp := h.process(ctx, rt, req, sum)
 	handled = resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
@@ -168,6 +169,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	}
 	sum.res, sum.records = res, 1
 	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
+	reply.Store = sum.store.Degraded()
 	var qe *refresh.QuotaError
 	var se *submit.Error
 	var te *vod.TaskError

@@ -388,6 +388,13 @@ func (pl *Planner) prepare(c *clock, p *Plan, quota Quota) (*Prepared, error) {
 	return prep, err
 }
 
+// PlanOSSContext is PlanOSS that stops once ctx is done, within
+// checkEvery records, with the plan so far and an error that wraps ctx's
+// (see PrepareOSS).
+func (pl *Planner) PlanOSSContext(ctx context.Context, records []event.ObjectEvent, memory Memory) (*Plan, error) {
+	return pl.planOSS(&clock{ctx: ctx}, records, memory)
+}
+
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning
 // for one OSS event. Once ctx is done it stops within checkEvery records
 // or paths (see clock), with an error that wraps ctx's,
