@@ -186,7 +186,8 @@ func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fi
 		case used[i]:
 		case len(t.Names()) == 0:
 			made++
-			c.add(objectType, t.String())
+			path, _ := t.Expand(nil) // no placeholder: nothing to fill
+			c.add(objectType, path)
 		case len(items) > 0:
 			c.Notes = append(c.Notes, fmt.Sprintf("%s[%d] %q not filled: the payload has no %s", list, i, t, c.r.lacking(t, items[0])))
 		}
