@@ -72,7 +72,7 @@ func (h *Handler) admit(ctx context.Context, ev *events.HTTPTriggerEvent, sum *s
 		return nil, nil, proof, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
 	}
 	if rt.Down != "" {
-		return nil, nil, proof, fail(http.StatusServiceUnavailable, rt.Down, "Retry-After", "60")
+		return nil, nil, proof, fail(http.StatusServiceUnavailable, webhook.OutOfService, "Retry-After", "60")
 	}
 	var tooLarge *event.TooLarge
 	switch {
