@@ -55,41 +55,44 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 // handleHTTP answers one HTTP trigger event. It never returns a Go error:
 // webhook senders retry on their own terms, so every outcome is a status.
 func (h *Handler) handleHTTP(ctx context.Context, ev *event.Event, sum *summary) *events.HTTPTriggerResponse {
-	rt, req, resp := h.admit(ctx, ev.HTTP, ev.HTTPErr, sum)
+	rt, req, proof, resp := h.admit(ctx, ev.HTTP, ev.HTTPErr, sum)
 	if resp != nil {
 		return resp
 	}
-	return h.deliver(ctx, rt, req, sum)
+	return h.deliver(ctx, rt, req, proof, sum)
 }
 
 // admit finds the request's route, checks how it was read (err) and
-// verifies it; a non-nil answer refuses it.
-func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, sum *summary) (*webhook.Route, *webhook.Request, *events.HTTPTriggerResponse) {
+// verifies it, returning what verification proved; a non-nil answer
+// refuses it.
+func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, sum *summary) (*webhook.Route, *webhook.Request, webhook.Proof, *events.HTTPTriggerResponse) {
+	var proof webhook.Proof
 	sum.source = in.Path
 	rt, ok := h.routes[in.Path]
 	if !ok {
-		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
+		return nil, nil, proof, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
 	}
 	if rt.Down != "" {
-		return nil, nil, fail(http.StatusServiceUnavailable, rt.Down, "Retry-After", "60")
+		return nil, nil, proof, fail(http.StatusServiceUnavailable, webhook.OutOfService, "Retry-After", "60")
 	}
 	var tooLarge *event.TooLarge
 	switch {
 	case in.Method != http.MethodPost:
-		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
+		return nil, nil, proof, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
 	case errors.As(err, &tooLarge):
-		return nil, nil, fail(http.StatusRequestEntityTooLarge, err.Error())
+		return nil, nil, proof, fail(http.StatusRequestEntityTooLarge, err.Error())
 	case err != nil:
-		return nil, nil, fail(http.StatusBadRequest, err.Error())
+		return nil, nil, proof, fail(http.StatusBadRequest, err.Error())
 	}
 	req := webhook.NewRequest(in.Method, in.Path, in.RawQuery, in.Query, in.Headers, in.Body)
 	if rt.Verifier != nil {
-		if err := rt.Verifier.Verify(req, h.now()); err != nil {
+		var err error
+		if proof, err = rt.Verifier.Verify(req, h.now()); err != nil {
 			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
-			return nil, nil, fail(http.StatusUnauthorized, err.Error())
+			return nil, nil, proof, fail(http.StatusUnauthorized, err.Error())
 		}
 	}
-	return rt, req, nil
+	return rt, req, proof, nil
 }
 
 // deliver handles a verified request once per delivery ID: the check and
@@ -97,10 +100,10 @@ func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, s
 // ID only one refreshes (the others are answered 409, to send again
 // later). A delivery that did not succeed is released, so that the
 // sender's retry goes through.
-func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
-	id := deliveryKey(rt, req)
+func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
+	id := deliveryKey(rt, proof)
 	if id == "" {
-		return h.process(ctx, rt, req, sum)
+		return h.process(ctx, rt, req, proof, sum)
 	}
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun(), Status: "duplicate"}
 	state, err := h.store.Reserve(ctx, rt.Path, id, h.reserveFor())
@@ -119,16 +122,16 @@ func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.R
 	defer func() {
 		h.store.Finish(context.WithoutCancel(ctx), rt.Path, id, handled, h.seenFor)
 	}()
-	resp := h.process(ctx, rt, req, sum)
+	resp := h.process(ctx, rt, req, proof, sum)
 	handled = resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
 	return resp
 }
 
 // process reads a verified request's payload, plans its change and submits
 // the plan.
-func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
+func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun()}
-	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
+	change, err := webhook.Parse(rt.Kind, req, proof, rt.PathLimit())
 	if err != nil {
 		var bad *webhook.BadPayload
 		if errors.As(err, &bad) {
@@ -217,17 +220,15 @@ func secondsToQuotaReset(now time.Time) int {
 	return int(next.Sub(t).Seconds()) + 1
 }
 
-// deliveryKey names a verified delivery for de-duplication, per route: by
-// the sender's delivery ID, or, for a scheme that sends none, by its
-// signature (webhook.ReplayKey), so that a captured request replayed
-// inside the replay window refreshes nothing. "" when there is neither.
-func deliveryKey(rt *webhook.Route, req *webhook.Request) string {
-	id := webhook.DeliveryID(req.Header)
-	if id == "" && rt.Verifier != nil {
-		id = webhook.ReplayKey(rt.Verifier, req)
-	}
-	if id == "" {
+// deliveryKey names a verified delivery for de-duplication, per route, by
+// what its verifier proved (webhook.Proof.Key): the MAC that verified and
+// the signed timestamp, or a delivery ID the signature covers, so that a
+// captured request replayed inside the replay window refreshes nothing,
+// whatever headers are added or re-spelled. "" when nothing verified names
+// it (a bearer token, auth: none).
+func deliveryKey(rt *webhook.Route, proof webhook.Proof) string {
+	if proof.Key == "" {
 		return ""
 	}
-	return rt.Path + "\n" + id
+	return rt.Path + "\n" + proof.Key
 }

@@ -9,15 +9,27 @@ import (
 
 	"vodrefresh/handler"
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/webhook"
 )
 
 // deployProblems lists what a deployed function would get wrong with cfg
-// and the environment that s.yaml passes it.
-func deployProblems(cfg *config.Config, getenv func(string) string) []string {
-	var problems []string
-	for i, w := range cfg.Webhooks {
-		if w.Auth != "none" && strings.TrimSpace(getenv(w.SecretEnv)) == "" {
+// and the environment that s.yaml passes it, and warnings: what works but
+// should not be deployed as it is (a secret short enough to guess). Each
+// webhook route is made as the function makes it (webhook.NewRoute), so
+// that a route it would put out of service, answering 503 to every
+// request, is a problem here.
+func deployProblems(cfg *config.Config, getenv func(string) string) (problems, warnings []string) {
+	for i := range cfg.Webhooks {
+		w := &cfg.Webhooks[i]
+		rt := webhook.NewRoute(i, w, getenv, 0)
+		switch {
+		case w.Auth != "none" && strings.TrimSpace(getenv(w.SecretEnv)) == "":
 			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): its secret, %s, is not set in this environment: export it before deploying, and list it under environmentVariables in s.yaml", i, w.Path, w.SecretEnv))
+		case rt.Down != "":
+			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): unusable secret: %s; it would answer 503 to every request", i, w.Path, rt.Down))
+		}
+		if rt.Warning != "" {
+			warnings = append(warnings, fmt.Sprintf("webhooks[%d] (%s): %s", i, w.Path, rt.Warning))
 		}
 	}
 	for _, d := range cfg.SampleDomains() {
@@ -30,7 +42,7 @@ func deployProblems(cfg *config.Config, getenv func(string) string) []string {
 	case len(cfg.OSS) > 0:
 		problems = append(problems, cfg.Uncovered(f)...)
 	}
-	return problems
+	return problems, warnings
 }
 
 // check says whether a configuration and the environment are ready to
@@ -38,7 +50,7 @@ func deployProblems(cfg *config.Config, getenv func(string) string) []string {
 // (a valid configuration and templates, the endpoint, the webhook
 // secrets), every route's secret is set, no domain is a documentation
 // sample, and the OSS trigger's filter delivers every key the rules cover.
-// It sends nothing.
+// A weak secret is a warning, on stderr. It sends nothing.
 func check(_ context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
@@ -57,7 +69,11 @@ func check(_ context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", err)
 		return 1
 	}
-	if problems := deployProblems(cfg, env.Getenv); len(problems) > 0 {
+	problems, warnings := deployProblems(cfg, env.Getenv)
+	for _, w := range warnings {
+		fmt.Fprintf(env.Stderr, "vodrefresh check: warning: %s\n", w)
+	}
+	if len(problems) > 0 {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy:\n  %s\n", strings.Join(problems, "\n  "))
 		return 1
 	}
