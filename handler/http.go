@@ -101,7 +101,13 @@ func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, s
 // later). A delivery that did not succeed is released, so that the
 // sender's retry goes through.
 func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
-	id := deliveryKey(rt, proof)
+	// The store keeps each route's deliveries apart; within a route, a
+	// delivery is named by what its verifier proved (webhook.Proof.Key):
+	// the MAC that verified and the signed timestamp, or a delivery ID the
+	// signature covers, so that a captured request replayed within the
+	// window refreshes nothing, whatever headers are added or re-spelled.
+	// Nothing names a delivery that a bearer token or auth: none let in.
+	id := proof.Key
 	if id == "" {
 		return h.process(ctx, rt, req, proof, sum)
 	}
@@ -218,17 +224,4 @@ func secondsToQuotaReset(now time.Time) int {
 	t := now.In(quotaZone)
 	next := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, quotaZone)
 	return int(next.Sub(t).Seconds()) + 1
-}
-
-// deliveryKey names a verified delivery for de-duplication, per route, by
-// what its verifier proved (webhook.Proof.Key): the MAC that verified and
-// the signed timestamp, or a delivery ID the signature covers, so that a
-// captured request replayed inside the replay window refreshes nothing,
-// whatever headers are added or re-spelled. "" when nothing verified names
-// it (a bearer token, auth: none).
-func deliveryKey(rt *webhook.Route, proof webhook.Proof) string {
-	if proof.Key == "" {
-		return ""
-	}
-	return rt.Path + "\n" + proof.Key
 }
