@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +68,39 @@ func TestRedeliveredBatchSpendsOnce(t *testing.T) {
 				t.Errorf("%d URLs spent over 5 deliveries, want %d", urls, tt.urls)
 			}
 		})
+	}
+}
+
+// A signed delivery, replayed to another instance with a header added, is
+// a duplicate there when the instances share the store: it refreshes once.
+func TestReplayOnAnotherInstance(t *testing.T) {
+	redis := redistest.Start(t)
+	vod, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{stsKey: stsSecret, envKey: envSecret}, Lifetime: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(vod.Close)
+	env := map[string]string{"REFRESH_STORE_URL": redis.URL(2)}
+	first, second := newProcess(t, vod, config, env), newProcess(t, vod, config, env)
+	body := `{"paths":["https://img.example.com/hero.png"]}`
+	now := time.Now()
+	headers := map[string]string{"webhook-id": "msg_replay", "webhook-timestamp": strconv.FormatInt(now.Unix(), 10), "webhook-signature": signGeneric("msg_replay", now, body)}
+	replayed := maps.Clone(headers)
+	replayed["Idempotency-Key"] = "attacker-1"
+	for i, tt := range []struct {
+		r       *rig
+		headers map[string]string
+		status  string
+	}{
+		{first, headers, `"status":"accepted"`},
+		{second, replayed, `"status":"duplicate"`},
+	} {
+		o := tt.r.invoke(t, httpEvent(tt.headers, body), fcemu.Invocation{})
+		if o.Error != nil || !strings.Contains(string(o.Response), strings.ReplaceAll(tt.status, `"`, `\"`)) {
+			t.Errorf("delivery %d: %s %+v; want %s", i+1, o.Response, o.Error, tt.status)
+		}
+	}
+	if n := len(first.refreshes()); n != 1 {
+		t.Errorf("%d refresh calls, want 1", n)
 	}
 }

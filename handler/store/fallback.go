@@ -34,6 +34,7 @@ func Open(url string, log *slog.Logger) (Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	useClientLog(log)
 	f := &fallback{redis: r, mem: NewMemory(MemoryOptions{}), log: log, pause: fallbackPause}
 	ctx, cancel := context.WithTimeout(context.Background(), DialTimeout+IOTimeout)
 	defer cancel()
