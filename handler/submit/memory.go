@@ -34,18 +34,28 @@ func (p *probe) Submitted(id, path string) bool {
 }
 
 // answers is the memory a second planning pass runs with: the questions
-// the store answered yes to.
-type answers map[question]bool
+// the store answered yes to, each with its reason ("" for a path an
+// earlier attempt submitted).
+type answers map[question]string
 
-func (a answers) Submitted(id, path string) bool { return a[question{id, path}] }
+func (a answers) Submitted(id, path string) bool {
+	_, ok := a[question{id, path}]
+	return ok
+}
 
-// Recall plans with what earlier attempts of the events submitted, as the
-// store remembers it, in one round trip: plan runs with a memory that
+// Why says why a path needs no refresh, when a directory covers it.
+func (a answers) Why(id, path string) string { return a[question{id, path}] }
+
+// Recall plans with what the deployment remembers, in two round trips to
+// the store at most: which paths earlier attempts of the events submitted
+// (the retry memory), and which folders were refreshed as directories
+// after the events' changes (the folder memory; changed gives the time of
+// each event's change, zero when unknown). plan runs with a memory that
 // notes every question and answers no; the questions go to the store at
-// once; and when an earlier attempt submitted any of the paths, plan runs
-// again with the store's answers. A store that cannot answer leaves the
-// first plan standing: a path may then be submitted twice, never lost.
-func (inv *Invocation) Recall(plan func(refresh.Memory) (*refresh.Plan, error)) (*refresh.Plan, error) {
+// once; and when the store knows any path is done, plan runs again with
+// its answers. A store that cannot answer leaves the first plan standing:
+// a path may then be refreshed twice, never lost.
+func (inv *Invocation) Recall(changed func(id string) time.Time, plan func(refresh.Memory) (*refresh.Plan, error)) (*refresh.Plan, error) {
 	asked := &probe{}
 	p, err := plan(asked)
 	if err != nil || len(asked.asked) == 0 {
@@ -61,9 +71,12 @@ func (inv *Invocation) Recall(plan func(refresh.Memory) (*refresh.Plan, error)) 
 		return p, nil
 	}
 	known := answers{}
-	for i, yes := range seen {
-		if yes {
-			known[asked.asked[i]] = true
+	cov := coverage{at: inv.lookupFolders(asked.asked), changed: changed}
+	for i, q := range asked.asked {
+		if seen[i] {
+			known[q] = ""
+		} else if f, at := cov.cover(q.id, q.path); f != "" {
+			known[q] = why(f, at)
 		}
 	}
 	if len(known) == 0 {

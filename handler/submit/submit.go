@@ -156,7 +156,9 @@ func (inv *Invocation) send(prep *refresh.Prepared) (calls []vod.Call, failed bo
 		}
 		return calls, false, nil
 	}
+	started := s.opts.Now()
 	calls = sendBatches(inv.ctx, inv.client, prep.Batches, s.opts.Backoff)
+	inv.rememberFolders(calls, started)
 	failed = inv.spend(calls)
 	var taskFailed map[string]bool
 	if prep.Plan.Wait {
