@@ -66,6 +66,40 @@ func (c coverage) cover(id, path string) (string, time.Time) {
 	return "", time.Time{}
 }
 
+// burst is how long after a folder's directory refresh a change in it is
+// held back, when the URLs are spent: long enough for a burst of writes
+// into the folder (an upload, a re-export) to end, so that the next
+// directory refresh covers all of it, not one file each.
+const burst = time.Minute
+
+// recent returns the folder of path that was refreshed as a directory
+// less than burst before now, but before the change of the event id; ""
+// when none was.
+func (c coverage) recent(id, path string, now time.Time) string {
+	t := c.changed(id)
+	for _, f := range enclosingFolders(path) {
+		if at, ok := c.at[f]; ok && now.Sub(at) < burst && (t.IsZero() || !t.Before(at.Add(-folderMargin))) {
+			return f
+		}
+	}
+	return ""
+}
+
+// Deferred is an invocation held back to fold its changes into one
+// directory refresh: the URLs are spent, and each of its paths lies in a
+// folder that was refreshed as a directory moments ago, before the
+// change. It fails the invocation, so that FC retries it once the burst
+// is over, when one refresh of the folder covers the burst's changes.
+type Deferred struct {
+	Folder string
+	At     time.Time
+}
+
+func (e *Deferred) Error() string {
+	return fmt.Sprintf("deferred: the day's URLs are spent and %s was refreshed as a directory at %s, before this change; "+
+		"the retry refreshes the folder once for all the changes made meanwhile", e.Folder, e.At.UTC().Format(time.RFC3339))
+}
+
 // why says why a covered path needs no refresh.
 func why(folder string, at time.Time) string {
 	return fmt.Sprintf("the directory refresh of %s, accepted at %s after this change, covers it", folder, at.UTC().Format(time.RFC3339))

@@ -55,6 +55,11 @@ func (a answers) Why(id, path string) string { return a[question{id, path}] }
 // once; and when the store knows any path is done, plan runs again with
 // its answers. A store that cannot answer leaves the first plan standing:
 // a path may then be refreshed twice, never lost.
+//
+// When the day's URLs are spent and every path still to refresh lies in a
+// folder refreshed as a directory less than a minute ago, before its
+// change, Recall returns a *Deferred: the invocation fails, and FC's retry
+// refreshes the folder once for the whole burst of changes.
 func (inv *Invocation) Recall(changed func(id string) time.Time, plan func(refresh.Memory) (*refresh.Plan, error)) (*refresh.Plan, error) {
 	asked := &probe{}
 	p, err := plan(asked)
@@ -72,17 +77,36 @@ func (inv *Invocation) Recall(changed func(id string) time.Time, plan func(refre
 	}
 	known := answers{}
 	cov := coverage{at: inv.lookupFolders(asked.asked), changed: changed}
+	var hold *Deferred
+	holdAll := true
+	now := inv.s.opts.Now()
 	for i, q := range asked.asked {
-		if seen[i] {
+		switch f, at := cov.cover(q.id, q.path); {
+		case seen[i]:
 			known[q] = ""
-		} else if f, at := cov.cover(q.id, q.path); f != "" {
+		case f != "":
 			known[q] = why(f, at)
+		default:
+			if r := cov.recent(q.id, q.path, now); r != "" && hold == nil {
+				hold = &Deferred{Folder: r, At: cov.at[r]}
+			} else if r == "" {
+				holdAll = false
+			}
 		}
+	}
+	if hold != nil && holdAll && inv.urlsSpent() {
+		return p, hold
 	}
 	if len(known) == 0 {
 		return p, nil
 	}
 	return plan(known)
+}
+
+// urlsSpent reports whether the ledger says no URL is left today.
+func (inv *Invocation) urlsSpent() bool {
+	l, err := inv.s.store.Ledger(inv.ctx)
+	return err == nil && l.Have && l.Available().URLs == 0
 }
 
 // remember records the paths that went through: those of the calls that
