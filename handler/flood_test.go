@@ -207,7 +207,7 @@ func destinationBatch(changes []floodChange, which []int) []byte {
 	var msgs []map[string]string
 	for _, i := range which {
 		record, _ := json.Marshal(map[string]any{"timestamp": 0, "requestPayload": string(changes[i].event(i)),
-			"requestContext": map[string]any{"requestId": fmt.Sprintf("fc-%d", i), "condition": "UnhandledInvocationError"},
+			"requestContext":  map[string]any{"requestId": fmt.Sprintf("fc-%d", i), "condition": "UnhandledInvocationError"},
 			"responseContext": map[string]any{"statusCode": 200, "functionError": "UnhandledInvocationError"}})
 		msgs = append(msgs, map[string]string{"messageId": fmt.Sprintf("Q-%05d", i), "messageBody": string(record)})
 	}
