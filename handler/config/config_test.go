@@ -41,6 +41,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"empty.yaml", []string{"empty"}},
 		{"bad-defaults.yaml", []string{"webhooks[0].defaults[lang]", "must be one of slug, id, model, locale, tag, category, author", "webhooks[0].defaults[locale]: is required"}},
 		{"bad-secret-env-previous.yaml", []string{"webhooks[0].secretEnvPrevious", "not an environment variable name"}},
+		// Sibling fields are named as the document spells them.
+		{"no-rules.yaml", []string{"oss: is required when webhooks is not set", "webhooks: is required when oss is not set"}},
+		{"secret-env-missing.yaml", []string{"webhooks[0].secretEnv: is required unless auth is none"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -85,5 +88,15 @@ func TestLoadConfigSources(t *testing.T) {
 				t.Fatalf("error %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// Each Go field name that a validator tag may name has one name in the
+// document.
+func TestDocNames(t *testing.T) {
+	for goName, want := range map[string]string{"OSS": "oss", "Webhooks": "webhooks", "Auth": "auth", "SecretEnv": "secretEnv", "MaxURLShare": "maxUrlShare", "Unknown": "Unknown"} {
+		if got := docName(goName); got != want {
+			t.Errorf("docName(%q) = %q, want %q", goName, got, want)
+		}
 	}
 }

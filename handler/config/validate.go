@@ -117,9 +117,10 @@ func Describe(fe validator.FieldError) string {
 	case "envname":
 		return fmt.Sprintf("%q is not an environment variable name", value)
 	case "required_without":
-		return "is required when " + lowerFirst(fe.Param()) + " is not set"
+		return "is required when " + docName(fe.Param()) + " is not set"
 	case "required_unless":
-		return "is required unless " + strings.Replace(lowerFirst(fe.Param()), " ", " is ", 1)
+		field, value, _ := strings.Cut(fe.Param(), " ")
+		return "is required unless " + docName(field) + " is " + value
 	}
 	if names, ok := nameTags[fe.Tag()]; ok {
 		return oneOf(names, value)
@@ -171,9 +172,38 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
+// docNames maps the Go name of each field of Config, and of the structs it
+// holds, to the field's name in the document. A validator tag names a
+// sibling field by its Go name (required_without=OSS); messages name it as
+// the document spells it (oss).
+var docNames = sync.OnceValue(func() map[string]string {
+	out, visited := map[string]string{}, map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || visited[t] {
+			return
+		}
+		visited[t] = true
+		for _, f := range reflect.VisibleFields(t) {
+			if name := yamlName(f); f.IsExported() && name != "" {
+				if _, seen := out[f.Name]; !seen {
+					out[f.Name] = name
+				}
+				walk(f.Type)
+			}
+		}
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	walk(reflect.TypeFor[Config]())
+	return out
+})
+
+// docName is the document's name of the field whose Go name is goName.
+func docName(goName string) string {
+	if name, ok := docNames()[goName]; ok {
+		return name
+	}
+	return goName
 }
