@@ -20,8 +20,8 @@ func deployProblems(cfg *config.Config, getenv func(string) string) []string {
 			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): its secret, %s, is not set in this environment: export it before deploying, and list it under environmentVariables in s.yaml", i, w.Path, w.SecretEnv))
 		}
 	}
-	for _, d := range cfg.SampleDomains() {
-		problems = append(problems, fmt.Sprintf("domains: %s is reserved for documentation: this is a sample configuration; list your own VOD CDN domains", d))
+	for _, r := range cfg.ReservedDomains() {
+		problems = append(problems, fmt.Sprintf("domains: %s is %s", r.Domain, r.Reason))
 	}
 	f, ok := config.TriggerFromEnv(getenv)
 	switch {
