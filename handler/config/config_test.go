@@ -44,6 +44,8 @@ func TestParseConfigErrors(t *testing.T) {
 		// Sibling fields are named as the document spells them.
 		{"no-rules.yaml", []string{"oss: is required when webhooks is not set", "webhooks: is required when oss is not set"}},
 		{"secret-env-missing.yaml", []string{"webhooks[0].secretEnv: is required unless auth is none"}},
+		// A template unquoted in a [ ] list: the YAML error says how to fix it.
+		{"unquoted-template.yaml", []string{"not valid YAML or JSON", `line 4: https://vod.mysite.test/{key} is in a [ ] list unquoted`, `quote the template ("https://vod.mysite.test/{key}")`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -97,6 +99,27 @@ func TestDocNames(t *testing.T) {
 	for goName, want := range map[string]string{"OSS": "oss", "Webhooks": "webhooks", "Auth": "auth", "SecretEnv": "secretEnv", "MaxURLShare": "maxUrlShare", "Unknown": "Unknown"} {
 		if got := docName(goName); got != want {
 			t.Errorf("docName(%q) = %q, want %q", goName, got, want)
+		}
+	}
+}
+
+// The YAML hint names a template unquoted in a [ ] list, and nothing else.
+func TestUnquotedBraceInFlow(t *testing.T) {
+	for _, tt := range []struct {
+		line, want string
+	}{
+		{"    urls: [https://cdn.mysite.com/{key}]", "https://cdn.mysite.com/{key}"},
+		{`    urls: ["https://a.mysite.com/x", https://cdn.mysite.com/{key}]`, "https://cdn.mysite.com/{key}"},
+		{`    urls: ["https://cdn.mysite.com/{key}"]`, ""},
+		{`    urls: ['https://cdn.mysite.com/{key}']`, ""},
+		{"    defaults: {locale: en}", ""},
+		{"    list: [{a: b}]", ""},
+		{"      - https://cdn.mysite.com/{key}", ""},
+		{"    urls: [https://cdn.mysite.com/x] # {key}", ""},
+	} {
+		got, _ := unquotedBraceInFlow(tt.line)
+		if got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.line, got, tt.want)
 		}
 	}
 }
