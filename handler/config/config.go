@@ -101,7 +101,8 @@ const (
 )
 
 // Load reads the configuration named by REFRESH_CONFIG_FILE, or given inline
-// in REFRESH_CONFIG, and validates its fields.
+// in REFRESH_CONFIG, and validates its fields. Like Parse, it returns the
+// decoded configuration beside an invalid one's error.
 func Load(getenv func(string) string) (*Config, error) {
 	file, inline := getenv(EnvConfigFile), getenv(EnvConfig)
 	switch {
@@ -114,13 +115,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		cfg, err := Parse(b)
 		if err != nil {
-			return nil, fmt.Errorf("configuration %s: %w", file, err)
+			return cfg, fmt.Errorf("configuration %s: %w", file, err)
 		}
 		return cfg, nil
 	case inline != "":
 		cfg, err := Parse([]byte(inline))
 		if err != nil {
-			return nil, fmt.Errorf("configuration in %s: %w", EnvConfig, err)
+			return cfg, fmt.Errorf("configuration in %s: %w", EnvConfig, err)
 		}
 		return cfg, nil
 	}
@@ -132,6 +133,12 @@ func Load(getenv func(string) string) (*Config, error) {
 // document, with the nearest valid name; problems come in a stable order:
 // those of the document's shape in document order, then those of the
 // fields' values in the order of the fields.
+//
+// When the document decodes but its values are invalid, Parse returns the
+// decoded configuration too, beside the *Error, so that a caller that
+// checks more of it (refresh compiles the templates) can report every
+// problem at once. The configuration is nil whenever the document does not
+// decode.
 func Parse(doc []byte) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(doc, &root); err != nil {
@@ -148,7 +155,7 @@ func Parse(doc []byte) (*Config, error) {
 		return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return &cfg, err
 	}
 	return &cfg, nil
 }

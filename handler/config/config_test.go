@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"os"
+	"reflect"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,6 +48,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"secret-env-missing.yaml", []string{"webhooks[0].secretEnv: is required unless auth is none"}},
 		// A template unquoted in a [ ] list: the YAML error says how to fix it.
 		{"unquoted-template.yaml", []string{"not valid YAML or JSON", `line 4: https://vod.mysite.test/{key} is in a [ ] list unquoted`, `quote the template ("https://vod.mysite.test/{key}")`}},
+		// An OSS template with no {key} refreshes one fixed URL for every object.
+		{"directory-without-key.yaml", []string{`oss[0].urls[0]: "https://vod.mysite.com/hls/" has no {key}`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -90,6 +94,34 @@ func TestLoadConfigSources(t *testing.T) {
 				t.Fatalf("error %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// Every problem of a configuration is reported in one pass: those of the
+// fields' values (domains, buckets) do not hide those that no struct tag
+// can see (paths used twice, templates with no {key}); and the decoded
+// configuration comes back beside the error, for refresh to check its
+// templates too.
+func TestParseReportsEveryProblem(t *testing.T) {
+	cfg, err := Parse(testfix.Read(t, "testdata", "config", "many-problems.yaml"))
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v, want an *Error", err)
+	}
+	want := []string{
+		`domains[0]: "https://vod.mysite.com/videos" is not a CDN base of the form https://host[:port]: must be scheme://host[:port] with nothing after the host`,
+		`oss[0].bucket: "Media_Bucket" is not an OSS bucket name (3-63 lower-case letters, digits and hyphens)`,
+		`webhooks[1].path: "/hooks/blog" is used by another route`,
+		`oss[0].urls[0]: "https://vod.mysite.com/index.m3u8" has no {key}: it would refresh that one URL for every object the rule covers`,
+	}
+	if !reflect.DeepEqual(ce.Problems, want) {
+		t.Errorf("problems\n%q\nwant\n%q", ce.Problems, want)
+	}
+	if cfg == nil || len(cfg.OSS) != 1 || len(cfg.Webhooks) != 2 {
+		t.Errorf("the decoded configuration is not returned beside the error: %+v", cfg)
+	}
+	if cfg, err := Parse([]byte("domains: [")); cfg != nil || err == nil {
+		t.Errorf("a document that does not decode: %+v, %v", cfg, err)
 	}
 }
 

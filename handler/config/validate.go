@@ -161,15 +161,37 @@ func bound(fe validator.FieldError, entries, chars, number string) string {
 	return fmt.Sprintf(number+" (got %v)", fe.Param(), fe.Value())
 }
 
-// Validate checks the configuration's fields, then what no struct tag can.
+// Validate checks the configuration's fields, then what no struct tag can,
+// and reports every problem found, in one pass: the fields' values in the
+// order of the fields, then the webhook paths, then the OSS templates.
 func (c *Config) Validate() error {
+	var problems []string
 	if err := Validator().Struct(c); err != nil {
-		return &Error{Problems: FieldErrors(err)}
+		problems = FieldErrors(err)
 	}
-	if problems := c.checkWebhooks(); len(problems) > 0 {
+	problems = append(problems, c.checkWebhooks()...)
+	problems = append(problems, c.checkOSSTemplates()...)
+	if len(problems) > 0 {
 		return &Error{Problems: problems}
 	}
 	return nil
+}
+
+// checkOSSTemplates refuses an OSS template with no placeholder, so no
+// {key}: it would refresh one fixed URL for every object the rule covers,
+// File or Directory rule alike, which is never what an object's change
+// needs. The rest of a template (its syntax, a placeholder other than
+// {key}, its domain) is for refresh to check when it compiles the rules.
+func (c *Config) checkOSSTemplates() []string {
+	var problems []string
+	for i, r := range c.OSS {
+		for j, u := range r.URLs {
+			if u != "" && !strings.Contains(u, "{") {
+				problems = append(problems, fmt.Sprintf("oss[%d].urls[%d]: %q has no {key}: it would refresh that one URL for every object the rule covers", i, j, u))
+			}
+		}
+	}
+	return problems
 }
 
 // docNames maps the Go name of each field of Config, and of the structs it
