@@ -105,3 +105,23 @@ func TestReservedDomains(t *testing.T) {
 		}
 	}
 }
+
+// An http:// base is valid, but warned about unless the host is listed
+// with https:// too.
+func TestWarnings(t *testing.T) {
+	for _, tt := range []struct {
+		domains []string
+		want    []string
+	}{
+		{[]string{"https://vod.mysite.com"}, nil},
+		{[]string{"http://vod.mysite.com", "https://vod.mysite.com"}, nil},
+		{[]string{"https://img.mysite.com", "http://vod.mysite.com"}, []string{
+			"domains[1]: http://vod.mysite.com is http://: refreshing its URLs leaves the https:// copies on the CDN stale; list https://vod.mysite.com as well (with templates for it), or use https:// alone"}},
+		{[]string{"HTTP://VOD.mysite.com", "https://vod.mysite.com"}, nil},
+		{[]string{"ftp://vod.mysite.com"}, nil}, // invalid, not warned about
+	} {
+		if got := (&Config{Domains: tt.domains}).Warnings(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: warnings\n%q\nwant\n%q", tt.domains, got, tt.want)
+		}
+	}
+}
