@@ -21,14 +21,26 @@ import (
 // Env is what a command reads and writes.
 type Env struct {
 	Getenv func(string) string
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
+	// LookupEnv also says whether a variable is set, even to "". When nil,
+	// a variable is set when Getenv returns more than "".
+	LookupEnv func(string) (string, bool)
+	Stdin     io.Reader
+	Stdout    io.Writer
+	Stderr    io.Writer
 }
 
 // OSEnv is the process's own environment and standard streams.
 func OSEnv() Env {
-	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	return Env{Getenv: os.Getenv, LookupEnv: os.LookupEnv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+// lookup returns the variable's value and whether it is set.
+func (e Env) lookup(name string) (string, bool) {
+	if e.LookupEnv != nil {
+		return e.LookupEnv(name)
+	}
+	v := e.Getenv(name)
+	return v, v != ""
 }
 
 // command is one subcommand: its name, the arguments its usage line

@@ -17,10 +17,11 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) r
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), args, Env{
-		Getenv: func(k string) string { return env[k] },
-		Stdin:  strings.NewReader(stdin),
-		Stdout: &out,
-		Stderr: &errb,
+		Getenv:    func(k string) string { return env[k] },
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Stdin:     strings.NewReader(stdin),
+		Stdout:    &out,
+		Stderr:    &errb,
 	})
 	return run{code, out.String(), errb.String()}
 }
@@ -131,6 +132,7 @@ func TestInvokeFailures(t *testing.T) {
 		{"no config", map[string]string{}, "{}", []string{"invoke", "-"}, 1, "REFRESH_CONFIG_FILE"},
 		{"bad config", map[string]string{"REFRESH_CONFIG": "domains: [ftp://x]\noss: []"}, "{}", []string{"invoke", "-"}, 1, "domains[0]"},
 		{"config typo", map[string]string{"REFRESH_CONFIG": "domains: [https://x.example.com]\noss:\n  - bucket: media-bucket\n    urls: [\"https://x.example.com/{key}\"]\n    objectTyp: File"}, "{}", []string{"invoke", "-"}, 1, "oss[0].objectTyp: unknown field; did you mean objectType?"},
+		{"every problem of a configuration", map[string]string{"REFRESH_CONFIG_FILE": "testdata/every-problem.yaml"}, "{}", []string{"invoke", "-"}, 1, "unknown placeholder {kee}"},
 		{"bad endpoint", map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml", "VOD_ENDPOINT": "http://vod.example.com"}, "{}", []string{"invoke", "-"}, 1, "loopback"},
 	}
 	for _, tt := range tests {

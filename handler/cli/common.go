@@ -56,7 +56,7 @@ func (c *common) function(env Env) (*function, int) {
 	}
 	fn, h, err := c.build(env, log)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", everyProblem(env.Getenv, err))
 		return nil, 1
 	}
 	if !c.send {
