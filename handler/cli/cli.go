@@ -97,7 +97,7 @@ func usage() string {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %s\n", c.line())
 	}
-	b.WriteString("  vodrefresh help [COMMAND]\n\nRun \"vodrefresh COMMAND --help\" for what a command does and its flags.\n\n")
+	b.WriteString("  vodrefresh help [COMMAND]\n  vodrefresh --version | -v\n\nRun \"vodrefresh COMMAND --help\" for what a command does and its flags.\n\n")
 	b.WriteString(about)
 	return b.String()
 }
@@ -116,6 +116,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case name == "help" || name == "-h" || name == "--help":
 		fmt.Fprint(env.Stdout, usage())
 		return 0
+	case name == "--version" || name == "-v":
+		name = "version"
 	}
 	if c, ok := lookup(name); ok {
 		return c.run(ctx, args[1:], env)
@@ -137,10 +139,9 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, env Env) (pos []string, c
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprintf(env.Stdout, "usage: %s\n\n%s\n", c.line(), c.summary)
-		fs.SetOutput(env.Stdout)
 		if hasFlags(fs) {
 			fmt.Fprintln(env.Stdout, "\nflags:")
-			fs.PrintDefaults()
+			printFlags(env.Stdout, fs)
 		}
 		return nil, 0, false
 	case err == nil && len(pos) != n:
@@ -151,6 +152,24 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, env Env) (pos []string, c
 		return nil, 2, false
 	}
 	return pos, 0, true
+}
+
+// printFlags prints fs's flags as the usage lines spell them, with two
+// dashes (--send), each with its usage and, unless it is the zero value,
+// its default. Either spelling is accepted; flag.PrintDefaults would print
+// one dash.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" && d != "[]" {
+			usage += fmt.Sprintf(" (default %s)", d)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+	})
 }
 
 // hasFlags reports whether fs defines any flag.
