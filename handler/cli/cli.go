@@ -27,11 +27,26 @@ type Env struct {
 	Stdin     io.Reader
 	Stdout    io.Writer
 	Stderr    io.Writer
+	// StdoutIsTerminal says that a person reads Stdout: invoke indents
+	// its JSON output then, and tasks prints a table.
+	StdoutIsTerminal bool
 }
 
 // OSEnv is the process's own environment and standard streams.
 func OSEnv() Env {
-	return Env{Getenv: os.Getenv, LookupEnv: os.LookupEnv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	return Env{Getenv: os.Getenv, LookupEnv: os.LookupEnv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		StdoutIsTerminal: isTerminal(os.Stdout)}
+}
+
+// isTerminal reports whether w is a terminal: a file that is a character
+// device, as a terminal is (and /dev/null, where it does no harm).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // lookup returns the variable's value and whether it is set.
