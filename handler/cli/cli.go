@@ -1,10 +1,12 @@
 // Package cli is vodrefresh's local command line: it runs the function on a
 // saved event, the way FC would, without FC, and serves the HTTP trigger
-// locally, both as dry runs unless --send is given; it checks a
-// configuration before deployment, reads the quota and refresh tasks, and
-// says which build it is.
+// locally, both as dry runs unless --send is given, and sends that server
+// signed samples; it checks a configuration before deployment, reads the
+// quota and refresh tasks, and says which build it is.
 //
-// It imports handler (the function), config (for the deployment check) and
+// It imports handler (the function), config (for the deployment check),
+// refresh (to report a configuration's every problem at once), event (to
+// read a sample's request), webhook (the route a sample is signed for) and
 // vod (the client for quota and tasks).
 package cli
 
@@ -71,9 +73,11 @@ func commands() []command {
 		{"invoke", "[--send] [--timeout 60s] [--replay-window D] EVENT_FILE|-",
 			"Runs the function once on a saved event (\"-\" reads stdin), as FC would, and\nprints its result. A dry run unless --send.", invoke},
 		{"serve", "[--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]",
-			"Serves the HTTP trigger locally, for a CMS or curl to call. A dry run\nunless --send.", serve},
+			"Serves the HTTP trigger locally, for a CMS, curl or send-sample to call. A\ndry run unless --send. A dry run remembers no delivery (dedupe is off), so a\nrequest sent again is answered accepted again.", serve},
+		{"send-sample", "[--addr " + defaultAddr + "] [--secret-env NAME] [--timeout 10s] SAMPLE",
+			"Sends a sample HTTP trigger event (events/http-ghost.json, or a name such as\nghost) to a local serve: it signs the sample's body and headers anew for\nits route, with the route's secret from the environment (secretEnv, or\n--secret-env) and the time now, and POSTs it. Loopback addresses only.", sendSample},
 		{"check", "",
-			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid, every webhook secret is set, no domain is a\ndocumentation sample, and the OSS trigger's filter (OSS_TRIGGER_BUCKET,\nOSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX) delivers every key the rules cover.\ns.yaml runs it before each deployment. It sends nothing.", check},
+			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid (every problem is listed at once), every webhook\nsecret is set, no domain is a reserved name such as example.com, and the OSS\ntrigger's filter (OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX)\ndelivers every key the rules cover; with none of those set, it checks the\nconfiguration alone and says so. It warns about http:// domains and secrets\nthat hold white space. s.yaml runs it before each deployment. It sends\nnothing.", check},
 		{"quota", "[--timeout 10s]",
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",

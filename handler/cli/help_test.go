@@ -59,9 +59,10 @@ func TestFlagHelpAndVersionFlags(t *testing.T) {
 		notWant []string
 	}{
 		{[]string{"invoke", "--help"}, []string{"\n  --send\n", "\n  --timeout duration\n", "(default 1m0s)", "\n  --replay-window duration\n"}, []string{"\n  -send", "\n  -timeout"}},
-		{[]string{"serve", "--help"}, []string{"\n  --addr string\n", "(default 127.0.0.1:9000)"}, []string{"\n  -addr"}},
+		{[]string{"serve", "--help"}, []string{"\n  --addr string\n", "(default 127.0.0.1:9000)", "remembers no delivery (dedupe is off), so a\nrequest sent again is answered accepted again"}, []string{"\n  -addr"}},
+		{[]string{"send-sample", "--help"}, []string{"usage: vodrefresh send-sample [--addr 127.0.0.1:9000] [--secret-env NAME]", "\n  --secret-env string\n"}, []string{"\n  -secret-env"}},
 		{[]string{"tasks", "--help"}, []string{"\n  --task-id value\n", "\n  --wait\n"}, []string{"\n  -wait"}},
-		{[]string{"--help"}, []string{"vodrefresh --version | -v"}, nil},
+		{[]string{"--help"}, []string{"vodrefresh --version | -v", "vodrefresh send-sample "}, nil},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := runCLI(t, nil, "", tt.args...)
