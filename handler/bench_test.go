@@ -19,8 +19,8 @@ import (
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
-	"vodrefresh/handler/webhook"
 )
 
 // benchEvent is a native OSS event of n records, shaped like the trigger's
@@ -112,7 +112,7 @@ func BenchmarkWebhook(b *testing.B) {
 		b.Run("kind="+s.kind, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				h.seen = webhook.NewDeliveries(time.Minute, 10) // every request is new
+				h.store = store.NewMemory(store.MemoryOptions{}) // every request is new
 				out, err := invokeJSON(h, context.Background(), event)
 				if err != nil || !strings.Contains(string(out), `"statusCode":202`) {
 					b.Fatalf("%s: %v", out, err)

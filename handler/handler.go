@@ -18,6 +18,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
@@ -41,6 +42,10 @@ type Options struct {
 	ReplayWindow time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Store keeps what must outlive an invocation and be shared by the
+	// deployment's instances (store.Open); nil means an in-process store
+	// of this Handler's own.
+	Store store.Store
 }
 
 // Handler is the function. It is safe for concurrent invocations.
@@ -50,13 +55,10 @@ type Handler struct {
 	opts    Options
 	log     *slog.Logger
 	routes  map[string]*webhook.Route // by path
-	seen    *webhook.Deliveries
-	seenFor time.Duration // how long seen remembers a delivery
+	store   store.Store
+	seenFor time.Duration // how long a handled delivery is remembered
 	stage   *submit.Stage
 }
-
-// maxDeliveries bounds how many webhook delivery IDs are remembered.
-const maxDeliveries = 10000
 
 // New returns a Handler for a validated configuration. It compiles the
 // rules and reads the webhook routes' secrets through opts.Getenv; a route
@@ -71,6 +73,9 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Store == nil {
+		opts.Store = store.NewMemory(store.MemoryOptions{})
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -82,9 +87,9 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	routes := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
 	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		seen: webhook.NewDeliveries(seenFor, maxDeliveries), seenFor: seenFor,
+		store: opts.Store, seenFor: seenFor,
 		stage: submit.New(submit.Options{Dialer: opts.Connector, DryRun: opts.DryRun, Backoff: opts.Backoff,
-			QuotaTTL: cfg.Quota.TTL(), Now: opts.Now})}, nil
+			QuotaTTL: cfg.Quota.TTL(), Now: opts.Now, Store: opts.Store})}, nil
 }
 
 // Routes returns the paths of the webhook routes the HTTP trigger serves,
@@ -109,6 +114,11 @@ func dedupeWindow(cfg *config.Config, override time.Duration) time.Duration {
 	}
 	return w
 }
+
+// reserveFor is how long a delivery in progress is held against its
+// copies: the answer's time budget and a margin, after which a delivery
+// whose invocation died is handled again.
+func (h *Handler) reserveFor() time.Duration { return 2*h.cfg.HTTP.AnswerTimeout() + 30*time.Second }
 
 // MaxBodyBytes returns the largest HTTP request body the function accepts
 // (http.maxBodyBytes).

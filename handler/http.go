@@ -13,6 +13,7 @@ import (
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
@@ -54,41 +55,44 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 // handleHTTP answers one HTTP trigger event. It never returns a Go error:
 // webhook senders retry on their own terms, so every outcome is a status.
 func (h *Handler) handleHTTP(ctx context.Context, ev *event.Event, sum *summary) *events.HTTPTriggerResponse {
-	rt, req, resp := h.admit(ctx, ev.HTTP, ev.HTTPErr, sum)
+	rt, req, proof, resp := h.admit(ctx, ev.HTTP, ev.HTTPErr, sum)
 	if resp != nil {
 		return resp
 	}
-	return h.deliver(ctx, rt, req, sum)
+	return h.deliver(ctx, rt, req, proof, sum)
 }
 
 // admit finds the request's route, checks how it was read (err) and
-// verifies it; a non-nil answer refuses it.
-func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, sum *summary) (*webhook.Route, *webhook.Request, *events.HTTPTriggerResponse) {
+// verifies it, returning what verification proved; a non-nil answer
+// refuses it.
+func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, sum *summary) (*webhook.Route, *webhook.Request, webhook.Proof, *events.HTTPTriggerResponse) {
+	var proof webhook.Proof
 	sum.source = in.Path
 	rt, ok := h.routes[in.Path]
 	if !ok {
-		return nil, nil, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
+		return nil, nil, proof, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
 	}
 	if rt.Down != "" {
-		return nil, nil, fail(http.StatusServiceUnavailable, rt.Down, "Retry-After", "60")
+		return nil, nil, proof, fail(http.StatusServiceUnavailable, webhook.OutOfService, "Retry-After", "60")
 	}
 	var tooLarge *event.TooLarge
 	switch {
 	case in.Method != http.MethodPost:
-		return nil, nil, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
+		return nil, nil, proof, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
 	case errors.As(err, &tooLarge):
-		return nil, nil, fail(http.StatusRequestEntityTooLarge, err.Error())
+		return nil, nil, proof, fail(http.StatusRequestEntityTooLarge, err.Error())
 	case err != nil:
-		return nil, nil, fail(http.StatusBadRequest, err.Error())
+		return nil, nil, proof, fail(http.StatusBadRequest, err.Error())
 	}
 	req := webhook.NewRequest(in.Method, in.Path, in.RawQuery, in.Query, in.Headers, in.Body)
 	if rt.Verifier != nil {
-		if err := rt.Verifier.Verify(req, h.now()); err != nil {
+		var err error
+		if proof, err = rt.Verifier.Verify(req, h.now()); err != nil {
 			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
-			return nil, nil, fail(http.StatusUnauthorized, err.Error())
+			return nil, nil, proof, fail(http.StatusUnauthorized, err.Error())
 		}
 	}
-	return rt, req, nil
+	return rt, req, proof, nil
 }
 
 // deliver handles a verified request once per delivery ID: the check and
@@ -96,38 +100,44 @@ func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, s
 // ID only one refreshes (the others are answered 409, to send again
 // later). A delivery that did not succeed is released, so that the
 // sender's retry goes through.
-func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
-	id := deliveryKey(rt, req)
+func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
+	// The store keeps each route's deliveries apart; within a route, a
+	// delivery is named by what its verifier proved (webhook.Proof.Key):
+	// the MAC that verified and the signed timestamp, or a delivery ID the
+	// signature covers, so that a captured request replayed within the
+	// window refreshes nothing, whatever headers are added or re-spelled.
+	// Nothing names a delivery that a bearer token or auth: none let in.
+	id := proof.Key
 	if id == "" {
-		return h.process(ctx, rt, req, sum)
+		return h.process(ctx, rt, req, proof, sum)
 	}
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun(), Status: "duplicate"}
-	switch h.seen.Reserve(id, h.now()) {
-	case webhook.Handled:
+	state, err := h.store.Reserve(ctx, rt.Path, id, h.reserveFor())
+	if err != nil {
+		h.logger(ctx).Warn("cannot check the delivery against earlier ones; handling it", "route", rt.Path, "error", err.Error())
+	}
+	switch state {
+	case store.Handled:
 		reply.Note = "this delivery was handled in the last " + h.seenFor.String()
 		return response(http.StatusAccepted, reply)
-	case webhook.InProgress:
+	case store.InProgress:
 		reply.Note = "this delivery is being handled; send it again later if that fails"
 		return response(http.StatusConflict, reply, "Retry-After", "10")
 	}
 	handled := false
 	defer func() {
-		if handled {
-			h.seen.Done(id, h.now())
-		} else {
-			h.seen.Release(id)
-		}
+		h.store.Finish(context.WithoutCancel(ctx), rt.Path, id, handled, h.seenFor)
 	}()
-	resp := h.process(ctx, rt, req, sum)
+	resp := h.process(ctx, rt, req, proof, sum)
 	handled = resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
 	return resp
 }
 
 // process reads a verified request's payload, plans its change and submits
 // the plan.
-func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.Request, sum *summary) *events.HTTPTriggerResponse {
+func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
 	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun()}
-	change, err := webhook.Parse(rt.Kind, req, rt.PathLimit())
+	change, err := webhook.Parse(rt.Kind, req, proof, rt.PathLimit())
 	if err != nil {
 		var bad *webhook.BadPayload
 		if errors.As(err, &bad) {
@@ -168,6 +178,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	}
 	sum.res, sum.records = res, 1
 	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
+	reply.Store = sum.store.Degraded()
 	var qe *refresh.QuotaError
 	var se *submit.Error
 	var te *vod.TaskError
@@ -213,19 +224,4 @@ func secondsToQuotaReset(now time.Time) int {
 	t := now.In(quotaZone)
 	next := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, quotaZone)
 	return int(next.Sub(t).Seconds()) + 1
-}
-
-// deliveryKey names a verified delivery for de-duplication, per route: by
-// the sender's delivery ID, or, for a scheme that sends none, by its
-// signature (webhook.ReplayKey), so that a captured request replayed
-// inside the replay window refreshes nothing. "" when there is neither.
-func deliveryKey(rt *webhook.Route, req *webhook.Request) string {
-	id := webhook.DeliveryID(req.Header)
-	if id == "" && rt.Verifier != nil {
-		id = webhook.ReplayKey(rt.Verifier, req)
-	}
-	if id == "" {
-		return ""
-	}
-	return rt.Path + "\n" + id
 }

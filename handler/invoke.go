@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 )
 
@@ -20,6 +22,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 	defer cancel()
 	started := h.now()
 	ctx, sum := begin(ctx, h.log, started)
+	ctx, sum.store = store.WithReport(ctx)
 	defer func() { sum.end(ctx, h.now().Sub(started)) }()
 	ev, err := event.Detect(payload, h.eventOptions())
 	if err == nil && ev.Shape == event.ShapeHTTP {
@@ -33,6 +36,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 		return nil, err
 	}
 	res, err := h.handleOSS(ctx, ev, sum)
+	res.Store = sum.store.Degraded()
 	sum.res, sum.err = res, err
 	return &Result{res}, err
 }
@@ -47,7 +51,13 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
-	prep, err := h.planner.PrepareOSS(ctx, ev.Records, h.stage.Memory(), inv)
+	plan, err := inv.Recall(func(m refresh.Memory) (*refresh.Plan, error) {
+		return h.planner.PlanOSSContext(ctx, ev.Records, m)
+	})
+	prep := &refresh.Prepared{Plan: plan}
+	if err == nil {
+		prep, err = h.planner.Prepare(ctx, plan, inv)
+	}
 	res.Skipped, res.SkippedCount, res.SkippedReasons = prep.Plan.Skipped.Sample, prep.Plan.Skipped.Count, prep.Plan.Skipped.Reasons
 	if err != nil {
 		err = inv.Unplanned(prep, err)

@@ -1,6 +1,8 @@
 package handler
 
 import (
+	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +54,59 @@ func TestReplaysWithoutDeliveryID(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A captured, signed Ghost delivery replayed with headers the signature
+// does not cover (an Idempotency-Key of the attacker's choosing) or with
+// its signature header re-spelled (hex in upper case, parameters
+// reordered) is the same delivery: answered duplicate, refreshing nothing.
+func TestReplaysDodgingDedupe(t *testing.T) {
+	env := sampleEnv(t)
+	cfgDoc := string(testfix.Read(t, "..", "events", "webhooks.yaml"))
+	var ghost httpSample
+	for _, s := range httpSamples(env, time.Now()) {
+		if s.kind == "ghost" {
+			ghost = s
+		}
+	}
+	sig := ghost.headers["X-Ghost-Signature"] // "sha256=<hex>, t=<ms>"
+	mac, ts, _ := strings.Cut(sig, ", ")
+	respelled := func(change func(map[string]string)) httpSample {
+		s := ghost
+		s.headers = maps.Clone(ghost.headers)
+		change(s.headers)
+		return s
+	}
+	h, srv := samplesHandler(t, cfgDoc, env)
+	if status, reply := invokeHTTP(t, h, ghost.triggerEventJSON()); status != 202 || reply.Status != "accepted" {
+		t.Fatalf("the delivery: %d %+v", status, reply)
+	}
+	for i, tt := range []struct {
+		name string
+		s    httpSample
+	}{
+		{"Idempotency-Key: attacker-1", respelled(func(h map[string]string) { h["Idempotency-Key"] = "attacker-1" })},
+		{"Idempotency-Key: attacker-2", respelled(func(h map[string]string) { h["Idempotency-Key"] = "attacker-2" })},
+		{"hex in upper case", respelled(func(h map[string]string) {
+			h["X-Ghost-Signature"] = "sha256=" + strings.ToUpper(strings.TrimPrefix(mac, "sha256=")) + ", " + ts
+		})},
+		{"parameters reordered", respelled(func(h map[string]string) {
+			h["X-Ghost-Signature"] = ts + ",sha256=" + strings.TrimPrefix(mac, "sha256=")
+		})},
+		{"both, and a key", respelled(func(h map[string]string) {
+			h["X-Ghost-Signature"] = ts + ", sha256=" + strings.ToUpper(strings.TrimPrefix(mac, "sha256="))
+			h["Idempotency-Key"] = "attacker-3"
+		})},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, reply := invokeHTTP(t, h, tt.s.triggerEventJSON())
+			if status != 202 || reply.Status != "duplicate" {
+				t.Errorf("replay %d: %d %+v, want 202 duplicate", i, status, reply)
+			}
+		})
+	}
+	if n := srv.Calls("RefreshVodObjectCaches"); n != 1 {
+		t.Errorf("%d refresh calls, want the delivery's one", n)
 	}
 }

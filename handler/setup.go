@@ -3,16 +3,23 @@ package handler
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
 
+// EnvStoreURL names the store that the deployment's instances share:
+// redis://[user:password@]host:port/db, or rediss:// for TLS. Unset, each
+// instance keeps its state in its own memory.
+const EnvStoreURL = "REFRESH_STORE_URL"
+
 // FromEnv builds the Handler from the environment: the configuration
-// (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT) and
-// the webhook secrets. opts.DryRun makes a handler that sends nothing and
+// (REFRESH_CONFIG_FILE or REFRESH_CONFIG), the endpoint (VOD_ENDPOINT),
+// the shared store (REFRESH_STORE_URL) and the webhook secrets. opts.DryRun makes a handler that sends nothing and
 // reads nothing: it gets no VOD connector, whatever credentials the
 // environment holds. When OSS_TRIGGER_BUCKET names the OSS trigger's bucket
 // (s.yaml sets it), each rule whose keys the trigger's filter leaves out is
@@ -39,6 +46,15 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	opts.Getenv = getenv
 	if !opts.DryRun {
 		opts.Connector = vod.NewConnector(ep, getenv)
+		// A dry run keeps its state to itself: it neither reads nor marks
+		// what the deployment's instances share.
+		log := opts.Logger
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		if opts.Store, err = store.Open(getenv(EnvStoreURL), log); err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvStoreURL, err)
+		}
 	}
 	return New(cfg, opts)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
@@ -48,6 +49,7 @@ type summary struct {
 	err       error
 	retry     int
 	requestID string
+	store     *store.Report // what ran in process memory for want of the shared store
 }
 
 // begin tags ctx with a logger for the invocation's request ID, made from
@@ -115,6 +117,9 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 	}
 	if s.retry > 0 {
 		attrs = append(attrs, "retryCount", s.retry)
+	}
+	if why := s.store.Degraded(); why != "" {
+		attrs = append(attrs, "store", why)
 	}
 	level := slog.LevelInfo
 	if s.err != nil {

@@ -19,23 +19,36 @@ import (
 var triggerVars = []string{config.EnvTriggerBucket, config.EnvTriggerPrefix, config.EnvTriggerSuffix}
 
 // deployProblems lists what a deployed function would get wrong with cfg
-// and the environment that s.yaml passes it. When none of triggerVars is
-// set, as when check is run by hand, the rules are not checked against
-// the OSS trigger's filter, and checked is false; s.yaml sets all three,
-// so an empty bucket there is a problem.
-func deployProblems(cfg *config.Config, env Env) (problems []string, checked bool) {
-	for i, w := range cfg.Webhooks {
-		if w.Auth != "none" && strings.TrimSpace(env.Getenv(w.SecretEnv)) == "" {
+// and the environment that s.yaml passes it, and warnings: what works but
+// should not be deployed as it is (an http:// domain, config.Warnings; a
+// secret short enough to guess, or that holds white space). Each webhook
+// route is made as the function makes it (webhook.NewRoute), so that a
+// route it would put out of service, answering 503 to every request, is a
+// problem here. When none of triggerVars is set, as when check is run by
+// hand, the rules are not checked against the OSS trigger's filter, and
+// checked is false; s.yaml sets all three, so an empty bucket there is a
+// problem.
+func deployProblems(cfg *config.Config, env Env) (problems, warnings []string, checked bool) {
+	warnings = cfg.Warnings()
+	for i := range cfg.Webhooks {
+		w := &cfg.Webhooks[i]
+		rt := webhook.NewRoute(i, w, env.Getenv, 0)
+		switch {
+		case w.Auth != "none" && strings.TrimSpace(env.Getenv(w.SecretEnv)) == "":
 			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): its secret, %s, is not set in this environment: export it before deploying, and list it under environmentVariables in s.yaml", i, w.Path, w.SecretEnv))
+		case rt.Down != "":
+			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): unusable secret: %s; it would answer 503 to every request", i, w.Path, rt.Down))
+		}
+		if rt.Warning != "" {
+			warnings = append(warnings, fmt.Sprintf("webhooks[%d] (%s): %s", i, w.Path, rt.Warning))
 		}
 	}
 	for _, r := range cfg.ReservedDomains() {
 		problems = append(problems, fmt.Sprintf("domains: %s is %s", r.Domain, r.Reason))
 	}
 	if len(cfg.OSS) == 0 {
-		return problems, true
+		return problems, warnings, true
 	}
-	checked = false
 	for _, name := range triggerVars {
 		if _, set := env.lookup(name); set {
 			checked = true
@@ -49,7 +62,7 @@ func deployProblems(cfg *config.Config, env Env) (problems []string, checked boo
 	default:
 		problems = append(problems, cfg.Uncovered(f)...)
 	}
-	return problems, checked
+	return problems, warnings, checked
 }
 
 // skippedTrigger says what check skipped when no OSS trigger variable is
@@ -61,25 +74,13 @@ func skippedTrigger(cfg *config.Config) string {
 		strings.Join(triggerVars, ", "), config.EnvTriggerBucket, f.Bucket, config.EnvTriggerPrefix, f.Prefix, config.EnvTriggerSuffix, f.Suffix)
 }
 
-// warnings lists what is valid in cfg but probably not meant: its own
-// (config.Config.Warnings) and each route's about its secret.
-func warnings(cfg *config.Config, getenv func(string) string) []string {
-	out := cfg.Warnings()
-	for i := range cfg.Webhooks {
-		if r := webhook.NewRoute(i, &cfg.Webhooks[i], getenv, 0); r.Warning != "" {
-			out = append(out, fmt.Sprintf("webhooks[%d] (%s): %s", i, r.Path, r.Warning))
-		}
-	}
-	return out
-}
-
 // check says whether a configuration and the environment are ready to
 // deploy, as s.yaml runs it before every deployment: the function sets up
 // (a valid configuration and templates, the endpoint, the webhook
-// secrets), every route's secret is set, no domain is reserved, and,
-// when the OSS trigger's variables are set, the trigger's filter delivers
-// every key the rules cover. It prints what is valid but probably not
-// meant as warnings. It sends nothing.
+// secrets), every route's secret is set and usable, no domain is
+// reserved, and, when the OSS trigger's variables are set, the trigger's
+// filter delivers every key the rules cover. Warnings (deployProblems)
+// go on stderr. It sends nothing.
 func check(_ context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
@@ -98,10 +99,10 @@ func check(_ context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", err)
 		return 1
 	}
-	for _, w := range warnings(cfg, env.Getenv) {
+	problems, warnings, checked := deployProblems(cfg, env)
+	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: warning: %s\n", w)
 	}
-	problems, checked := deployProblems(cfg, env)
 	if len(problems) > 0 {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy:\n  %s\n", strings.Join(problems, "\n  "))
 		return 1

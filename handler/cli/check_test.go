@@ -14,7 +14,7 @@ import (
 // thing that is not, without sending anything.
 func TestCheck(t *testing.T) {
 	ready := map[string]string{
-		"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": "whsec_c2VjcmV0",
+		"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey,
 		"OSS_TRIGGER_BUCKET": "media-bucket", "OSS_TRIGGER_PREFIX": "videos/", "OSS_TRIGGER_SUFFIX": ".mp4",
 	}
 	with := func(k, v string) map[string]string {
@@ -68,12 +68,12 @@ func TestCheckReports(t *testing.T) {
 		stdout, stderr []string // parts of each; nil for an empty stream
 	}{
 		{"no trigger variables: the configuration alone",
-			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": "whsec_c2VjcmV0"}, 0,
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey}, 0,
 			[]string{"ready to deploy: 2 OSS rules (trigger: not checked), 1 webhook route [/hooks/generic]",
 				"skipped: whether the OSS trigger's filter delivers every key the rules cover, since none of OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX is set",
 				`to check by hand: OSS_TRIGGER_BUCKET=media-bucket OSS_TRIGGER_PREFIX="videos/202" OSS_TRIGGER_SUFFIX=".mp4" vodrefresh check`}, nil},
 		{"trigger variables set empty, as s.yaml sets them",
-			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": "whsec_c2VjcmV0", "OSS_TRIGGER_BUCKET": "", "OSS_TRIGGER_PREFIX": "", "OSS_TRIGGER_SUFFIX": ""}, 1,
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey, "OSS_TRIGGER_BUCKET": "", "OSS_TRIGGER_PREFIX": "", "OSS_TRIGGER_SUFFIX": ""}, 1,
 			nil, []string{"OSS_TRIGGER_BUCKET is not set"}},
 		{"an http:// domain and a secret with a space",
 			map[string]string{"REFRESH_CONFIG_FILE": "testdata/http-domain.yaml", "SPACED_WEBHOOK_SECRET": "It's a Secret"}, 0,
@@ -204,4 +204,46 @@ func readSYAML(t *testing.T) sYAML {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// strongKey is a Standard Webhooks secret of 32 bytes.
+const strongKey = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+// check refuses a secret that the function would refuse (the route would
+// answer 503 to every request), and warns of one short enough to guess.
+func TestCheckSecrets(t *testing.T) {
+	for _, tt := range []struct {
+		name, secret, token string
+		code                int
+		stderr              []string // each in stderr; none when empty
+	}{
+		{"strong", strongKey, "0123456789abcdef0123456789abcdef", 0, nil},
+		{"a token with a space", strongKey, "0123456789abcdef 0123456789abcdef", 1, []string{"webhooks[1] (/hooks/strapi): unusable secret", "DEPLOY_WEBHOOK_TOKEN holds white space", "503"}},
+		{"a whsec_ key that is not base64", "whsec_???", "0123456789abcdef0123456789abcdef", 1, []string{"webhooks[0] (/hooks/generic): unusable secret", "base64", "503"}},
+		{"a 1-byte key", "whsec_QQ==", "0123456789abcdef0123456789abcdef", 0, []string{"warning: webhooks[0] (/hooks/generic): webhook secret in DEPLOY_WEBHOOK_SECRET is weak: 1 bytes"}},
+		{"a 1-byte token", strongKey, "a", 0, []string{"warning: webhooks[1] (/hooks/strapi): webhook secret in DEPLOY_WEBHOOK_TOKEN is weak: 1 bytes"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t)
+			env := credEnv(t, srv.Endpoint())
+			env["REFRESH_CONFIG_FILE"] = "testdata/deploy-token.yaml"
+			env["DEPLOY_WEBHOOK_SECRET"], env["DEPLOY_WEBHOOK_TOKEN"] = tt.secret, tt.token
+			r := runCLI(t, env, "", "check")
+			if r.code != tt.code || (tt.code == 0) != strings.Contains(r.stdout, "ready to deploy") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d", r.code, r.stdout, r.stderr, tt.code)
+			}
+			if len(tt.stderr) == 0 && r.stderr != "" {
+				t.Errorf("stderr %q, want none", r.stderr)
+			}
+			for _, want := range tt.stderr {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr %q lacks %q", r.stderr, want)
+				}
+			}
+			if tt.secret != strongKey && strings.Contains(r.stderr+r.stdout, strings.TrimPrefix(tt.secret, "whsec_")) {
+				t.Errorf("the output holds the secret: %s", r.stderr)
+			}
+			requireNoRequests(t, srv)
+		})
+	}
 }

@@ -127,7 +127,7 @@ func TestSignEveryScheme(t *testing.T) {
 				}
 				t.Fatalf("verifier: %v", err)
 			}
-			if err := v.Verify(webhook.NewRequest(r.Method, r.Path, "", r.Query, r.Headers, r.Body), now); err != nil {
+			if _, err := v.Verify(webhook.NewRequest(r.Method, r.Path, "", r.Query, r.Headers, r.Body), now); err != nil {
 				t.Errorf("headers %q: %v", r.Headers, err)
 			}
 			if header(r, "Host") != "" {

@@ -82,9 +82,11 @@ var signers = map[string]func(r *event.HTTPRequest, w *config.WebhookRoute, secr
 		setHeader(r, "Authorization", "Bearer "+secret)
 		return nil
 	},
-	// x-contentful-signature: hex HMAC of "POST\n<path>[?<query as
-	// encodeURIComponent writes it>]\n<name:value;...>\n<body>", over the
-	// timestamp (ms), the signed-headers list and the topic, names sorted.
+	// x-contentful-signature: hex HMAC of "POST\n<path>[?<query>]\n
+	// <name:value;...>\n<body>", over the timestamp (ms), the signed-headers
+	// list and the topic, names sorted. The query is signed as Contentful's
+	// signer writes it: encodeURI of querystring.escape of it, so each '%'
+	// of the escaped query is escaped again ("env%253Dmaster").
 	"contentful": func(r *event.HTTPRequest, _ *config.WebhookRoute, secret string, now time.Time) error {
 		names := []string{"x-contentful-signed-headers", "x-contentful-timestamp"}
 		values := map[string]string{"x-contentful-timestamp": millis(now)}
@@ -99,7 +101,8 @@ var signers = map[string]func(r *event.HTTPRequest, w *config.WebhookRoute, secr
 		}
 		path := r.Path
 		if q := encodeQuery(r.Query); q != "" {
-			path += "?" + strings.NewReplacer("+", "%20", "%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(url.QueryEscape(q))
+			escaped := strings.NewReplacer("+", "%20", "%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(url.QueryEscape(q))
+			path += "?" + strings.ReplaceAll(escaped, "%", "%25")
 		}
 		canonical := "POST\n" + path + "\n" + strings.Join(pairs, ";") + "\n"
 		setHeader(r, "x-contentful-signature", hex.EncodeToString(mac([]byte(secret), []byte(canonical), r.Body)))

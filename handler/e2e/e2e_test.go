@@ -67,6 +67,13 @@ func newRigEnv(t *testing.T, cfg string, creds map[string]string, extra map[stri
 		t.Fatal(err)
 	}
 	t.Cleanup(vod.Close)
+	return newProcess(t, vod, cfg, extra)
+}
+
+// newProcess starts a fresh process of the function, as FC starts a new
+// instance, against vod.
+func newProcess(t *testing.T, vod *vodfake.Server, cfg string, extra map[string]string) *rig {
+	t.Helper()
 	emu, err := fcemu.Start(fcemu.Options{Lifetime: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)

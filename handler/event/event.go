@@ -25,6 +25,10 @@ const (
 	ShapeHTTP        Shape = "http"            // FC3 HTTP trigger
 	ShapeMNS         Shape = "mns"             // MNS queue trigger: CloudEvents of messages that hold OSS events
 	ShapeMNSRaw      Shape = "mns-raw"         // MNS queue trigger, RawData: the bare messages
+	// ShapeDestination: FC's record of an asynchronous invocation that
+	// failed after its retries, sent to its onFailure destination; the
+	// original event is read from it.
+	ShapeDestination Shape = "fc-destination"
 )
 
 var shapeNames = map[Shape]string{
@@ -34,6 +38,7 @@ var shapeNames = map[Shape]string{
 	ShapeHTTP:        "an HTTP trigger event",
 	ShapeMNS:         "an MNS queue message",
 	ShapeMNSRaw:      "an MNS queue message",
+	ShapeDestination: "an FC destination record",
 }
 
 // Options say how to read events.

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"vodrefresh/handler/internal/testfix"
 )
@@ -12,11 +13,14 @@ import (
 // mnsWant is what the three messages of mns-batch.json hold, in order: an
 // EventBridge CloudEvent as JSON text, a base64 native notification of two
 // records, and a native notification as JSON text.
+// mnsTime is the eventTime of the OSS records in the MNS fixtures.
+var mnsTime = time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+
 var mnsWant = []ObjectEvent{
-	{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/s2/ep01/720p/index.m3u8", RawKey: "videos/s2/ep01/720p/index.m3u8", ID: "mns:M-0001", Message: "M-0001"},
-	{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/old/a.png", RawKey: "images/old/a.png", ID: "mns:M-0002#0", Message: "M-0002"},
-	{Index: 2, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/old/b.png", RawKey: "images/old/b.png", ID: "mns:M-0002#1", Message: "M-0002"},
-	{Index: 3, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "images/covers/c1.jpg", RawKey: "images/covers/c1.jpg", ID: "mns:M-0003", Message: "M-0003"},
+	{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/s2/ep01/720p/index.m3u8", RawKey: "videos/s2/ep01/720p/index.m3u8", ID: "mns:M-0001", Message: "M-0001", Time: mnsTime},
+	{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/old/a.png", RawKey: "images/old/a.png", ID: "mns:M-0002#0", Message: "M-0002", Time: mnsTime},
+	{Index: 2, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/old/b.png", RawKey: "images/old/b.png", ID: "mns:M-0002#1", Message: "M-0002", Time: mnsTime},
+	{Index: 3, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "images/covers/c1.jpg", RawKey: "images/covers/c1.jpg", ID: "mns:M-0003", Message: "M-0003", Time: mnsTime},
 }
 
 func TestDetectMNS(t *testing.T) {

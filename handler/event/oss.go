@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // ObjectEvent is one OSS object change, whatever envelope carried it.
@@ -21,6 +22,9 @@ type ObjectEvent struct {
 	ID string
 	// Message is the ID of the MNS message that carried the record, if any.
 	Message string
+	// Time is when OSS made the change (the record's eventTime); zero when
+	// the record has none, or one that does not parse.
+	Time time.Time
 	// Change is the kind of change the event name makes (ChangeCreated,
 	// ChangeRemoved, ChangeModified), or "" when it changes no served
 	// object; NoChange then says why. Both are set when the record is read
@@ -69,6 +73,10 @@ type envelope struct {
 
 	RequestContext *json.RawMessage `json:"requestContext"`
 	RawPath        *string          `json:"rawPath"`
+
+	// RequestPayload is the original event of an FC destination record:
+	// an asynchronous invocation that failed after its retries.
+	RequestPayload *string `json:"requestPayload"`
 }
 
 // ErrUnknownEvent is wrapped by every error about an event's shape.
@@ -81,6 +89,10 @@ type reader struct {
 	rejected []Rejection
 	depth    int    // 0 for the invocation's event, 1 inside an MNS message
 	message  string // the MNS message being read, if any
+	// original: the records being read are a failed invocation's event,
+	// from an FC destination record; they keep the identity they had
+	// then, so that the retry memory knows what its attempts submitted.
+	original bool
 }
 
 // read reads an OSS event (native trigger, EventBridge envelope or RawData,
@@ -143,6 +155,8 @@ func (r *reader) envelope(e *envelope) (Shape, error) {
 	switch {
 	case e.Events != nil:
 		return ShapeOSS, r.native(*e.Events)
+	case e.RequestPayload != nil:
+		return ShapeDestination, r.destination(*e.RequestPayload)
 	case isMNS(e):
 		if e.Data == nil {
 			return "", fmt.Errorf("%w: MNS event %q has no data", ErrUnknownEvent, e.ID)
@@ -164,7 +178,7 @@ func (r *reader) envelope(e *envelope) (Shape, error) {
 func (r *reader) native(records []ossRecord) error {
 	for i := range records {
 		id := ""
-		if r.message != "" && len(records) > 1 {
+		if r.message != "" && len(records) > 1 && !r.original {
 			id = fmt.Sprintf("mns:%s#%d", r.message, i)
 		}
 		if err := r.add(&records[i], "", id); err != nil {
@@ -201,7 +215,7 @@ func (r *reader) add(rec *ossRecord, fallbackName, id string) error {
 	switch {
 	case id != "":
 		ev.ID = id
-	case r.message != "":
+	case r.message != "" && !r.original:
 		ev.ID = "mns:" + r.message
 	case rec.ResponseElements.RequestID != "":
 		ev.ID = "oss:" + strings.Join([]string{rec.ResponseElements.RequestID, ev.EventName, ev.Bucket, ev.RawKey, rec.OSS.Object.ETag}, "\n")
@@ -214,6 +228,9 @@ func (r *reader) add(rec *ossRecord, fallbackName, id string) error {
 // from an envelope, used when the record has none.
 func (rec *ossRecord) event(i int, fallbackName string) (ObjectEvent, error) {
 	ev := ObjectEvent{Index: i, EventName: fallbackName}
+	if t, err := time.Parse(time.RFC3339Nano, rec.EventTime); err == nil {
+		ev.Time = t
+	}
 	if rec.EventName != nil && *rec.EventName != "" {
 		ev.EventName = strings.TrimPrefix(*rec.EventName, "oss:")
 	}

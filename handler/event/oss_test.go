@@ -6,9 +6,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"vodrefresh/handler/internal/testfix"
 )
+
+// fixtureTime is the eventTime of the OSS records in testdata.
+var fixtureTime = time.Date(2017, 4, 21, 12, 46, 37, 0, time.UTC)
 
 func TestDetect(t *testing.T) {
 	tests := []struct {
@@ -16,22 +20,22 @@ func TestDetect(t *testing.T) {
 		shape   Shape
 		records []ObjectEvent
 	}{
-		{"oss-template.json", ShapeOSS, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "testbucket", Key: "image/a.jpg", RawKey: "image/a.jpg"}}},
-		{"eventbridge-envelope.json", ShapeCloudEvents, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/a.mp4", RawKey: "videos/a.mp4"}}},
+		{"oss-template.json", ShapeOSS, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "testbucket", Key: "image/a.jpg", RawKey: "image/a.jpg", Time: fixtureTime}}},
+		{"eventbridge-envelope.json", ShapeCloudEvents, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:PutObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/a.mp4", RawKey: "videos/a.mp4", Time: fixtureTime}}},
 		{"eventbridge-array.json", ShapeCloudEvents, []ObjectEvent{
-			{Index: 0, EventName: "ObjectCreated:PostObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/b.mp4", RawKey: "videos/b.mp4"},
-			{Index: 1, EventName: "ObjectRemoved:DeleteObject", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/c.png", RawKey: "images/c.png"},
+			{Index: 0, EventName: "ObjectCreated:PostObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/b.mp4", RawKey: "videos/b.mp4", Time: fixtureTime},
+			{Index: 1, EventName: "ObjectRemoved:DeleteObject", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/c.png", RawKey: "images/c.png", Time: fixtureTime},
 		}},
-		{"eventbridge-no-eventname.json", ShapeCloudEvents, []ObjectEvent{{Index: 0, EventName: "ObjectModified:UpdateObjectMeta", Change: "ObjectModified", Bucket: "media-bucket", Key: "videos/d.mp4", RawKey: "videos/d.mp4"}}},
-		{"eventbridge-raw-record.json", ShapeRawData, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:AppendObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/e.mp4", RawKey: "videos/e.mp4"}}},
+		{"eventbridge-no-eventname.json", ShapeCloudEvents, []ObjectEvent{{Index: 0, EventName: "ObjectModified:UpdateObjectMeta", Change: "ObjectModified", Bucket: "media-bucket", Key: "videos/d.mp4", RawKey: "videos/d.mp4", Time: fixtureTime}}},
+		{"eventbridge-raw-record.json", ShapeRawData, []ObjectEvent{{Index: 0, EventName: "ObjectCreated:AppendObject", Change: "ObjectCreated", Bucket: "media-bucket", Key: "videos/e.mp4", RawKey: "videos/e.mp4", Time: fixtureTime}}},
 		{"eventbridge-raw-array.json", ShapeRawData, []ObjectEvent{
-			{Index: 0, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/f.png", RawKey: "images/f.png"},
-			{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/g.png", RawKey: "images/g.png"},
+			{Index: 0, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/f.png", RawKey: "images/f.png", Time: fixtureTime},
+			{Index: 1, EventName: "ObjectRemoved:DeleteObjects", Change: "ObjectRemoved", Bucket: "media-bucket", Key: "images/g.png", RawKey: "images/g.png", Time: fixtureTime},
 		}},
 		{"eventbridge-replication.json", ShapeCloudEvents, []ObjectEvent{
-			{Index: 0, EventName: "ObjectReplication:ObjectCreated", Change: "ObjectCreated", Bucket: "media-replica", Key: "videos/r1.mp4", RawKey: "videos/r1.mp4"},
-			{Index: 1, EventName: "ObjectReplication:ObjectModified", Change: "ObjectModified", Bucket: "media-replica", Key: "videos/r2.mp4", RawKey: "videos/r2.mp4"},
-			{Index: 2, EventName: "ObjectReplication:ObjectRemoved", Change: "ObjectRemoved", Bucket: "media-replica", Key: "images/r3.png", RawKey: "images/r3.png"},
+			{Index: 0, EventName: "ObjectReplication:ObjectCreated", Change: "ObjectCreated", Bucket: "media-replica", Key: "videos/r1.mp4", RawKey: "videos/r1.mp4", Time: fixtureTime},
+			{Index: 1, EventName: "ObjectReplication:ObjectModified", Change: "ObjectModified", Bucket: "media-replica", Key: "videos/r2.mp4", RawKey: "videos/r2.mp4", Time: fixtureTime},
+			{Index: 2, EventName: "ObjectReplication:ObjectRemoved", Change: "ObjectRemoved", Bucket: "media-replica", Key: "images/r3.png", RawKey: "images/r3.png", Time: fixtureTime},
 		}},
 		{"http-template.json", ShapeHTTP, nil},
 	}

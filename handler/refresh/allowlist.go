@@ -48,12 +48,76 @@ func (a *Allowlist) Check(path string) error {
 	return nil
 }
 
-// IsRoot reports whether path is the bare root of its domain ("https://host/").
+// IsRoot reports whether path refreshes the whole of its domain: whether
+// its path reads as "/" once read as a CDN may read it (see readPath), so
+// "https://host/", "https://host//", "https://host/%2F/",
+// "https://host/;/" and "https://host/?a=/" all are.
 func IsRoot(path string) bool {
-	_, rest, ok := strings.Cut(path, "://")
-	if !ok {
-		return false
+	return strings.Contains(path, "://") && readPath(path) == "/"
+}
+
+// readPath returns the path of an absolute URL as a CDN may read it when it
+// matches a directory: up to a query or fragment, with "%2F", "%5C" and '\'
+// read as '/', each segment's ";" parameters dropped, and repeated slashes
+// read as one. A URL with no path reads "/". A path with none of these
+// (see oddPath) is returned as it is, without a copy.
+func readPath(u string) string {
+	p := urlPathOf(u)
+	if p == "" {
+		return "/"
 	}
-	i := strings.IndexByte(rest, '/')
-	return i < 0 || rest[i:] == "/"
+	if !oddPath(p) {
+		return p
+	}
+	b := make([]byte, 0, len(p))
+	param := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '%' && i+2 < len(p) && isSlashEscape(p[i+1], p[i+2]) {
+			c, i = '/', i+2
+		}
+		switch {
+		case c == '/' || c == '\\':
+			param = false
+			if len(b) == 0 || b[len(b)-1] != '/' {
+				b = append(b, '/')
+			}
+		case c == ';':
+			param = true
+		case !param:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// oddPath reports whether a URL path reads otherwise than it is written
+// (see readPath): it has "//", ';', '\', "%2F" or "%5C".
+func oddPath(p string) bool {
+	if strings.Contains(p, "//") || strings.ContainsAny(p, ";\\") {
+		return true
+	}
+	for i := strings.IndexByte(p, '%'); i >= 0 && i+2 < len(p); {
+		if isSlashEscape(p[i+1], p[i+2]) {
+			return true
+		}
+		j := strings.IndexByte(p[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// isSlashEscape reports whether %hl encodes '/' or '\'.
+func isSlashEscape(h, l byte) bool {
+	return h == '2' && (l == 'F' || l == 'f') || h == '5' && (l == 'C' || l == 'c')
+}
+
+// dirDepth returns the number of folders in the path of a directory URL as
+// readPath reads it: 0 for "https://h/" and for "https://h//", 2 for
+// "https://h/a/b/" and for "https://h/a//%2Fb/".
+func dirDepth(dir string) int {
+	return strings.Count(readPath(dir), "/") - 1
 }

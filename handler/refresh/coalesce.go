@@ -7,7 +7,8 @@ import (
 
 // folderSpan locates the folders of an absolute URL, as written (already
 // encoded). root is the index of the '/' that ends scheme://host, or -1
-// when the URL has no path; end is where its path ends (at '?', '#' or the
+// when the URL has no path (the host ends at a '/', '?' or '#'); end is
+// where its path ends (at '?', '#' or the
 // end of the URL). Every '/' from root to end closes a folder, and the
 // folder is the URL up to and including it: folders are slices of the URL,
 // never new strings. A URL ending in '/' is itself a folder. ok is false
@@ -17,8 +18,8 @@ func folderSpan(raw string) (root, end int, ok bool) {
 	if i < 0 {
 		return -1, -1, false
 	}
-	j := strings.IndexByte(raw[i+3:], '/')
-	if j < 0 {
+	j := strings.IndexAny(raw[i+3:], "/?#")
+	if j < 0 || raw[i+3+j] != '/' {
 		return -1, len(raw), true
 	}
 	root, end = i+3+j, len(raw)

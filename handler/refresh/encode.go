@@ -53,8 +53,9 @@ func isPathByte(c byte) bool {
 	return false
 }
 
-// NormalizeURL rewrites the path of a URL that a CMS sent by the encoding
-// rule, so that "/a b", "/a%20b" and "/über" reach VOD as a browser requests
+// NormalizeURL lower-cases the scheme and host of a URL that a CMS sent
+// (VOD knows a domain by its lower-case name), and rewrites its path, whose
+// case it keeps, by the encoding rule, so that "/a b", "/a%20b" and "/über" reach VOD as a browser requests
 // them, and resolves its "." and ".." segments ("%2e" included) as a browser
 // does, so that the allowlist and the root guard judge the URL that is
 // requested. A URL that does not parse is returned as it is, for the
@@ -62,14 +63,17 @@ func isPathByte(c byte) bool {
 // encoded.
 func NormalizeURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || hasEncodedSlash(u.RawPath) {
+	if err != nil || u.Host == "" {
 		return raw
+	}
+	if hasEncodedSlash(u.RawPath) {
+		return lowerBase(raw)
 	}
 	path := EscapePath(u.Path)
 	if strings.HasPrefix(path, "/") && dotSegment(path) {
 		path = removeDotSegments(path)
 	}
-	out := u.Scheme + "://" + u.Host + path
+	out := strings.ToLower(u.Scheme+"://"+u.Host) + path
 	if u.RawQuery != "" {
 		out += "?" + u.RawQuery
 	}
@@ -81,4 +85,22 @@ func NormalizeURL(raw string) string {
 
 func hasEncodedSlash(s string) bool {
 	return strings.Contains(s, "%2F") || strings.Contains(s, "%2f")
+}
+
+// lowerBase lower-cases the scheme and host (with port) of an absolute URL,
+// everything before the path, query or fragment, and keeps the rest as it
+// is. Anything else is returned as it is.
+func lowerBase(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
+	}
+	end := len(raw)
+	if j := strings.IndexAny(raw[i+3:], "/?#"); j >= 0 {
+		end = i + 3 + j
+	}
+	if base := raw[:end]; base != strings.ToLower(base) {
+		return strings.ToLower(base) + raw[end:]
+	}
+	return raw
 }

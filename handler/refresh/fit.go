@@ -40,7 +40,11 @@ func (e *QuotaError) Error() string {
 }
 
 // Fit fits a plan to the quota and returns the plan to submit, which may be
-// p itself, and the paths that its directories cover. Three things make
+// p itself, and the paths that its directories cover. When p's directories
+// outnumber those left, each directory planned for a playlist's folder
+// gives way to the playlists' URLs and those of the new segments the
+// records named in it (see Plan.withFallbacks): a plan fails for want of
+// directories only when URLs cannot carry it. Three things make
 // directories of files, each within the rules' prefixes, the minimum depth
 // and the per-event cap:
 //   - a planned directory covers the files and directories inside it;
@@ -48,7 +52,8 @@ func (e *QuotaError) Error() string {
 //     files is refreshed as one directory, as long as directories remain;
 //   - when the files exceed the share of the remaining URL quota that one
 //     invocation may spend, they are covered by directories as deep as the
-//     directory quota allows, never by one that covers a single file.
+//     directory quota allows; by one that covers a single file only when
+//     the URLs left cannot carry that file.
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
@@ -57,12 +62,23 @@ func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
 
 // fitPlan is Fit that stops with an error from c once c's context is done.
 func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, error) {
+	orig := p
 	nested, err := nest(c, p.Files, p.Directories)
 	if err != nil {
 		return p, nil, err
 	}
 	if len(nested.dirs) > room.Dirs {
-		return p, nil, quotaError(p, room)
+		// Playlists' folders fall back to URLs, which dense folders and
+		// coalescing may then spend what directories are left on.
+		if p = orig.withFallbacks(); p == nil {
+			return orig, nil, quotaError(orig, room)
+		}
+		if nested, err = nest(c, p.Files, p.Directories); err != nil {
+			return orig, nil, err
+		}
+		if len(nested.dirs) > room.Dirs {
+			return orig, nil, quotaError(orig, room)
+		}
 	}
 	// Dense folders first; when the directories they take leave the rest
 	// too many URLs, fitting starts again without them, so that a few
@@ -73,9 +89,9 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 	}
 	switch {
 	case err != nil:
-		return p, nil, err
+		return orig, nil, err
 	case !ok:
-		return p, nil, quotaError(p, room)
+		return orig, nil, quotaError(orig, room)
 	}
 	if len(f.cover) == 0 && len(f.dirs) == len(p.Directories) {
 		return p, nil, nil
@@ -238,18 +254,34 @@ func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error)
 // denseFolder returns the folder that holds a file path of p, and whether
 // it may be refreshed in the file's place.
 func (pl *Planner) denseFolder(p *Plan, path string) (string, bool) {
-	dir := path[:strings.LastIndexByte(path, '/')+1]
-	return dir, urlDepth(dir) >= max(p.floor(path), pl.minDepth())
+	dir, ok := fileFolder(path)
+	return dir, ok && urlDepth(dir) >= max(p.floor(path), pl.minDepth())
+}
+
+// fileFolder returns the folder that holds a file URL, cut from its path
+// alone (a query or fragment never makes one), and whether the URL may be
+// covered by a folder at all: not when it has no path, nor when its path
+// reads otherwise than it is written (see oddPath), since a folder of it
+// might read as one far above.
+func fileFolder(path string) (string, bool) {
+	root, end, ok := folderSpan(path)
+	if !ok || root < 0 || oddPath(path[root:end]) {
+		return "", false
+	}
+	return path[:root+strings.LastIndexByte(path[root:end], '/')+1], true
 }
 
 // scarce covers the files with at most budget directories, as deep as
 // possible, when what remains fits urls; it reports whether it did. A
-// directory that would cover a single file is not made: it would spend a
-// directory to save one URL.
+// directory that would cover a single file is made only when the URLs
+// cannot carry that file.
 func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
 	in := make([]coalesceInput, len(f.files))
 	for i, path := range f.files {
 		in[i] = coalesceInput{url: path, floor: max(p.floor(path), pl.minDepth())}
+		if _, ok := fileFolder(path); !ok {
+			in[i].floor = math.MaxInt32 // stays a URL
+		}
 		if err := c.tick("coalescing files into directories", i+1, len(f.files)); err != nil {
 			return false, err
 		}
@@ -264,18 +296,33 @@ func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool
 			count[d]++
 		}
 	}
-	rest := 0
-	for i, d := range cover {
-		if d == "" || count[d] < 2 {
-			cover[i] = ""
+	// A directory that covers a single file spends a directory to save one
+	// URL: it is made only when the URLs cannot carry the rest, rather than
+	// leave the file stale while directories remain.
+	least, rest := 2, 0
+	for _, d := range cover {
+		if d == "" || count[d] < least {
 			rest++
+		}
+	}
+	if rest > urls {
+		least, rest = 1, 0
+		for _, d := range cover {
+			if d == "" {
+				rest++
+			}
+		}
+	}
+	for i, d := range cover {
+		if d != "" && count[d] < least {
+			cover[i] = ""
 		}
 	}
 	if rest > urls {
 		return false, nil
 	}
 	for _, d := range dirs {
-		if count[d] >= 2 {
+		if count[d] >= least {
 			f.dirs = append(f.dirs, d)
 		}
 	}
@@ -386,6 +433,13 @@ func (pl *Planner) prepare(c *clock, p *Plan, quota Quota) (*Prepared, error) {
 		prep.Batches = pl.Batches(prep.Plan)
 	}
 	return prep, err
+}
+
+// PlanOSSContext is PlanOSS that stops once ctx is done, within
+// checkEvery records, with the plan so far and an error that wraps ctx's
+// (see PrepareOSS).
+func (pl *Planner) PlanOSSContext(ctx context.Context, records []event.ObjectEvent, memory Memory) (*Plan, error) {
+	return pl.planOSS(&clock{ctx: ctx}, records, memory)
 }
 
 // PrepareOSS plans OSS records and prepares the plan: the whole of planning

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
+	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
+	"vodrefresh/handler/internal/testfix"
 )
 
 // fitKeys are eight image keys, four in each of two folders; fitURLs are
@@ -89,5 +92,96 @@ func checkFit(t *testing.T, tt fitCase) {
 	}
 	if tt.dirs != nil && covered != len(fitKeys) {
 		t.Errorf("%d URLs coalesced, want %d", covered, len(fitKeys))
+	}
+}
+
+// fallbackCase is a batch of records through the video-aware rules of
+// testdata/video.yaml, the room left, and the plan Fit must make of them.
+// The cases are in testdata/fallback.json.
+type fallbackCase struct {
+	Name    string
+	Records []struct{ Event, Key string }
+	Room    struct{ URLs, Dirs int }
+	Files   []string
+	Dirs    []string
+	Skipped int  // records still skipped
+	Quota   bool // a *QuotaError
+}
+
+// With no directory left, a playlist's folder falls back to its URL and
+// those of the new segments the batch named in it.
+func TestFitPlaylistFallback(t *testing.T) {
+	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "video.yaml")))
+	for _, tt := range readCases[fallbackCase](t, "fallback.json") {
+		t.Run(tt.Name, func(t *testing.T) {
+			var recs []event.ObjectEvent
+			for i, r := range tt.Records {
+				ev := record(i, r.Event, "media-bucket", r.Key)
+				ev.ID = fmt.Sprintf("ev-%d", i)
+				recs = append(recs, ev)
+			}
+			plan := pl.PlanOSS(recs, nil)
+			fitted, _, err := pl.Fit(plan, Room{URLs: tt.Room.URLs, Dirs: tt.Room.Dirs})
+			var qe *QuotaError
+			if tt.Quota {
+				if !errors.As(err, &qe) {
+					t.Fatalf("error %v, want a QuotaError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(fitted.Files, tt.Files) || !reflect.DeepEqual(fitted.Directories, tt.Dirs) {
+				t.Errorf("fitted files %q dirs %q\nwant files %q dirs %q", fitted.Files, fitted.Directories, tt.Files, tt.Dirs)
+			}
+			if n := fitted.Skipped.Count; n != tt.Skipped || len(fitted.Skipped.Sample) != n || n > 0 && fitted.Skipped.Reasons[newSegment] != n {
+				t.Errorf("skipped %+v, want %d", fitted.Skipped, tt.Skipped)
+			}
+			for _, f := range fitted.Files {
+				if len(fitted.Origins[f]) == 0 {
+					t.Errorf("%s has no origin", f)
+				}
+			}
+		})
+	}
+}
+
+// fitURLCase is a plan of file URLs, the room left, and the files and
+// directories Fit must make of them. The cases are in
+// testdata/fit-urls.json.
+type fitURLCase struct {
+	Name  string
+	URLs  []string
+	Room  struct{ URLs, Dirs int }
+	Files []string
+	Dirs  []string
+}
+
+// A folder is cut from a URL's path alone, and never made of a path that
+// reads otherwise than it is written.
+func TestFitURLFolders(t *testing.T) {
+	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "routes.yaml")))
+	for _, tt := range readCases[fitURLCase](t, "fit-urls.json") {
+		t.Run(tt.Name, func(t *testing.T) {
+			p := &Plan{}
+			for _, u := range tt.URLs {
+				p.add(config.TypeFile, u)
+			}
+			fitted, coalesced, err := pl.Fit(p, Room{URLs: tt.Room.URLs, Dirs: tt.Room.Dirs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(fitted.Files, tt.Files) || !reflect.DeepEqual(fitted.Directories, tt.Dirs) {
+				t.Errorf("fitted files %q dirs %q\nwant files %q dirs %q", fitted.Files, fitted.Directories, tt.Files, tt.Dirs)
+			}
+			for _, co := range coalesced {
+				for _, path := range co.Paths {
+					if !strings.HasPrefix(path, co.Directory) || strings.ContainsAny(co.Directory, "?#") {
+						t.Errorf("%s covered by %s", path, co.Directory)
+					}
+				}
+			}
+		})
 	}
 }

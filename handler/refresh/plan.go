@@ -32,6 +32,15 @@ type Plan struct {
 	hint   int                 // how many file paths to make room for at once
 	cur    event.ObjectEvent   // the record being planned
 	memory Memory
+
+	// folders holds, by directory, what replaces each directory planned
+	// for a playlist's folder when no directory is left (see fallback).
+	folders map[string]*fallback
+	// segments holds, by the directory of their folder, the URLs of the
+	// new segments skipped because a playlist's folder refresh covers them.
+	segments map[string][]fallbackURL
+	// skippedSegments holds the records skipped as newSegment.
+	skippedSegments map[int]bool
 }
 
 // Memory tells the planner what an earlier attempt of an event submitted:
@@ -130,6 +139,9 @@ func (pl *Planner) planOSS(c *clock, records []event.ObjectEvent, memory Memory)
 		p.cur = ev
 		if reason := pl.planRecord(p, ev, removed); reason != "" {
 			p.Skipped.Add(recordSkip(ev, "", reason))
+			if reason == newSegment {
+				p.markSkipped(ev.Index)
+			}
 		}
 		if err := c.tick("planning records", i+1, len(records)); err != nil {
 			p.cur, p.memory = event.ObjectEvent{}, nil
@@ -174,19 +186,30 @@ func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]
 	return why
 }
 
+// newSegment is why a new media segment is skipped.
+const newSegment = "a new media segment: nothing is cached for it yet, and its playlist's folder refresh covers it"
+
 // planRule adds what rule r makes of ev, or returns why it makes nothing.
-// With video-aware planning, a new media segment makes nothing (its
-// playlist's folder refresh covers it), and a created or changed playlist
-// makes a directory refresh of its folder.
+// With video-aware planning, a new media segment makes nothing where its
+// playlist's folder refresh covers it (or the rule refreshes playlists by
+// URL alone), and a created or changed playlist makes a directory refresh
+// of its folder where one may be made.
 func (pl *Planner) planRule(p *Plan, r *rule, ev event.ObjectEvent, removed map[string]bool) string {
 	if r.video {
 		switch classify(ev.Key) {
 		case segment:
-			if ev.Change == event.ChangeCreated {
-				return "a new media segment: nothing is cached for it yet, and its playlist's folder refresh covers it"
+			if ev.Change != event.ChangeCreated {
+				break
+			}
+			if r.urlOnly {
+				return newSegment
+			}
+			if dirs, ok := pl.playlistFolder(r, ev.Key); ok {
+				p.addSegment(r, ev, dirs)
+				return newSegment
 			}
 		case playlist:
-			if ev.Change != event.ChangeRemoved && !r.urlOnly && pl.addFolder(p, r, ev.Key) {
+			if ev.Change != event.ChangeRemoved && !r.urlOnly && pl.addFolder(p, r, ev) {
 				return ""
 			}
 		}
@@ -201,19 +224,38 @@ func (pl *Planner) planRule(p *Plan, r *rule, ev event.ObjectEvent, removed map[
 	return ""
 }
 
-// addFolder adds a directory refresh of the folder that holds key, through
-// each of the rule's templates. It adds nothing and returns false when a
-// folder would lie above the rule's prefix or the minimum depth, or be a
-// domain root; the key's own URL is refreshed instead.
-func (pl *Planner) addFolder(p *Plan, r *rule, key string) bool {
+// playlistFolder returns the directories, one per template of rule r,
+// that a playlist in the folder holding key refreshes, and whether it may:
+// each must lie strictly below the rule's prefix (a playlist directly in
+// the prefix would refresh all of it), at or below the minimum depth, and
+// so never be a domain root. Depths are judged on paths as a CDN reads
+// them (see dirDepth).
+func (pl *Planner) playlistFolder(r *rule, key string) ([]string, bool) {
 	dirs := r.expand(folderOf(key))
 	for i, d := range dirs {
-		if urlDepth(d) < max(r.floors[i], pl.minDepth()) {
-			return false
+		if n := dirDepth(d); n <= r.floors[i] || n < pl.minDepth() {
+			return nil, false
 		}
 	}
-	for _, d := range dirs {
-		p.add(config.TypeDirectory, d)
+	return dirs, true
+}
+
+// addFolder adds a directory refresh of the folder that holds ev's
+// playlist, through each of the rule's templates, and remembers the
+// playlist's URLs to refresh instead should no directory be left. It adds
+// nothing and returns false when playlistFolder says no; the playlist's
+// own URL is refreshed instead.
+func (pl *Planner) addFolder(p *Plan, r *rule, ev event.ObjectEvent) bool {
+	dirs, ok := pl.playlistFolder(r, ev.Key)
+	if !ok {
+		return false
+	}
+	enc := r.target(ev.Key)
+	for i, d := range dirs {
+		if p.add(config.TypeDirectory, d) {
+			f := p.fallbackFor(d)
+			f.urls = append(f.urls, fallbackURL{path: r.templates[i].fill(enc), floor: r.floors[i], id: ev.ID, record: -1})
+		}
 	}
 	p.Wait = p.Wait || r.wait
 	return true
@@ -236,7 +278,14 @@ func (pl *Planner) addRulePath(p *Plan, r *rule, i int, path string, ev event.Ob
 				fmt.Sprintf("rule %s would refresh the domain root; set allowRootDirectory to allow it", r.name)))
 			return
 		}
-		p.add(r.objectType, path)
+		if n := dirDepth(path); n < r.floors[i] {
+			p.Skipped.Add(recordSkip(ev, path,
+				fmt.Sprintf("rule %s would refresh a folder above its prefix once the path is read as a CDN reads it (%d folders deep, the prefix %d)", r.name, n, r.floors[i])))
+			return
+		}
+		if p.add(r.objectType, path) {
+			p.fallbackFor(path).pinned = true
+		}
 		p.Wait = p.Wait || r.wait
 		return
 	}

@@ -120,6 +120,16 @@ var planCases = []planCase{
 		dirs:    []string{"https://img.example.com/sub/"},
 		skipped: []string{"domain root"},
 	},
+	{
+		name:    "directories that read as the domain root are skipped",
+		records: []event.ObjectEvent{put(0, "root-bucket", "//a.png"), put(1, "root-bucket", ";x/b.png"), put(2, "root-bucket", "/;/c.png")},
+		skipped: []string{"domain root", "domain root", "domain root"},
+	},
+	{
+		name:    "a template's scheme and host are lower-cased, the path kept",
+		records: []event.ObjectEvent{put(0, "upper-bucket", "Photos/A.png")},
+		files:   []string{"https://img.example.com/Up/Photos/A.png"},
+	},
 }
 
 func TestPlanOSS(t *testing.T) {

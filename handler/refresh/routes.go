@@ -133,7 +133,11 @@ func (c *changePlan) add(objectType, path string) {
 		return
 	}
 	if objectType == config.TypeDirectory && IsRoot(path) && !c.pl.cfg.AllowRootDirectory {
-		c.Outside = append(c.Outside, fmt.Sprintf("%q would refresh the whole domain; set allowRootDirectory to allow it", path))
+		how := ""
+		if urlPathOf(path) != "/" {
+			how = " (read as a CDN may read it, with repeated or encoded slashes, ';' parameters and the query set aside, its path is \"/\")"
+		}
+		c.Outside = append(c.Outside, fmt.Sprintf("%q would refresh the whole domain%s; set allowRootDirectory to allow it", path, how))
 		return
 	}
 	c.Plan.add(objectType, path)
@@ -186,7 +190,8 @@ func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fi
 		case used[i]:
 		case len(t.Names()) == 0:
 			made++
-			c.add(objectType, t.String())
+			path, _ := t.Expand(nil) // no placeholder: nothing to fill
+			c.add(objectType, path)
 		case len(items) > 0:
 			c.Notes = append(c.Notes, fmt.Sprintf("%s[%d] %q not filled: the payload has no %s", list, i, t, c.r.lacking(t, items[0])))
 		}
@@ -228,14 +233,11 @@ func dotField(t *Template, f webhook.Fields) string {
 // urlPathOf returns the path of an absolute URL: what follows the host, up
 // to a query or fragment.
 func urlPathOf(u string) string {
-	_, rest, _ := strings.Cut(u, "://")
-	i := strings.IndexByte(rest, '/')
-	if i < 0 {
+	root, end, ok := folderSpan(u)
+	if !ok || root < 0 {
 		return ""
 	}
-	p, _, _ := strings.Cut(rest[i:], "?")
-	p, _, _ = strings.Cut(p, "#")
-	return p
+	return u[root:end]
 }
 
 // lacking names the placeholders of t that item cannot fill.

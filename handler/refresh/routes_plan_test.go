@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"vodrefresh/handler/config"
@@ -100,5 +101,42 @@ func TestPlanChangeOtherRoute(t *testing.T) {
 	rp := pl.PlanChange(&other, webhook.Change{URLs: []string{"https://www.example.com/x/"}})
 	if rp.Size() != 0 || rp.Note == "" {
 		t.Errorf("planned %q, note %q", rp.Files, rp.Note)
+	}
+}
+
+// routePathCase is a change on a route of testdata/route-paths.yaml, made
+// of URLs (as objectType) or of items with the given slugs, and what must
+// be planned of it. The cases are in testdata/route-paths.json.
+type routePathCase struct {
+	Name, Route, ObjectType string
+	URLs, Slugs             []string
+	Files, Dirs             []string
+	Outside                 int
+	Reason                  string // of each refusal, by substring
+}
+
+// A directory that reads as the domain root is refused, however its path
+// is written; planned URLs have lower-case schemes and hosts.
+func TestPlanChangePaths(t *testing.T) {
+	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "route-paths.yaml")))
+	for _, tt := range readCases[routePathCase](t, "route-paths.json") {
+		t.Run(tt.Name, func(t *testing.T) {
+			ch := webhook.Change{URLs: tt.URLs, ObjectType: tt.ObjectType, Ignored: "not a related-page test"}
+			if tt.Route == "/shouty" {
+				ch.Ignored = ""
+			}
+			for _, s := range tt.Slugs {
+				ch.Items = append(ch.Items, webhook.Fields{Slug: s})
+			}
+			rp := pl.PlanChange(routeAt(t, pl, tt.Route), ch)
+			if !reflect.DeepEqual(rp.Files, tt.Files) || !reflect.DeepEqual(rp.Directories, tt.Dirs) || len(rp.Outside) != tt.Outside {
+				t.Errorf("files %q dirs %q outside %q\nwant files %q dirs %q, %d outside", rp.Files, rp.Directories, rp.Outside, tt.Files, tt.Dirs, tt.Outside)
+			}
+			for _, o := range rp.Outside {
+				if !strings.Contains(o, tt.Reason) {
+					t.Errorf("outside %q, want %q", o, tt.Reason)
+				}
+			}
+		})
 	}
 }

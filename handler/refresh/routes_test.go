@@ -13,7 +13,8 @@ func TestNormalizeURL(t *testing.T) {
 		"https://www.example.com/?p=123":                "https://www.example.com/?p=123",
 		"https://www.example.com/a%2Fb":                 "https://www.example.com/a%2Fb",
 		"https://www.example.com/50%25":                 "https://www.example.com/50%25",
-		"https://WWW.example.com/x":                     "https://WWW.example.com/x",
+		"https://WWW.example.com/x":                     "https://www.example.com/x",
+		"HTTPS://WWW.Example.com/A%2FB":                 "https://www.example.com/A%2FB",
 		"http://[::1]:bad/x":                            "http://[::1]:bad/x",
 	}
 	for in, want := range tests {

@@ -49,7 +49,7 @@ func compileRule(name string, r *config.OSSRule, allow *Allowlist) (*rule, []str
 	prefixDir := r.Prefix[:strings.LastIndexByte(r.Prefix, '/')+1]
 	for _, t := range templates {
 		floorURL, _ := t.Expand(func(string) (string, bool) { return EscapePath(prefixDir), true })
-		out.floors = append(out.floors, urlDepth(floorURL))
+		out.floors = append(out.floors, dirDepth(floorURL))
 	}
 	out.templates = templates
 	return out, problems

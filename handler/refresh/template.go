@@ -15,7 +15,8 @@ type Template struct {
 
 // ParseTemplate parses s and checks that every placeholder is one of names,
 // and that the scheme and host are literal (no placeholder before the first
-// '/' of the path).
+// '/' of the path). The URLs it makes have the scheme and host in lower
+// case, as VOD knows a domain; String still returns s as written.
 func ParseTemplate(s string, names ...string) (*Template, error) {
 	t := &Template{raw: s}
 	rest := s
@@ -53,6 +54,7 @@ func ParseTemplate(s string, names ...string) (*Template, error) {
 	if scheme < 0 || (strings.IndexByte(head[scheme+3:], '/') < 0 && !pathAfterHost) {
 		return nil, fmt.Errorf("template %q: scheme and host must be written out, followed by '/' (or {path}), before any placeholder", s)
 	}
+	t.parts[0] = lowerBase(head)
 	return t, nil
 }
 

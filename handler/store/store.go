@@ -12,6 +12,21 @@
 // reached never blocks a refresh: the operation falls back to in-process
 // memory, and the invocation's Report says so.
 //
+// A deployment opens the store once; each invocation carries a Report:
+//
+//	s, err := store.Open(os.Getenv("REFRESH_STORE_URL"), log) // once, at start
+//	ctx, rep := store.WithReport(ctx)                          // per invocation
+//	...                                                        // s.Seen(ctx, ...), s.Hold(ctx, ...)
+//	if why := rep.Degraded(); why != "" { ... }                // say so in the result
+//
+// Degraded is "" when every operation ran on Redis (or when the store is a
+// Memory); otherwise it says how many fell back and why the first did. The
+// state those operations kept lives in one instance only: a retry may be
+// submitted twice, or a delivery handled twice, and the quota ledger is
+// that instance's own until Redis answers again. Open's errors, Redis's
+// errors and the Report name the server as host:port and db, never the
+// password.
+//
 // It is a leaf: it imports nothing of vodrefresh.
 package store
 

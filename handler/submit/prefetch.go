@@ -83,7 +83,7 @@ func (inv *Invocation) prefetch(p *refresh.Plan, failed bool) *PrefetchResult {
 	}
 	var unsent []string
 	out.Paths, out.TaskIDs, out.Error, unsent = vod.Prefetch(inv.ctx, inv.client, todo)
-	inv.s.quota.SpendPreload(len(out.Paths))
+	inv.s.quota.SpendPreload(inv.ctx, len(out.Paths))
 	if out.Error != nil {
 		out.Skipped = append(out.Skipped, unsent...)
 		inv.log.Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "paths", len(unsent))

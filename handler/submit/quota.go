@@ -2,40 +2,51 @@ package submit
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"sync"
 	"time"
 
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
 
-// quotaCache keeps the last quota reading for a while and the reservations
-// that the instance's invocations in flight hold against it, so that
-// together they never plan with quota another has already taken. Spent
-// quota comes off the reading as calls succeed. It is shared by the
-// invocations of one instance, and holds no lock across a network call.
+// quotaCache is the quota an instance's invocations plan with: the
+// deployment's quota ledger in the store (the last reading, what was spent
+// since and what invocations in flight hold, on every instance), read
+// again from the service when it is older than the TTL. One read of the
+// service runs at a time in an instance, and no lock is held across it.
 type quotaCache struct {
+	store    store.Store
 	mu       sync.Mutex
-	q        vod.Quota
-	at       time.Time
-	have     bool
-	held     vod.Quota     // reserved by invocations in flight (URLRemain, DirRemain)
 	inflight chan struct{} // closed when the read in flight ends; nil when none is
 }
 
-// Get returns the quota to plan with: the reading less what others have
-// reserved, read again through c when it is older than ttl. One read runs
-// at a time: a caller that finds one in flight plans with the last reading
-// when there is one, and otherwise waits for it. The read, or the wait,
-// takes at most half the time ctx has left, so that the invocation keeps
-// time to refresh and answer. source is "cache" or "api".
+// available is what a ledger leaves to plan with, as a vod.Quota.
+func available(l store.Ledger) vod.Quota {
+	a := l.Available()
+	return vod.Quota{URLRemain: a.URLs, DirRemain: a.Dirs, PreloadRemain: max(0, l.Reading.PreloadRemain-l.Preload)}
+}
+
+// Get returns the quota to plan with: the ledger's reading less what was
+// spent since and what others hold, read again through c when it is
+// older than ttl. A caller that finds a read in flight plans with the
+// last reading when there is one, and otherwise waits for it. The read,
+// or the wait, takes at most half the time ctx has left, so that the
+// invocation keeps time to refresh and answer. source is "cache" or "api".
 func (qc *quotaCache) Get(ctx context.Context, c vod.Client, ttl time.Duration, now time.Time) (q vod.Quota, source string, err error) {
 	ctx, cancel := halfTime(ctx)
 	defer cancel()
 	for {
+		l, err := qc.store.Ledger(ctx)
+		if err != nil {
+			l = store.Ledger{}
+		}
 		qc.mu.Lock()
-		if qc.have && (now.Sub(qc.at) < ttl || qc.inflight != nil) {
-			defer qc.mu.Unlock()
-			return qc.available(), "cache", nil
+		if l.Have && (now.Sub(l.Reading.At) < ttl || qc.inflight != nil) {
+			qc.mu.Unlock()
+			return available(l), "cache", nil
 		}
 		if wait := qc.inflight; wait != nil {
 			qc.mu.Unlock()
@@ -53,77 +64,105 @@ func (qc *quotaCache) Get(ctx context.Context, c vod.Client, ttl time.Duration, 
 	}
 }
 
-// read reads the quota through c, with no lock held, and records it.
+// read reads the quota through c, with no lock held, and records it in
+// the ledger.
 func (qc *quotaCache) read(ctx context.Context, c vod.Client, now time.Time, done chan struct{}) (vod.Quota, string, error) {
 	q, err := c.Quota(ctx)
-	qc.mu.Lock()
-	defer qc.mu.Unlock()
-	qc.inflight = nil
-	close(done)
+	defer func() {
+		qc.mu.Lock()
+		qc.inflight = nil
+		close(done)
+		qc.mu.Unlock()
+	}()
 	if err != nil {
 		return vod.Quota{}, "", err
 	}
-	qc.q, qc.at, qc.have = q, now, true
-	return qc.available(), "api", nil
-}
-
-// available is the reading less the reservations; qc.mu is held.
-func (qc *quotaCache) available() vod.Quota {
-	q := qc.q
-	q.URLRemain = max(0, q.URLRemain-qc.held.URLRemain)
-	q.DirRemain = max(0, q.DirRemain-qc.held.DirRemain)
-	return q
-}
-
-// reservation is quota held for an invocation's calls until they are made.
-type reservation struct {
-	qc         *quotaCache
-	urls, dirs int
-}
-
-// Hold calls fit with the quota that others have not reserved, and
-// reserves what fit says its plan spends, in one atomic step, so that
-// invocations planning at the same time cannot together exceed the share
-// or the remaining quota. The lock is held while fit runs: fit must do no
-// I/O. An error from fit reserves nothing.
-func (qc *quotaCache) Hold(fit func(vod.Quota) (urls, dirs int, err error)) (*reservation, error) {
-	qc.mu.Lock()
-	defer qc.mu.Unlock()
-	urls, dirs, err := fit(qc.available())
-	if err != nil {
-		return nil, err
+	r := store.Reading{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, At: now}
+	if err := qc.store.SetReading(ctx, r); err != nil {
+		return q, "api", nil
 	}
-	qc.held.URLRemain += urls
-	qc.held.DirRemain += dirs
-	return &reservation{qc: qc, urls: urls, dirs: dirs}, nil
+	l, err := qc.store.Ledger(ctx)
+	if err != nil || !l.Have {
+		return q, "api", nil
+	}
+	return available(l), "api", nil
 }
 
-// Settle ends the reservation: what was spent comes off the reading, and
-// the rest is released for others.
-func (r *reservation) Settle(spentURLs, spentDirs int) {
+// maxHoldTries bounds how often Hold fits a plan again because other
+// invocations took quota between the reading and the hold.
+const maxHoldTries = 4
+
+// reservation is quota held in the ledger for an invocation's calls until
+// they are made.
+type reservation struct {
+	qc *quotaCache
+	id string
+}
+
+// Hold calls fit with the quota that others have not taken, and holds what
+// fit says its plan spends, so that invocations planning at the same time,
+// on any instance, cannot together exceed the remaining quota. When others
+// took quota in between, fit is called again with what is left. fit must
+// do no I/O. An error from fit holds nothing.
+func (qc *quotaCache) Hold(ctx context.Context, fit func(vod.Quota) (urls, dirs int, err error)) (*reservation, error) {
+	l, err := qc.store.Ledger(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the quota ledger: %w", err)
+	}
+	id := holdID()
+	for try := 1; ; try++ {
+		urls, dirs, err := fit(available(l))
+		if err != nil {
+			return nil, err
+		}
+		got, ok, err := qc.store.Hold(ctx, id, store.Amount{URLs: urls, Dirs: dirs}, holdTTL(ctx))
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("the quota ledger: %w", err)
+		case ok:
+			return &reservation{qc: qc, id: id}, nil
+		case try == maxHoldTries:
+			return nil, fmt.Errorf("the quota ledger: other invocations kept taking the quota this plan was fitted to (%d tries); retry", try)
+		}
+		l = got
+	}
+}
+
+// holdTTL is how long a hold outlives a crashed invocation: ctx's time
+// left and a minute, or ten minutes without a deadline.
+func holdTTL(ctx context.Context) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return time.Until(dl) + time.Minute
+	}
+	return 10 * time.Minute
+}
+
+// holdID names one reservation in the ledger.
+func holdID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Settle ends the reservation: what was spent is counted as spent, and
+// the rest is released for others. It runs even when the invocation's
+// context is done, so that a late call's spending is not lost.
+func (r *reservation) Settle(ctx context.Context, spentURLs, spentDirs int) {
 	if r == nil {
 		return
 	}
-	qc := r.qc
-	qc.mu.Lock()
-	defer qc.mu.Unlock()
-	qc.held.URLRemain -= r.urls
-	qc.held.DirRemain -= r.dirs
-	qc.q.URLRemain = max(0, qc.q.URLRemain-spentURLs)
-	qc.q.DirRemain = max(0, qc.q.DirRemain-spentDirs)
-	r.urls, r.dirs = 0, 0
+	r.qc.store.Settle(context.WithoutCancel(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0)
 }
 
-// SpendPreload takes successful prefetches off the cached quota.
-func (qc *quotaCache) SpendPreload(n int) {
-	qc.mu.Lock()
-	defer qc.mu.Unlock()
-	qc.q.PreloadRemain = max(0, qc.q.PreloadRemain-n)
+// SpendPreload counts successful prefetches against the preload quota.
+func (qc *quotaCache) SpendPreload(ctx context.Context, n int) {
+	if n > 0 {
+		qc.store.Settle(context.WithoutCancel(ctx), holdID(), store.Amount{}, n)
+	}
 }
 
-// Forget drops the reading, so the next invocation reads the quota again.
-func (qc *quotaCache) Forget() {
-	qc.mu.Lock()
-	defer qc.mu.Unlock()
-	qc.have = false
+// Forget drops the reading, so that the next invocation reads the quota
+// again.
+func (qc *quotaCache) Forget(ctx context.Context) {
+	qc.store.Forget(context.WithoutCancel(ctx))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/vodmem"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
 
@@ -30,7 +31,7 @@ func TestQuotaReadHoldsNoLock(t *testing.T) {
 	// In a bubble, time moves only when every goroutine is blocked: the
 	// 50 ms budget below passes exactly, and synctest.Wait replaces polling.
 	synctest.Test(t, func(t *testing.T) {
-		var qc quotaCache
+		qc := quotaCache{store: store.NewMemory(store.MemoryOptions{})}
 		c := &vodmem.Client{}
 		now := time.Now()
 		release := stuck(c)
@@ -70,7 +71,7 @@ func TestQuotaReadHoldsNoLock(t *testing.T) {
 // What one invocation holds is taken off what the others fit their plans
 // to, and is spent or released when its calls are made.
 func TestQuotaReservations(t *testing.T) {
-	var qc quotaCache
+	qc := quotaCache{store: store.NewMemory(store.MemoryOptions{})}
 	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2000, DirRemain: 100}}
 	now := time.Now()
 	if _, _, err := qc.Get(context.Background(), c, time.Minute, now); err != nil {
@@ -78,7 +79,7 @@ func TestQuotaReservations(t *testing.T) {
 	}
 	var seen []vod.Quota
 	hold := func(urls, dirs int, err error) *reservation {
-		r, got := qc.Hold(func(q vod.Quota) (int, int, error) {
+		r, got := qc.Hold(context.Background(), func(q vod.Quota) (int, int, error) {
 			seen = append(seen, q)
 			return urls, dirs, err
 		})
@@ -97,8 +98,8 @@ func TestQuotaReservations(t *testing.T) {
 			t.Errorf("fit %d saw %d URLs and %d directories, want %d and %d", i, q.URLRemain, q.DirRemain, want[i].URLRemain, want[i].DirRemain)
 		}
 	}
-	a.Settle(999, 0) // sent
-	b.Settle(0, 0)   // failed: released
+	a.Settle(context.Background(), 999, 0) // sent
+	b.Settle(context.Background(), 0, 0)   // failed: released
 	hold(0, 0, nil)
 	if q := seen[len(seen)-1]; q.URLRemain != 1001 || q.DirRemain != 100 {
 		t.Errorf("after settling: %+v, want 1001 URLs and 100 directories", q)

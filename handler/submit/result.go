@@ -36,6 +36,9 @@ type Submission struct {
 	Coalesced []refresh.Coalesced `json:"coalesced,omitempty"`
 	Quota     *QuotaInfo          `json:"quota,omitempty"`
 	Tasks     []vod.Task          `json:"tasks,omitempty"` // with wait: the tasks' final status
+	// Store, when set, says that the shared store could not be reached and
+	// what ran in this instance's memory instead.
+	Store string `json:"store,omitempty"`
 }
 
 // QuotaInfo is the quota an invocation planned with.

@@ -5,7 +5,8 @@
 // It also sets the invocation's time budget (WithAnswerMargin).
 //
 // It imports config (object types), refresh (the plan, its batches and the
-// quota it is fitted to) and vod (the calls).
+// quota it is fitted to), store (the retry memory and the quota ledger,
+// shared by the deployment's instances) and vod (the calls).
 package submit
 
 import (
@@ -16,6 +17,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
 
@@ -32,15 +34,18 @@ type Options struct {
 	QuotaTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Store keeps what outlives an invocation: the retry memory and the
+	// quota ledger. nil means an in-process store of this Stage's own.
+	Store store.Store
 }
 
 // Stage is the submit stage that one instance's invocations share: the
 // quota they reserve from and the memory of what they submitted. It is
 // safe for concurrent use.
 type Stage struct {
-	opts   Options
-	quota  quotaCache
-	memory *memory
+	opts  Options
+	store store.Store
+	quota *quotaCache
 }
 
 // New returns a Stage.
@@ -51,14 +56,14 @@ func New(opts Options) *Stage {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Stage{opts: opts, memory: newMemory(memorySize, memoryWindow)}
+	if opts.Store == nil {
+		opts.Store = store.NewMemory(store.MemoryOptions{})
+	}
+	return &Stage{opts: opts, store: opts.Store, quota: &quotaCache{store: opts.Store}}
 }
 
 // DryRun reports whether the stage sends nothing.
 func (s *Stage) DryRun() bool { return s.opts.DryRun }
-
-// Memory is what the stage remembers of earlier attempts, for planning.
-func (s *Stage) Memory() refresh.Memory { return s.memory }
 
 // Invocation is one invocation's submission: its context, its result, the
 // VOD client made when its quota is first read, and the quota it holds.
@@ -101,7 +106,7 @@ func (inv *Invocation) Hold(fit func(refresh.Room) (urls, dirs int, err error)) 
 		_, _, err := fit(refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain})
 		return err
 	}
-	inv.holding, err = inv.s.quota.Hold(func(avail vod.Quota) (int, int, error) {
+	inv.holding, err = inv.s.quota.Hold(inv.ctx, func(avail vod.Quota) (int, int, error) {
 		q.URLRemain, q.DirRemain = avail.URLRemain, avail.DirRemain
 		return fit(refresh.Room{URLs: avail.URLRemain, Dirs: avail.DirRemain})
 	})
@@ -158,7 +163,7 @@ func (inv *Invocation) send(prep *refresh.Prepared) (calls []vod.Call, failed bo
 		inv.res.Tasks, waitErr = vod.WaitTasks(inv.ctx, inv.client, taskIDs(calls), s.opts.Backoff)
 		taskFailed = failedPaths(waitErr)
 	}
-	s.memory.record(prep.Plan, calls, prep.Coalesced, taskFailed)
+	inv.remember(prep.Plan, calls, prep.Coalesced, taskFailed)
 	return calls, failed, waitErr
 }
 
@@ -204,13 +209,13 @@ func (inv *Invocation) spend(calls []vod.Call) (failed bool) {
 		case c.Sent:
 			urls += len(c.Paths)
 		case c.Error.Outcome == vod.QuotaExhausted:
-			inv.s.quota.Forget()
+			inv.s.quota.Forget(inv.ctx)
 			failed = true
 		default:
 			failed = true
 		}
 	}
-	inv.holding.Settle(urls, dirs)
+	inv.holding.Settle(inv.ctx, urls, dirs)
 	return failed
 }
 

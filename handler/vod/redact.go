@@ -32,6 +32,18 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
+// With returns a Redactor that also redacts the given values (and their
+// encodings), e.g. one request's signature; r is unchanged. A nil r
+// redacts only them.
+func (r *Redactor) With(values ...string) *Redactor {
+	out := NewRedactor(values...)
+	if r != nil {
+		out.secrets = append(slices.Clone(r.secrets), out.secrets...)
+		slices.SortStableFunc(out.secrets, func(a, b string) int { return len(b) - len(a) })
+	}
+	return out
+}
+
 // encodings returns s and each distinct spelling of it under up to
 // encodeDepth rounds of url.QueryEscape or url.PathEscape, in any order.
 func encodings(s string) []string {

@@ -119,7 +119,9 @@ func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, ac
 	}
 	resp, err := call(req)
 	if err != nil {
-		return zero, v.wrap(action, err)
+		// The SDK put the request's Signature among its query parameters
+		// while signing it: a message may echo it under any label, or none.
+		return zero, v.wrap(action, err, req.GetQueryParams()["Signature"])
 	}
 	return resp, nil
 }
@@ -155,9 +157,11 @@ func SplitTaskIDs(s string) []string {
 	return out
 }
 
-// wrap turns an SDK error into an *APIError with no secret in it.
-func (v *SDKClient) wrap(action string, err error) error {
-	e := NewAPIError(action, err, v.redact)
+// wrap turns an SDK error into an *APIError with no secret in it: neither
+// the client's key secret and security token nor the failed request's
+// signature, however the message labels them.
+func (v *SDKClient) wrap(action string, err error, signature string) error {
+	e := NewAPIError(action, err, v.redact.With(signature))
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		e.Code = CodeTimeout
 	}

@@ -43,12 +43,12 @@ func checkConflict(t *testing.T, s signingScheme, signed *webhook.Request, name 
 			headers[name], headers[strings.ToLower(name)] = headers[strings.ToLower(name)], valid
 		}
 		r := webhook.NewRequest("POST", "/hooks/x", "", nil, headers, signed.Body)
-		if err := s.v.Verify(r, now); !errors.Is(err, webhook.ErrUnauthorized) || !strings.Contains(err.Error(), "conflicting") {
+		if _, err := s.v.Verify(r, now); !errors.Is(err, webhook.ErrUnauthorized) || !strings.Contains(err.Error(), "conflicting") {
 			t.Fatalf("%s, %s twice (junk first: %v), try %d: %v, want a rejection for conflicting values", s.name, name, junkFirst, i, err)
 		}
 		headers[name], headers[strings.ToLower(name)] = valid, valid
 		r = webhook.NewRequest("POST", "/hooks/x", "", nil, headers, signed.Body)
-		if err := s.v.Verify(r, now); err != nil {
+		if _, err := s.v.Verify(r, now); err != nil {
 			t.Fatalf("%s, %s twice with the same value: %v", s.name, name, err)
 		}
 	}

@@ -21,60 +21,75 @@ const (
 // contentfulVerifier checks Contentful's request verification signature.
 type contentfulVerifier struct{ stamped }
 
+// contentfulIdempotency is the header that names a Contentful delivery;
+// it keys the proof only when it is among the signed headers.
+const contentfulIdempotency = "x-contentful-idempotency-key"
+
 // NewContentfulVerifier checks x-contentful-signature: hex HMAC-SHA256 of
 // the canonical request "METHOD\nPATH\nk:v;k:v\nBODY", where the headers
 // are those listed (lower-case, comma-separated) in
-// x-contentful-signed-headers, in that order; the list must include
-// x-contentful-timestamp (ms), which must be within window of now. PATH
-// carries the query string when there is one.
+// x-contentful-signed-headers; the list must include x-contentful-timestamp
+// (ms), which must be within window of now. PATH carries the query string
+// when there is one (contentfulPaths).
+//
+// By default Contentful signs only x-contentful-signed-headers and
+// x-contentful-timestamp, so X-Contentful-Topic and the idempotency key
+// usually arrive unsigned: the proof says which headers it covers.
 func NewContentfulVerifier(secrets []string, window time.Duration) Verifier {
 	return &contentfulVerifier{newStamped(secrets, window)}
 }
 
-func (v *contentfulVerifier) Verify(r *Request, now time.Time) error {
+// Verify checks the signature against the canonical request at each path
+// the sender may have signed (contentfulPaths), one MAC per key and path.
+// The proof is keyed by the idempotency key when it is signed, else by the
+// MAC and the timestamp.
+func (v *contentfulVerifier) Verify(r *Request, now time.Time) (Proof, error) {
 	vals, err := requireHeaders(r, "x-contentful-signature", "x-contentful-signed-headers", "x-contentful-timestamp")
 	if err != nil {
-		return err
+		return Proof{}, err
 	}
 	sigHex, list, ts := vals[0], vals[1], vals[2]
 	names := strings.Split(list, ",")
-	signsTimestamp := false
 	for i, n := range names {
 		names[i] = strings.ToLower(strings.TrimSpace(n))
-		if names[i] == "x-contentful-timestamp" {
-			signsTimestamp = true
-		}
 	}
-	if !signsTimestamp {
-		return unauthorized("x-contentful-signed-headers does not include x-contentful-timestamp")
+	if !slices.Contains(names, "x-contentful-timestamp") {
+		return Proof{}, unauthorized("x-contentful-signed-headers does not include x-contentful-timestamp")
 	}
 	for _, n := range names {
 		if _, err := r.signed(n); err != nil {
-			return err
+			return Proof{}, err
 		}
 	}
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil {
-		return unauthorized("x-contentful-signature is not hex")
+		return Proof{}, unauthorized("x-contentful-signature is not hex")
 	}
 	at, err := parseMillis(ts)
 	if err != nil {
-		return err
+		return Proof{}, err
 	}
-	ok := false
+	var mac []byte
 	for _, path := range contentfulPaths(r) {
-		if anyMAC(v.keys, sig, contentfulCanonical(r, path, names)) {
-			ok = true
+		if m := matchMAC(v.keys, [][]byte{sig}, contentfulCanonical(r, path, names), r.Body); m != nil {
+			mac = m
 		}
 	}
-	if !ok {
-		return unauthorized("signature does not match")
+	if mac == nil {
+		return Proof{}, unauthorized("signature does not match")
 	}
-	return checkWindow(at, now, v.window)
+	if err := checkWindow(at, now, v.window); err != nil {
+		return Proof{}, err
+	}
+	p := macProof(mac, ts, names...)
+	if id := strings.TrimSpace(r.Header.Get(contentfulIdempotency)); id != "" && p.Covers(contentfulIdempotency) {
+		p.Key = "idempotency-key:" + id
+	}
+	return p, nil
 }
 
-// contentfulCanonical builds the string Contentful signs for the request at
-// path (query included). The signed headers go in sorted order, as the
+// contentfulCanonical builds what Contentful signs for the request at path
+// (query included), up to the body, which follows it. The signed headers go in sorted order, as the
 // signer sorts them (node-apps-toolkit src/requests/sign-request.ts).
 func contentfulCanonical(r *Request, path string, names []string) []byte {
 	names = slices.Sorted(slices.Values(names))
@@ -89,7 +104,6 @@ func contentfulCanonical(r *Request, path string, names []string) []byte {
 	b.WriteByte('\n')
 	b.WriteString(strings.Join(pairs, ";"))
 	b.WriteByte('\n')
-	b.Write(r.Body)
 	return []byte(b.String())
 }
 
@@ -113,32 +127,65 @@ type contentfulPayload struct {
 	} `json:"fields"`
 }
 
-// ParseContentful reads a Contentful entry or asset webhook, named by
-// X-Contentful-Topic. Entries fill the templates from sys.id, the content
-// type and fields.slug (one item per locale); published assets carry their
-// file URLs. A delete or unpublish carries sys only: one item with the ID.
-func ParseContentful(body []byte, header http.Header) (Change, error) {
+// ParseContentful reads a Contentful entry or asset webhook. Entries fill
+// the templates from sys.id, the content type and fields.slug (one item per
+// locale); published assets carry their file URLs. A delete or unpublish
+// carries sys only: one item with the ID.
+//
+// X-Contentful-Topic names the event, but it decides what the delivery does
+// only when p covers it (it is among the signed headers, or the route's
+// scheme authenticates every header). Contentful signs only its timestamp
+// and the signed-headers list by default, so an unsigned topic could be
+// rewritten by anyone who saw the request, turning a publish into a "save"
+// that needs no refresh. Unsigned, the body alone decides: an Entry, Asset,
+// DeletedEntry or DeletedAsset is refreshed, whatever the topic says.
+func ParseContentful(body []byte, header http.Header, p Proof) (Change, error) {
 	topic := strings.TrimSpace(header.Get("X-Contentful-Topic"))
-	var p contentfulPayload
-	if err := decode("contentful", body, &p); err != nil {
+	var pl contentfulPayload
+	if err := decode("contentful", body, &pl); err != nil {
 		return Change{}, err
+	}
+	typ, action, err := contentfulAction(topic, p.Covers("X-Contentful-Topic"), pl.Sys.Type)
+	if err != nil {
+		return Change{}, err
+	}
+	event := topic
+	if event == "" {
+		event = "ContentManagement." + typ + "." + action
+	}
+	switch {
+	case typ == "":
+		return Change{Event: event, Ignored: fmt.Sprintf("the body is a %s, not an entry or an asset: nothing to refresh", quote(pl.Sys.Type))}, nil
+	case action != "publish" && action != "unpublish" && action != "delete" && action != "archive":
+		return Change{Event: event, Ignored: "contentful topic " + topic + " needs no refresh"}, nil
+	case pl.Sys.ID == "":
+		return Change{}, bad("contentful", "sys.id: is required")
+	case typ == "Asset":
+		return pl.assetChange(event), nil
+	}
+	return pl.entryChange(event), nil
+}
+
+// contentfulBody maps the sys.type of a webhook body to what it implies
+// when the topic cannot be trusted.
+var contentfulBody = map[string][2]string{
+	"Entry": {"Entry", "publish"}, "DeletedEntry": {"Entry", "unpublish"},
+	"Asset": {"Asset", "publish"}, "DeletedAsset": {"Asset", "unpublish"},
+}
+
+// contentfulAction returns the type (Entry, Asset, ...) and the action of a
+// delivery: from the topic when it is trusted, else from the body's
+// sys.type ("" when that is neither an entry nor an asset).
+func contentfulAction(topic string, trusted bool, sysType string) (typ, action string, err error) {
+	if !trusted {
+		implied := contentfulBody[sysType]
+		return implied[0], implied[1], nil
 	}
 	parts := strings.Split(topic, ".")
 	if len(parts) != 3 {
-		return Change{}, bad("contentful", fmt.Sprintf("X-Contentful-Topic %q is not ContentManagement.<Type>.<action>", topic))
+		return "", "", bad("contentful", fmt.Sprintf("X-Contentful-Topic %q is not ContentManagement.<Type>.<action>", topic))
 	}
-	switch parts[2] {
-	case "publish", "unpublish", "delete", "archive":
-	default:
-		return Change{Event: topic, Ignored: "contentful topic " + topic + " needs no refresh"}, nil
-	}
-	if p.Sys.ID == "" {
-		return Change{}, bad("contentful", "sys.id: is required")
-	}
-	if parts[1] == "Asset" {
-		return p.assetChange(topic), nil
-	}
-	return p.entryChange(topic), nil
+	return parts[1], parts[2], nil
 }
 
 // assetChange names an asset's file URLs as assets: Contentful serves them

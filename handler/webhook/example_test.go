@@ -10,7 +10,8 @@ import (
 )
 
 // A Ghost route's verifier accepts a request signed with the route's
-// secret, and refuses one signed with another, with an error that wraps
+// secret, with a proof that keys the delivery for de-duplication, and
+// refuses one signed with another, with an error that wraps
 // ErrUnauthorized and says what failed.
 func ExampleNewVerifier() {
 	v, err := webhook.NewVerifier(webhook.Auth{Scheme: "ghost", Secrets: []string{"s3cret"}, Window: 5 * time.Minute})
@@ -25,12 +26,13 @@ func ExampleNewVerifier() {
 		return webhook.NewRequest("POST", "/hooks/blog", "", nil, headers, body)
 	}
 
-	fmt.Println(v.Verify(signed("s3cret"), now))
-	err = v.Verify(signed("a guess"), now)
+	proof, err := v.Verify(signed("s3cret"), now)
+	fmt.Println(err, proof.Key != "")
+	_, err = v.Verify(signed("a guess"), now)
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, webhook.ErrUnauthorized))
 	// Output:
-	// <nil>
+	// <nil> true
 	// unauthorized: signature does not match
 	// true
 }

@@ -18,6 +18,10 @@ type genericPayload struct {
 	ObjectType string   `json:"objectType" validate:"omitempty,oneof=File Directory"`
 }
 
+// genericWants says what the generic payload's fields should be, for
+// messages about a body that does not decode.
+var genericWants = map[string]string{"paths": "an array of URL strings", "objectType": `"File" or "Directory"`}
+
 var (
 	genericOnce     sync.Once
 	genericValidate *validator.Validate
@@ -48,7 +52,7 @@ func ParseGeneric(body []byte, maxPaths int) (Change, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return Change{}, bad("generic", "the body is not the expected JSON: "+err.Error())
+		return Change{}, bad("generic", jsonProblem(err, &p, genericWants))
 	}
 	if dec.More() {
 		return Change{}, bad("generic", "the body holds more than one JSON value")

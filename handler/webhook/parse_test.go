@@ -97,37 +97,37 @@ var parserCases = []parserCase{
 	{"strapi/no-locale.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{Event: "entry.update",
 		Items: []Fields{{Slug: "about", ID: "11", Model: "page"}}}, nil},
 	{"strapi/no-model.json", func(b []byte) (Change, error) { return ParseStrapi(b, hdr()) }, Change{}, []string{"model: is required"}},
-	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, cfPublish) }, Change{Event: "ContentManagement.Entry.publish", Items: []Fields{
+	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, cfPublish, trusted) }, Change{Event: "ContentManagement.Entry.publish", Items: []Fields{
 		{Slug: "hallo", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "de-DE"},
 		{Slug: "hello", ID: "5KsDBWseXY6QegucYAoacS", Model: "article", Locale: "en-US"},
 	}}, nil},
 	{"contentful/delete.json", func(b []byte) (Change, error) {
-		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.delete"))
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.delete"), trusted)
 	}, Change{Event: "ContentManagement.Entry.delete", Items: []Fields{{ID: "5KsDBWseXY6QegucYAoacS", Model: "article"}}}, nil},
 	{"contentful/publish.json", func(b []byte) (Change, error) {
-		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.auto_save"))
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Entry.auto_save"), trusted)
 	}, Change{Event: "ContentManagement.Entry.auto_save", Ignored: "contentful topic ContentManagement.Entry.auto_save needs no refresh"}, nil},
 	{"contentful/asset.json", func(b []byte) (Change, error) {
-		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.unpublish"))
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.unpublish"), trusted)
 	}, Change{Event: "ContentManagement.Asset.unpublish", Assets: []string{"https://images.ctfassets.net/space/a1/abc/photo.jpg"},
 		Items: []Fields{{Model: "asset", Locale: "en-US", Path: "/space/a1/abc/photo.jpg"}}}, nil},
 	{"contentful/asset-publish.json", func(b []byte) (Change, error) {
-		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.publish"))
+		return ParseContentful(b, hdr("X-Contentful-Topic", "ContentManagement.Asset.publish"), trusted)
 	}, Change{Event: "ContentManagement.Asset.publish",
 		Assets: []string{"https://images.ctfassets.net/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"},
 		Items:  []Fields{{Model: "asset", Locale: "en-US", Path: "/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"}}}, nil},
-	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, hdr()) }, Change{}, []string{"X-Contentful-Topic"}},
-	{"sanity/update.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "update")) }, Change{Event: "sanity.update", Items: []Fields{
+	{"contentful/publish.json", func(b []byte) (Change, error) { return ParseContentful(b, hdr(), trusted) }, Change{}, []string{"X-Contentful-Topic"}},
+	{"sanity/update.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "update"), trusted) }, Change{Event: "sanity.update", Items: []Fields{
 		{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"},
 		{Slug: "old-post", ID: "post-123", Model: "post", Locale: "en"},
 	}, Related: []Fields{{Slug: "new-post", ID: "post-123", Model: "post", Locale: "en"}}}, nil},
-	{"sanity/url.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", URLs: []string{"https://www.example.com/pages/one/"},
+	{"sanity/url.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr(), trusted) }, Change{Event: "sanity", URLs: []string{"https://www.example.com/pages/one/"},
 		Items: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}, Related: []Fields{{ID: "page-1", Model: "page", Path: "/pages/one/"}}}, nil},
-	{"sanity/tagged.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "create")) }, Change{Event: "sanity.create",
+	{"sanity/tagged.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr("sanity-operation", "create"), trusted) }, Change{Event: "sanity.create",
 		Items: []Fields{{Slug: "new-post", ID: "post-123", Model: "post"}},
 		Related: listed(Fields{Slug: "new-post", ID: "post-123", Model: "post"},
 			Fields{Tag: "go"}, Fields{Tag: "release notes"}, Fields{Category: "engineering"}, Fields{Author: "jane-doe"})}, nil},
-	{"sanity/empty.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr()) }, Change{Event: "sanity", Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil},
+	{"sanity/empty.json", func(b []byte) (Change, error) { return ParseSanity(b, hdr(), trusted) }, Change{Event: "sanity", Ignored: "the projection sent no slug, oldSlug, url or _id"}, nil},
 	{"generic/files.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/a.png", "https://img.example.com/b%20c.png"}, ObjectType: "File"}, nil},
 	{"generic/dirs.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{Event: "refresh", URLs: []string{"https://img.example.com/banners/"}, ObjectType: "Directory"}, nil},
 	{"generic/invalid.json", func(b []byte) (Change, error) { return ParseGeneric(b, 10) }, Change{}, []string{`paths[1]: "ftp://img.example.com/b.png" is not an absolute http(s) URL`, `paths[2]: "not a url"`, `objectType: must be File or Directory`}},
@@ -175,9 +175,9 @@ func TestParsersOnGarbage(t *testing.T) {
 		"wordpress": ParseWordPress,
 		"strapi":    func(b []byte) (Change, error) { return ParseStrapi(b, http.Header{"X-Strapi-Event": {"entry.update"}}) },
 		"contentful": func(b []byte) (Change, error) {
-			return ParseContentful(b, http.Header{"X-Contentful-Topic": {"ContentManagement.Entry.publish"}})
+			return ParseContentful(b, http.Header{"X-Contentful-Topic": {"ContentManagement.Entry.publish"}}, trusted)
 		},
-		"sanity": func(b []byte) (Change, error) { return ParseSanity(b, http.Header{}) },
+		"sanity": func(b []byte) (Change, error) { return ParseSanity(b, http.Header{}, trusted) },
 	}
 	for name, parse := range parsers {
 		for _, body := range []string{"", "null", "[]", "{", `"x"`, `{"post":1,"paths":2,"sys":3,"entry":4,"slug":5}`, strings.Repeat("[", 10000)} {
@@ -192,3 +192,7 @@ func TestParsersOnGarbage(t *testing.T) {
 		}
 	}
 }
+
+// trusted is the proof of a scheme that authenticates every header (a
+// bearer token): parsers read the event headers as sent.
+var trusted = Proof{whole: true}

@@ -20,27 +20,29 @@ type kind struct {
 	// post) is known only when it arrives.
 	fields []string
 	noURL  bool // its payloads carry no URL of the content: a route needs URL templates
-	parse  func(r *Request, maxPaths int) (Change, error)
+	parse  func(r *Request, p Proof, maxPaths int) (Change, error)
 }
 
 // kinds are the senders, each declared once: every list of kinds (the
 // configuration's included) is read from here.
 var kinds = []kind{
-	{name: "generic", auth: "standard-webhooks", parse: func(r *Request, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) }},
+	{name: "generic", auth: "standard-webhooks", parse: func(r *Request, _ Proof, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) }},
 	{name: "ghost", auth: "ghost", fields: []string{"slug", "id", "model", "path", "tag", "author"}, parse: bodyOnly(ParseGhost)},
 	// WP Webhooks' Bearer token authentication template; see wordpress.go.
 	{name: "wordpress", auth: "token", fields: []string{"slug", "id", "model", "path", "tag", "category"}, parse: bodyOnly(ParseWordPress)},
-	{name: "strapi", auth: "token", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(ParseStrapi)},
+	{name: "strapi", auth: "token", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(func(b []byte, h http.Header, _ Proof) (Change, error) { return ParseStrapi(b, h) })},
 	{name: "contentful", auth: "contentful", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(ParseContentful)},
 	{name: "sanity", auth: "sanity", fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}, parse: withHeader(ParseSanity)},
 }
 
-func bodyOnly(parse func([]byte) (Change, error)) func(*Request, int) (Change, error) {
-	return func(r *Request, _ int) (Change, error) { return parse(r.Body) }
+func bodyOnly(parse func([]byte) (Change, error)) func(*Request, Proof, int) (Change, error) {
+	return func(r *Request, _ Proof, _ int) (Change, error) { return parse(r.Body) }
 }
 
-func withHeader(parse func([]byte, http.Header) (Change, error)) func(*Request, int) (Change, error) {
-	return func(r *Request, _ int) (Change, error) { return parse(r.Body, r.Header) }
+// withHeader is for parsers that read headers too; p says which of them
+// verification covered.
+func withHeader(parse func([]byte, http.Header, Proof) (Change, error)) func(*Request, Proof, int) (Change, error) {
+	return func(r *Request, p Proof, _ int) (Change, error) { return parse(r.Body, r.Header, p) }
 }
 
 // scheme is one way of authenticating requests, as a route names it.
@@ -135,14 +137,15 @@ func NeedsURLTemplates(kind string) bool {
 	return k.noURL
 }
 
-// Parse runs the kind's parser on a verified request. maxPaths bounds the
-// paths of a generic request.
-func Parse(kind string, r *Request, maxPaths int) (Change, error) {
+// Parse runs the kind's parser on a verified request; p is what its
+// verifier returned (the zero Proof for auth: none, which covers no
+// header). maxPaths bounds the paths of a generic request.
+func Parse(kind string, r *Request, p Proof, maxPaths int) (Change, error) {
 	k, err := findKind(kind)
 	if err != nil {
 		return Change{}, err
 	}
-	return k.parse(r, maxPaths)
+	return k.parse(r, p, maxPaths)
 }
 
 // Auth is how one route authenticates its requests.

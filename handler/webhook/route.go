@@ -22,10 +22,20 @@ type Route struct {
 	// Down, when set, is why the route is out of service: its secret is
 	// missing or unusable. It names the variable, never its value.
 	Down string
-	// Warning, when set, is for the log: the secret holds white space,
-	// which is used as part of it.
+	// Warning, when set, is for the log and for check: the secret holds
+	// white space, which is used as part of it, or is short enough to guess
+	// (under MinSecretBytes). It names the variable, never its value.
 	Warning string
 }
+
+// OutOfService is the answer body's error for a route that is out of
+// service. It names no environment variable: the request may come from
+// anyone, while Down, which names it, is for the log and for check.
+const OutOfService = "this webhook route is out of service: its secret is missing or unusable; the function's log says which"
+
+// MinSecretBytes is the length under which a secret (a Standard Webhooks
+// key once decoded) is reported as weak: it works, but can be guessed.
+const MinSecretBytes = 16
 
 // NewRoute makes route i of the configuration, w: it reads the route's
 // secrets through getenv and makes its verifier. A route whose secret is
@@ -74,8 +84,7 @@ func routeVerifier(w *config.WebhookRoute, getenv func(string) string, window ti
 // white space, so one that does is refused as a leftover of a space-separated
 // list.
 func routeSecrets(w *config.WebhookRoute, scheme string, getenv func(string) string) ([]string, string, error) {
-	var secrets []string
-	warning := ""
+	var secrets, warnings []string
 	for _, name := range []string{w.SecretEnv, w.SecretEnvPrevious} {
 		v := ""
 		if name != "" {
@@ -92,10 +101,25 @@ func routeSecrets(w *config.WebhookRoute, scheme string, getenv func(string) str
 				return nil, "", fmt.Errorf("environment variable %s holds white space, which a %s secret cannot; "+
 					"to rotate, put the old secret in the variable that secretEnvPrevious names", name, scheme)
 			}
-			warning = "webhook secret in " + name + " holds white space: it is used whole, spaces included " +
-				"(to rotate, put the old secret in the variable that secretEnvPrevious names)"
+			warnings = append(warnings, "webhook secret in "+name+" holds white space: it is used whole, spaces included "+
+				"(to rotate, put the old secret in the variable that secretEnvPrevious names)")
+		}
+		if n := secretBytes(scheme, v); n < MinSecretBytes {
+			warnings = append(warnings, fmt.Sprintf("webhook secret in %s is weak: %d bytes, under %d; use at least 32 random bytes", name, n, MinSecretBytes))
 		}
 		secrets = append(secrets, v)
 	}
-	return secrets, warning, nil
+	return secrets, strings.Join(warnings, "; "), nil
+}
+
+// secretBytes is the length of the key a secret gives the scheme: a
+// Standard Webhooks secret's decoded key, else the secret itself. A secret
+// that does not decode counts as its text: the verifier refuses it anyway.
+func secretBytes(scheme, v string) int {
+	if scheme == "standard-webhooks" {
+		if k, err := standardKey(v); err == nil {
+			return len(k)
+		}
+	}
+	return len(v)
 }

@@ -73,12 +73,12 @@ func checkSecrets(t *testing.T, tt secretCase) {
 		t.Fatal(r.Down)
 	}
 	for _, s := range tt.accept {
-		if err := r.Verifier.Verify(hubRequest(s, "{}"), time.Now()); err != nil {
+		if _, err := r.Verifier.Verify(hubRequest(s, "{}"), time.Now()); err != nil {
 			t.Errorf("signed with %q: %v", s, err)
 		}
 	}
 	for _, s := range tt.refuse {
-		if r.Verifier.Verify(hubRequest(s, "{}"), time.Now()) == nil {
+		if _, err := r.Verifier.Verify(hubRequest(s, "{}"), time.Now()); err == nil {
 			t.Errorf("signed with %q: accepted", s)
 		}
 	}
@@ -103,7 +103,7 @@ func TestGitHubVectorThroughRoute(t *testing.T) {
 	}
 	r := &webhook.Request{Method: "POST", Path: "/h", Header: map[string][]string{}, Body: []byte(githubVector.body)}
 	r.Header.Set("X-Hub-Signature-256", githubVector.header)
-	if err := rt.Verifier.Verify(r, time.Now()); err != nil {
+	if _, err := rt.Verifier.Verify(r, time.Now()); err != nil {
 		t.Fatalf("GitHub's vector: %v", err)
 	}
 }

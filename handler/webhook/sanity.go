@@ -23,8 +23,13 @@ func NewSanityVerifier(secrets []string, window time.Duration) Verifier {
 
 // ParseSanity reads what a Sanity webhook's projection sends: slug (a
 // string or {"current": ...}), oldSlug or previousSlug, url, _id, _type and
-// language or locale. The sanity-operation header names the event.
-func ParseSanity(body []byte, header http.Header) (Change, error) {
+// language or locale.
+//
+// Sanity signs the timestamp and the body only, so the sanity-operation
+// header (create, update, delete) is untrusted: anyone who saw the request
+// could rewrite it. It names the event only when proof covers it (a bearer
+// token route) and never decides what is refreshed: the body alone does.
+func ParseSanity(body []byte, header http.Header, proof Proof) (Change, error) {
 	var p struct {
 		ID       string          `json:"_id"`
 		AltID    json.RawMessage `json:"id"`
@@ -41,9 +46,9 @@ func ParseSanity(body []byte, header http.Header) (Change, error) {
 	if err := decode("sanity", body, &p); err != nil {
 		return Change{}, err
 	}
-	ch := Change{Event: "sanity." + strings.TrimSpace(header.Get("Sanity-Operation"))}
-	if ch.Event == "sanity." {
-		ch.Event = "sanity"
+	ch := Change{Event: "sanity"}
+	if op := strings.TrimSpace(header.Get("Sanity-Operation")); op != "" && proof.Covers("Sanity-Operation") {
+		ch.Event += "." + op
 	}
 	id := p.ID
 	if id == "" {

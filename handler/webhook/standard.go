@@ -39,36 +39,41 @@ func NewStandardVerifier(secrets []string, window time.Duration) (Verifier, erro
 	return v, nil
 }
 
-func (v *standardVerifier) Verify(r *Request, now time.Time) error {
+// Verify checks webhook-signature's v1 entries against the MAC of
+// id.timestamp.body, computed once per key. The proof is keyed by
+// webhook-id, which the signature covers and which a sender's retries keep.
+func (v *standardVerifier) Verify(r *Request, now time.Time) (Proof, error) {
 	vals, err := requireHeaders(r, "webhook-id", "webhook-timestamp", "webhook-signature")
 	if err != nil {
-		return err
+		return Proof{}, err
 	}
 	id, ts, list := vals[0], vals[1], vals[2]
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || secs <= 0 {
-		return unauthorized("webhook-timestamp %q is not a Unix time in seconds", clip(ts))
+		return Proof{}, unauthorized("webhook-timestamp %q is not a Unix time in seconds", clip(ts))
 	}
-	ok, seen := false, false
-	for _, entry := range strings.Fields(list) {
+	entries := strings.Fields(list)
+	if len(entries) > maxCandidates {
+		return Proof{}, tooMany("webhook-signature", len(entries))
+	}
+	var sigs [][]byte
+	for _, entry := range entries {
 		ver, sig64, found := strings.Cut(entry, ",")
 		if !found || ver != "v1" {
 			continue
 		}
-		sig, err := base64.StdEncoding.DecodeString(sig64)
-		if err != nil {
-			continue
-		}
-		seen = true
-		if anyMAC(v.keys, sig, []byte(id), []byte("."), []byte(ts), []byte("."), r.Body) {
-			ok = true
+		if sig, err := base64.StdEncoding.DecodeString(sig64); err == nil {
+			sigs = append(sigs, sig)
 		}
 	}
-	if !seen {
-		return unauthorized("webhook-signature has no v1 signature")
+	if len(sigs) == 0 {
+		return Proof{}, unauthorized("webhook-signature has no v1 signature")
 	}
-	if !ok {
-		return unauthorized("signature does not match")
+	if matchMAC(v.keys, sigs, []byte(id), []byte("."), []byte(ts), []byte("."), r.Body) == nil {
+		return Proof{}, unauthorized("signature does not match")
 	}
-	return checkWindow(time.Unix(secs, 0), now, v.window)
+	if err := checkWindow(time.Unix(secs, 0), now, v.window); err != nil {
+		return Proof{}, err
+	}
+	return Proof{Key: "webhook-id:" + id, signed: map[string]bool{"Webhook-Id": true, "Webhook-Timestamp": true}}, nil
 }

@@ -23,15 +23,18 @@ func NewTokenVerifier(tokens []string) Verifier {
 	return v
 }
 
-func (v *tokenVerifier) Verify(r *Request, _ time.Time) error {
+// Verify checks the bearer token. A token signs nothing, so the proof has
+// no key (identical requests cannot be told from a replay); it covers the
+// whole request, since whoever holds the token can send any header.
+func (v *tokenVerifier) Verify(r *Request, _ time.Time) (Proof, error) {
 	vals, err := requireHeaders(r, "Authorization")
 	if err != nil {
-		return err
+		return Proof{}, err
 	}
 	h := vals[0]
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return unauthorized("Authorization is not a Bearer token")
+		return Proof{}, unauthorized("Authorization is not a Bearer token")
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 	match := 0
@@ -39,7 +42,7 @@ func (v *tokenVerifier) Verify(r *Request, _ time.Time) error {
 		match |= subtle.ConstantTimeCompare(got[:], d[:])
 	}
 	if match != 1 {
-		return unauthorized("token does not match")
+		return Proof{}, unauthorized("token does not match")
 	}
-	return nil
+	return Proof{whole: true}, nil
 }

@@ -16,6 +16,7 @@ package webhook
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,13 +54,66 @@ func (r *Request) signed(name string) (string, error) {
 // say what failed, never a secret or an expected signature.
 var ErrUnauthorized = errors.New("unauthorized")
 
-// Verifier checks a request's authenticity.
+// Verifier checks a request's authenticity and returns what it verified.
 type Verifier interface {
-	Verify(r *Request, now time.Time) error
+	Verify(r *Request, now time.Time) (Proof, error)
+}
+
+// Proof is what a verifier established about a request it accepted.
+type Proof struct {
+	// Key names the delivery for de-duplication, from what the signature
+	// covers only: a digest of the MAC that verified and the signed
+	// timestamp, or the sender's delivery ID where the signature covers it
+	// (Standard Webhooks' webhook-id, Contentful's idempotency key when it
+	// is among the signed headers). A replay repeats it however its headers
+	// are re-spelled or added to; a new delivery is signed anew. "" for a
+	// scheme that signs nothing (a bearer token): identical requests cannot
+	// be told from a replay.
+	Key string
+	// signed are the canonical names of the headers whose values the proof
+	// covers, besides the body.
+	signed map[string]bool
+	// whole: the scheme authenticates the request as a whole (a bearer
+	// token), so its headers are as trusted as its body.
+	whole bool
+}
+
+// Covers reports whether the proof covers the named header's value: a
+// header it does not cover may have been added or changed by anyone who
+// saw the request, and must not decide what the delivery does.
+func (p Proof) Covers(header string) bool {
+	return p.whole || p.signed[http.CanonicalHeaderKey(header)]
+}
+
+// macProof is the proof of a MAC scheme: keyed by the MAC that verified
+// and the signed timestamp ("" where the scheme has none), covering the
+// named headers.
+func macProof(mac []byte, ts string, headers ...string) Proof {
+	h := sha256.New()
+	h.Write(mac)
+	h.Write([]byte{0})
+	h.Write([]byte(ts))
+	p := Proof{Key: "mac:" + hex.EncodeToString(h.Sum(nil)), signed: map[string]bool{}}
+	for _, n := range headers {
+		p.signed[http.CanonicalHeaderKey(n)] = true
+	}
+	return p
 }
 
 func unauthorized(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUnauthorized, fmt.Sprintf(format, args...))
+}
+
+// maxCandidates bounds the signatures (or versioned entries) one header
+// may carry. Each is compared with MACs computed once per request, so more
+// would cost little, but no sender sends more than a few (a rotation sends
+// two): a longer list is refused as malformed.
+const maxCandidates = 8
+
+// tooMany refuses a header that carries more than maxCandidates
+// signatures.
+func tooMany(header string, n int) error {
+	return unauthorized("%s carries %d signatures; at most %d are accepted", header, n, maxCandidates)
 }
 
 // macSHA256 returns HMAC-SHA256(key, parts...).
@@ -71,16 +125,21 @@ func macSHA256(key []byte, parts ...[]byte) []byte {
 	return m.Sum(nil)
 }
 
-// anyMAC reports whether sig equals HMAC-SHA256 under any of keys. Every key
-// is tried, so the time taken does not depend on which one matches.
-func anyMAC(keys [][]byte, sig []byte, parts ...[]byte) bool {
-	ok := false
+// matchMAC computes HMAC-SHA256 of parts once under each key and returns
+// the one that equals one of sigs, or nil. Every pair is compared, in
+// constant time, so the time taken does not depend on which one matches;
+// the body is hashed once per key, however many candidates there are.
+func matchMAC(keys [][]byte, sigs [][]byte, parts ...[]byte) []byte {
+	var found []byte
 	for _, k := range keys {
-		if hmac.Equal(macSHA256(k, parts...), sig) {
-			ok = true
+		mac := macSHA256(k, parts...)
+		for _, sig := range sigs {
+			if hmac.Equal(mac, sig) {
+				found = mac
+			}
 		}
 	}
-	return ok
+	return found
 }
 
 func byteKeys(secrets []string) [][]byte {
@@ -128,22 +187,21 @@ func newStamped(secrets []string, window time.Duration) stamped {
 }
 
 // check verifies that one of sigs is the HMAC of parts under one of the
-// keys, and that ts (Unix ms) is within the window of now.
-func (s stamped) check(ts string, now time.Time, sigs [][]byte, parts ...[]byte) error {
+// keys, and that ts (Unix ms) is within the window of now; the proof
+// covers the named headers.
+func (s stamped) check(ts string, now time.Time, sigs [][]byte, headers []string, parts ...[]byte) (Proof, error) {
 	at, err := parseMillis(ts)
 	if err != nil {
-		return err
+		return Proof{}, err
 	}
-	ok := false
-	for _, sig := range sigs {
-		if anyMAC(s.keys, sig, parts...) {
-			ok = true
-		}
+	mac := matchMAC(s.keys, sigs, parts...)
+	if mac == nil {
+		return Proof{}, unauthorized("signature does not match")
 	}
-	if !ok {
-		return unauthorized("signature does not match")
+	if err := checkWindow(at, now, s.window); err != nil {
+		return Proof{}, err
 	}
-	return checkWindow(at, now, s.window)
+	return macProof(mac, ts, headers...), nil
 }
 
 // headerParams splits a signature header of the form "k=v, k=v" into its
@@ -196,22 +254,27 @@ type paramScheme struct {
 	message  func(ts string, body []byte) [][]byte // what is signed
 }
 
-func (v *paramVerifier) Verify(r *Request, now time.Time) error {
+// Verify checks the header's signatures against the MAC of the signed
+// message, computed once per key; the proof is keyed by that MAC and t.
+func (v *paramVerifier) Verify(r *Request, now time.Time) (Proof, error) {
 	ps, err := headerParams(r, v.header)
 	if err != nil {
-		return err
+		return Proof{}, err
+	}
+	if n := len(ps[v.sigKey]); n > maxCandidates {
+		return Proof{}, tooMany(v.header, n)
 	}
 	var sigs [][]byte
 	for _, val := range ps[v.sigKey] {
 		sig, err := v.decode(val)
 		if err != nil {
-			return unauthorized("%s's %s is not %s", v.header, v.sigKey, v.encoding)
+			return Proof{}, unauthorized("%s's %s is not %s", v.header, v.sigKey, v.encoding)
 		}
 		sigs = append(sigs, sig)
 	}
 	if len(ps["t"]) == 0 || len(sigs) == 0 {
-		return unauthorized("%s lacks %s= or t=", v.header, v.sigKey)
+		return Proof{}, unauthorized("%s lacks %s= or t=", v.header, v.sigKey)
 	}
 	ts := ps["t"][0]
-	return v.check(ts, now, sigs, v.message(ts, r.Body)...)
+	return v.check(ts, now, sigs, nil, v.message(ts, r.Body)...)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func runVerify(t *testing.T, tests []verifyCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.v.Verify(tt.r, tt.now)
+			_, err := tt.v.Verify(tt.r, tt.now)
 			if tt.ok {
 				if err != nil {
 					t.Fatalf("rejected: %v", err)
@@ -168,7 +169,7 @@ func TestSignersRoundTrip(t *testing.T) {
 	now := time.Unix(1795162530, 0)
 	body := []byte(`{"a":1}`)
 	r := req(map[string]string{"X-Contentful-Topic": "ContentManagement.Entry.publish"}, string(body))
-	for k, v := range webhooktest.SignContentful("cf", r, now) {
+	for k, v := range webhooktest.SignContentful("cf", r, now, "x-contentful-topic") {
 		r.Header.Set(k, v)
 	}
 	std, err := webhooktest.SignStandard("whsec_"+base64.StdEncoding.EncodeToString([]byte("k")), "id1", body, now)
@@ -189,53 +190,119 @@ func TestSignersRoundTrip(t *testing.T) {
 	}
 }
 
-func TestDeliveryID(t *testing.T) {
-	tests := []struct {
-		headers map[string]string
-		want    string
-	}{
-		{map[string]string{"webhook-id": "msg_1", "X-GitHub-Delivery": "gh"}, "msg_1"},
-		{map[string]string{"Idempotency-Key": "ik"}, "ik"},
-		{map[string]string{"x-contentful-idempotency-key": "cf"}, "cf"},
-		{map[string]string{"X-GitHub-Delivery": "gh"}, "gh"},
-		{map[string]string{"X-Other": "x"}, ""},
-	}
-	for _, tt := range tests {
-		if got := webhook.DeliveryID(req(tt.headers, "").Header); got != tt.want {
-			t.Errorf("%v: %q, want %q", tt.headers, got, tt.want)
+// A proof's key is what the signature covers: the same for a replay of a
+// signed request however its headers are re-spelled or added to, another
+// for the same content signed anew; it holds no signature. A sender's
+// delivery ID keys it only where the signature covers the ID; a bearer
+// token, which signs nothing, gives no key.
+func TestProofKeys(t *testing.T) {
+	at := time.UnixMilli(1795162530123)
+	ms := "1795162530123"
+	body := `{"post":{"current":{"slug":"a"}}}`
+	ghost := webhook.NewGhostVerifier([]string{"g"}, time.Minute)
+	hexSig := hexMAC("g", body+ms)
+	ghostReq := func(header string, extra ...string) *webhook.Request {
+		h := map[string]string{"X-Ghost-Signature": header}
+		for i := 0; i+1 < len(extra); i += 2 {
+			h[extra[i]] = extra[i+1]
 		}
+		return req(h, body)
+	}
+	wp := webhook.NewWordPressVerifier([]string{"w"})
+	wpSig := b64MAC([]byte("w"), body)
+	// 32 bytes in base64 leave two spare bits in the last character:
+	// setting them spells the same signature differently.
+	wpSig2 := wpSig[:42] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", wpSig[42])|3]) + "="
+	stdSecret := "whsec_" + base64.StdEncoding.EncodeToString([]byte("k"))
+	std, _ := webhook.NewStandardVerifier([]string{stdSecret}, time.Minute)
+	stdReq := func(id string, t time.Time) *webhook.Request {
+		sig, _ := webhooktest.SignStandard(stdSecret, id, []byte(body), t)
+		return req(map[string]string{"webhook-id": id, "webhook-timestamp": strconv.FormatInt(t.Unix(), 10), "webhook-signature": sig, "Idempotency-Key": "attacker-1"}, body)
+	}
+	cf := webhook.NewContentfulVerifier([]string{"cf"}, time.Minute)
+	cfReq := func(idem string, signIdem bool) *webhook.Request {
+		r := req(map[string]string{"X-Contentful-Idempotency-Key": idem}, body)
+		var extra []string
+		if signIdem {
+			extra = []string{"x-contentful-idempotency-key"}
+		}
+		for k, v := range webhooktest.SignContentful("cf", r, at, extra...) {
+			r.Header.Set(k, v)
+		}
+		return r
+	}
+	sanity := webhook.NewSanityVerifier([]string{"s"}, time.Minute)
+	sanitySig := webhooktest.SignSanity("s", []byte(body), at)
+	key := func(v webhook.Verifier, r *webhook.Request) string {
+		t.Helper()
+		p, err := v.Verify(r, at)
+		if err != nil {
+			t.Fatalf("rejected: %v", err)
+		}
+		return p.Key
+	}
+	for _, tt := range []struct {
+		name  string
+		v     webhook.Verifier
+		a, b  *webhook.Request
+		equal bool
+	}{
+		{"ghost: a replay with Idempotency-Key added", ghost, ghostReq("sha256=" + hexSig + ", t=" + ms), ghostReq("sha256="+hexSig+", t="+ms, "Idempotency-Key", "attacker-1"), true},
+		{"ghost: hex in upper case", ghost, ghostReq("sha256=" + hexSig + ", t=" + ms), ghostReq("sha256=" + strings.ToUpper(hexSig) + ", t=" + ms), true},
+		{"ghost: parameters reordered", ghost, ghostReq("sha256=" + hexSig + ", t=" + ms), ghostReq("t=" + ms + ",sha256=" + hexSig), true},
+		{"ghost: the signature given twice", ghost, ghostReq("sha256=" + hexSig + ", t=" + ms), ghostReq("sha256=00, sha256=" + hexSig + ", t=" + ms), true},
+		{"ghost: signed anew", ghost, ghostReq("sha256=" + hexSig + ", t=" + ms), ghostReq(webhooktest.SignGhost("g", []byte(body), at.Add(-time.Millisecond))), false},
+		{"wordpress: base64 spelled otherwise", wp, req(map[string]string{"X-WP-Webhook-Signature": wpSig}, body), req(map[string]string{"X-WP-Webhook-Signature": wpSig2, "Idempotency-Key": "attacker-2"}, body), true},
+		{"standard: webhook-id, signed, kept by a retry signed anew", std, stdReq("msg_1", at), stdReq("msg_1", at.Add(-time.Second)), true},
+		{"standard: another webhook-id", std, stdReq("msg_1", at), stdReq("msg_2", at), false},
+		{"contentful: unsigned idempotency key ignored", cf, cfReq("cf-1", false), cfReq("attacker-3", false), true},
+		{"contentful: signed idempotency key used", cf, cfReq("cf-1", true), cfReq("cf-2", true), false},
+		{"sanity: idempotency-key added", sanity, req(map[string]string{"sanity-webhook-signature": sanitySig}, body), req(map[string]string{"sanity-webhook-signature": sanitySig, "idempotency-key": "attacker-4"}, body), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := key(tt.v, tt.a), key(tt.v, tt.b)
+			if a == "" || (a == b) != tt.equal {
+				t.Errorf("keys %q and %q; want equal: %v", a, b, tt.equal)
+			}
+			if strings.Contains(strings.ToLower(a), hexSig) || strings.Contains(a, "attacker") {
+				t.Errorf("key %q holds a signature or an unsigned header", a)
+			}
+		})
+	}
+	if k := key(webhook.NewTokenVerifier([]string{"t"}), req(map[string]string{"Authorization": "Bearer t", "Idempotency-Key": "x"}, body)); k != "" {
+		t.Errorf("bearer token: key %q, want none", k)
+	}
+	if k := key(cf, cfReq("cf-9", true)); k != "idempotency-key:cf-9" {
+		t.Errorf("contentful, signed idempotency key: key %q", k)
 	}
 }
 
-// A replay key is the same for the same signature and differs for another;
-// it holds no signature; a bearer token, which signs no body, has none.
-func TestReplayKey(t *testing.T) {
+// A header with more than 8 signatures is refused as malformed, before any
+// MAC is computed; 8 are accepted.
+func TestCandidateBound(t *testing.T) {
 	at := time.UnixMilli(1795162530123)
+	body := "{}"
+	good := webhooktest.SignGhost("g", []byte(body), at)
 	ghost := webhook.NewGhostVerifier([]string{"g"}, time.Minute)
-	sig := webhooktest.SignGhost("g", []byte("{}"), at)
-	first := webhook.ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
-	again := webhook.ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": sig}, "{}"))
-	anew := webhook.ReplayKey(ghost, req(map[string]string{"X-Ghost-Signature": webhooktest.SignGhost("g", []byte("{}"), at.Add(time.Millisecond))}, "{}"))
-	if first == "" || first != again || first == anew {
-		t.Errorf("keys %q, %q, %q: want the first two equal and the third apart", first, again, anew)
+	stdSecret := "whsec_" + base64.StdEncoding.EncodeToString([]byte("k"))
+	std, _ := webhook.NewStandardVerifier([]string{stdSecret}, time.Minute)
+	stdSig, _ := webhooktest.SignStandard(stdSecret, "m", []byte(body), at)
+	stdReq := func(junk int) *webhook.Request {
+		list := strings.Repeat("v1,AAAA ", junk) + stdSig
+		return req(map[string]string{"webhook-id": "m", "webhook-timestamp": strconv.FormatInt(at.Unix(), 10), "webhook-signature": list}, body)
 	}
-	_, hexSig, _ := strings.Cut(strings.Split(sig, ",")[0], "=")
-	if strings.Contains(first, hexSig) {
-		t.Errorf("the key %q holds the signature", first)
-	}
-	tok := webhook.NewTokenVerifier([]string{"t"})
-	if k := webhook.ReplayKey(tok, req(map[string]string{"Authorization": "Bearer t"}, "{}")); k != "" {
-		t.Errorf("bearer token: key %q", k)
-	}
-	wp := webhook.NewWordPressVerifier([]string{"w"})
-	if k := webhook.ReplayKey(wp, req(nil, "{}")); k != "" {
-		t.Errorf("no signature header: key %q", k)
-	}
+	runVerify(t, []verifyCase{
+		{"ghost, 8 signatures", ghost, req(map[string]string{"X-Ghost-Signature": strings.Repeat("sha256=00, ", 7) + good}, body), at, true, ""},
+		{"ghost, 9 signatures", ghost, req(map[string]string{"X-Ghost-Signature": strings.Repeat("sha256=00, ", 8) + good}, body), at, false, "carries 9 signatures; at most 8"},
+		{"standard, 8 entries", std, stdReq(7), at, true, ""},
+		{"standard, 5000 entries", std, stdReq(4999), at, false, "carries 5000 signatures; at most 8"},
+	})
 }
 
 // A Contentful webhook URL with a query verifies, whatever order FC's map
-// gives its keys: Contentful signs the path, "?" and the escaped query
-// (node-apps-toolkit), computed here by hand.
+// gives its keys: Contentful signs encodeURI(path + "?" +
+// querystring.escape(query)) (node-apps-toolkit), so each '%' of the
+// escaped query is escaped again; computed here by hand.
 func TestContentfulQuery(t *testing.T) {
 	now := time.UnixMilli(1795162530123)
 	ms := "1795162530123"
@@ -252,16 +319,17 @@ func TestContentfulQuery(t *testing.T) {
 	}
 	cf := webhook.NewContentfulVerifier([]string{"cf-q"}, time.Minute)
 	runVerify(t, []verifyCase{
-		{"?env=master", cf, withQuery(signed("/hooks/x?env%3Dmaster"), map[string]string{"env": "master"}), now, true, ""},
-		{"two keys, either order", cf, withQuery(signed("/hooks/x?space%3Dabc%26env%3Dmaster"), map[string]string{"env": "master", "space": "abc"}), now, true, ""},
-		{"a value with a space, written %20", cf, withQuery(signed("/hooks/x?q%3Da%2520b"), map[string]string{"q": "a b"}), now, true, ""},
-		{"a value with a space, written +", cf, withQuery(signed("/hooks/x?q%3Da%2Bb"), map[string]string{"q": "a b"}), now, true, ""},
+		{"?env=master", cf, withQuery(signed("/hooks/x?env%253Dmaster"), map[string]string{"env": "master"}), now, true, ""},
+		{"two keys, either order", cf, withQuery(signed("/hooks/x?space%253Dabc%2526env%253Dmaster"), map[string]string{"env": "master", "space": "abc"}), now, true, ""},
+		{"a value with a space, written %20", cf, withQuery(signed("/hooks/x?q%253Da%252520b"), map[string]string{"q": "a b"}), now, true, ""},
+		{"a value with a space, written +", cf, withQuery(signed("/hooks/x?q%253Da%252Bb"), map[string]string{"q": "a b"}), now, true, ""},
+		{"escaped once only (not as the toolkit signs)", cf, withQuery(signed("/hooks/x?env%3Dmaster"), map[string]string{"env": "master"}), now, false, "does not match"},
 		{"the query as sent", cf, func() *webhook.Request {
-			r := req(signed("/hooks/x?b%3D2%26a%3D1"), body)
+			r := req(signed("/hooks/x?b%253D2%2526a%253D1"), body)
 			r.RawQuery = "b=2&a=1"
 			return r
 		}(), now, true, ""},
-		{"another value", cf, withQuery(signed("/hooks/x?env%3Dmaster"), map[string]string{"env": "staging"}), now, false, "does not match"},
+		{"another value", cf, withQuery(signed("/hooks/x?env%253Dmaster"), map[string]string{"env": "staging"}), now, false, "does not match"},
 		{"a query not signed", cf, withQuery(signed("/hooks/x"), map[string]string{"env": "master"}), now, false, "does not match"},
 		{"no query, as signed", cf, withQuery(signed("/hooks/x"), nil), now, true, ""},
 	})

@@ -25,20 +25,18 @@ func NewWordPressVerifier(secrets []string) Verifier {
 	return &wordpressVerifier{keys: byteKeys(secrets)}
 }
 
-func (v *wordpressVerifier) Verify(r *Request, _ time.Time) error {
+// Verify checks X-WP-Webhook-Signature against the MAC of the body; the
+// proof is keyed by that MAC (the scheme has no timestamp).
+func (v *wordpressVerifier) Verify(r *Request, _ time.Time) (Proof, error) {
 	vals, err := requireHeaders(r, "X-WP-Webhook-Signature")
 	if err != nil {
-		return err
+		return Proof{}, err
 	}
-	h := vals[0]
-	sig, err := base64.StdEncoding.DecodeString(h)
+	sig, err := base64.StdEncoding.DecodeString(vals[0])
 	if err != nil {
-		return unauthorized("X-WP-Webhook-Signature is not base64")
+		return Proof{}, unauthorized("X-WP-Webhook-Signature is not base64")
 	}
-	if !anyMAC(v.keys, sig, r.Body) {
-		return unauthorized("signature does not match")
-	}
-	return nil
+	return bodyProof(v.keys, sig, r.Body)
 }
 
 // wpPost is the part of a WP_Post that a route reads. WP Webhooks sends

@@ -6,7 +6,8 @@ import "time"
 type Reply struct {
 	Status  int           // HTTP status; 0 means 200
 	Code    string        // error code for the JSON error body
-	Message string        // error message
+	Message string        // error message; each "{}" is replaced by the value of the request's parameter Echo
+	Echo    string        // a request parameter that Message echoes, e.g. "Signature"
 	Body    string        // raw body; overrides Code and Message
 	Delay   time.Duration // wait before answering
 	Drop    bool          // close the connection without answering

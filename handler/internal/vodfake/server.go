@@ -310,7 +310,11 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, rep Reply) {
 		writeJSON(w, status, map[string]any{"RequestId": requestID()})
 		return
 	}
-	writeJSON(w, status, errorBody(rep.Code, rep.Message))
+	msg := rep.Message
+	if rep.Echo != "" {
+		msg = strings.ReplaceAll(msg, "{}", r.URL.Query().Get(rep.Echo))
+	}
+	writeJSON(w, status, errorBody(rep.Code, msg))
 }
 
 func errorBody(code, msg string) map[string]any {

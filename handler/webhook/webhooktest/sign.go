@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -74,19 +75,23 @@ func SignStandard(secret, id string, body []byte, t time.Time) (string, error) {
 
 // SignContentful returns the x-contentful-* headers that sign r at t, as
 // Contentful's signer (node-apps-toolkit's signRequest) does for a webhook
-// URL whose path is r.Path and whose query is r.RawQuery. The signed
-// headers are the timestamp, the signed-headers list itself, and
-// x-contentful-topic when r has one; the signer signs "METHOD\nPATH\n
-// name:value;...\nBODY", with the names sorted and, when there is a
-// query, "?" and the query escaped as encodeURIComponent escapes it after
-// the path.
-func SignContentful(secret string, r *webhook.Request, t time.Time) map[string]string {
-	names := []string{"x-contentful-signed-headers", "x-contentful-timestamp"} // sorted
-	values := map[string]string{"x-contentful-signed-headers": "", "x-contentful-timestamp": millis(t)}
-	if topic := r.Header.Get("X-Contentful-Topic"); topic != "" {
-		names = append(names, "x-contentful-topic")
-		values["x-contentful-topic"] = topic
+// URL whose path is r.Path and whose query is r.RawQuery. By default
+// Contentful signs only x-contentful-signed-headers and
+// x-contentful-timestamp; extra names further headers of r to sign (e.g.
+// "x-contentful-topic"), as a signer given them does. The signer signs
+// "METHOD\nPATH\nname:value;...\nBODY", with the names lower-cased and
+// sorted, and PATH = encodeURI(path + "?" + querystring.escape(query)) when
+// there is a query (src/requests/utils.ts getNormalizedEncodedURI): every
+// '%' of the escaped query is escaped again.
+func SignContentful(secret string, r *webhook.Request, t time.Time, extra ...string) map[string]string {
+	values := map[string]string{"x-contentful-timestamp": millis(t)}
+	names := []string{"x-contentful-signed-headers", "x-contentful-timestamp"}
+	for _, n := range extra {
+		n = strings.ToLower(n)
+		names = append(names, n)
+		values[n] = r.Header.Get(n)
 	}
+	sort.Strings(names)
 	values["x-contentful-signed-headers"] = strings.Join(names, ",")
 	pairs := make([]string, len(names))
 	for i, n := range names {
@@ -94,7 +99,7 @@ func SignContentful(secret string, r *webhook.Request, t time.Time) map[string]s
 	}
 	path := r.Path
 	if r.RawQuery != "" {
-		path += "?" + encodeURIComponent(r.RawQuery)
+		path += "?" + strings.ReplaceAll(encodeURIComponent(r.RawQuery), "%", "%25")
 	}
 	canonical := strings.ToUpper(r.Method) + "\n" + path + "\n" + strings.Join(pairs, ";") + "\n" + string(r.Body)
 	return map[string]string{
@@ -104,8 +109,9 @@ func SignContentful(secret string, r *webhook.Request, t time.Time) map[string]s
 	}
 }
 
-// encodeURIComponent escapes s as JavaScript's encodeURIComponent does,
-// which leaves ! ' ( ) * unescaped and writes a space as %20.
+// encodeURIComponent escapes s as JavaScript's encodeURIComponent (and
+// Node's querystring.escape) does, which leaves ! ' ( ) * unescaped and
+// writes a space as %20.
 func encodeURIComponent(s string) string {
 	return strings.NewReplacer("+", "%20", "%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(url.QueryEscape(s))
 }

@@ -1,0 +1,36 @@
+package event
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// destination reads the original event of an FC destination record: the
+// event of an asynchronous invocation that failed after its retries (an
+// OSS event, say, when the day's quota ran out), which FC sent to the
+// function's onFailure destination, an MNS queue that the function's queue
+// trigger reads. Its records keep the identity they had in the original
+// invocation. A destination record inside another is refused.
+func (r *reader) destination(payload string) error {
+	if r.original {
+		return fmt.Errorf("%w: an FC destination record inside another", ErrUnknownEvent)
+	}
+	p := bytes.TrimSpace([]byte(payload))
+	if len(p) == 0 {
+		return fmt.Errorf("%w: the FC destination record's requestPayload is empty", ErrUnknownEvent)
+	}
+	sub := &reader{depth: r.depth, message: r.message, original: true}
+	shape, err := sub.read(p)
+	switch {
+	case err != nil:
+		return fmt.Errorf("the FC destination record's requestPayload: %w", err)
+	case shape == ShapeHTTP:
+		return fmt.Errorf("%w: the FC destination record holds an HTTP trigger event", ErrUnknownEvent)
+	}
+	for _, ev := range sub.records {
+		ev.Index = len(r.records)
+		r.records = append(r.records, ev)
+	}
+	r.rejected = append(r.rejected, sub.rejected...)
+	return nil
+}

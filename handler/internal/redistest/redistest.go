@@ -1,0 +1,173 @@
+// Package redistest starts a throwaway redis-server for tests: on a free
+// port of 127.0.0.1, in a temporary directory, saving nothing, stopped
+// when the test ends.
+//
+// Without redis-server on PATH, Start skips the test, saying to install
+// it (apt-get install redis-server), unless VODREFRESH_REQUIRE_REDIS=1,
+// when it fails the test: CI sets it, so that the Redis tests cannot be
+// skipped there unseen.
+package redistest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// RequireEnv names the variable that, set to 1, makes a missing
+// redis-server fail the test instead of skipping it.
+const RequireEnv = "VODREFRESH_REQUIRE_REDIS"
+
+// Databases is how many databases the server has (redis://host:port/N for
+// N below it), so that tests can each have an empty one.
+const Databases = 64
+
+// Server is a running redis-server.
+type Server struct {
+	// Addr is host:port.
+	Addr string
+	// Password is what the server requires, or "".
+	Password string
+
+	cmd    *exec.Cmd
+	out    *bytes.Buffer
+	done   chan struct{}
+	stop   sync.Once
+	waited error
+}
+
+// Option changes how Start starts the server.
+type Option func(*config)
+
+type config struct {
+	password string
+}
+
+// Password makes the server require password (requirepass).
+func Password(password string) Option {
+	return func(c *config) { c.password = password }
+}
+
+// Start starts a redis-server and stops it when t ends. It waits at most
+// 10 seconds for the server to answer.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		msg := "redis-server is not on PATH; apt-get install redis-server to run the Redis tests"
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("%s (%s=1 requires them)", msg, RequireEnv)
+		}
+		t.Skip(msg)
+	}
+	var lastErr error
+	for range 3 { // a port found free may be taken before the server binds it
+		s, err := start(t, bin, c)
+		if err == nil {
+			t.Cleanup(s.Stop)
+			return s
+		}
+		lastErr = err
+	}
+	t.Fatalf("redis-server did not start: %v", lastErr)
+	return nil
+}
+
+func start(t testing.TB, bin string, c config) (*Server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{
+		"--bind", "127.0.0.1", "--port", strconv.Itoa(port),
+		"--save", "", "--appendonly", "no", "--dir", t.TempDir(),
+		"--databases", strconv.Itoa(Databases), "--protected-mode", "yes",
+	}
+	if c.password != "" {
+		args = append(args, "--requirepass", c.password)
+	}
+	s := &Server{
+		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+		Password: c.password,
+		out:      &bytes.Buffer{},
+		done:     make(chan struct{}),
+	}
+	s.cmd = exec.Command(bin, args...)
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { s.waited = s.cmd.Wait(); close(s.done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			return nil, fmt.Errorf("redis-server exited: %v\n%s", s.waited, s.out)
+		default:
+		}
+		if answers(s.Addr) {
+			return s, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.Stop()
+	return nil, fmt.Errorf("redis-server on %s did not answer within 10s\n%s", s.Addr, s.out)
+}
+
+// answers reports whether a Redis answers PING on addr (+PONG, or an
+// error asking for the password).
+func answers(addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	return err == nil && (line[0] == '+' || line[0] == '-')
+}
+
+// freePort returns a port of 127.0.0.1 that was free a moment ago.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// URL is the server's URL for database db, with the password if it
+// requires one.
+func (s *Server) URL(db int) string {
+	if s.Password != "" {
+		return fmt.Sprintf("redis://:%s@%s/%d", s.Password, s.Addr, db)
+	}
+	return fmt.Sprintf("redis://%s/%d", s.Addr, db)
+}
+
+// Stop stops the server and waits (at most 5 seconds) for it to exit.
+// Stopping twice is harmless.
+func (s *Server) Stop() {
+	s.stop.Do(func() {
+		s.cmd.Process.Kill()
+		select {
+		case <-s.done:
+		case <-time.After(5 * time.Second):
+		}
+	})
+}
