@@ -78,18 +78,9 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 	var submitted, planned, coalesced, failed, calls int
 	tasks := []string{}
 	if r := s.res; r != nil {
-		for _, p := range r.Paths {
-			switch p.Status {
-			case submit.StatusSubmitted:
-				submitted++
-			case submit.StatusPlanned:
-				planned++
-			case submit.StatusFailed:
-				failed++
-			}
-		}
+		submitted, planned, failed = r.PathsByStatus[submit.StatusSubmitted], r.PathsByStatus[submit.StatusPlanned], r.PathsByStatus[submit.StatusFailed]
 		for _, co := range r.Coalesced {
-			coalesced += len(co.Paths)
+			coalesced += max(co.Count, len(co.Paths))
 		}
 		for _, c := range r.Calls {
 			if c.Sent || c.Attempts > 0 {

@@ -24,6 +24,9 @@ type Room struct {
 type Coalesced struct {
 	Directory string   `json:"directory"`
 	Paths     []string `json:"paths"`
+	// Count is how many paths the directory covers, when a result lists
+	// only the first of them.
+	Count int `json:"count,omitempty"`
 }
 
 // QuotaError is work that neither quota can cover.

@@ -121,6 +121,7 @@ func (inv *Invocation) Unplanned(prep *refresh.Prepared, err error) error {
 	if qe := (*refresh.QuotaError)(nil); errors.As(err, &qe) {
 		inv.res.Paths = accountQuota(prep.Plan)
 	}
+	inv.res.bound()
 	return err
 }
 
@@ -139,6 +140,7 @@ func (inv *Invocation) Submit(prep *refresh.Prepared) error {
 		res.Prefetch = inv.prefetch(prep.Plan, failed || followErr != nil)
 	}
 	res.Paths = account(res.Calls)
+	res.bound()
 	if failed {
 		return &Error{Calls: res.Calls}
 	}
