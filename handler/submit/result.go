@@ -144,8 +144,7 @@ func (r *Result) bound() {
 	calls := make([]vod.Call, len(r.Calls))
 	for i, c := range r.Calls {
 		c.Count = len(c.Paths)
-		n := min(len(c.Paths), left)
-		c.Paths, left = c.Paths[:n:n], left-n
+		c.Paths, left = first(c.Paths, left)
 		calls[i] = c
 	}
 	r.Calls = calls
@@ -153,11 +152,16 @@ func (r *Result) bound() {
 	coalesced := make([]refresh.Coalesced, len(r.Coalesced))
 	for i, co := range r.Coalesced {
 		co.Count = len(co.Paths)
-		n := min(len(co.Paths), left)
-		co.Paths, left = co.Paths[:n:n], left-n
+		co.Paths, left = first(co.Paths, left)
 		coalesced[i] = co
 	}
 	if r.Coalesced != nil {
 		r.Coalesced = coalesced
 	}
+}
+
+// first returns the first of paths that left allows, and what is left.
+func first(paths []string, left int) ([]string, int) {
+	n := min(len(paths), left)
+	return paths[:n:n], left - n
 }
