@@ -50,7 +50,8 @@ func (a answers) Why(id, path string) string { return a[question{id, path}] }
 // the store at most: which paths earlier attempts of the events submitted
 // (the retry memory), and which folders were refreshed as directories
 // after the events' changes (the folder memory; changed gives the time of
-// each event's change, zero when unknown). plan runs with a memory that
+// each event's change, zero when unknown; records is how many records
+// the plan reads, to size what is asked). plan runs with a memory that
 // notes every question and answers no; the questions go to the store at
 // once; and when the store knows any path is done, plan runs again with
 // its answers. A store that cannot answer leaves the first plan standing:
@@ -60,8 +61,8 @@ func (a answers) Why(id, path string) string { return a[question{id, path}] }
 // folder refreshed as a directory less than a minute ago, before its
 // change, Recall returns a *Deferred: the invocation fails, and FC's retry
 // refreshes the folder once for the whole burst of changes.
-func (inv *Invocation) Recall(changed func(id string) time.Time, plan func(refresh.Memory) (*refresh.Plan, error)) (*refresh.Plan, error) {
-	asked := &probe{}
+func (inv *Invocation) Recall(records int, changed func(id string) time.Time, plan func(refresh.Memory) (*refresh.Plan, error)) (*refresh.Plan, error) {
+	asked := &probe{asked: make([]question, 0, records)}
 	p, err := plan(asked)
 	if err != nil || len(asked.asked) == 0 {
 		return p, err
@@ -114,7 +115,11 @@ func (inv *Invocation) urlsSpent() bool {
 // that asked for them. failed names the paths whose tasks the CDN reported
 // failed: they are not remembered, so that a retry refreshes them again.
 func (inv *Invocation) remember(plan *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced, failed map[string]bool) {
-	var keys []store.Key
+	n := 0
+	for _, c := range calls {
+		n += len(c.Paths)
+	}
+	keys := make([]store.Key, 0, n)
 	add := func(path string) {
 		if failed[path] {
 			return
