@@ -1,8 +1,6 @@
 package refresh
 
 import (
-	"cmp"
-	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -10,7 +8,6 @@ import (
 	"strings"
 
 	"vodrefresh/handler/config"
-	"vodrefresh/handler/event"
 )
 
 // Room is the quota a plan is fitted to: what remains of today's URL and
@@ -204,143 +201,6 @@ func enclosing(path string, set map[string]struct{}, self bool) string {
 	return ""
 }
 
-// dense refreshes as one directory each folder in which at least
-// quota.denseFolder files change, the largest first, at most budget of
-// them; it returns how many it made.
-func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error) {
-	need := pl.cfg.Quota.Dense()
-	if budget <= 0 || len(f.files) < need {
-		return 0, nil
-	}
-	count := make(map[string]int, len(f.files))
-	for i, path := range f.files {
-		if dir, ok := pl.denseFolder(p, path); ok {
-			count[dir]++
-		}
-		if err := c.tick("counting files by folder", i+1, len(f.files)); err != nil {
-			return 0, err
-		}
-	}
-	var folders []string
-	for dir, n := range count {
-		if n >= need {
-			folders = append(folders, dir)
-		}
-	}
-	if len(folders) == 0 {
-		return 0, nil
-	}
-	slices.SortFunc(folders, func(a, b string) int {
-		return cmp.Or(count[b]-count[a], strings.Compare(a, b))
-	})
-	folders = folders[:min(len(folders), budget)]
-	chosen := make(map[string]struct{}, len(folders))
-	covered := 0
-	for _, dir := range folders {
-		chosen[dir] = struct{}{}
-		covered += count[dir]
-	}
-	f.dirs = append(f.dirs, folders...)
-	kept := make([]string, 0, len(f.files)-covered)
-	for _, path := range f.files {
-		dir, ok := pl.denseFolder(p, path)
-		if _, in := chosen[dir]; ok && in {
-			f.covers(path, dir, covered)
-		} else {
-			kept = append(kept, path)
-		}
-	}
-	f.files = kept
-	return len(folders), nil
-}
-
-// denseFolder returns the folder that holds a file path of p, and whether
-// it may be refreshed in the file's place.
-func (pl *Planner) denseFolder(p *Plan, path string) (string, bool) {
-	dir, ok := fileFolder(path)
-	return dir, ok && urlDepth(dir) >= max(p.floor(path), pl.minDepth())
-}
-
-// fileFolder returns the folder that holds a file URL, cut from its path
-// alone (a query or fragment never makes one), and whether the URL may be
-// covered by a folder at all: not when it has no path, nor when its path
-// reads otherwise than it is written (see oddPath), since a folder of it
-// might read as one far above.
-func fileFolder(path string) (string, bool) {
-	root, end, ok := folderSpan(path)
-	if !ok || root < 0 || oddPath(path[root:end]) {
-		return "", false
-	}
-	return path[:root+strings.LastIndexByte(path[root:end], '/')+1], true
-}
-
-// scarce covers the files with at most budget directories, as deep as
-// possible, when what remains fits urls; it reports whether it did. A
-// directory that would cover a single file is made only when the URLs
-// cannot carry that file.
-func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
-	in := make([]coalesceInput, len(f.files))
-	for i, path := range f.files {
-		in[i] = coalesceInput{url: path, floor: max(p.floor(path), pl.minDepth())}
-		if _, ok := fileFolder(path); !ok {
-			in[i].floor = math.MaxInt32 // stays a URL
-		}
-		if err := c.tick("coalescing files into directories", i+1, len(f.files)); err != nil {
-			return false, err
-		}
-	}
-	dirs, cover, ok := coalesce(in, budget)
-	if !ok {
-		return false, nil
-	}
-	count := make(map[string]int, len(dirs))
-	for _, d := range cover {
-		if d != "" {
-			count[d]++
-		}
-	}
-	// A directory that covers a single file spends a directory to save one
-	// URL: it is made only when the URLs cannot carry the rest, rather than
-	// leave the file stale while directories remain.
-	least, rest := 2, 0
-	for _, d := range cover {
-		if d == "" || count[d] < least {
-			rest++
-		}
-	}
-	if rest > urls {
-		least, rest = 1, 0
-		for _, d := range cover {
-			if d == "" {
-				rest++
-			}
-		}
-	}
-	for i, d := range cover {
-		if d != "" && count[d] < least {
-			cover[i] = ""
-		}
-	}
-	if rest > urls {
-		return false, nil
-	}
-	for _, d := range dirs {
-		if count[d] >= least {
-			f.dirs = append(f.dirs, d)
-		}
-	}
-	kept := make([]string, 0, rest)
-	for i, path := range f.files {
-		if cover[i] != "" {
-			f.covers(path, cover[i], len(cover)-rest)
-		} else {
-			kept = append(kept, path)
-		}
-	}
-	f.files = kept
-	return true, nil
-}
-
 // withDirectories returns a copy of p that refreshes files and dirs.
 func (p *Plan) withDirectories(files, dirs []string) *Plan {
 	if len(files) == 0 {
@@ -393,68 +253,4 @@ func group(cover map[string]string, files, dirs []string) []Coalesced {
 
 func quotaError(p *Plan, room Room) error {
 	return &QuotaError{Pending: p.Size(), URLRemain: room.URLs, URLNeed: len(p.Files), DirRemain: room.Dirs, DirNeed: len(p.Directories)}
-}
-
-// Quota is what Prepare fits a plan to. Hold calls fit with the room
-// left and holds what fit says the fitted plan spends, in one atomic step,
-// so that invocations planning at the same time cannot together spend more
-// than their share or than is left. Prepare calls it only for a plan with
-// paths.
-type Quota interface {
-	Hold(fit func(Room) (urls, dirs int, err error)) error
-}
-
-// Prepared is a plan fitted to the quota and split into calls.
-type Prepared struct {
-	Plan      *Plan // as fitted; the plan as made when fitting failed
-	Coalesced []Coalesced
-	Batches   []Batch
-}
-
-// Prepare fits p to the room that quota holds for it, and splits it into
-// calls. A plan with no paths is returned as it is, without touching the
-// quota. The error is quota's own, or a *QuotaError.
-//
-// Once ctx is done, fitting stops (see clock) with an error that wraps
-// ctx's, context.DeadlineExceeded when its deadline passed, and names the
-// stage; the plan is then p as it was given.
-func (pl *Planner) Prepare(ctx context.Context, p *Plan, quota Quota) (*Prepared, error) {
-	return pl.prepare(&clock{ctx: ctx}, p, quota)
-}
-
-func (pl *Planner) prepare(c *clock, p *Plan, quota Quota) (*Prepared, error) {
-	if p.Size() == 0 {
-		return &Prepared{Plan: p}, nil
-	}
-	prep := &Prepared{Plan: p}
-	err := quota.Hold(func(room Room) (int, int, error) {
-		fitted, coalesced, err := pl.fitPlan(c, p, room)
-		prep.Plan, prep.Coalesced = fitted, coalesced
-		return len(fitted.Files), len(fitted.Directories), err
-	})
-	if err == nil {
-		prep.Batches = pl.Batches(prep.Plan)
-	}
-	return prep, err
-}
-
-// PlanOSSContext is PlanOSS that stops once ctx is done, within
-// checkEvery records, with the plan so far and an error that wraps ctx's
-// (see PrepareOSS).
-func (pl *Planner) PlanOSSContext(ctx context.Context, records []event.ObjectEvent, memory Memory) (*Plan, error) {
-	return pl.planOSS(&clock{ctx: ctx}, records, memory)
-}
-
-// PrepareOSS plans OSS records and prepares the plan: the whole of planning
-// for one OSS event. Once ctx is done it stops within checkEvery records
-// or paths (see clock), with an error that wraps ctx's,
-// context.DeadlineExceeded when its deadline passed, and names the stage;
-// the plan is then what was planned so far, and is not to be submitted.
-func (pl *Planner) PrepareOSS(ctx context.Context, records []event.ObjectEvent, memory Memory, quota Quota) (*Prepared, error) {
-	c := &clock{ctx: ctx}
-	p, err := pl.planOSS(c, records, memory)
-	if err != nil {
-		return &Prepared{Plan: p}, err
-	}
-	return pl.prepare(c, p, quota)
 }
