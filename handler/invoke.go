@@ -52,7 +52,7 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
 	plan, err := inv.Recall(func(m refresh.Memory) (*refresh.Plan, error) {
-		return h.planner.PlanOSSContext(ctx, ev.Records, m)
+		return h.planner.PlanQueueContext(ctx, ev.Records, ev.VOD, m)
 	})
 	prep := &refresh.Prepared{Plan: plan}
 	if err == nil {

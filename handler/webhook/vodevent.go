@@ -68,19 +68,6 @@ func (e *vodEvent) file() string {
 	return e.vodStream.FileURL
 }
 
-// IsVODEvent reports whether body is a VOD event notification: a JSON
-// object with an EventType and a VideoId or MediaId.
-func IsVODEvent(body []byte) bool {
-	var probe struct {
-		EventType *string `json:"EventType"`
-		VideoID   *string `json:"VideoId"`
-		MediaID   *string `json:"MediaId"`
-	}
-	b := bytes.TrimSpace(body)
-	return len(b) > 0 && b[0] == '{' && json.Unmarshal(b, &probe) == nil &&
-		probe.EventType != nil && (probe.VideoID != nil || probe.MediaID != nil)
-}
-
 // ParseVOD reads a VOD event notification. The body is not signed, so it
 // is trusted for nothing but IDs and object paths that fit VOD's storage
 // layout: an ID must look like one (IsVODID), and a URL it names gives only
