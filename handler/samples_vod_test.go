@@ -30,12 +30,12 @@ var vodSamples = []vodSample{
 	{"storage-class", "storage-class.json", "ignored", nil, nil},
 }
 
-// The signed VOD samples in events/ verify against events/webhooks.yaml at
+// The signed VOD samples in events/ verify against events/vod.yaml at
 // the time they were made, are answered 200 and plan exactly what they
 // should.
 func TestVODSamples(t *testing.T) {
-	env := sampleEnv(t)
-	cfgDoc := testfix.Read(t, "..", "events", "webhooks.yaml")
+	env := testfix.ReadEnv(t, "..", "events", "vod.env")
+	cfgDoc := testfix.Read(t, "..", "events", "vod.yaml")
 	ts := strconv.FormatInt(sampleTime.Unix(), 10)
 	for _, v := range vodSamples {
 		t.Run(v.name, func(t *testing.T) {
