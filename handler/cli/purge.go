@@ -1,11 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -41,9 +42,9 @@ func (v *videoIDs) Set(s string) error {
 }
 
 // purge plans, and with --send submits, the directory refreshes of the
-// named videos' folders. It runs the function on the videos as VOD's MNS
-// form of DeleteMediaComplete, so that they are planned by the vod route
-// as a callback is, and --send says what it spends before it sends.
+// named videos' folders. It invokes the function on the videos as VOD's
+// MNS form of DeleteMediaComplete, so that they are planned by the vod
+// route as a callback is, and --send says what it spends before it sends.
 func purge(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
 	var ids videoIDs
@@ -56,24 +57,21 @@ func purge(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh purge: name at least one --video-id\nusage: %s\n", purgeCommand().line())
 		return 2
 	}
-	fn, code := c.function(env)
-	if fn == nil {
+	// The videos run through invoke, as an event on stdin: the same dry
+	// run, --send preview and deadline.
+	args = []string{"--timeout", c.timeout.String(), "-"}
+	if c.send {
+		args = append(args, "--send")
+	}
+	var out bytes.Buffer
+	run := env
+	run.Stdin, run.Stdout = bytes.NewReader(purgeEvent(ids, time.Now())), io.MultiWriter(env.Stdout, &out)
+	if code := invoke(ctx, args, run); code != 0 {
 		return code
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	out, err := fn.Invoke(ctx, purgeEvent(ids, time.Now()))
-	if err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			fmt.Fprintf(env.Stderr, "vodrefresh: the purge ran past its %s deadline\n", c.timeout)
-		}
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(env.Stdout, "%s\n", out)
-	a := readAnswer(out)
+	a := readAnswer(out.Bytes())
 	if a.urls+a.dirs == 0 {
-		fmt.Fprintf(env.Stderr, "vodrefresh purge: nothing to purge: %s\n", skippedReasons(out))
+		fmt.Fprintf(env.Stderr, "vodrefresh purge: nothing to purge: %s\n", skippedReasons(out.Bytes()))
 		return 1
 	}
 	if !c.send {

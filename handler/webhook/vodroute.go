@@ -17,6 +17,9 @@ func vodOptions(w *config.WebhookRoute) map[string]string {
 // no video.
 func RouteProblems(w *config.WebhookRoute) []string {
 	var problems []string
+	if w.Mode == "playUrls" {
+		problems = append(problems, "mode: playUrls (RefreshMediaPlayUrls) is not implemented yet; leave mode out (paths)")
+	}
 	if w.Kind != "vod" {
 		for _, name := range []string{"callbackURL", "forward", "streams"} {
 			if vodOptions(w)[name] != "" {
