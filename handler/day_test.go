@@ -8,6 +8,7 @@ import (
 
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/store"
 )
 
 // deliver plays events through instances, as FC does: each event is an
@@ -66,8 +67,8 @@ func spent(t *testing.T, srv *vodfake.Server, day []testfix.Change) (urls, dirs 
 }
 
 // dayRig is a fake VOD with the real daily quota and n instances of the
-// function on it.
-func dayRig(t *testing.T, n int) (*vodfake.Server, []*Handler) {
+// function on it; shared, when set, is the store they share.
+func dayRig(t *testing.T, n int, shared store.Store) (*vodfake.Server, []*Handler) {
 	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{testAK: testSecret}, Lifetime: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,13 @@ func dayRig(t *testing.T, n int) (*vodfake.Server, []*Handler) {
 	doc := string(testfix.Read(t, "testdata", "day.yaml"))
 	instances := make([]*Handler, n)
 	for i := range instances {
-		instances[i] = fakeHandler(t, srv, doc, nil)
+		opts := fakeOptions(t, srv, nil)
+		opts.Store = shared
+		h, err := New(mustConfig(t, doc), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		instances[i] = h
 	}
 	return srv, instances
 }
@@ -86,21 +93,35 @@ func dayRig(t *testing.T, n int) (*vodfake.Server, []*Handler) {
 // cover their new segments, and each cover and deleted segment is one URL.
 func TestDayOneRecordPerInvocation(t *testing.T) {
 	day := testfix.Day()
-	srv, instances := dayRig(t, 3)
 	events := make([][]byte, len(day))
 	for i, c := range day {
 		events[i] = c.Native(i)
 	}
-	playDay(t, "one record per invocation", srv, instances, day, events, 160, 6)
+	for name, shared := range sharedOrNot() {
+		t.Run(name, func(t *testing.T) {
+			srv, instances := dayRig(t, 3, shared)
+			playDay(t, "one record per invocation, "+name, srv, instances, day, events, 160, 6)
+		})
+	}
+}
+
+// sharedOrNot names the two ways a day runs: with the instances sharing a
+// store, and each on its own.
+func sharedOrNot() map[string]store.Store {
+	return map[string]store.Store{"with a shared store": store.NewMemory(store.MemoryOptions{}), "each instance on its own": nil}
 }
 
 // The day delivered through an MNS queue trigger that hands over 1,000
 // messages a batch: the 120 covers are one directory.
 func TestDayBatchedThroughMNS(t *testing.T) {
 	day := testfix.Day()
-	srv, instances := dayRig(t, 3)
 	events := testfix.Batches(day, 1000)
-	playDay(t, "batched through MNS", srv, instances, day, events, 40, 7)
+	for name, shared := range sharedOrNot() {
+		t.Run(name, func(t *testing.T) {
+			srv, instances := dayRig(t, 3, shared)
+			playDay(t, "batched through MNS, "+name, srv, instances, day, events, 40, 7)
+		})
+	}
 }
 
 // playDay delivers the day's events through the instances, with 10 in

@@ -122,7 +122,12 @@ func TestLargeUploadAnswersWithinDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatalf("error %v", err)
 	}
-	if len(res.Coalesced) != 1 || len(res.Coalesced[0].Paths) != 25000 || srv.Calls("RefreshVodObjectCaches") != 1 {
-		t.Errorf("coalesced %d directories, %d calls; want the upload as one directory in one call", len(res.Coalesced), srv.Calls("RefreshVodObjectCaches"))
+	if len(res.Coalesced) != 1 || res.Coalesced[0].Count != 25000 || srv.Calls("RefreshVodObjectCaches") != 1 {
+		t.Fatalf("coalesced %d directories, %d calls; want the upload as one directory in one call", len(res.Coalesced), srv.Calls("RefreshVodObjectCaches"))
+	}
+	// The answer lists the first submit.MaxListed covered URLs, and counts
+	// them all: a crafted event cannot make it larger than itself.
+	if n := len(res.Coalesced[0].Paths); n != submit.MaxListed {
+		t.Errorf("the answer lists %d covered URLs, want %d", n, submit.MaxListed)
 	}
 }

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"errors"
+	"time"
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
@@ -51,7 +52,7 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
-	plan, err := inv.Recall(func(m refresh.Memory) (*refresh.Plan, error) {
+	plan, err := inv.Recall(len(ev.Records)+len(ev.VOD), changeTimes(ev.Records), func(m refresh.Memory) (*refresh.Plan, error) {
 		return h.planner.PlanQueueContext(ctx, ev.Records, ev.VOD, m)
 	})
 	prep := &refresh.Prepared{Plan: plan}
@@ -68,4 +69,16 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	// so that they are retried and then dead-lettered; the others are
 	// refreshed, and their retry submits nothing twice.
 	return res, errors.Join(err, ev.Unread)
+}
+
+// changeTimes returns when the change of each record's event was made, by
+// event identity.
+func changeTimes(records []event.ObjectEvent) func(id string) time.Time {
+	at := make(map[string]time.Time, len(records))
+	for _, r := range records {
+		if r.ID != "" && !r.Time.IsZero() {
+			at[r.ID] = r.Time
+		}
+	}
+	return func(id string) time.Time { return at[id] }
 }

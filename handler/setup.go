@@ -23,7 +23,7 @@ const EnvStoreURL = "REFRESH_STORE_URL"
 // reads nothing: it gets no VOD connector, whatever credentials the
 // environment holds. When OSS_TRIGGER_BUCKET names the OSS trigger's bucket
 // (s.yaml sets it), each rule whose keys the trigger's filter leaves out is
-// logged as a warning.
+// logged as a warning, and so is each of the configuration's Warnings.
 func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -36,6 +36,11 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	if f, ok := config.TriggerFromEnv(getenv); ok && opts.Logger != nil {
 		for _, p := range cfg.Uncovered(f) {
 			opts.Logger.Warn("the OSS trigger does not deliver every key the rules cover", "trigger", f.String(), "problem", p)
+		}
+	}
+	if opts.Logger != nil {
+		for _, w := range cfg.Warnings() {
+			opts.Logger.Warn("the configuration is valid, but probably not what was meant", "warning", w)
 		}
 	}
 	opts.Getenv = getenv

@@ -39,6 +39,10 @@ func ParseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
+// maxLoggedTasks bounds the task IDs the summary line names; the result
+// has them all.
+const maxLoggedTasks = 100
+
 // summary is the one line logged per invocation.
 type summary struct {
 	shape     string // oss, eventbridge, eventbridge-raw, http (logged as "kind")
@@ -76,26 +80,20 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 		"durationMs", float64(took.Microseconds()) / 1000,
 	}
 	var submitted, planned, coalesced, failed, calls int
-	tasks := []string{}
+	tasks, taskCount := []string{}, 0
 	if r := s.res; r != nil {
-		for _, p := range r.Paths {
-			switch p.Status {
-			case submit.StatusSubmitted:
-				submitted++
-			case submit.StatusPlanned:
-				planned++
-			case submit.StatusFailed:
-				failed++
-			}
-		}
+		submitted, planned, failed = r.PathsByStatus[submit.StatusSubmitted], r.PathsByStatus[submit.StatusPlanned], r.PathsByStatus[submit.StatusFailed]
 		for _, co := range r.Coalesced {
-			coalesced += len(co.Paths)
+			coalesced += max(co.Count, len(co.Paths))
 		}
 		for _, c := range r.Calls {
 			if c.Sent || c.Attempts > 0 {
 				calls += c.Attempts
 			}
-			tasks = append(tasks, c.TaskIDs...)
+			if room := maxLoggedTasks - len(tasks); room > 0 {
+				tasks = append(tasks, c.TaskIDs[:min(room, len(c.TaskIDs))]...)
+			}
+			taskCount += len(c.TaskIDs)
 		}
 		attrs = append(attrs, "skipped", r.SkippedCount)
 		if r.Quota != nil {
@@ -112,6 +110,9 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 		}
 	}
 	attrs = append(attrs, "submitted", submitted, "coalesced", coalesced, "failed", failed, "calls", calls, "taskIds", tasks)
+	if taskCount > len(tasks) {
+		attrs = append(attrs, "taskIdsOmitted", taskCount-len(tasks))
+	}
 	if s.status != 0 {
 		attrs = append(attrs, "status", s.status)
 	}

@@ -54,15 +54,7 @@ func refreshes(srv *vodfake.Server) []vodfake.Request {
 // when given, receives its logs.
 func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]string, log ...*slog.Logger) *Handler {
 	t.Helper()
-	ep, err := vod.ParseEndpoint(srv.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := Options{
-		Connector: vod.NewConnector(ep, func(k string) string { return env[k] }),
-		Getenv:    func(k string) string { return env[k] },
-		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
-	}
+	opts := fakeOptions(t, srv, env)
 	if len(log) > 0 {
 		opts.Logger = log[0]
 	}
@@ -71,6 +63,21 @@ func fakeHandler(t *testing.T, srv *vodfake.Server, doc string, env map[string]s
 		t.Fatal(err)
 	}
 	return h
+}
+
+// fakeOptions are the options of a handler on srv, with env as its
+// environment and a fast retry policy.
+func fakeOptions(t *testing.T, srv *vodfake.Server, env map[string]string) Options {
+	t.Helper()
+	ep, err := vod.ParseEndpoint(srv.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{
+		Connector: vod.NewConnector(ep, func(k string) string { return env[k] }),
+		Getenv:    func(k string) string { return env[k] },
+		Backoff:   vod.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Attempts: 3, Slow: time.Millisecond},
+	}
 }
 
 func withFCCredentials(ctx context.Context, ak, secret, token string) context.Context {

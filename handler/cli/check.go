@@ -2,28 +2,39 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 
 	"vodrefresh/handler"
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/webhook"
 )
 
+// triggerVars are the variables that name the OSS trigger's filter.
+var triggerVars = []string{config.EnvTriggerBucket, config.EnvTriggerPrefix, config.EnvTriggerSuffix}
+
 // deployProblems lists what a deployed function would get wrong with cfg
 // and the environment that s.yaml passes it, and warnings: what works but
-// should not be deployed as it is (a secret short enough to guess). Each
-// webhook route is made as the function makes it (webhook.NewRoute), so
-// that a route it would put out of service, answering 503 to every
-// request, is a problem here.
-func deployProblems(cfg *config.Config, getenv func(string) string) (problems, warnings []string) {
+// should not be deployed as it is (an http:// domain, config.Warnings; a
+// secret short enough to guess, or that holds white space). Each webhook
+// route is made as the function makes it (webhook.NewRoute), so that a
+// route it would put out of service, answering 503 to every request, is a
+// problem here. When none of triggerVars is set, as when check is run by
+// hand, the rules are not checked against the OSS trigger's filter, and
+// checked is false; s.yaml sets all three, so an empty bucket there is a
+// problem.
+func deployProblems(cfg *config.Config, env Env) (problems, warnings []string, checked bool) {
+	warnings = cfg.Warnings()
 	for i := range cfg.Webhooks {
 		w := &cfg.Webhooks[i]
-		rt := webhook.NewRoute(i, w, getenv, 0)
+		rt := webhook.NewRoute(i, w, env.Getenv, 0)
 		switch {
-		case w.Auth != "none" && strings.TrimSpace(getenv(w.SecretEnv)) == "":
+		case w.Auth != "none" && strings.TrimSpace(env.Getenv(w.SecretEnv)) == "":
 			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): its secret, %s, is not set in this environment: export it before deploying, and list it under environmentVariables in s.yaml", i, w.Path, w.SecretEnv))
 		case rt.Down != "":
 			problems = append(problems, fmt.Sprintf("webhooks[%d] (%s): unusable secret: %s; it would answer 503 to every request", i, w.Path, rt.Down))
@@ -32,31 +43,50 @@ func deployProblems(cfg *config.Config, getenv func(string) string) (problems, w
 			warnings = append(warnings, fmt.Sprintf("webhooks[%d] (%s): %s", i, w.Path, rt.Warning))
 		}
 	}
-	for _, d := range cfg.SampleDomains() {
-		problems = append(problems, fmt.Sprintf("domains: %s is reserved for documentation: this is a sample configuration; list your own VOD CDN domains", d))
+	for _, r := range cfg.ReservedDomains() {
+		problems = append(problems, fmt.Sprintf("domains: %s is %s", r.Domain, r.Reason))
 	}
-	f, ok := config.TriggerFromEnv(getenv)
+	if len(cfg.OSS) == 0 {
+		return problems, warnings, true
+	}
+	for _, name := range triggerVars {
+		if _, set := env.lookup(name); set {
+			checked = true
+		}
+	}
+	f, ok := config.TriggerFromEnv(env.Getenv)
 	switch {
-	case len(cfg.OSS) > 0 && !ok:
+	case !checked:
+	case !ok:
 		problems = append(problems, fmt.Sprintf("%s is not set: name the bucket the OSS trigger watches (vars.bucket in s.yaml)", config.EnvTriggerBucket))
-	case len(cfg.OSS) > 0:
+	default:
 		problems = append(problems, cfg.Uncovered(f)...)
 	}
-	return problems, warnings
+	return problems, warnings, checked
+}
+
+// skippedTrigger says what check skipped when no OSS trigger variable is
+// set, and how to run that check too.
+func skippedTrigger(cfg *config.Config) string {
+	f := cfg.CoveringFilter(cfg.OSS[0].Bucket)
+	return fmt.Sprintf("vodrefresh check: skipped: whether the OSS trigger's filter delivers every key the rules cover, since none of %s is set; "+
+		"s deploy sets them from vars.bucket, vars.keyPrefix and vars.keySuffix in s.yaml; to check by hand: %s=%s %s=%q %s=%q vodrefresh check",
+		strings.Join(triggerVars, ", "), config.EnvTriggerBucket, f.Bucket, config.EnvTriggerPrefix, f.Prefix, config.EnvTriggerSuffix, f.Suffix)
 }
 
 // check says whether a configuration and the environment are ready to
 // deploy, as s.yaml runs it before every deployment: the function sets up
 // (a valid configuration and templates, the endpoint, the webhook
-// secrets), every route's secret is set, no domain is a documentation
-// sample, and the OSS trigger's filter delivers every key the rules cover.
-// A weak secret is a warning, on stderr. It sends nothing.
+// secrets), every route's secret is set and usable, no domain is
+// reserved, and, when the OSS trigger's variables are set, the trigger's
+// filter delivers every key the rules cover. Warnings (deployProblems)
+// go on stderr. It sends nothing.
 func check(_ context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
 		return code
 	}
-	cfg, err := config.Load(env.Getenv)
+	cfg, err := loadConfig(env.Getenv)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", err)
 		if env.Getenv(config.EnvConfigFile) == "" && env.Getenv(config.EnvConfig) == "" {
@@ -69,7 +99,7 @@ func check(_ context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", err)
 		return 1
 	}
-	problems, warnings := deployProblems(cfg, env.Getenv)
+	problems, warnings, checked := deployProblems(cfg, env)
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: warning: %s\n", w)
 	}
@@ -77,8 +107,102 @@ func check(_ context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy:\n  %s\n", strings.Join(problems, "\n  "))
 		return 1
 	}
-	f, _ := config.TriggerFromEnv(env.Getenv)
-	fmt.Fprintf(env.Stdout, "vodrefresh check: ready to deploy: %s (trigger: %s), %s %v\n",
-		count(len(cfg.OSS), "OSS rule", "OSS rules"), f, count(len(cfg.Webhooks), "webhook route", "webhook routes"), h.Routes())
+	trigger := "trigger: not checked"
+	if f, ok := config.TriggerFromEnv(env.Getenv); checked && ok {
+		trigger = "trigger: " + f.String()
+	}
+	fmt.Fprintf(env.Stdout, "vodrefresh check: ready to deploy: %s (%s), %s %v\n",
+		count(len(cfg.OSS), "OSS rule", "OSS rules"), trigger, count(len(cfg.Webhooks), "webhook route", "webhook routes"), h.Routes())
+	if !checked {
+		fmt.Fprintln(env.Stdout, skippedTrigger(cfg))
+	}
 	return 0
+}
+
+// loadConfig loads the configuration as the function does. When its
+// fields are invalid, the function stops there; loadConfig goes on to
+// have refresh compile its templates against the domains that are valid,
+// or would be once fixed, and adds what that finds to the error, so that
+// one run reports every problem: domains, templates and rules.
+func loadConfig(getenv func(string) string) (*config.Config, error) {
+	cfg, err := config.Load(getenv)
+	var ce *config.Error
+	if err == nil || cfg == nil || !errors.As(err, &ce) {
+		return cfg, err
+	}
+	more := templateProblems(cfg, ce.Problems)
+	if len(more) == 0 {
+		return nil, err
+	}
+	// The error's text was made when Load wrapped it: keep what it says
+	// before the problems (which file), and list them all.
+	where := strings.TrimSuffix(err.Error(), ce.Error())
+	return nil, fmt.Errorf("%s%w", where, &config.Error{Problems: append(ce.Problems[:len(ce.Problems):len(ce.Problems)], more...)})
+}
+
+// everyProblem returns the configuration's every problem when the
+// configuration is what made err, and err otherwise.
+func everyProblem(getenv func(string) string, err error) error {
+	if _, lerr := loadConfig(getenv); lerr != nil {
+		return lerr
+	}
+	return err
+}
+
+// templateProblems is what refresh finds wrong with the templates of cfg,
+// an invalid configuration, less what known reports already covers: a
+// problem of a field already named, or of a route whose kind is unknown
+// (its templates' fields cannot be known).
+func templateProblems(cfg *config.Config, known []string) []string {
+	lenient := *cfg
+	lenient.Domains = nil
+	for _, d := range cfg.Domains {
+		if b, ok := nearestBase(d); ok {
+			lenient.Domains = append(lenient.Domains, b)
+		}
+	}
+	_, err := refresh.Compile(&lenient)
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	var out []string
+	for _, p := range ce.Problems {
+		if !covered(p, known) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// nearestBase returns the CDN base that domain d is, or the one it names
+// when it is not one (such as https://cdn.mysite.com/videos), and whether
+// there is one.
+func nearestBase(d string) (string, bool) {
+	if b, err := config.ParseBase(d); err == nil {
+		return b, true
+	}
+	u, err := url.Parse(d)
+	if err != nil {
+		return "", false
+	}
+	b, err := config.ParseBase(u.Scheme + "://" + u.Host)
+	return b, err == nil
+}
+
+// covered reports whether problem p, "field: message", is of a field that
+// a problem of known already names, or of a webhook route whose kind
+// known names as wrong.
+func covered(p string, known []string) bool {
+	field, _, _ := strings.Cut(p, ": ")
+	for _, k := range known {
+		kf, _, _ := strings.Cut(k, ": ")
+		if kf == field {
+			return true
+		}
+		if route, ok := strings.CutSuffix(kf, ".kind"); ok && strings.HasPrefix(field, route+".") {
+			return true
+		}
+	}
+	return false
 }

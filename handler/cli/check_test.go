@@ -58,6 +58,65 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// check reports what it skipped, what it warns about, and every problem
+// of a configuration at once.
+func TestCheckReports(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		env            map[string]string
+		code           int
+		stdout, stderr []string // parts of each; nil for an empty stream
+	}{
+		{"no trigger variables: the configuration alone",
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey}, 0,
+			[]string{"ready to deploy: 2 OSS rules (trigger: not checked), 1 webhook route [/hooks/generic]",
+				"skipped: whether the OSS trigger's filter delivers every key the rules cover, since none of OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX is set",
+				`to check by hand: OSS_TRIGGER_BUCKET=media-bucket OSS_TRIGGER_PREFIX="videos/202" OSS_TRIGGER_SUFFIX=".mp4" vodrefresh check`}, nil},
+		{"trigger variables set empty, as s.yaml sets them",
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey, "OSS_TRIGGER_BUCKET": "", "OSS_TRIGGER_PREFIX": "", "OSS_TRIGGER_SUFFIX": ""}, 1,
+			nil, []string{"OSS_TRIGGER_BUCKET is not set"}},
+		{"an http:// domain and a secret with a space",
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/http-domain.yaml", "SPACED_WEBHOOK_SECRET": "It's a Secret"}, 0,
+			[]string{"ready to deploy"},
+			[]string{"warning: domains[1]: http://video.vodrefresh-demo.cn is http://: refreshing its URLs leaves the https:// copies on the CDN stale; list https://video.vodrefresh-demo.cn as well",
+				"warning: webhooks[0] (/hooks/github-style): webhook secret in SPACED_WEBHOOK_SECRET holds white space"}},
+		{"every problem at once",
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/every-problem.yaml"}, 1,
+			nil, []string{
+				`domains[0]: "https://video.vodrefresh-demo.cn/videos" is not a CDN base`,
+				`oss[1].bucket: "Media_Bucket" is not an OSS bucket name`,
+				`webhooks[0].kind: must be one of`,
+				`oss[0].urls[2]: "https://video.vodrefresh-demo.cn/index.m3u8" has no {key}`,
+				`oss[0].urls[0]: template "https://video.vodrefresh-demo.cn/{key}?x=1": a refresh URL has no query`,
+				`oss[0].urls[1]: template "https://video.vodrefresh-demo.cn/{kee}": unknown placeholder {kee}`}},
+		{"a .test domain", map[string]string{"REFRESH_CONFIG_FILE": "testdata/test-domain.yaml"}, 1,
+			nil, []string{"domains: https://vod.mysite.test is reserved for testing (RFC 2606, RFC 6761)"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.env, "", "check")
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d; stdout %q, stderr %q", r.code, tt.code, r.stdout, r.stderr)
+			}
+			for _, s := range []struct {
+				name, got string
+				want      []string
+			}{{"stdout", r.stdout, tt.stdout}, {"stderr", r.stderr, tt.stderr}} {
+				if s.want == nil && s.got != "" {
+					t.Errorf("%s %q, want none", s.name, s.got)
+				}
+				for _, w := range s.want {
+					if !strings.Contains(s.got, w) {
+						t.Errorf("%s %q does not say %q", s.name, s.got, w)
+					}
+				}
+			}
+			if strings.Contains(r.stderr, "ghostt payload") {
+				t.Errorf("a route of an unknown kind had its templates checked: %s", r.stderr)
+			}
+		})
+	}
+}
+
 // s.yaml ships no configuration, passes every secret that the sample
 // webhook configuration names, gives the function the same trigger filter
 // as the trigger, checks before it builds, builds with the tag that

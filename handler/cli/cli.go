@@ -1,10 +1,12 @@
 // Package cli is vodrefresh's local command line: it runs the function on a
 // saved event, the way FC would, without FC, and serves the HTTP trigger
-// locally, both as dry runs unless --send is given; it checks a
-// configuration before deployment, reads the quota and refresh tasks, and
-// says which build it is.
+// locally, both as dry runs unless --send is given, and sends that server
+// signed samples; it checks a configuration before deployment, reads the
+// quota and refresh tasks, and says which build it is.
 //
-// It imports handler (the function), config (for the deployment check) and
+// It imports handler (the function), config (for the deployment check),
+// refresh (to report a configuration's every problem at once), event (to
+// read a sample's request), webhook (the route a sample is signed for) and
 // vod (the client for quota and tasks).
 package cli
 
@@ -21,14 +23,41 @@ import (
 // Env is what a command reads and writes.
 type Env struct {
 	Getenv func(string) string
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
+	// LookupEnv also says whether a variable is set, even to "". When nil,
+	// a variable is set when Getenv returns more than "".
+	LookupEnv func(string) (string, bool)
+	Stdin     io.Reader
+	Stdout    io.Writer
+	Stderr    io.Writer
+	// StdoutIsTerminal says that a person reads Stdout: invoke indents
+	// its JSON output then, and tasks prints a table.
+	StdoutIsTerminal bool
 }
 
 // OSEnv is the process's own environment and standard streams.
 func OSEnv() Env {
-	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	return Env{Getenv: os.Getenv, LookupEnv: os.LookupEnv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		StdoutIsTerminal: isTerminal(os.Stdout)}
+}
+
+// isTerminal reports whether w is a terminal: a file that is a character
+// device, as a terminal is (and /dev/null, where it does no harm).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// lookup returns the variable's value and whether it is set.
+func (e Env) lookup(name string) (string, bool) {
+	if e.LookupEnv != nil {
+		return e.LookupEnv(name)
+	}
+	v := e.Getenv(name)
+	return v, v != ""
 }
 
 // command is one subcommand: its name, the arguments its usage line
@@ -44,9 +73,11 @@ func commands() []command {
 		{"invoke", "[--send] [--timeout 60s] [--replay-window D] EVENT_FILE|-",
 			"Runs the function once on a saved event (\"-\" reads stdin), as FC would, and\nprints its result. A dry run unless --send.", invoke},
 		{"serve", "[--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]",
-			"Serves the HTTP trigger locally, for a CMS or curl to call. A dry run\nunless --send.", serve},
+			"Serves the HTTP trigger locally, for a CMS, curl or send-sample to call. A\ndry run unless --send. A dry run remembers no delivery (dedupe is off), so a\nrequest sent again is answered accepted again.", serve},
+		{"send-sample", "[--addr " + defaultAddr + "] [--secret-env NAME] [--timeout 10s] SAMPLE",
+			"Sends a sample HTTP trigger event (events/http-ghost.json, or a name such as\nghost) to a local serve: it signs the sample's body and headers anew for\nits route, with the route's secret from the environment (secretEnv, or\n--secret-env) and the time now, and POSTs it. Loopback addresses only.", sendSample},
 		{"check", "",
-			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid, every webhook secret is set, no domain is a\ndocumentation sample, and the OSS trigger's filter (OSS_TRIGGER_BUCKET,\nOSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX) delivers every key the rules cover.\ns.yaml runs it before each deployment. It sends nothing.", check},
+			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid (every problem is listed at once), every webhook\nsecret is set, no domain is a reserved name such as example.com, and the OSS\ntrigger's filter (OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX)\ndelivers every key the rules cover; with none of those set, it checks the\nconfiguration alone and says so. It warns about http:// domains and secrets\nthat hold white space. s.yaml runs it before each deployment. It sends\nnothing.", check},
 		{"quota", "[--timeout 10s]",
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
@@ -86,7 +117,7 @@ func usage() string {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %s\n", c.line())
 	}
-	b.WriteString("  vodrefresh help [COMMAND]\n\nRun \"vodrefresh COMMAND --help\" for what a command does and its flags.\n\n")
+	b.WriteString("  vodrefresh help [COMMAND]\n  vodrefresh --version | -v\n\nRun \"vodrefresh COMMAND --help\" for what a command does and its flags.\n\n")
 	b.WriteString(about)
 	return b.String()
 }
@@ -105,6 +136,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case name == "help" || name == "-h" || name == "--help":
 		fmt.Fprint(env.Stdout, usage())
 		return 0
+	case name == "--version" || name == "-v":
+		name = "version"
 	}
 	if c, ok := lookup(name); ok {
 		return c.run(ctx, args[1:], env)
@@ -126,10 +159,9 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, env Env) (pos []string, c
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprintf(env.Stdout, "usage: %s\n\n%s\n", c.line(), c.summary)
-		fs.SetOutput(env.Stdout)
 		if hasFlags(fs) {
 			fmt.Fprintln(env.Stdout, "\nflags:")
-			fs.PrintDefaults()
+			printFlags(env.Stdout, fs)
 		}
 		return nil, 0, false
 	case err == nil && len(pos) != n:
@@ -140,6 +172,24 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, env Env) (pos []string, c
 		return nil, 2, false
 	}
 	return pos, 0, true
+}
+
+// printFlags prints fs's flags as the usage lines spell them, with two
+// dashes (--send), each with its usage and, unless it is the zero value,
+// its default. Either spelling is accepted; flag.PrintDefaults would print
+// one dash.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" && d != "[]" {
+			usage += fmt.Sprintf(" (default %s)", d)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+	})
 }
 
 // hasFlags reports whether fs defines any flag.

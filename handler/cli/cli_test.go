@@ -17,10 +17,11 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) r
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), args, Env{
-		Getenv: func(k string) string { return env[k] },
-		Stdin:  strings.NewReader(stdin),
-		Stdout: &out,
-		Stderr: &errb,
+		Getenv:    func(k string) string { return env[k] },
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Stdin:     strings.NewReader(stdin),
+		Stdout:    &out,
+		Stderr:    &errb,
 	})
 	return run{code, out.String(), errb.String()}
 }
@@ -131,6 +132,7 @@ func TestInvokeFailures(t *testing.T) {
 		{"no config", map[string]string{}, "{}", []string{"invoke", "-"}, 1, "REFRESH_CONFIG_FILE"},
 		{"bad config", map[string]string{"REFRESH_CONFIG": "domains: [ftp://x]\noss: []"}, "{}", []string{"invoke", "-"}, 1, "domains[0]"},
 		{"config typo", map[string]string{"REFRESH_CONFIG": "domains: [https://x.example.com]\noss:\n  - bucket: media-bucket\n    urls: [\"https://x.example.com/{key}\"]\n    objectTyp: File"}, "{}", []string{"invoke", "-"}, 1, "oss[0].objectTyp: unknown field; did you mean objectType?"},
+		{"every problem of a configuration", map[string]string{"REFRESH_CONFIG_FILE": "testdata/every-problem.yaml"}, "{}", []string{"invoke", "-"}, 1, "unknown placeholder {kee}"},
 		{"bad endpoint", map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml", "VOD_ENDPOINT": "http://vod.example.com"}, "{}", []string{"invoke", "-"}, 1, "loopback"},
 	}
 	for _, tt := range tests {
@@ -144,6 +146,64 @@ func TestInvokeFailures(t *testing.T) {
 			}
 			if tt.code != 0 && r.stdout != "" {
 				t.Errorf("a failure printed a result: %q", r.stdout)
+			}
+		})
+	}
+}
+
+// invoke indents its output for a person at a terminal, and prints it on
+// one line for a program; either way it is the function's JSON.
+func TestInvokeOutputForTerminal(t *testing.T) {
+	for _, terminal := range []bool{false, true} {
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), []string{"invoke", "../../events/oss-put.json"}, Env{
+			Getenv: func(k string) string { return sampleEnv[k] }, Stdin: strings.NewReader(""),
+			Stdout: &out, Stderr: &errb, StdoutIsTerminal: terminal,
+		})
+		lines := strings.Count(out.String(), "\n")
+		if code != 0 || !json.Valid(out.Bytes()) || (lines == 1) == terminal {
+			t.Errorf("terminal %v: exit %d, %d lines: %s%s", terminal, code, lines, out.String(), errb.String())
+		}
+		if terminal && !strings.Contains(out.String(), "\n  \"calls\": [\n") {
+			t.Errorf("not indented: %s", out.String())
+		}
+	}
+}
+
+// invoke says a failed invocation's error once, in plain text (the log's
+// summary line leaves it out); says nothing of a dry run before the event
+// is read; and warns only about the route the event hits.
+func TestInvokeSaysEachThingOnce(t *testing.T) {
+	webhooks := serveEnv(t)
+	for _, tt := range []struct {
+		name    string
+		env     map[string]string
+		stdin   string
+		args    []string
+		code    int
+		once    []string // said exactly once on stderr
+		notSaid []string
+	}{
+		{"a failed invocation", sampleEnv, `{"Records": []}`, []string{"invoke", "-"}, 1, []string{"unrecognised event", "dry run"}, nil},
+		{"no such file", sampleEnv, "", []string{"invoke", "nope.json"}, 1, []string{"nope.json"}, []string{"dry run"}},
+		{"a route whose secret is fine", webhooks, "", []string{"invoke", "--replay-window", "87600h", "../../events/http-ghost.json"}, 0, nil, []string{"GITHUB_WEBHOOK_SECRET"}},
+		{"the route whose secret holds a space", webhooks, "", []string{"invoke", "--replay-window", "87600h", "../../events/http-github-style.json"}, 0, []string{"GITHUB_WEBHOOK_SECRET holds white space"}, nil},
+		{"an OSS event, which hits no route", webhooks, "", []string{"invoke", "../../events/oss-put.json"}, 0, []string{"dry run"}, []string{"GITHUB_WEBHOOK_SECRET"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.env, tt.stdin, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d: %s", r.code, tt.code, r.stderr)
+			}
+			for _, s := range tt.once {
+				if n := strings.Count(r.stderr, s); n != 1 {
+					t.Errorf("stderr says %q %d times:\n%s", s, n, r.stderr)
+				}
+			}
+			for _, s := range tt.notSaid {
+				if strings.Contains(r.stderr, s) {
+					t.Errorf("stderr says %q:\n%s", s, r.stderr)
+				}
 			}
 		})
 	}

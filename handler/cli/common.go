@@ -10,11 +10,17 @@ import (
 	"vodrefresh/handler/vod"
 )
 
-// common holds the flags that invoke and serve share.
+// common holds the flags that invoke and serve share, and which routes
+// are in use.
 type common struct {
 	send         bool
 	timeout      time.Duration
 	replayWindow time.Duration
+	// oneRoute says that only route is in use ("" for none), as when
+	// invoke runs one event: the function's log leaves out what it says
+	// about the others (see cliLog).
+	oneRoute bool
+	route    string
 }
 
 func commonFlags(fs *flag.FlagSet) *common {
@@ -49,14 +55,14 @@ func (c *common) function(env Env) (*function, int) {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return nil, 2
 	}
-	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(&cliLog{Handler: slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}), oneRoute: c.oneRoute, route: c.route})
 	if c.send && !vod.HasEnvCredentials(env.Getenv) {
 		fmt.Fprintf(env.Stderr, "vodrefresh: --send: %v\n", vod.ErrNoCredentials)
 		return nil, 1
 	}
 	fn, h, err := c.build(env, log)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
+		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", everyProblem(env.Getenv, err))
 		return nil, 1
 	}
 	if !c.send {

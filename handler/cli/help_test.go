@@ -49,3 +49,42 @@ func TestHelp(t *testing.T) {
 		})
 	}
 }
+
+// Flag help spells every flag with two dashes, as the usage lines do; and
+// --version and -v are version.
+func TestFlagHelpAndVersionFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{[]string{"invoke", "--help"}, []string{"\n  --send\n", "\n  --timeout duration\n", "(default 1m0s)", "\n  --replay-window duration\n"}, []string{"\n  -send", "\n  -timeout"}},
+		{[]string{"serve", "--help"}, []string{"\n  --addr string\n", "(default 127.0.0.1:9000)", "remembers no delivery (dedupe is off), so a\nrequest sent again is answered accepted again"}, []string{"\n  -addr"}},
+		{[]string{"send-sample", "--help"}, []string{"usage: vodrefresh send-sample [--addr 127.0.0.1:9000] [--secret-env NAME]", "\n  --secret-env string\n"}, []string{"\n  -secret-env"}},
+		{[]string{"tasks", "--help"}, []string{"\n  --task-id value\n", "\n  --wait\n"}, []string{"\n  -wait"}},
+		{[]string{"--help"}, []string{"vodrefresh --version | -v", "vodrefresh send-sample "}, nil},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runCLI(t, nil, "", tt.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("help does not say %q:\n%s", w, r.stdout)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(r.stdout, w) {
+					t.Errorf("help says %q:\n%s", w, r.stdout)
+				}
+			}
+		})
+	}
+	want := runCLI(t, nil, "", "version")
+	for _, flag := range []string{"--version", "-v"} {
+		if r := runCLI(t, nil, "", flag); r != want {
+			t.Errorf("%s: %+v, want what version gives: %+v", flag, r, want)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,8 +22,12 @@ func refused(out []byte, env Env) int {
 	return 1
 }
 
-// invoke runs the function once on an event, as FC would. An HTTP trigger
-// event answered 400 or more exits 1, with the answer on stdout.
+// invoke runs the function once on an event, as FC would, and prints its
+// output: indented on a terminal, on one line otherwise. An HTTP trigger
+// event answered 400 or more exits 1, with the answer on stdout. The event
+// is read before the function is built, so that a missing file is said
+// before anything else; a failed invocation's error is said once, on
+// stderr, in plain text.
 func invoke(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
 	c := commonFlags(fs)
@@ -29,14 +35,15 @@ func invoke(ctx context.Context, args []string, env Env) int {
 	if !ok {
 		return code
 	}
-	fn, code := c.function(env)
-	if fn == nil {
-		return code
-	}
 	event, err := readEvent(pos[0], env.Stdin)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
+	}
+	c.oneRoute, c.route = true, targetRoute(event)
+	fn, code := c.function(env)
+	if fn == nil {
+		return code
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -48,6 +55,17 @@ func invoke(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(env.Stdout, "%s\n", out)
+	fmt.Fprintf(env.Stdout, "%s\n", indented(out, env.StdoutIsTerminal))
 	return refused(out, env)
+}
+
+// indented returns the function's JSON output indented for reading when
+// stdout is a terminal, and as it is, on one line, otherwise (for a pipe
+// or a file, which a program reads).
+func indented(out []byte, terminal bool) []byte {
+	var b bytes.Buffer
+	if !terminal || json.Indent(&b, out, "", "  ") != nil {
+		return out
+	}
+	return b.Bytes()
 }

@@ -66,10 +66,11 @@ func readAnswer(out []byte) answer {
 	json.Unmarshal(out, &body)
 	a := answer{status: trigger.StatusCode, message: body.Error}
 	for _, c := range body.Calls {
+		n := max(c.Count, len(c.Paths)) // a long list names only its first paths
 		if c.ObjectType == config.TypeDirectory {
-			a.dirs += len(c.Paths)
+			a.dirs += n
 		} else {
-			a.urls += len(c.Paths)
+			a.urls += n
 		}
 	}
 	if body.Prefetch != nil {

@@ -203,7 +203,7 @@ func withRoutes(body []byte, routes []string) []byte {
 // serve serves the HTTP trigger on a local address until interrupted.
 func serve(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
+	addr := fs.String("addr", defaultAddr, "address to listen on")
 	c := commonFlags(fs)
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
 		return code

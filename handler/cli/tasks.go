@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -55,7 +54,7 @@ func tasks(ctx context.Context, args []string, env Env) int {
 	return withClient(ctx, env, f.timeout, func(ctx context.Context, v vod.Client) int {
 		list, answered, err := f.follow(ctx, v, env)
 		if answered {
-			printTasks(env.Stdout, list, f.asJSON)
+			printTasks(env.Stdout, list, f.asJSON || !env.StdoutIsTerminal)
 		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
@@ -177,12 +176,12 @@ func pending(ts []vod.Task) int {
 	return n
 }
 
-// printTasks writes JSON, or a table when w is a terminal.
+// printTasks writes JSON, or a table unless asJSON.
 func printTasks(w io.Writer, ts []vod.Task, asJSON bool) {
 	if ts == nil {
 		ts = []vod.Task{}
 	}
-	if asJSON || !isTerminal(w) {
+	if asJSON {
 		b, _ := json.Marshal(ts)
 		fmt.Fprintf(w, "%s\n", b)
 		return
@@ -193,13 +192,4 @@ func printTasks(w io.Writer, ts []vod.Task, asJSON bool) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.TaskID, t.Status, t.Process, t.ObjectType, t.CreationTime, t.ObjectPath)
 	}
 	tw.Flush()
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -101,7 +101,8 @@ const (
 )
 
 // Load reads the configuration named by REFRESH_CONFIG_FILE, or given inline
-// in REFRESH_CONFIG, and validates its fields.
+// in REFRESH_CONFIG, and validates its fields. Like Parse, it returns the
+// decoded configuration beside an invalid one's error.
 func Load(getenv func(string) string) (*Config, error) {
 	file, inline := getenv(EnvConfigFile), getenv(EnvConfig)
 	switch {
@@ -114,13 +115,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		cfg, err := Parse(b)
 		if err != nil {
-			return nil, fmt.Errorf("configuration %s: %w", file, err)
+			return cfg, fmt.Errorf("configuration %s: %w", file, err)
 		}
 		return cfg, nil
 	case inline != "":
 		cfg, err := Parse([]byte(inline))
 		if err != nil {
-			return nil, fmt.Errorf("configuration in %s: %w", EnvConfig, err)
+			return cfg, fmt.Errorf("configuration in %s: %w", EnvConfig, err)
 		}
 		return cfg, nil
 	}
@@ -132,10 +133,16 @@ func Load(getenv func(string) string) (*Config, error) {
 // document, with the nearest valid name; problems come in a stable order:
 // those of the document's shape in document order, then those of the
 // fields' values in the order of the fields.
+//
+// When the document decodes but its values are invalid, Parse returns the
+// decoded configuration too, beside the *Error, so that a caller that
+// checks more of it (refresh compiles the templates) can report every
+// problem at once. The configuration is nil whenever the document does not
+// decode.
 func Parse(doc []byte) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("not valid YAML or JSON: %s%s", strings.TrimPrefix(err.Error(), "yaml: "), flowTemplateHint(doc))
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, errors.New("the document is empty")
@@ -148,9 +155,48 @@ func Parse(doc []byte) (*Config, error) {
 		return nil, fmt.Errorf("not valid YAML or JSON: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return &cfg, err
 	}
 	return &cfg, nil
+}
+
+// flowTemplateHint says how to fix the commonest YAML mistake in a
+// configuration: a template written unquoted in a [ ] list, such as
+// urls: [https://cdn.example.com/{key}], where YAML reads the { as the start
+// of a mapping and stops with a bare "did not find expected ',' or ']'".
+// It names the first line of doc that has an unquoted { inside a plain
+// value of a [ ] list, or returns "" when none has.
+func flowTemplateHint(doc []byte) string {
+	for i, line := range strings.Split(string(doc), "\n") {
+		if v, ok := unquotedBraceInFlow(line); ok {
+			return fmt.Sprintf("; line %d: %s is in a [ ] list unquoted, where YAML reads { as the start of a mapping: "+
+				"quote the template (\"%s\"), or list it on a line of its own after \"- \"", i+1, v, v)
+		}
+	}
+	return ""
+}
+
+// unquotedBraceInFlow returns the first plain (unquoted) value of a [ ]
+// list on line that holds a { after its first character, such as
+// https://cdn.example.com/{key}.
+func unquotedBraceInFlow(line string) (string, bool) {
+	if c := strings.IndexByte(line, '#'); c >= 0 && !strings.ContainsAny(line[:c], "'\"") {
+		line = line[:c]
+	}
+	open := strings.IndexByte(line, '[')
+	if open < 0 {
+		return "", false
+	}
+	for _, item := range strings.Split(strings.TrimRight(line[open+1:], " ]"), ",") {
+		item = strings.TrimSpace(item)
+		if item == "" || strings.ContainsRune("'\"{[", rune(item[0])) {
+			continue // quoted, or a flow mapping or list of its own
+		}
+		if strings.Contains(item, "{") {
+			return strings.TrimRight(item, "] "), true
+		}
+	}
+	return "", false
 }
 
 // FileBatch returns the number of URLs per call.

@@ -98,21 +98,44 @@ func commonSuffix(a, b string) string {
 	return a[len(a)-n:]
 }
 
-// SampleDomains lists the allowlisted domains that are reserved for
-// documentation and tests (RFC 2606, RFC 6761): example.com, example.net,
-// example.org and the .example, .test, .invalid and .localhost names. No
-// VOD account serves them, so a configuration that names one is a sample.
-func (c *Config) SampleDomains() []string {
-	var out []string
+// Reserved is an allowlisted domain whose name is reserved (RFC 2606, RFC
+// 6761), and why no VOD account serves it.
+type Reserved struct {
+	Domain string // as the configuration lists it
+	Reason string // what the name is reserved for
+}
+
+// documentation is why an example domain is not ready to deploy.
+const documentation = "reserved for documentation (RFC 2606): this is a sample configuration; list your own VOD CDN domains"
+
+// reservedNames are the reserved names, each with why a VOD CDN cannot
+// serve it: example.com, example.net, example.org and .example are for
+// documentation, .test for testing, .invalid never resolves, and
+// localhost is the local machine.
+var reservedNames = []struct{ name, reason string }{
+	{"example.com", documentation},
+	{"example.net", documentation},
+	{"example.org", documentation},
+	{"example", documentation},
+	{"test", "reserved for testing (RFC 2606, RFC 6761): no public DNS resolves it, so no CDN serves it; list your own VOD CDN domains"},
+	{"invalid", "reserved as a name that never resolves (RFC 2606, RFC 6761): no CDN serves it; list your own VOD CDN domains"},
+	{"localhost", "the local machine (RFC 6761), not a CDN; list your own VOD CDN domains"},
+}
+
+// ReservedDomains lists the allowlisted domains under a reserved name
+// (reservedNames), each with its reason. No VOD account serves them, so a
+// configuration that names one is not ready to deploy.
+func (c *Config) ReservedDomains() []Reserved {
+	var out []Reserved
 	for _, d := range c.Domains {
 		u, err := url.Parse(d)
 		if err != nil {
 			continue
 		}
 		host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-		for _, reserved := range []string{"example.com", "example.net", "example.org", "example", "test", "invalid", "localhost"} {
-			if host == reserved || strings.HasSuffix(host, "."+reserved) {
-				out = append(out, d)
+		for _, r := range reservedNames {
+			if host == r.name || strings.HasSuffix(host, "."+r.name) {
+				out = append(out, Reserved{Domain: d, Reason: r.reason})
 				break
 			}
 		}

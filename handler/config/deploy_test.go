@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"vodrefresh/handler/internal/testfix"
@@ -70,13 +71,57 @@ func TestCoveringFilter(t *testing.T) {
 	}
 }
 
-func TestSampleDomains(t *testing.T) {
-	cfg := &Config{Domains: []string{
-		"https://video.example.com", "https://EXAMPLE.ORG", "https://cdn.example.net:8443", "http://media.test",
-		"https://a.example", "https://video.vodrefresh-demo.cn", "https://example.com.cn", "https://notexample.com",
-	}}
-	want := []string{"https://video.example.com", "https://EXAMPLE.ORG", "https://cdn.example.net:8443", "http://media.test", "https://a.example"}
-	if got := cfg.SampleDomains(); !reflect.DeepEqual(got, want) {
-		t.Errorf("sample domains %q, want %q", got, want)
+// Each reserved name is refused with its own reason: example names are
+// for documentation, .test for testing, .invalid never resolves, and
+// localhost is the local machine.
+func TestReservedDomains(t *testing.T) {
+	for _, tt := range []struct {
+		domain string
+		reason string // a part of the reason; "" for a domain that may be deployed
+	}{
+		{"https://video.example.com", "reserved for documentation (RFC 2606): this is a sample configuration"},
+		{"https://EXAMPLE.ORG", "reserved for documentation"},
+		{"https://cdn.example.net:8443", "reserved for documentation"},
+		{"https://a.example", "reserved for documentation"},
+		{"http://media.test", "reserved for testing (RFC 2606, RFC 6761)"},
+		{"https://vod.mysite.test.", "reserved for testing"},
+		{"https://cdn.invalid", "reserved as a name that never resolves"},
+		{"http://localhost:8080", "the local machine (RFC 6761)"},
+		{"https://video.localhost", "the local machine"},
+		{"https://video.vodrefresh-demo.cn", ""},
+		{"https://example.com.cn", ""},
+		{"https://notexample.com", ""},
+		{"https://contest.com", ""},
+	} {
+		got := (&Config{Domains: []string{tt.domain}}).ReservedDomains()
+		switch {
+		case tt.reason == "" && len(got) > 0:
+			t.Errorf("%s: refused: %+v", tt.domain, got)
+		case tt.reason != "" && (len(got) != 1 || got[0].Domain != tt.domain || !strings.Contains(got[0].Reason, tt.reason)):
+			t.Errorf("%s: %+v, want a reason that says %q", tt.domain, got, tt.reason)
+		}
+		if tt.reason != "" && !strings.Contains(tt.reason, "documentation") && len(got) == 1 && strings.Contains(got[0].Reason, "documentation") {
+			t.Errorf("%s: said to be for documentation: %s", tt.domain, got[0].Reason)
+		}
+	}
+}
+
+// An http:// base is valid, but warned about unless the host is listed
+// with https:// too.
+func TestWarnings(t *testing.T) {
+	for _, tt := range []struct {
+		domains []string
+		want    []string
+	}{
+		{[]string{"https://vod.mysite.com"}, nil},
+		{[]string{"http://vod.mysite.com", "https://vod.mysite.com"}, nil},
+		{[]string{"https://img.mysite.com", "http://vod.mysite.com"}, []string{
+			"domains[1]: http://vod.mysite.com is http://: refreshing its URLs leaves the https:// copies on the CDN stale; list https://vod.mysite.com as well (with templates for it), or use https:// alone"}},
+		{[]string{"HTTP://VOD.mysite.com", "https://vod.mysite.com"}, nil},
+		{[]string{"ftp://vod.mysite.com"}, nil}, // invalid, not warned about
+	} {
+		if got := (&Config{Domains: tt.domains}).Warnings(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: warnings\n%q\nwant\n%q", tt.domains, got, tt.want)
+		}
 	}
 }

@@ -117,9 +117,10 @@ func Describe(fe validator.FieldError) string {
 	case "envname":
 		return fmt.Sprintf("%q is not an environment variable name", value)
 	case "required_without":
-		return "is required when " + lowerFirst(fe.Param()) + " is not set"
+		return "is required when " + docName(fe.Param()) + " is not set"
 	case "required_unless":
-		return "is required unless " + strings.Replace(lowerFirst(fe.Param()), " ", " is ", 1)
+		field, value, _ := strings.Cut(fe.Param(), " ")
+		return "is required unless " + docName(field) + " is " + value
 	}
 	if names, ok := nameTags[fe.Tag()]; ok {
 		return oneOf(names, value)
@@ -160,20 +161,71 @@ func bound(fe validator.FieldError, entries, chars, number string) string {
 	return fmt.Sprintf(number+" (got %v)", fe.Param(), fe.Value())
 }
 
-// Validate checks the configuration's fields, then what no struct tag can.
+// Validate checks the configuration's fields, then what no struct tag can,
+// and reports every problem found, in one pass: the fields' values in the
+// order of the fields, then the webhook paths, then the OSS templates.
 func (c *Config) Validate() error {
+	var problems []string
 	if err := Validator().Struct(c); err != nil {
-		return &Error{Problems: FieldErrors(err)}
+		problems = FieldErrors(err)
 	}
-	if problems := c.checkWebhooks(); len(problems) > 0 {
+	problems = append(problems, c.checkWebhooks()...)
+	problems = append(problems, c.checkOSSTemplates()...)
+	if len(problems) > 0 {
 		return &Error{Problems: problems}
 	}
 	return nil
 }
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
+// checkOSSTemplates refuses an OSS template with no placeholder, so no
+// {key}: it would refresh one fixed URL for every object the rule covers,
+// File or Directory rule alike, which is never what an object's change
+// needs. The rest of a template (its syntax, a placeholder other than
+// {key}, its domain) is for refresh to check when it compiles the rules.
+func (c *Config) checkOSSTemplates() []string {
+	var problems []string
+	for i, r := range c.OSS {
+		for j, u := range r.URLs {
+			if u != "" && !strings.Contains(u, "{") {
+				problems = append(problems, fmt.Sprintf("oss[%d].urls[%d]: %q has no {key}: it would refresh that one URL for every object the rule covers", i, j, u))
+			}
+		}
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return problems
+}
+
+// docNames maps the Go name of each field of Config, and of the structs it
+// holds, to the field's name in the document. A validator tag names a
+// sibling field by its Go name (required_without=OSS); messages name it as
+// the document spells it (oss).
+var docNames = sync.OnceValue(func() map[string]string {
+	out, visited := map[string]string{}, map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || visited[t] {
+			return
+		}
+		visited[t] = true
+		for _, f := range reflect.VisibleFields(t) {
+			if name := yamlName(f); f.IsExported() && name != "" {
+				if _, seen := out[f.Name]; !seen {
+					out[f.Name] = name
+				}
+				walk(f.Type)
+			}
+		}
+	}
+	walk(reflect.TypeFor[Config]())
+	return out
+})
+
+// docName is the document's name of the field whose Go name is goName.
+func docName(goName string) string {
+	if name, ok := docNames()[goName]; ok {
+		return name
+	}
+	return goName
 }

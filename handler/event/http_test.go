@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -78,4 +79,22 @@ func FuzzDetectHTTP(f *testing.F) {
 			t.Fatalf("a %d-byte body passed a %d-byte cap", len(ev.HTTP.Body), max)
 		}
 	})
+}
+
+// An HTTP body over the cap is refused without being copied: reading an
+// 8 MiB request with a 1 KiB cap allocates a small fraction of it.
+func TestOversizedBodyIsNotCopied(t *testing.T) {
+	payload := []byte(`{"version":"v1","rawPath":"/hooks/a","body":"` + strings.Repeat("x", 8<<20) +
+		`","isBase64Encoded":false,"requestContext":{"http":{"method":"POST","path":"/hooks/a"}}}`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	ev, err := Detect(payload, Options{MaxBody: 1 << 10})
+	runtime.ReadMemStats(&after)
+	var tooLarge *TooLarge
+	if err != nil || ev.Shape != ShapeHTTP || !errors.As(ev.HTTPErr, &tooLarge) || ev.HTTP.Path != "/hooks/a" {
+		t.Fatalf("Detect: %v, %+v", err, ev)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("reading the refused request allocated %d bytes, want under 1 MiB", n)
+	}
 }

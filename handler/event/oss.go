@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -177,6 +178,7 @@ func (r *reader) envelope(e *envelope) (Shape, error) {
 
 // native reads the records of an OSS trigger event.
 func (r *reader) native(records []ossRecord) error {
+	r.records = slices.Grow(r.records, len(records))
 	for i := range records {
 		id := ""
 		if r.message != "" && len(records) > 1 && !r.original {
@@ -229,8 +231,10 @@ func (r *reader) add(rec *ossRecord, fallbackName, id string) error {
 // from an envelope, used when the record has none.
 func (rec *ossRecord) event(i int, fallbackName string) (ObjectEvent, error) {
 	ev := ObjectEvent{Index: i, EventName: fallbackName}
-	if t, err := time.Parse(time.RFC3339Nano, rec.EventTime); err == nil {
-		ev.Time = t
+	if rec.EventTime != "" {
+		if t, err := time.Parse(time.RFC3339Nano, rec.EventTime); err == nil {
+			ev.Time = t
+		}
 	}
 	if rec.EventName != nil && *rec.EventName != "" {
 		ev.EventName = strings.TrimPrefix(*rec.EventName, "oss:")

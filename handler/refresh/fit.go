@@ -24,6 +24,9 @@ type Room struct {
 type Coalesced struct {
 	Directory string   `json:"directory"`
 	Paths     []string `json:"paths"`
+	// Count is how many paths the directory covers, when a result lists
+	// only the first of them.
+	Count int `json:"count,omitempty"`
 }
 
 // QuotaError is work that neither quota can cover.
@@ -52,7 +55,8 @@ func (e *QuotaError) Error() string {
 //     files is refreshed as one directory, as long as directories remain;
 //   - when the files exceed the share of the remaining URL quota that one
 //     invocation may spend, they are covered by directories as deep as the
-//     directory quota allows, never by one that covers a single file.
+//     directory quota allows; by one that covers a single file only when
+//     the URLs left cannot carry that file.
 //
 // A *QuotaError means the quota cannot cover the work.
 func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
@@ -272,8 +276,8 @@ func fileFolder(path string) (string, bool) {
 
 // scarce covers the files with at most budget directories, as deep as
 // possible, when what remains fits urls; it reports whether it did. A
-// directory that would cover a single file is not made: it would spend a
-// directory to save one URL.
+// directory that would cover a single file is made only when the URLs
+// cannot carry that file.
 func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
 	in := make([]coalesceInput, len(f.files))
 	for i, path := range f.files {
@@ -295,18 +299,33 @@ func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool
 			count[d]++
 		}
 	}
-	rest := 0
-	for i, d := range cover {
-		if d == "" || count[d] < 2 {
-			cover[i] = ""
+	// A directory that covers a single file spends a directory to save one
+	// URL: it is made only when the URLs cannot carry the rest, rather than
+	// leave the file stale while directories remain.
+	least, rest := 2, 0
+	for _, d := range cover {
+		if d == "" || count[d] < least {
 			rest++
+		}
+	}
+	if rest > urls {
+		least, rest = 1, 0
+		for _, d := range cover {
+			if d == "" {
+				rest++
+			}
+		}
+	}
+	for i, d := range cover {
+		if d != "" && count[d] < least {
+			cover[i] = ""
 		}
 	}
 	if rest > urls {
 		return false, nil
 	}
 	for _, d := range dirs {
-		if count[d] >= 2 {
+		if count[d] >= least {
 			f.dirs = append(f.dirs, d)
 		}
 	}

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -50,6 +51,13 @@ type Memory interface {
 	Submitted(id, path string) bool
 }
 
+// Explainer is a Memory that can say why a path needs no refresh, when it
+// is not that an earlier attempt submitted it: a directory refreshed after
+// the change covers it, say. "" keeps the usual reason.
+type Explainer interface {
+	Why(id, path string) string
+}
+
 // Skip records an event record, or a path, that was not refreshed, and why.
 type Skip struct {
 	Record int    `json:"record"`
@@ -72,7 +80,11 @@ func (p *Plan) add(objectType, path string) bool {
 				}
 				p.done[path] = struct{}{}
 				p.Done = append(p.Done, path)
-				p.Skipped.Add(recordSkip(p.cur, path, "an earlier attempt of this event submitted it"))
+				reason := "an earlier attempt of this event submitted it"
+				if e, ok := p.memory.(Explainer); ok {
+					reason = cmp.Or(e.Why(id, path), reason)
+				}
+				p.Skipped.Add(recordSkip(p.cur, path, reason))
 			}
 			return false
 		}

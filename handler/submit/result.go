@@ -17,8 +17,11 @@ type Result struct {
 	Calls   []vod.Call `json:"calls"`
 	Submission
 	// Paths lists every path sent or planned, with what became of it;
-	// the paths that a directory covers are in Coalesced instead.
-	Paths []PathStatus `json:"paths,omitempty"`
+	// the paths that a directory covers are in Coalesced instead. It lists
+	// MaxListed at most: PathsCount and PathsByStatus count them all.
+	Paths         []PathStatus   `json:"paths,omitempty"`
+	PathsCount    int            `json:"pathsCount"`
+	PathsByStatus map[string]int `json:"pathsByStatus,omitempty"`
 	// Skipped lists the first refresh.MaxSkipSample records that no rule
 	// covers, each with its reason; SkippedCount counts them all, and
 	// SkippedReasons counts them by reason.
@@ -119,3 +122,46 @@ func accountQuota(p *refresh.Plan) []PathStatus {
 
 // TaskIDs lists the task IDs of the result's calls, in order.
 func (r *Result) TaskIDs() []string { return taskIDs(r.Calls) }
+
+// MaxListed bounds how many paths a result lists, in each of Paths, the
+// calls and the coalesced directories, so that the answer to a crafted
+// event of hundreds of thousands of records stays small: each list keeps
+// its first paths, and the counts stay whole.
+const MaxListed = 10000
+
+// bound counts the result's paths and cuts its lists to MaxListed paths
+// each. It runs last: the lists are used whole before it.
+func (r *Result) bound() {
+	r.PathsCount = len(r.Paths)
+	r.PathsByStatus = make(map[string]int, 3)
+	for _, p := range r.Paths {
+		r.PathsByStatus[p.Status]++
+	}
+	if len(r.Paths) > MaxListed {
+		r.Paths = r.Paths[:MaxListed:MaxListed]
+	}
+	left := MaxListed
+	calls := make([]vod.Call, len(r.Calls))
+	for i, c := range r.Calls {
+		c.Count = len(c.Paths)
+		c.Paths, left = first(c.Paths, left)
+		calls[i] = c
+	}
+	r.Calls = calls
+	left = MaxListed
+	coalesced := make([]refresh.Coalesced, len(r.Coalesced))
+	for i, co := range r.Coalesced {
+		co.Count = len(co.Paths)
+		co.Paths, left = first(co.Paths, left)
+		coalesced[i] = co
+	}
+	if r.Coalesced != nil {
+		r.Coalesced = coalesced
+	}
+}
+
+// first returns the first of paths that left allows, and what is left.
+func first(paths []string, left int) ([]string, int) {
+	n := min(len(paths), left)
+	return paths[:n:n], left - n
+}

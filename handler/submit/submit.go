@@ -121,6 +121,7 @@ func (inv *Invocation) Unplanned(prep *refresh.Prepared, err error) error {
 	if qe := (*refresh.QuotaError)(nil); errors.As(err, &qe) {
 		inv.res.Paths = accountQuota(prep.Plan)
 	}
+	inv.res.bound()
 	return err
 }
 
@@ -139,6 +140,7 @@ func (inv *Invocation) Submit(prep *refresh.Prepared) error {
 		res.Prefetch = inv.prefetch(prep.Plan, failed || followErr != nil)
 	}
 	res.Paths = account(res.Calls)
+	res.bound()
 	if failed {
 		return &Error{Calls: res.Calls}
 	}
@@ -156,7 +158,9 @@ func (inv *Invocation) send(prep *refresh.Prepared) (calls []vod.Call, failed bo
 		}
 		return calls, false, nil
 	}
+	started := s.opts.Now()
 	calls = sendBatches(inv.ctx, inv.client, prep.Batches, s.opts.Backoff)
+	inv.rememberFolders(calls, started)
 	failed = inv.spend(calls)
 	var taskFailed map[string]bool
 	if prep.Plan.Wait {

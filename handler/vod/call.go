@@ -54,6 +54,7 @@ func (b Backoff) delay(n int, slow bool) time.Duration {
 type Call struct {
 	ObjectType string     `json:"objectType"`
 	Paths      []string   `json:"paths"`
+	Count      int        `json:"count,omitempty"` // how many paths, when Paths lists only the first
 	Sent       bool       `json:"sent"`
 	TaskIDs    []string   `json:"taskIds,omitempty"`
 	RequestID  string     `json:"requestId,omitempty"`
