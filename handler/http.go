@@ -59,6 +59,9 @@ func (h *Handler) handleHTTP(ctx context.Context, ev *event.Event, sum *summary)
 	if resp != nil {
 		return resp
 	}
+	if rt.IsVOD() {
+		return h.deliverVOD(ctx, rt, req, proof, sum)
+	}
 	return h.deliver(ctx, rt, req, proof, sum)
 }
 

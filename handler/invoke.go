@@ -52,8 +52,8 @@ func (h *Handler) handleOSS(ctx context.Context, ev *event.Event, sum *summary) 
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(ctx, invocationSTS(ctx), h.logger(ctx), res)
-	plan, err := inv.Recall(len(ev.Records), changeTimes(ev.Records), func(m refresh.Memory) (*refresh.Plan, error) {
-		return h.planner.PlanOSSContext(ctx, ev.Records, m)
+	plan, err := inv.Recall(len(ev.Records)+len(ev.VOD), changeTimes(ev.Records), func(m refresh.Memory) (*refresh.Plan, error) {
+		return h.planner.PlanQueueContext(ctx, ev.Records, ev.VOD, m)
 	})
 	prep := &refresh.Prepared{Plan: plan}
 	if err == nil {

@@ -82,6 +82,7 @@ func commands() []command {
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
 			"Shows refresh tasks (DescribeVodRefreshTasks); --wait follows the named tasks\nuntil they finish.", tasks},
+		purgeCommand(),
 		{"version", "",
 			"Prints the module version and the VCS revision the binary was built from.", version},
 	}

@@ -122,7 +122,7 @@ func TestInvokeFailures(t *testing.T) {
 		stderr string
 	}{
 		{"no command", sampleEnv, "", nil, 2, "usage"},
-		{"unknown command", sampleEnv, "", []string{"purge"}, 2, `unknown command "purge"`},
+		{"unknown command", sampleEnv, "", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"no event", sampleEnv, "", []string{"invoke"}, 2, "usage"},
 		{"bad timeout", sampleEnv, "", []string{"invoke", "--timeout", "0s", "-"}, 2, "--timeout"},
 		{"missing file", sampleEnv, "", []string{"invoke", "nope.json"}, 1, "nope.json"},

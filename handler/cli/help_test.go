@@ -29,7 +29,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"invoke", "a.json", "b.json"}, "takes 1, got 2", 2},
 		{[]string{"quota", "now"}, "vodrefresh quota: takes no arguments, got 1\nusage: vodrefresh quota [--timeout ", 2},
 		{[]string{"tasks", "--bogus"}, "flag provided but not defined: -bogus\nusage: vodrefresh tasks (--task-id", 2},
-		{[]string{"help", "purge"}, `unknown command "purge"`, 2},
+		{[]string{"help", "frobnicate"}, `unknown command "frobnicate"`, 2},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -113,6 +113,9 @@ func TestSignEveryScheme(t *testing.T) {
 				secret = "It's a Secret to Everybody"
 			}
 			w.SecretEnv = "SECRET"
+			if scheme == "vod" {
+				w.CallbackURL = "https://hooks.mysite.com/hooks/x"
+			}
 			r := &event.HTTPRequest{Method: "POST", Path: "/hooks/x", Query: map[string]string{"env": "master"},
 				Headers: map[string]string{"x-contentful-topic": "ContentManagement.Entry.publish", "HOST": "hooks.mysite.com", "Authorization": "Bearer old"},
 				Body:    []byte(`{"paths":["https://vod.mysite.com/a.mp4"]}`)}
@@ -120,7 +123,7 @@ func TestSignEveryScheme(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, err := webhook.NewVerifier(webhook.Auth{Scheme: scheme, Secrets: []string{secret}, Window: time.Minute,
-				Header: w.HMAC.Header, Prefix: w.HMAC.Prefix, Encoding: w.HMAC.Encoding})
+				Header: w.HMAC.Header, Prefix: w.HMAC.Prefix, Encoding: w.HMAC.Encoding, CallbackURL: w.CallbackURL})
 			if err != nil || v == nil {
 				if scheme == "none" {
 					return

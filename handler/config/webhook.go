@@ -43,6 +43,22 @@ type WebhookRoute struct {
 	// Wait makes the request wait, within the answer timeout, for its
 	// refresh tasks to finish, and report their final status.
 	Wait bool `yaml:"wait"`
+	// The options below are for kind: vod (ApsaraVideo VOD's callback).
+	//
+	// CallbackURL is the callback URL exactly as configured in VOD, which
+	// its signature covers; default https:// + the Host header + the path.
+	CallbackURL string `yaml:"callbackURL" validate:"omitempty,httpurl"`
+	// Forward passes each verified callback on to this URL, the body
+	// unchanged and re-signed for it with the same key.
+	Forward string `yaml:"forward" validate:"omitempty,httpurl"`
+	// Streams says which transcoded streams a transcode event refreshes:
+	// auto (the default: those whose file name does not carry the job ID),
+	// always or never.
+	Streams string `yaml:"streams" validate:"omitempty,oneof=auto always never"`
+	// Mode is how a video's folder is purged: paths (the default: one
+	// Directory refresh per URL template) or playUrls (RefreshMediaPlayUrls,
+	// for videos that still exist).
+	Mode string `yaml:"mode" validate:"omitempty,oneof=paths playUrls"`
 }
 
 // HMACConfig describes a GitHub-style signature header.

@@ -66,6 +66,9 @@ type Event struct {
 	// the others are refreshed.
 	Rejected []Rejection
 	Unread   error
+	// VOD are the ApsaraVideo VOD event notifications that MNS messages
+	// carried (VOD's MNS callback), for the configuration's vod route.
+	VOD []VODMessage
 }
 
 // Detect recognises the shape of payload and decodes it. An error wraps
@@ -95,7 +98,7 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 			return nil, err
 		}
 	}
-	return &Event{Shape: shape, Records: r.records, Rejected: r.rejected, Unread: rejectedError(r.rejected)}, nil
+	return &Event{Shape: shape, Records: r.records, Rejected: r.rejected, Unread: rejectedError(r.rejected), VOD: r.vod}, nil
 }
 
 // decodeKeys decodes the keys of the records that change an object.

@@ -37,8 +37,9 @@ func isMNS(e *envelope) bool {
 }
 
 // mns reads one message's body: the OSS event that an EventBridge rule's
-// MNS target wrote (the complete CloudEvent as JSON text) or a native OSS
-// notification, either of them possibly base64. A body that is neither is
+// MNS target wrote (the complete CloudEvent as JSON text), a native OSS
+// notification, or an ApsaraVideo VOD event notification (VOD's MNS
+// callback), any of them possibly base64. A body that is neither is
 // a Rejection that names the message; it does not stop the batch.
 func (r *reader) mns(m *mnsMessage) error {
 	if m.MessageID == nil || *m.MessageID == "" {
@@ -57,6 +58,7 @@ func (r *reader) mns(m *mnsMessage) error {
 		ev.Index = len(r.records)
 		r.records = append(r.records, ev)
 	}
+	r.vod = append(r.vod, sub.vod...)
 	return nil
 }
 
@@ -80,6 +82,10 @@ func (r *reader) body(body *string) error {
 		if p = bytes.TrimSpace(dec); len(p) == 0 || (p[0] != '{' && p[0] != '[') {
 			return errors.New("the body is base64, but not of JSON")
 		}
+	}
+	if isVOD(p) {
+		r.vod = append(r.vod, VODMessage{MessageID: r.message, Body: p})
+		return nil
 	}
 	shape, err := r.read(p)
 	if err == nil && shape == ShapeHTTP {

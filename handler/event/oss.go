@@ -87,6 +87,7 @@ var ErrUnknownEvent = errors.New("unrecognised event")
 // messages that could not be read.
 type reader struct {
 	records  []ObjectEvent
+	vod      []VODMessage // VOD event notifications from MNS messages
 	rejected []Rejection
 	depth    int    // 0 for the invocation's event, 1 inside an MNS message
 	message  string // the MNS message being read, if any

@@ -41,6 +41,9 @@ func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route
 	if len(w.URLs) == 0 && webhook.NeedsURLTemplates(w.Kind) {
 		more = append(more, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
 	}
+	for _, p := range webhook.RouteProblems(w) {
+		more = append(more, name+"."+p)
+	}
 	return r, append(problems, more...)
 }
 
@@ -98,7 +101,8 @@ func (pl *Planner) PlanChange(w *config.WebhookRoute, ch webhook.Change) RoutePl
 	if !ok {
 		return RoutePlan{Plan: &Plan{}, Note: "not a webhook route of the planner's configuration"}
 	}
-	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}}, pl: pl, r: r}
+	ch = webhook.SelectStreams(ch, r.Streams)
+	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}, Notes: slices.Clone(ch.Notes)}, pl: pl, r: r}
 	urlType := config.TypeFile
 	if ch.ObjectType != "" {
 		urlType = ch.ObjectType
@@ -176,7 +180,11 @@ func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fi
 			if path, ok := t.Expand(c.r.values(it)); ok {
 				used[i] = true
 				n++
-				c.add(objectType, path)
+				if it.Directory {
+					c.add(config.TypeDirectory, path)
+				} else {
+					c.add(objectType, path)
+				}
 			}
 		}
 		if n == 0 && fallbackType != "" && it.Fallback != "" {

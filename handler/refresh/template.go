@@ -86,6 +86,11 @@ func (t *Template) Expand(values func(name string) (string, bool)) (string, bool
 		if !ok {
 			return "", false
 		}
+		if t.parts[i] == "path" && strings.HasSuffix(t.parts[i-1], "/") {
+			// {path} is absolute: after a '/' ("https://cdn/{path}") its
+			// own leading '/' is dropped, as after the host it is kept.
+			v = strings.TrimPrefix(v, "/")
+		}
 		b.WriteString(v)
 		b.WriteString(t.parts[i+1])
 	}

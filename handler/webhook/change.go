@@ -13,14 +13,26 @@ import (
 )
 
 // Fields are the template inputs for one item: {slug}, {id}, {model},
-// {locale}, {path}, {tag}, {category} and {author}. Values are raw text,
-// not URL-encoded; Path is the decoded path of a URL the CMS sent. The
-// planner encodes every value by the one rule it encodes OSS keys with.
+// {locale}, {path}, {tag}, {category}, {author} and {videoId}. Values are
+// raw text, not URL-encoded; Path is the decoded path of a URL the CMS sent.
+// The planner encodes every value by the one rule it encodes OSS keys with.
 type Fields struct {
 	Slug, ID, Model, Locale, Path string
 	// Tag, Category and Author name one term the content is listed under
 	// (its slug): one per Fields, in Change.Related.
 	Tag, Category, Author string
+	// VideoID is an ApsaraVideo VOD video's ID (32 lower-case hex
+	// characters, checked by IsVODID), set only for an item that stands
+	// for the video's whole folder.
+	VideoID string
+	// Directory: the item's URLs are folders, refreshed as Directory
+	// whatever the route's objectType (a VOD video's folder).
+	Directory bool
+	// Stream is the VOD job ID of a transcoded stream that the item is,
+	// and JobNamed says whether its file name carries that ID (see
+	// SelectStreams).
+	Stream   string
+	JobNamed bool
 	// Fallback, when set, is the item's live URL as the payload implies it
 	// without sending it (Ghost's site URL and the slug; a WordPress
 	// permalink with the live slug put back). It is refreshed when no URL
@@ -29,7 +41,7 @@ type Fields struct {
 }
 
 // placeholders are the template fields, in the order Value reads them.
-var placeholders = []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}
+var placeholders = []string{"slug", "id", "model", "locale", "path", "tag", "category", "author", "videoId"}
 
 // Placeholders returns the template fields, in the order Value reads them.
 // The slice is the caller's own.
@@ -42,7 +54,7 @@ func (f Fields) Value(name string) (string, bool) {
 	if i < 0 {
 		return "", false
 	}
-	return [...]string{f.Slug, f.ID, f.Model, f.Locale, f.Path, f.Tag, f.Category, f.Author}[i], true
+	return [...]string{f.Slug, f.ID, f.Model, f.Locale, f.Path, f.Tag, f.Category, f.Author, f.VideoID}[i], true
 }
 
 // Change is what a payload asks to refresh.
@@ -63,6 +75,9 @@ type Change struct {
 	Related    []Fields
 	ObjectType string // "File" or "Directory" when the payload says; "" otherwise
 	Ignored    string // when set: nothing to refresh for this event, and why
+	// Notes list what the payload named that is not refreshed, and why
+	// (a VOD source file outside the video's folder).
+	Notes []string
 }
 
 // terms returns one Fields per tag, category and author, each with the

@@ -14,13 +14,16 @@ import (
 
 // genericPayload is the generic form: a list of URLs to refresh.
 type genericPayload struct {
-	Paths      []string `json:"paths" validate:"required,min=1,max=1000,dive,httpurl"`
+	Paths      []string `json:"paths" validate:"required_without=VideoIDs,omitempty,min=1,max=1000,dive,httpurl"`
 	ObjectType string   `json:"objectType" validate:"omitempty,oneof=File Directory"`
+	// VideoIDs name VOD videos whose folders the route's templates refresh
+	// ({videoId}, or {path} as "/<id>/"), as Directory.
+	VideoIDs []string `json:"videoIds" validate:"omitempty,max=1000,dive,vodid"`
 }
 
 // genericWants says what the generic payload's fields should be, for
 // messages about a body that does not decode.
-var genericWants = map[string]string{"paths": "an array of URL strings", "objectType": `"File" or "Directory"`}
+var genericWants = map[string]string{"paths": "an array of URL strings", "objectType": `"File" or "Directory"`, "videoIds": "an array of VOD ID strings"}
 
 var (
 	genericOnce     sync.Once
@@ -39,14 +42,21 @@ func genericValidator() *validator.Validate {
 		}); err != nil {
 			panic(err)
 		}
+		if err := v.RegisterValidation("vodid", func(fl validator.FieldLevel) bool {
+			return IsVODID(fl.Field().String())
+		}); err != nil {
+			panic(err)
+		}
 		genericValidate = v
 	})
 	return genericValidate
 }
 
-// ParseGeneric reads {"paths": [...], "objectType": "File"|"Directory"}:
-// 1 to maxPaths absolute http(s) URLs; directories end with "/". Unknown
-// fields are rejected.
+// ParseGeneric reads {"paths": [...], "objectType": "File"|"Directory",
+// "videoIds": [...]}: 1 to maxPaths absolute http(s) URLs, directories
+// ending with "/", and VOD video IDs (32 lower-case hex characters), whose
+// folders the route's templates refresh; paths or videoIds, or both.
+// Unknown fields are rejected.
 func ParseGeneric(body []byte, maxPaths int) (Change, error) {
 	var p genericPayload
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -67,8 +77,8 @@ func ParseGeneric(body []byte, maxPaths int) (Change, error) {
 			problems = append(problems, genericProblem(fe))
 		}
 	}
-	if len(p.Paths) > maxPaths {
-		problems = append(problems, fmt.Sprintf("paths: at most %d paths per request (got %d)", maxPaths, len(p.Paths)))
+	if n := len(p.Paths) + len(p.VideoIDs); n > maxPaths {
+		problems = append(problems, fmt.Sprintf("paths: at most %d paths and video IDs per request (got %d)", maxPaths, n))
 	}
 	if p.ObjectType == "Directory" {
 		for i, s := range p.Paths {
@@ -80,14 +90,20 @@ func ParseGeneric(body []byte, maxPaths int) (Change, error) {
 	if len(problems) > 0 {
 		return Change{}, bad("generic", problems...)
 	}
-	return Change{Event: "refresh", URLs: p.Paths, ObjectType: p.ObjectType}, nil
+	ch := Change{Event: "refresh", URLs: p.Paths, ObjectType: p.ObjectType}
+	for _, id := range p.VideoIDs {
+		ch.Items = append(ch.Items, VideoFolder(id))
+	}
+	return ch, nil
 }
 
 func genericProblem(fe validator.FieldError) string {
 	field := strings.TrimPrefix(fe.Namespace(), "genericPayload.")
 	switch fe.Tag() {
-	case "required":
-		return field + ": is required"
+	case "required", "required_without":
+		return field + ": is required (or videoIds)"
+	case "vodid":
+		return fmt.Sprintf("%s: %q is not a VOD ID (32 lower-case hex characters); nothing was refreshed", field, fmt.Sprint(fe.Value()))
 	case "min":
 		return field + ": needs at least one path"
 	case "max":

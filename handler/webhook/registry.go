@@ -26,13 +26,16 @@ type kind struct {
 // kinds are the senders, each declared once: every list of kinds (the
 // configuration's included) is read from here.
 var kinds = []kind{
-	{name: "generic", auth: "standard-webhooks", parse: func(r *Request, _ Proof, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) }},
+	{name: "generic", auth: "standard-webhooks", fields: []string{"videoId", "path"}, parse: func(r *Request, _ Proof, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) }},
 	{name: "ghost", auth: "ghost", fields: []string{"slug", "id", "model", "path", "tag", "author"}, parse: bodyOnly(ParseGhost)},
 	// WP Webhooks' Bearer token authentication template; see wordpress.go.
 	{name: "wordpress", auth: "token", fields: []string{"slug", "id", "model", "path", "tag", "category"}, parse: bodyOnly(ParseWordPress)},
 	{name: "strapi", auth: "token", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(func(b []byte, h http.Header, _ Proof) (Change, error) { return ParseStrapi(b, h) })},
 	{name: "contentful", auth: "contentful", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(ParseContentful)},
 	{name: "sanity", auth: "sanity", fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}, parse: withHeader(ParseSanity)},
+	// ApsaraVideo VOD's event callback; see vodevent.go. Its body is not
+	// signed, so every URL comes from the route's templates.
+	{name: "vod", auth: "vod", fields: []string{"videoId", "path"}, noURL: true, parse: bodyOnly(ParseVOD)},
 }
 
 func bodyOnly(parse func([]byte) (Change, error)) func(*Request, Proof, int) (Change, error) {
@@ -60,6 +63,7 @@ var schemes = []scheme{
 	{"standard-webhooks", func(a Auth) (Verifier, error) { return NewStandardVerifier(a.Secrets, a.Window) }},
 	{"hmac-sha256", newHMAC},
 	{"token", func(a Auth) (Verifier, error) { return NewTokenVerifier(a.Secrets), nil }},
+	{"vod", func(a Auth) (Verifier, error) { return NewVODVerifier(a.Secrets, a.CallbackURL, a.Window), nil }},
 	{"none", nil},
 }
 
@@ -89,9 +93,9 @@ func Schemes() []string { return names(schemes, func(s scheme) string { return s
 
 // DefaultFields returns the template fields that a route may give a default
 // for: every placeholder but {path}, which is the path of a URL the sender
-// sent.
+// sent, and {videoId}, which only a checked ID fills.
 func DefaultFields() []string {
-	return slices.DeleteFunc(Placeholders(), func(n string) bool { return n == "path" })
+	return slices.DeleteFunc(Placeholders(), func(n string) bool { return n == "path" || n == "videoId" })
 }
 
 func names[T any](table []T, name func(T) string) []string {
@@ -159,6 +163,9 @@ type Auth struct {
 	Header   string
 	Prefix   *string
 	Encoding string
+	// CallbackURL is the URL that a vod scheme's signature covers, exactly
+	// as configured in VOD; "" means https:// + the Host header + the path.
+	CallbackURL string
 }
 
 // NewVerifier makes the scheme's verifier; nil, with no error, for none.

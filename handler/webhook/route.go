@@ -50,13 +50,25 @@ func NewRoute(i int, w *config.WebhookRoute, getenv func(string) string, window 
 		return r
 	}
 	r.Verifier, r.Warning = v, warning
+	if v == nil && w.Kind == "vod" {
+		// VOD's AuthSwitch off: anyone who finds the URL can make the
+		// function purge any VOD ID's folder, spending directory quota.
+		r.Warning = joinWarnings(r.Warning, "vod route with auth: none (VOD's AuthSwitch off): anyone who knows the URL can purge any video's folder and spend the directory quota; turn AuthSwitch on and set secretEnv")
+	}
 	return r
+}
+
+func joinWarnings(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // routeVerifier makes a route's verifier; nil means auth: none. The
 // warning, when there is one, is for the log.
 func routeVerifier(w *config.WebhookRoute, getenv func(string) string, window time.Duration) (Verifier, string, error) {
-	a := Auth{Scheme: w.Auth, Window: w.Window(), Header: w.HMAC.Header, Prefix: w.HMAC.Prefix, Encoding: w.HMAC.Encoding}
+	a := Auth{Scheme: w.Auth, Window: w.Window(), Header: w.HMAC.Header, Prefix: w.HMAC.Prefix, Encoding: w.HMAC.Encoding, CallbackURL: w.CallbackURL}
 	if a.Scheme == "" {
 		a.Scheme = DefaultAuth(w.Kind)
 	}

@@ -1,0 +1,41 @@
+package webhook
+
+import (
+	"fmt"
+
+	"vodrefresh/handler/config"
+)
+
+// vodOptions are the route options that only a vod route reads.
+func vodOptions(w *config.WebhookRoute) map[string]string {
+	return map[string]string{"callbackURL": w.CallbackURL, "forward": w.Forward, "streams": w.Streams, "mode": w.Mode}
+}
+
+// RouteProblems says what is wrong with a route's kind-specific options:
+// a VOD option on a route of another kind (it would be silently unused),
+// a forward with no key to re-sign it, or playUrls on a kind that names
+// no video.
+func RouteProblems(w *config.WebhookRoute) []string {
+	var problems []string
+	if w.Mode == "playUrls" {
+		problems = append(problems, "mode: playUrls (RefreshMediaPlayUrls) is not implemented yet; leave mode out (paths)")
+	}
+	if w.Kind != "vod" {
+		for _, name := range []string{"callbackURL", "forward", "streams"} {
+			if vodOptions(w)[name] != "" {
+				problems = append(problems, fmt.Sprintf("%s: only a vod route reads it (this route is %s)", name, w.Kind))
+			}
+		}
+		if w.Mode != "" && w.Kind != "generic" {
+			problems = append(problems, fmt.Sprintf("mode: only vod and generic routes, which name videos, read it (this route is %s)", w.Kind))
+		}
+		return problems
+	}
+	if w.Forward != "" && w.Auth == "none" {
+		problems = append(problems, "forward: a forwarded callback is re-signed with the route's key, and auth: none has none")
+	}
+	return problems
+}
+
+// IsVOD reports whether the route is ApsaraVideo VOD's callback.
+func (r *Route) IsVOD() bool { return r.Kind == "vod" }
