@@ -17,15 +17,6 @@ const MaxMediaBatch = 20
 // RefreshMediaPlayUrls refreshes beside it (SliceCount).
 const MaxSliceCount = 20
 
-// MediaFormats and MediaDefinitions are the values of RefreshMediaPlayUrls'
-// Formats and Definitions that a route may name. When a route names none,
-// the call leaves the parameter out (every format, or definition) and the
-// quota counts all of them (see MediaOptions.URLs).
-var (
-	MediaFormats     = []string{"mp4", "m3u8", "mp3", "flv", "mpd"}
-	MediaDefinitions = []string{"FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO"}
-)
-
 // MediaOptions say which play URLs of each media RefreshMediaPlayUrls
 // refreshes: the formats and definitions (none: all), and how many HLS
 // segments of each m3u8 playlist besides it (SliceFlag and SliceCount; 0:
@@ -35,27 +26,6 @@ type MediaOptions struct {
 	Formats     []string `json:"formats,omitempty"`
 	Definitions []string `json:"definitions,omitempty"`
 	Slices      int      `json:"slices,omitempty"`
-}
-
-// URLs is what the quota counts for one media refreshed with o: whether
-// RefreshMediaPlayUrls draws on the daily URL quota is not documented, so
-// it is counted as if it did, one URL per format and definition asked for
-// (all of them when none is named), and an m3u8 playlist's Slices segments
-// besides it.
-func (o MediaOptions) URLs() int {
-	formats := o.Formats
-	if len(formats) == 0 {
-		formats = MediaFormats
-	}
-	defs := len(o.Definitions)
-	if defs == 0 {
-		defs = len(MediaDefinitions)
-	}
-	per := len(formats)
-	if slices.Contains(formats, "m3u8") {
-		per += o.Slices
-	}
-	return per * defs
 }
 
 // MediaReply is what a RefreshMediaPlayUrls call answered: the job, and
@@ -114,10 +84,10 @@ func (v *SDKClient) GetMediaRefreshJobs(ctx context.Context, jobID string) ([]Me
 
 // SendMedia makes one RefreshMediaPlayUrls call for at most MaxMediaBatch
 // media IDs, retried as Send retries. The call's Paths are the IDs VOD
-// took; those it did not are in NonExist and Forbidden, and URLs counts
-// what the quota spends on the ones it took.
-func SendMedia(ctx context.Context, c Client, ids []string, o MediaOptions, b Backoff) Call {
-	call := &Call{ObjectType: TypeMedia, Paths: ids, Media: &o, URLs: len(ids) * o.URLs()}
+// took; those it did not are in NonExist and Forbidden. perMedia is what
+// the quota counts for each media taken: URLs is that many per ID.
+func SendMedia(ctx context.Context, c Client, ids []string, o MediaOptions, perMedia int, b Backoff) Call {
+	call := &Call{ObjectType: TypeMedia, Paths: ids, Media: &o, URLs: len(ids) * perMedia}
 	retry(ctx, call, b.orDefault(), "RefreshMediaPlayUrls", func() error {
 		reply, err := c.RefreshMediaPlayUrls(ctx, ids, o)
 		call.JobID, call.RequestID, call.NonExist, call.Forbidden = reply.JobID, reply.RequestID, reply.NonExist, reply.Forbidden
@@ -127,7 +97,7 @@ func SendMedia(ctx context.Context, c Client, ids []string, o MediaOptions, b Ba
 		call.Paths = slices.DeleteFunc(slices.Clone(ids), func(id string) bool {
 			return slices.Contains(call.NonExist, id) || slices.Contains(call.Forbidden, id)
 		})
-		call.URLs = len(call.Paths) * o.URLs()
+		call.URLs = len(call.Paths) * perMedia
 	}
 	return *call
 }

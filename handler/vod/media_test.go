@@ -10,6 +10,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 
+	"vodrefresh/handler/config"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
 )
@@ -70,7 +71,8 @@ func TestMediaThroughSDK(t *testing.T) {
 			srv.SetForbidden(tc.Forbidden...)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			call := vod.SendMedia(ctx, c, tc.IDs, tc.Options, vod.Backoff{})
+			route := config.WebhookRoute{Kind: "vod", Mode: "playUrls", Formats: tc.Options.Formats, Definitions: tc.Options.Definitions, Slices: tc.Options.Slices}
+			call := vod.SendMedia(ctx, c, tc.IDs, tc.Options, route.MediaURLs(), vod.Backoff{})
 			if !call.Sent || call.Error != nil {
 				t.Fatalf("not sent: %+v", call.Error)
 			}
@@ -126,7 +128,7 @@ func TestMediaErrorsAndFollow(t *testing.T) {
 	} else if ae, ok := vod.AsAPIError(err); !ok || ae.Code != "Throttling" || ae.Action != "RefreshMediaPlayUrls" {
 		t.Fatalf("error %#v", err)
 	}
-	call := vod.SendMedia(ctx, c, []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, vod.MediaOptions{Formats: []string{"mp4"}}, vod.Backoff{})
+	call := vod.SendMedia(ctx, c, []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, vod.MediaOptions{Formats: []string{"mp4"}}, 10, vod.Backoff{})
 	if !call.Sent {
 		t.Fatalf("not sent: %+v", call.Error)
 	}
