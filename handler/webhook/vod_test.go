@@ -120,6 +120,13 @@ func TestParseVOD(t *testing.T) {
 			{Path: base + "hls/", Directory: true, Stream: testJob, Media: testVideo},
 			{Path: base + testJob + "-fd.mp4", Stream: testJob, JobNamed: true, Media: testVideo},
 		}, Notes: []string{`stream 3 (LD) has status "fail": not refreshed`}}, ""},
+		// A real callback, as a PHP project logged it (huagelong/eduxplus,
+		// GlobController.php): HLS streams directly in the video's folder.
+		{"transcode-real.json", Change{Event: "TranscodeComplete", Items: []Fields{
+			{Path: "/c28ec065ed4a4eceb4eff8f18b928533/", Directory: true, Stream: "4f6930223ca748bcbbd3369654096d1f", Media: "c28ec065ed4a4eceb4eff8f18b928533"},
+			{Path: "/c28ec065ed4a4eceb4eff8f18b928533/", Directory: true, Stream: "2ca0bdafcf034639b7b4e711c944b40a", Media: "c28ec065ed4a4eceb4eff8f18b928533"},
+			{Path: "/c28ec065ed4a4eceb4eff8f18b928533/", Directory: true, Stream: "88bba7af46ad43c2a8ed08fb0f2b46ff", Media: "c28ec065ed4a4eceb4eff8f18b928533"},
+		}}, ""},
 		{"transcode-outside.json", Change{}, `path "/admin/index.html" is not a file in the folder of video ` + testVideo},
 		{"transcode-failed.json", Change{Event: "TranscodeComplete", Ignored: `VOD event TranscodeComplete has status "fail", not success: nothing changed`}, ""},
 		{"stream-transcode.json", Change{Event: "StreamTranscodeComplete", Items: []Fields{{Path: base + "video-sd.mp4", Stream: testJob, Media: testVideo}}}, ""},
