@@ -19,27 +19,21 @@ type mediaJob struct {
 
 // SetNonExistent makes the media IDs unknown to the fake, as a deleted
 // video is: RefreshMediaPlayUrls lists them in NonExistMediaIds.
-func (s *Server) SetNonExistent(ids ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.nonExist == nil {
-		s.nonExist = map[string]bool{}
-	}
-	for _, id := range ids {
-		s.nonExist[id] = true
-	}
-}
+func (s *Server) SetNonExistent(ids ...string) { s.mark(&s.nonExist, ids) }
 
 // SetForbidden makes the media IDs ones RefreshMediaPlayUrls lists in
 // ForbiddenMediaIds.
-func (s *Server) SetForbidden(ids ...string) {
+func (s *Server) SetForbidden(ids ...string) { s.mark(&s.forbidden, ids) }
+
+// mark adds ids to the set.
+func (s *Server) mark(set *map[string]bool, ids []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.forbidden == nil {
-		s.forbidden = map[string]bool{}
+	if *set == nil {
+		*set = map[string]bool{}
 	}
 	for _, id := range ids {
-		s.forbidden[id] = true
+		(*set)[id] = true
 	}
 }
 
