@@ -169,6 +169,9 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, sum *summary) *events.HTTPTriggerResponse {
 	now := h.now()
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
+	for _, m := range plan.Media {
+		reply.Paths = append(reply.Paths, m.ID)
+	}
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
 	defer cancel()
 	res := &submit.Result{Shape: "http"}

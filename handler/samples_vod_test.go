@@ -28,6 +28,10 @@ var vodSamples = []vodSample{
 	{"base-change", "base-change.json", "accepted", []string{"https://vod.example.com/4c3b6a1e8f5d4d2a9b7c0e1f2a3b4c5d/covers/cover-00003.jpg"}, nil},
 	{"image-upload", "image-upload.json", "accepted", []string{"https://vod.example.com/image/default/9f8e7d6c5b4a49382716a5b4c3d2e1f0-6-2.png"}, nil},
 	{"storage-class", "storage-class.json", "ignored", nil, nil},
+	// A real TranscodeComplete, as a PHP project logged it (huagelong/eduxplus,
+	// GlobController.php): three encrypted HLS streams directly in the
+	// video's folder, whose one Directory refresh covers them all.
+	{"transcode-real", "transcode-real.json", "accepted", nil, []string{"https://vod.example.com/c28ec065ed4a4eceb4eff8f18b928533/"}},
 }
 
 // The signed VOD samples in events/ verify against events/vod.yaml at

@@ -18,8 +18,10 @@ func purgeCommand() command {
 	return command{"purge", "--video-id ID... [--send] [--timeout 60s]",
 		"Purges ApsaraVideo VOD videos from the CDN by ID: each video's folder,\n" +
 			"<VideoId>/, on every URL template of the configuration's vod route, as a\n" +
-			"Directory refresh, as a DeleteMediaComplete callback would. Prints the\n" +
-			"plan and what it costs of the daily directory quota. A dry run unless --send.", purge}
+			"Directory refresh, as a DeleteMediaComplete callback would; on a route\n" +
+			"with mode: playUrls, a video that still exists by its ID\n" +
+			"(RefreshMediaPlayUrls), and one VOD no longer knows by its folder. Prints\n" +
+			"the plan and what it costs of the daily quota. A dry run unless --send.", purge}
 }
 
 // videoIDs collects --video-id values: the flag may repeat, and a value
@@ -41,10 +43,11 @@ func (v *videoIDs) Set(s string) error {
 	return nil
 }
 
-// purge plans, and with --send submits, the directory refreshes of the
-// named videos' folders. It invokes the function on the videos as VOD's
-// MNS form of DeleteMediaComplete, so that they are planned by the vod
-// route as a callback is, and --send says what it spends before it sends.
+// purge plans, and with --send submits, the refreshes of the named
+// videos: their folders, or on a playUrls route their play URLs. It
+// invokes the function on the videos as MNS messages of the purge event
+// (webhook.PurgeEvent), so that they are planned by the vod route as a
+// callback is, and --send says what it spends before it sends.
 func purge(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
 	var ids videoIDs
@@ -80,13 +83,14 @@ func purge(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
-// purgeEvent is the videos as VOD's MNS messages of DeleteMediaComplete.
+// purgeEvent is the videos as MNS messages of webhook.PurgeEvent, in
+// VOD's form.
 // Each message ID is new, so that a purge repeated later is not taken for
 // a redelivery of this one.
 func purgeEvent(ids []string, now time.Time) []byte {
 	msgs := make([]map[string]string, len(ids))
 	for i, id := range ids {
-		body, _ := json.Marshal(map[string]string{"EventType": "DeleteMediaComplete", "EventTime": now.UTC().Format(time.RFC3339),
+		body, _ := json.Marshal(map[string]string{"EventType": webhook.PurgeEvent, "EventTime": now.UTC().Format(time.RFC3339),
 			"MediaId": id, "MediaType": "video", "DeleteType": "all", "Status": "success"})
 		msgs[i] = map[string]string{"messageId": fmt.Sprintf("purge-%s-%d", id, now.UnixNano()), "messageBody": string(body)}
 	}

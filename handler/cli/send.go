@@ -67,9 +67,12 @@ func readAnswer(out []byte) answer {
 	a := answer{status: trigger.StatusCode, message: body.Error}
 	for _, c := range body.Calls {
 		n := max(c.Count, len(c.Paths)) // a long list names only its first paths
-		if c.ObjectType == config.TypeDirectory {
+		switch c.ObjectType {
+		case config.TypeDirectory:
 			a.dirs += n
-		} else {
+		case config.TypeMedia:
+			a.urls += c.URLs // counted as URLs: see config.WebhookRoute.MediaURLs
+		default:
 			a.urls += n
 		}
 	}

@@ -32,6 +32,9 @@ const (
 const (
 	TypeFile      = "File"
 	TypeDirectory = "Directory"
+	// TypeMedia is a video refreshed by its ID (RefreshMediaPlayUrls), on
+	// a route with mode: playUrls.
+	TypeMedia = "Media"
 )
 
 // Config is the function's configuration, read from YAML or JSON.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -59,7 +60,48 @@ type WebhookRoute struct {
 	// Directory refresh per URL template) or playUrls (RefreshMediaPlayUrls,
 	// for videos that still exist).
 	Mode string `yaml:"mode" validate:"omitempty,oneof=paths playUrls"`
+	// Formats, Definitions and Slices are for mode: playUrls: the play
+	// URLs of a video RefreshMediaPlayUrls refreshes (none named: all
+	// formats, all definitions), and how many HLS segments of each m3u8
+	// playlist besides it (0: the playlist alone).
+	Formats     []string `yaml:"formats" validate:"dive,oneof=mp4 m3u8 mp3 flv mpd"`
+	Definitions []string `yaml:"definitions" validate:"dive,oneof=FD LD SD HD OD 2K 4K SQ HQ AUTO"`
+	Slices      int      `yaml:"slices" validate:"gte=0,lte=20"`
 }
+
+// MediaFormats and MediaDefinitions are the formats and definitions a
+// playUrls route may name (RefreshMediaPlayUrls' Formats and Definitions).
+var (
+	MediaFormats     = []string{"mp4", "m3u8", "mp3", "flv", "mpd"}
+	MediaDefinitions = []string{"FD", "LD", "SD", "HD", "OD", "2K", "4K", "SQ", "HQ", "AUTO"}
+)
+
+// MediaURLs is what the quota counts for one video refreshed by its ID on
+// the route. Whether RefreshMediaPlayUrls draws on the daily URL quota is
+// not documented, so it is counted as if it did: one URL per format and
+// definition asked for (every one of MediaFormats and MediaDefinitions
+// when the route names none), and for an m3u8 playlist its slices
+// segments besides it. The call asks for the newest stream of each
+// (ResultType Single), so no more URLs are refreshed than counted.
+func (w *WebhookRoute) MediaURLs() int {
+	formats := w.Formats
+	if len(formats) == 0 {
+		formats = MediaFormats
+	}
+	defs := len(w.Definitions)
+	if defs == 0 {
+		defs = len(MediaDefinitions)
+	}
+	per := len(formats)
+	if slices.Contains(formats, "m3u8") {
+		per += w.Slices
+	}
+	return per * defs
+}
+
+// PlayURLs reports whether the route refreshes videos that still exist by
+// media ID (mode: playUrls).
+func (w *WebhookRoute) PlayURLs() bool { return w.Mode == "playUrls" }
 
 // HMACConfig describes a GitHub-style signature header.
 type HMACConfig struct {

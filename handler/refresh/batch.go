@@ -9,6 +9,11 @@ type Batch struct {
 	// Stop, when set, is why the call must not be sent: the API would
 	// reject it as malformed (see Check).
 	Stop *Malformed
+	// A Media batch (ObjectType Media) is one RefreshMediaPlayUrls call:
+	// Paths are media IDs, Route the playUrls route whose options it
+	// sends, and URLs what the quota counts for it.
+	Route *config.WebhookRoute
+	URLs  int
 }
 
 // Batches splits the plan into API calls: files and directories never share
@@ -29,7 +34,7 @@ func (pl *Planner) Batches(p *Plan) []Batch {
 	}
 	split(config.TypeFile, p.Files, pl.cfg.FileBatch())
 	split(config.TypeDirectory, p.Directories, pl.cfg.DirectoryBatch())
-	return out
+	return append(out, mediaBatches(p.Media)...)
 }
 
 // fitBytes returns how many of paths, joined by line breaks, fit in limit

@@ -78,7 +78,7 @@ func (p *Plan) withFallbacks() *Plan {
 	if len(dropped) == 0 {
 		return nil
 	}
-	out := &Plan{Files: slices.Clip(p.Files), Warm: p.Warm, Wait: p.Wait, Origins: maps.Clone(p.Origins), Done: p.Done,
+	out := &Plan{Files: slices.Clip(p.Files), Warm: p.Warm, Wait: p.Wait, Origins: maps.Clone(p.Origins), Done: p.Done, Media: p.Media,
 		files: maps.Clone(p.files), hint: len(p.Files)}
 	restored := map[int]bool{}
 	for _, d := range p.Directories {

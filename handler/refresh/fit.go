@@ -63,6 +63,12 @@ func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
 // fitPlan is Fit that stops with an error from c once c's context is done.
 func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, error) {
 	orig := p
+	// The media come first: what the quota counts for them is fixed, and
+	// the paths are fitted to the URLs they leave.
+	full := room
+	if room.URLs -= p.mediaURLs(); room.URLs < 0 {
+		return orig, nil, quotaError(orig, full)
+	}
 	nested, err := nest(c, p.Files, p.Directories)
 	if err != nil {
 		return p, nil, err
@@ -71,13 +77,13 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 		// Playlists' folders fall back to URLs, which dense folders and
 		// coalescing may then spend what directories are left on.
 		if p = orig.withFallbacks(); p == nil {
-			return orig, nil, quotaError(orig, room)
+			return orig, nil, quotaError(orig, full)
 		}
 		if nested, err = nest(c, p.Files, p.Directories); err != nil {
 			return orig, nil, err
 		}
 		if len(nested.dirs) > room.Dirs {
-			return orig, nil, quotaError(orig, room)
+			return orig, nil, quotaError(orig, full)
 		}
 	}
 	// Dense folders first; when the directories they take leave the rest
@@ -91,7 +97,7 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 	case err != nil:
 		return orig, nil, err
 	case !ok:
-		return orig, nil, quotaError(orig, room)
+		return orig, nil, quotaError(orig, full)
 	}
 	if len(f.cover) == 0 && len(f.dirs) == len(p.Directories) {
 		return p, nil, nil
@@ -206,7 +212,7 @@ func (p *Plan) withDirectories(files, dirs []string) *Plan {
 	if len(files) == 0 {
 		files = nil
 	}
-	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, files: p.files}
+	out := &Plan{Files: files, Skipped: p.Skipped, Warm: p.Warm, Wait: p.Wait, Origins: p.Origins, Done: p.Done, Media: p.Media, files: p.files}
 	for _, d := range dirs {
 		out.add(config.TypeDirectory, d)
 	}
@@ -251,6 +257,7 @@ func group(cover map[string]string, files, dirs []string) []Coalesced {
 	return out
 }
 
+// quotaError is the error of a plan that room cannot carry.
 func quotaError(p *Plan, room Room) error {
-	return &QuotaError{Pending: p.Size(), URLRemain: room.URLs, URLNeed: len(p.Files), DirRemain: room.Dirs, DirNeed: len(p.Directories)}
+	return &QuotaError{Pending: p.Size(), URLRemain: room.URLs, URLNeed: len(p.Files) + p.mediaURLs(), DirRemain: room.Dirs, DirNeed: len(p.Directories)}
 }

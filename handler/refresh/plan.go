@@ -24,6 +24,8 @@ type Plan struct {
 	// Done lists the paths that an earlier attempt of their event
 	// submitted: they are not submitted again.
 	Done []string
+	// Media lists the videos refreshed by their IDs (mode: playUrls).
+	Media []Media
 
 	// files holds each planned file path with the folder depth coalescing
 	// may not go above; dirs holds the planned directories.
@@ -72,28 +74,8 @@ type Skip struct {
 // attempt of the record being planned submitted it; it reports whether the
 // path is to be submitted.
 func (p *Plan) add(objectType, path string) bool {
-	if id := p.cur.ID; id != "" {
-		if p.memory != nil && p.memory.Submitted(id, path) {
-			if _, ok := p.done[path]; !ok {
-				if p.done == nil {
-					p.done = make(map[string]struct{})
-				}
-				p.done[path] = struct{}{}
-				p.Done = append(p.Done, path)
-				reason := "an earlier attempt of this event submitted it"
-				if e, ok := p.memory.(Explainer); ok {
-					reason = cmp.Or(e.Why(id, path), reason)
-				}
-				p.Skipped.Add(recordSkip(p.cur, path, reason))
-			}
-			return false
-		}
-		if p.Origins == nil {
-			p.Origins = make(map[string][]string)
-		}
-		if !slices.Contains(p.Origins[path], id) {
-			p.Origins[path] = append(p.Origins[path], id)
-		}
+	if !p.fresh(path) {
+		return false
 	}
 	if objectType == config.TypeDirectory {
 		if _, ok := p.dirs[path]; !ok {
@@ -116,6 +98,39 @@ func (p *Plan) add(objectType, path string) bool {
 	return true
 }
 
+// fresh reports whether path (or a media ID) is to be submitted for the
+// record being planned, and records the record as one that asked for it;
+// false, with the skip recorded, when an earlier attempt of the record's
+// event submitted it.
+func (p *Plan) fresh(path string) bool {
+	id := p.cur.ID
+	if id == "" {
+		return true
+	}
+	if p.memory != nil && p.memory.Submitted(id, path) {
+		if _, ok := p.done[path]; !ok {
+			if p.done == nil {
+				p.done = make(map[string]struct{})
+			}
+			p.done[path] = struct{}{}
+			p.Done = append(p.Done, path)
+			reason := "an earlier attempt of this event submitted it"
+			if e, ok := p.memory.(Explainer); ok {
+				reason = cmp.Or(e.Why(id, path), reason)
+			}
+			p.Skipped.Add(recordSkip(p.cur, path, reason))
+		}
+		return false
+	}
+	if p.Origins == nil {
+		p.Origins = make(map[string][]string)
+	}
+	if !slices.Contains(p.Origins[path], id) {
+		p.Origins[path] = append(p.Origins[path], id)
+	}
+	return true
+}
+
 // addFile adds a file path whose folders above depth floor must not be
 // refreshed in its place.
 func (p *Plan) addFile(path string, floor int) {
@@ -128,8 +143,8 @@ func (p *Plan) addFile(path string, floor int) {
 // planned file path.
 func (p *Plan) floor(path string) int { return p.files[path] }
 
-// Size returns the number of paths in the plan.
-func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) }
+// Size returns the number of paths and media in the plan.
+func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) + len(p.Media) }
 
 // PlanOSS maps OSS records to refresh paths through the configured rules.
 // A record that no rule covers is skipped with a reason, and so is a path

@@ -20,6 +20,17 @@ type Prepared struct {
 	Plan      *Plan // as fitted; the plan as made when fitting failed
 	Coalesced []Coalesced
 	Batches   []Batch
+
+	pl *Planner
+}
+
+// FolderBatches returns the directory calls that replace the plan's media
+// ids, which VOD did not take: each video's folders (see Media.Folders).
+func (prep *Prepared) FolderBatches(ids []string) []Batch {
+	if prep.pl == nil {
+		return nil
+	}
+	return prep.pl.FolderBatches(prep.Plan, ids)
 }
 
 // Prepare fits p to the room that quota holds for it, and splits it into
@@ -37,11 +48,11 @@ func (pl *Planner) prepare(c *clock, p *Plan, quota Quota) (*Prepared, error) {
 	if p.Size() == 0 {
 		return &Prepared{Plan: p}, nil
 	}
-	prep := &Prepared{Plan: p}
+	prep := &Prepared{Plan: p, pl: pl}
 	err := quota.Hold(func(room Room) (int, int, error) {
 		fitted, coalesced, err := pl.fitPlan(c, p, room)
 		prep.Plan, prep.Coalesced = fitted, coalesced
-		return len(fitted.Files), len(fitted.Directories), err
+		return len(fitted.Files) + fitted.mediaURLs(), len(fitted.Directories), err
 	})
 	if err == nil {
 		prep.Batches = pl.Batches(prep.Plan)

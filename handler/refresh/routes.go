@@ -103,6 +103,9 @@ func (pl *Planner) PlanChange(w *config.WebhookRoute, ch webhook.Change) RoutePl
 	}
 	ch = webhook.SelectStreams(ch, r.Streams)
 	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}, Notes: slices.Clone(ch.Notes)}, pl: pl, r: r}
+	if r.PlayURLs() {
+		ch.Items = c.byMedia(ch.Items)
+	}
 	urlType := config.TypeFile
 	if ch.ObjectType != "" {
 		urlType = ch.ObjectType

@@ -81,5 +81,8 @@ func (pl *Planner) mergeChange(p *Plan, w *config.WebhookRoute, ch webhook.Chang
 	for _, d := range rp.Directories {
 		p.add(config.TypeDirectory, d)
 	}
+	for _, m := range rp.Media {
+		p.addMedia(m)
+	}
 	p.Wait = p.Wait || rp.Wait
 }

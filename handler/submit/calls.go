@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/vod"
 )
@@ -29,6 +30,8 @@ func sendBatches(ctx context.Context, c vod.Client, batches []refresh.Batch, b v
 			f := vod.Classify(&vod.APIError{Code: bt.Stop.Code})
 			call = vod.Call{ObjectType: bt.ObjectType, Paths: bt.Paths, Error: &vod.CallError{Code: bt.Stop.Code,
 				Outcome: f.Outcome, Action: f.Action, Message: bt.Stop.Error()}}
+		case bt.ObjectType == config.TypeMedia:
+			call = vod.SendMedia(ctx, c, bt.Paths, mediaOptions(bt.Route), bt.Route.MediaURLs(), b)
 		default:
 			call = vod.Send(ctx, c, bt.ObjectType, bt.Paths, b)
 		}

@@ -1,6 +1,7 @@
 package submit
 
 import (
+	"cmp"
 	"strings"
 
 	"vodrefresh/handler/config"
@@ -87,7 +88,7 @@ func account(calls []vod.Call) []PathStatus {
 	}
 	out := make([]PathStatus, 0, n)
 	for _, c := range calls {
-		joined := strings.Join(c.TaskIDs, ",")
+		joined := cmp.Or(strings.Join(c.TaskIDs, ","), c.JobID)
 		for i, p := range c.Paths {
 			ps := PathStatus{Path: p, ObjectType: c.ObjectType}
 			switch {
@@ -116,6 +117,9 @@ func accountQuota(p *refresh.Plan) []PathStatus {
 	}
 	for _, d := range p.Directories {
 		out = append(out, PathStatus{Path: d, ObjectType: config.TypeDirectory, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
+	}
+	for _, m := range p.Media {
+		out = append(out, PathStatus{Path: m.ID, ObjectType: config.TypeMedia, Status: StatusFailed, Code: "QuotaExceeded.Refresh"})
 	}
 	return out
 }

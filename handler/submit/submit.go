@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"vodrefresh/handler/config"
@@ -154,17 +155,22 @@ func (inv *Invocation) send(prep *refresh.Prepared) (calls []vod.Call, failed bo
 	s := inv.s
 	if s.opts.DryRun {
 		for _, b := range prep.Batches {
-			calls = append(calls, vod.Call{ObjectType: b.ObjectType, Paths: b.Paths})
+			calls = append(calls, planned(b))
 		}
 		return calls, false, nil
 	}
 	started := s.opts.Now()
 	calls = sendBatches(inv.ctx, inv.client, prep.Batches, s.opts.Backoff)
+	failed = inv.spend(calls, inv.holding)
+	if ids := notTaken(calls); len(ids) > 0 {
+		more := inv.fallback(prep, ids)
+		failed = failed || slices.ContainsFunc(more, func(c vod.Call) bool { return c.Error != nil })
+		calls = append(calls, more...)
+	}
 	inv.rememberFolders(calls, started)
-	failed = inv.spend(calls)
 	var taskFailed map[string]bool
-	if prep.Plan.Wait {
-		inv.res.Tasks, waitErr = vod.WaitTasks(inv.ctx, inv.client, taskIDs(calls), s.opts.Backoff)
+	if prep.Plan.Wait || len(prep.Plan.Media) > 0 {
+		inv.res.Tasks, waitErr = inv.follow(calls, prep.Plan.Wait)
 		taskFailed = failedPaths(waitErr)
 	}
 	inv.remember(prep.Plan, calls, prep.Coalesced, taskFailed)
@@ -201,15 +207,17 @@ func (inv *Invocation) dial() (vod.Client, error) {
 	return nil, err
 }
 
-// spend settles the invocation's reservation with the calls that went
-// through, taking them off the cached quota, and reports whether any
-// failed. A quota failure makes the next invocation read the quota again.
-func (inv *Invocation) spend(calls []vod.Call) (failed bool) {
+// spend settles the reservation hold with the calls that went through,
+// taking them off the cached quota, and reports whether any failed. A
+// quota failure makes the next invocation read the quota again.
+func (inv *Invocation) spend(calls []vod.Call, hold *reservation) (failed bool) {
 	urls, dirs := 0, 0
 	for _, c := range calls {
 		switch {
 		case c.Sent && c.ObjectType == config.TypeDirectory:
 			dirs += len(c.Paths)
+		case c.Sent && c.ObjectType == config.TypeMedia:
+			urls += c.URLs
 		case c.Sent:
 			urls += len(c.Paths)
 		case c.Error.Outcome == vod.QuotaExhausted:
@@ -219,7 +227,7 @@ func (inv *Invocation) spend(calls []vod.Call) (failed bool) {
 			failed = true
 		}
 	}
-	inv.holding.Settle(inv.ctx, urls, dirs)
+	hold.Settle(inv.ctx, urls, dirs)
 	return failed
 }
 

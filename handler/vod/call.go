@@ -50,7 +50,8 @@ func (b Backoff) delay(n int, slow bool) time.Duration {
 	return rand.N(d) + 1
 }
 
-// Call is one RefreshVodObjectCaches call, made or (in a dry run) planned.
+// Call is one RefreshVodObjectCaches call, or (ObjectType Media) one
+// RefreshMediaPlayUrls call, made or (in a dry run) planned.
 type Call struct {
 	ObjectType string     `json:"objectType"`
 	Paths      []string   `json:"paths"`
@@ -60,7 +61,19 @@ type Call struct {
 	RequestID  string     `json:"requestId,omitempty"`
 	Attempts   int        `json:"attempts,omitempty"`
 	Error      *CallError `json:"error,omitempty"`
+	// A Media call's Paths are the media IDs it refreshed (or would);
+	// those VOD did not take are in NonExist and Forbidden instead.
+	JobID     string        `json:"jobId,omitempty"`
+	NonExist  []string      `json:"nonExistMediaIds,omitempty"`
+	Forbidden []string      `json:"forbiddenMediaIds,omitempty"`
+	Media     *MediaOptions `json:"media,omitempty"`
+	// URLs is what the quota counts for a Media call (MediaOptions.URLs
+	// per media it refreshed, or would).
+	URLs int `json:"urls,omitempty"`
 }
+
+// TypeMedia is the object type of a Call that refreshes media by ID.
+const TypeMedia = "Media"
 
 // CallError is why a call's paths were not refreshed.
 type CallError struct {
@@ -92,24 +105,30 @@ func sleep(ctx context.Context, d time.Duration) error {
 // before ctx's deadline. A try that never left the process is not counted
 // in Attempts. The zero Backoff is the default policy.
 func Send(ctx context.Context, c Client, objectType string, paths []string, b Backoff) Call {
-	b = b.orDefault()
 	call := &Call{ObjectType: objectType, Paths: paths}
-	send(ctx, c, call, b)
+	retry(ctx, call, b.orDefault(), "RefreshVodObjectCaches", func() error {
+		reply, err := c.Refresh(ctx, call.ObjectType, call.Paths)
+		call.TaskIDs, call.RequestID = reply.TaskIDs, reply.RequestID
+		return err
+	})
 	return *call
 }
 
-func send(ctx context.Context, c Client, call *Call, b Backoff) {
+// retry makes call through try, again with backoff while its failure is
+// retryable and the next try would finish before ctx's deadline; try
+// fills in what the call answered.
+func retry(ctx context.Context, call *Call, b Backoff, action string, try func() error) {
 	for {
 		if ctx.Err() != nil {
 			if call.Attempts == 0 {
-				call.Error = callError(NotSent("RefreshVodObjectCaches", "no time was left before the deadline"))
+				call.Error = callError(NotSent(action, "no time was left before the deadline"))
 			}
 			return
 		}
 		call.Attempts++
-		reply, err := c.Refresh(ctx, call.ObjectType, call.Paths)
+		err := try()
 		if err == nil {
-			call.Sent, call.TaskIDs, call.RequestID, call.Error = true, reply.TaskIDs, reply.RequestID, nil
+			call.Sent, call.Error = true, nil
 			return
 		}
 		if ae, ok := AsAPIError(err); ok && ae.Unsent {

@@ -12,7 +12,7 @@ package vod
 
 import "context"
 
-// Client calls the VOD API's CDN refresh actions.
+// Client calls the VOD API's CDN refresh actions, by path and by media ID.
 type Client interface {
 	// Refresh submits one RefreshVodObjectCaches call for paths.
 	Refresh(ctx context.Context, objectType string, paths []string) (Reply, error)
@@ -22,6 +22,11 @@ type Client interface {
 	Quota(ctx context.Context) (Quota, error)
 	// Tasks reads every task that matches f (DescribeVodRefreshTasks).
 	Tasks(ctx context.Context, f TaskFilter) ([]Task, error)
+	// RefreshMediaPlayUrls refreshes the play URLs of at most
+	// MaxMediaBatch media, by ID, as one job.
+	RefreshMediaPlayUrls(ctx context.Context, ids []string, o MediaOptions) (MediaReply, error)
+	// GetMediaRefreshJobs reads the media of a RefreshMediaPlayUrls job.
+	GetMediaRefreshJobs(ctx context.Context, jobID string) ([]MediaJob, error)
 }
 
 // Reply is what a refresh or preload call answered.

@@ -33,30 +33,43 @@ func WaitTasks(ctx context.Context, c Client, ids []string, b Backoff) ([]Task, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	delay := cmp.Or(b.Poll, waitPoll)
-	for {
-		tasks, err := TasksByID(ctx, c, ids)
-		if err != nil {
-			return tasks, nil
+	var tasks, failed []Task
+	poll(ctx, b, func() bool {
+		var err error
+		if tasks, err = TasksByID(ctx, c, ids); err != nil {
+			failed = nil
+			return true
 		}
-		done, failed := true, []Task(nil)
+		done := true
+		failed = nil
 		for _, t := range tasks {
 			done = done && (t.Done() || t.Status == "NotFound")
 			if t.Status == "Failed" {
 				failed = append(failed, t)
 			}
 		}
-		if done {
-			if len(failed) > 0 {
-				return tasks, &TaskError{Failed: failed}
-			}
-			return tasks, nil
+		if !done {
+			failed = nil // reported only once every task is done
 		}
+		return done
+	})
+	if len(failed) > 0 {
+		return tasks, &TaskError{Failed: failed}
+	}
+	return tasks, nil
+}
+
+// poll calls query, pausing as b.Poll says (doubling up to waitPollMax),
+// until it reports true or ctx's deadline is too near for another pause
+// and query.
+func poll(ctx context.Context, b Backoff, query func() (done bool)) {
+	delay := cmp.Or(b.Poll, waitPoll)
+	for !query() {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay+time.Second {
-			return tasks, nil // out of time: report them as they stand
+			return // out of time: report them as they stand
 		}
 		if sleep(ctx, delay) != nil {
-			return tasks, nil
+			return
 		}
 		delay = min(2*delay, waitPollMax)
 	}

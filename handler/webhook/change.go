@@ -33,6 +33,13 @@ type Fields struct {
 	// SelectStreams).
 	Stream   string
 	JobNamed bool
+	// Media is the ID of the VOD video whose play URL the item is (a
+	// transcoded stream); Gone says that the video of a folder item, or
+	// some of its streams, were deleted. A playUrls route refreshes a
+	// video that is not gone by its ID (RefreshMediaPlayUrls) rather
+	// than by these paths.
+	Media string
+	Gone  bool
 	// Fallback, when set, is the item's live URL as the payload implies it
 	// without sending it (Ghost's site URL and the slug; a WordPress
 	// permalink with the live slug put back). It is refreshed when no URL

@@ -96,6 +96,12 @@ func TestVODProofIgnoresBody(t *testing.T) {
 
 func folder(id string) Fields { return VideoFolder(id) }
 
+func gone(id string) Fields {
+	f := VideoFolder(id)
+	f.Gone = true
+	return f
+}
+
 func TestParseVOD(t *testing.T) {
 	base := "/" + testVideo + "/"
 	cases := []struct {
@@ -103,19 +109,27 @@ func TestParseVOD(t *testing.T) {
 		want Change
 		bad  string // substring of the BadPayload, when refused
 	}{
-		{"delete-video.json", Change{Event: "DeleteMediaComplete", Items: []Fields{folder(testVideo)}}, ""},
-		{"delete-stream.json", Change{Event: "DeleteMediaComplete", Items: []Fields{folder(testVideo)}}, ""},
+		{"delete-video.json", Change{Event: "DeleteMediaComplete", Items: []Fields{gone(testVideo)}}, ""},
+		{"delete-stream.json", Change{Event: "DeleteMediaComplete", Items: []Fields{gone(testVideo)}}, ""},
+		{"purge.json", Change{Event: PurgeEvent, Items: []Fields{folder(testVideo)}}, ""},
 		{"delete-mezzanine.json", Change{Event: "DeleteMediaComplete", Ignored: "the video's source file (mezzanine) is stored outside its folder, under a name no event gives: it cannot be refreshed; its streams are untouched"}, ""},
 		{"delete-image.json", Change{Event: "DeleteMediaComplete", Ignored: "the event names no URL of the deleted image, and its path cannot be derived from its ID: purge it by URL through a generic route"}, ""},
 		{"delete-bad-id.json", Change{}, `MediaId: "../../admin" is not a VOD ID`},
 		{"transcode.json", Change{Event: "TranscodeComplete", Items: []Fields{
-			{Path: base + "video-sd.mp4", Stream: testJob},
-			{Path: base + "hls/", Directory: true, Stream: testJob},
-			{Path: base + testJob + "-fd.mp4", Stream: testJob, JobNamed: true},
+			{Path: base + "video-sd.mp4", Stream: testJob, Media: testVideo},
+			{Path: base + "hls/", Directory: true, Stream: testJob, Media: testVideo},
+			{Path: base + testJob + "-fd.mp4", Stream: testJob, JobNamed: true, Media: testVideo},
 		}, Notes: []string{`stream 3 (LD) has status "fail": not refreshed`}}, ""},
+		// A real callback, as a PHP project logged it (huagelong/eduxplus,
+		// GlobController.php): HLS streams directly in the video's folder.
+		{"transcode-real.json", Change{Event: "TranscodeComplete", Items: []Fields{
+			{Path: "/c28ec065ed4a4eceb4eff8f18b928533/", Directory: true, Stream: "4f6930223ca748bcbbd3369654096d1f", Media: "c28ec065ed4a4eceb4eff8f18b928533"},
+			{Path: "/c28ec065ed4a4eceb4eff8f18b928533/", Directory: true, Stream: "2ca0bdafcf034639b7b4e711c944b40a", Media: "c28ec065ed4a4eceb4eff8f18b928533"},
+			{Path: "/c28ec065ed4a4eceb4eff8f18b928533/", Directory: true, Stream: "88bba7af46ad43c2a8ed08fb0f2b46ff", Media: "c28ec065ed4a4eceb4eff8f18b928533"},
+		}}, ""},
 		{"transcode-outside.json", Change{}, `path "/admin/index.html" is not a file in the folder of video ` + testVideo},
 		{"transcode-failed.json", Change{Event: "TranscodeComplete", Ignored: `VOD event TranscodeComplete has status "fail", not success: nothing changed`}, ""},
-		{"stream-transcode.json", Change{Event: "StreamTranscodeComplete", Items: []Fields{{Path: base + "video-sd.mp4", Stream: testJob}}}, ""},
+		{"stream-transcode.json", Change{Event: "StreamTranscodeComplete", Items: []Fields{{Path: base + "video-sd.mp4", Stream: testJob, Media: testVideo}}}, ""},
 		{"snapshot.json", Change{Event: "SnapshotComplete", Items: []Fields{{Path: base + "covers/cover-00001.jpg"}}}, ""},
 		{"base-change.json", Change{Event: "MediaBaseChangeComplete", Items: []Fields{{Path: base + "covers/cover-00003.jpg"}}}, ""},
 		{"base-change-string.json", Change{Event: "MediaBaseChangeComplete", Items: []Fields{{Path: base + "covers/cover-00003.jpg"}}}, ""},

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path"
@@ -76,7 +77,8 @@ func (e *vodEvent) file() string {
 // A body that names anything else is refused whole, and nothing is
 // refreshed. Hosts come from the route's templates, never from the body.
 //
-// DeleteMediaComplete of a video (all, stream) refreshes its folder;
+// DeleteMediaComplete of a video (all, stream) refreshes its folder (and
+// so does PurgeEvent, but for a video that still exists);
 // TranscodeComplete and StreamTranscodeComplete each stream (see
 // SelectStreams); SnapshotComplete its cover; MediaBaseChangeComplete a
 // changed cover; ImageUploadComplete, FileUploadComplete and
@@ -124,6 +126,23 @@ var vodEvents = map[string]func(e *vodEvent, ch *Change) error{
 	"ImageUploadComplete":         func(e *vodEvent, ch *Change) error { return vodFiles(e, ch, "", e.file()) },
 	"AttachedMediaUploadComplete": func(e *vodEvent, ch *Change) error { return vodFiles(e, ch, "", e.file()) },
 	"FileUploadComplete":          vodUpload,
+	PurgeEvent:                    vodPurge,
+}
+
+// PurgeEvent is the event that "vodrefresh purge" sends for each video, in
+// VOD's MNS form: not one VOD sends. It purges the video's folder, as a
+// delete does, except on a playUrls route, where a video that still exists
+// is refreshed by its ID and only one VOD no longer knows by its folder.
+const PurgeEvent = "vodrefresh.PurgeVideo"
+
+// vodPurge plans a PurgeEvent: VideoId (or MediaId) is the video's ID.
+func vodPurge(e *vodEvent, ch *Change) error {
+	id := cmp.Or(e.VideoID, e.MediaID)
+	if !IsVODID(id) {
+		return badID("VideoId", id)
+	}
+	ch.Items = append(ch.Items, VideoFolder(id))
+	return nil
 }
 
 // vodDelete plans a DeleteMediaComplete: MediaId is the media's ID.
@@ -137,7 +156,11 @@ func vodDelete(e *vodEvent, ch *Change) error {
 	}
 	switch {
 	case e.MediaType == "video" && (e.DeleteType == "all" || e.DeleteType == "stream"):
-		ch.Items = append(ch.Items, VideoFolder(id))
+		// What was deleted is no longer a play URL: only the folder's
+		// refresh reaches it, whatever the route's mode.
+		f := VideoFolder(id)
+		f.Gone = true
+		ch.Items = append(ch.Items, f)
 	case e.MediaType == "video" && e.DeleteType == "mezzanine":
 		ch.Ignored = "the video's source file (mezzanine) is stored outside its folder, under a name no event gives: it cannot be refreshed; its streams are untouched"
 	case e.MediaType == "video":
@@ -174,7 +197,7 @@ func vodTranscode(e *vodEvent, ch *Change) error {
 		if err != nil {
 			return err
 		}
-		it := Fields{Path: p, Stream: s.JobID,
+		it := Fields{Path: p, Stream: s.JobID, Media: e.VideoID,
 			JobNamed: s.JobID != "" && strings.Contains(strings.ToLower(path.Base(p)), strings.ToLower(s.JobID))}
 		if strings.EqualFold(s.Format, "m3u8") || strings.HasSuffix(strings.ToLower(p), ".m3u8") {
 			// An HLS playlist's segments sit beside it, under names a new

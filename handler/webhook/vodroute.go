@@ -13,12 +13,12 @@ func vodOptions(w *config.WebhookRoute) map[string]string {
 
 // RouteProblems says what is wrong with a route's kind-specific options:
 // a VOD option on a route of another kind (it would be silently unused),
-// a forward with no key to re-sign it, or playUrls on a kind that names
-// no video.
+// a forward with no key to re-sign it, playUrls on a kind that names no
+// video, or play URL options without playUrls.
 func RouteProblems(w *config.WebhookRoute) []string {
 	var problems []string
-	if w.Mode == "playUrls" {
-		problems = append(problems, "mode: playUrls (RefreshMediaPlayUrls) is not implemented yet; leave mode out (paths)")
+	if !w.PlayURLs() && (len(w.Formats) > 0 || len(w.Definitions) > 0 || w.Slices > 0) {
+		problems = append(problems, "formats, definitions and slices: only mode: playUrls reads them")
 	}
 	if w.Kind != "vod" {
 		for _, name := range []string{"callbackURL", "forward", "streams"} {

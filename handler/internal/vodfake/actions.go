@@ -35,6 +35,10 @@ func (s *Server) act(r Request) (int, any) {
 		return s.quota()
 	case "DescribeVodRefreshTasks":
 		return s.describeTasks(r.Params)
+	case "RefreshMediaPlayUrls":
+		return s.refreshMedia(r.Params)
+	case "GetMediaRefreshJobs":
+		return s.mediaJobs(r.Params)
 	}
 	return 404, errorBody("InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
 }

@@ -65,6 +65,11 @@ type Server struct {
 	nextTask    int64
 	tasks       []*task
 	newStatuses []string
+	nonExist    map[string]bool
+	forbidden   map[string]bool
+	nextJob     int64
+	jobs        []*mediaJob
+	jobStatuses []string
 }
 
 // Start starts a Server on 127.0.0.1 and a free port.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"vodrefresh/handler/vod"
@@ -28,10 +29,15 @@ type Client struct {
 	Fail func(Call) error
 	// QuotaErr, when set, is the answer to every quota read.
 	QuotaErr error
+	// NonExist names the media IDs that RefreshMediaPlayUrls answers in
+	// NonExistMediaIds, as VOD answers a deleted video's.
+	NonExist map[string]bool
 
 	calls   map[string]int
 	refresh []Refresh
-	tasks   []task // task i has the ID i+1
+	tasks   []task           // task i has the ID i+1
+	jobs    [][]vod.MediaJob // job i has the ID "mem-job-" i+1
+	media   []string
 	started bool
 }
 
@@ -170,3 +176,61 @@ func (c *Client) Refreshes() []Refresh {
 
 // Dial returns c itself, whatever the credentials.
 func (c *Client) Dial(vod.STS) (vod.Client, error) { return c, nil }
+
+// RefreshMediaPlayUrls takes the media that exist: those in NonExist are
+// answered as VOD answers a deleted video's ID. Each media taken gets one
+// completed task per format asked for (mp4 when none is). It spends no
+// quota: whether the service does is not documented.
+func (c *Client) RefreshMediaPlayUrls(_ context.Context, ids []string, o vod.MediaOptions) (vod.MediaReply, error) {
+	if err := c.begin("RefreshMediaPlayUrls", vod.TypeMedia, ids); err != nil {
+		return vod.MediaReply{}, err
+	}
+	if len(ids) == 0 || len(ids) > vod.MaxMediaBatch {
+		return vod.MediaReply{}, &vod.APIError{Action: "RefreshMediaPlayUrls", Code: "InvalidParameter", HTTPStatus: 400,
+			Message: fmt.Sprintf("%d media IDs, 1 to %d allowed", len(ids), vod.MaxMediaBatch)}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	formats := o.Formats
+	if len(formats) == 0 {
+		formats = []string{"mp4"}
+	}
+	reply := vod.MediaReply{JobID: "mem-job-" + strconv.Itoa(len(c.jobs)+1), RequestID: "mem-media"}
+	var jobs []vod.MediaJob
+	for _, id := range ids {
+		if c.NonExist[id] {
+			reply.NonExist = append(reply.NonExist, id)
+			continue
+		}
+		var urls []string
+		for _, f := range formats {
+			urls = append(urls, "https://mem.example/"+id+"/play."+f)
+		}
+		jobs = append(jobs, vod.MediaJob{JobID: reply.JobID, MediaID: id, Status: "Success", SuccessPlayURLs: urls,
+			TaskIDs: c.newTasks(urls, "File")})
+	}
+	c.jobs = append(c.jobs, jobs)
+	c.media = append(c.media, ids...)
+	return reply, nil
+}
+
+// GetMediaRefreshJobs answers the media of a job RefreshMediaPlayUrls made.
+func (c *Client) GetMediaRefreshJobs(_ context.Context, jobID string) ([]vod.MediaJob, error) {
+	if err := c.begin("GetMediaRefreshJobs", "", nil); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, err := strconv.Atoi(strings.TrimPrefix(jobID, "mem-job-"))
+	if err != nil || n < 1 || n > len(c.jobs) {
+		return nil, nil
+	}
+	return append([]vod.MediaJob(nil), c.jobs[n-1]...), nil
+}
+
+// Media returns the media IDs of every RefreshMediaPlayUrls call, in order.
+func (c *Client) Media() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.media...)
+}
