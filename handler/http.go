@@ -52,19 +52,6 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 	return response(status, WebhookReply{Status: "error", Error: msg}, headers...)
 }
 
-// handleHTTP answers one HTTP trigger event. It never returns a Go error:
-// webhook senders retry on their own terms, so every outcome is a status.
-func (h *Handler) handleHTTP(ctx context.Context, ev *event.Event, sum *summary) *events.HTTPTriggerResponse {
-	rt, req, proof, resp := h.admit(ctx, ev.HTTP, ev.HTTPErr, sum)
-	if resp != nil {
-		return resp
-	}
-	if rt.IsVOD() {
-		return h.deliverVOD(ctx, rt, req, proof, sum)
-	}
-	return h.deliver(ctx, rt, req, proof, sum)
-}
-
 // admit finds the request's route, checks how it was read (err) and
 // verifies it, returning what verification proved; a non-nil answer
 // refuses it.
