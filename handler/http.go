@@ -182,7 +182,7 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	case errors.As(err, &qe):
 		reply.Status, reply.Error, reply.Code = "error", err.Error(), "QuotaExceeded.Refresh"
 		reply.Action = vod.Classify(&vod.APIError{Code: reply.Code}).Action
-		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(secondsToQuotaReset(now)))
+		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(submit.SecondsToReset(now)))
 	case errors.As(err, &se):
 		return failedReply(reply, se, now)
 	case errors.As(err, &te):
@@ -201,20 +201,11 @@ func failedReply(reply WebhookReply, se *submit.Error, now time.Time) *events.HT
 	reply.Code, reply.Action = first.Code, first.Action
 	switch se.Outcome() {
 	case vod.QuotaExhausted:
-		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(secondsToQuotaReset(now)))
+		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(submit.SecondsToReset(now)))
 	case vod.Defer:
 		return response(http.StatusTooManyRequests, reply, "Retry-After", "60")
 	case vod.Retry:
 		return response(http.StatusServiceUnavailable, reply, "Retry-After", "30")
 	}
 	return response(http.StatusBadGateway, reply)
-}
-
-// quotaZone is where the daily refresh quota resets at midnight (UTC+8).
-var quotaZone = time.FixedZone("UTC+8", 8*3600)
-
-func secondsToQuotaReset(now time.Time) int {
-	t := now.In(quotaZone)
-	next := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, quotaZone)
-	return int(next.Sub(t).Seconds()) + 1
 }

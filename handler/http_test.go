@@ -360,10 +360,3 @@ func TestWebhookStartup(t *testing.T) {
 		}
 	}
 }
-
-func TestSecondsToQuotaReset(t *testing.T) {
-	// 03:00 UTC is 11:00 in UTC+8: 13 hours to midnight there.
-	if got := secondsToQuotaReset(hookNow); got != 13*3600+1 {
-		t.Errorf("got %d", got)
-	}
-}

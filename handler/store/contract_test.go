@@ -67,6 +67,7 @@ var contract = []struct {
 	{"HoldNeverOverbooks", testHoldConcurrent},
 	{"SettleMovesHeldToSpent", testSettle},
 	{"SetReadingZeroesSpentKeepsHeld", testSetReading},
+	{"SetReadingOfTheSameDayKeepsTheLower", testSetReadingSameDay},
 	{"ForgetDropsReading", testForget},
 	{"HoldReplacesSameID", testHoldReplaces},
 	{"HoldsExpire", testHoldsExpire},
@@ -403,4 +404,36 @@ func testFoldersExpire(t *testing.T, _ target, s Store) {
 		}
 		return !brief
 	})
+}
+
+// A reading taken before some of what was spent since (of the same quota
+// day) cannot raise what the ledger says remains; a reading of the next
+// day replaces it whole.
+func testSetReadingSameDay(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	at := time.Now().Truncate(time.Millisecond)
+	day := func(urls, dirs, preload int, d string) Reading {
+		return Reading{URLRemain: urls, DirRemain: dirs, PreloadRemain: preload, At: at, Day: d}
+	}
+	steps := []struct {
+		set   Reading
+		spend Amount
+		want  Reading // URLs, directories and prefetches the ledger then reads
+	}{
+		{day(1000, 50, 20, "2026-11-24"), Amount{URLs: 40, Dirs: 2}, day(1000, 50, 20, "")},
+		{day(1000, 50, 20, "2026-11-24"), Amount{}, day(960, 48, 20, "")}, // taken before the 40 were spent
+		{day(500, 50, 10, "2026-11-24"), Amount{}, day(500, 48, 10, "")},  // someone else spent too
+		{day(2000, 100, 500, "2026-11-25"), Amount{}, day(2000, 100, 500, "")},
+		{day(3000, 100, 500, ""), Amount{}, day(3000, 100, 500, "")}, // no day: taken as it is
+	}
+	for i, st := range steps {
+		must(t, s.SetReading(ctx, st.set))
+		l, err := s.Ledger(ctx)
+		must(t, err)
+		got := Reading{URLRemain: l.Reading.URLRemain, DirRemain: l.Reading.DirRemain, PreloadRemain: l.Reading.PreloadRemain, At: at}
+		if got != st.want {
+			t.Errorf("step %d: reading %+v, want %+v", i, got, st.want)
+		}
+		must(t, s.Settle(ctx, fmt.Sprintf("spend-%d", i), st.spend, 0))
+	}
 }

@@ -188,6 +188,7 @@ func (m *Memory) Finish(_ context.Context, route, key string, handled bool, wind
 // ledger drops expired holds and returns the ledger. m.mu is held.
 func (m *Memory) ledger(now time.Time) Ledger {
 	l := Ledger{Reading: m.reading, Have: m.have, Spent: m.spent, Preload: m.preload}
+	l.Reading.Day = "" // not reported, as Redis does not
 	for id, h := range m.holds {
 		if !now.Before(h.until) {
 			delete(m.holds, id)
@@ -210,6 +211,11 @@ func (m *Memory) Ledger(context.Context) (Ledger, error) {
 func (m *Memory) SetReading(_ context.Context, r Reading) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.have && r.Day != "" && r.Day == m.reading.Day {
+		r.URLRemain = min(r.URLRemain, max(0, m.reading.URLRemain-m.spent.URLs))
+		r.DirRemain = min(r.DirRemain, max(0, m.reading.DirRemain-m.spent.Dirs))
+		r.PreloadRemain = min(r.PreloadRemain, max(0, m.reading.PreloadRemain-m.preload))
+	}
 	m.reading, m.have = r, true
 	m.spent, m.preload = Amount{}, 0
 	return nil

@@ -337,7 +337,7 @@ func (r *Redis) SetReading(ctx context.Context, rd Reading) error {
 		at = strconv.FormatInt(rd.At.UnixNano(), 10)
 	}
 	err := setReadingScript.Run(ctx, r.c, []string{ledgerState},
-		rd.URLRemain, rd.DirRemain, rd.PreloadRemain, at, LedgerTTL.Milliseconds()).Err()
+		rd.URLRemain, rd.DirRemain, rd.PreloadRemain, at, LedgerTTL.Milliseconds(), rd.Day).Err()
 	return r.wrap("set reading", err)
 }
 

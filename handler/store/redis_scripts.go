@@ -101,10 +101,19 @@ return reply(true)
 
 // setReadingScript: KEYS[1] the state hash; ARGV[1..4] the URLs,
 // directories and prefetches remaining and when they were read; ARGV[5]
-// the time to live in ms. Replaces the reading and zeroes what was spent.
+// the time to live in ms; ARGV[6] the quota day ("" when unknown).
+// Replaces the reading and zeroes what was spent; a reading of the same
+// day keeps each figure no higher than the old one less what was spent.
 var setReadingScript = redis.NewScript(`
-redis.call('HSET', KEYS[1], 'have', '1', 'ur', ARGV[1], 'dr', ARGV[2],
-  'pr', ARGV[3], 'at', ARGV[4], 'su', 0, 'sd', 0, 'sp', 0)
+local ur, dr, pr = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local old = redis.call('HMGET', KEYS[1], 'have', 'ur', 'dr', 'pr', 'su', 'sd', 'sp', 'day')
+if old[1] == '1' and ARGV[6] ~= '' and old[8] == ARGV[6] then
+  ur = math.min(ur, math.max(0, tonumber(old[2]) - tonumber(old[5] or 0)))
+  dr = math.min(dr, math.max(0, tonumber(old[3]) - tonumber(old[6] or 0)))
+  pr = math.min(pr, math.max(0, tonumber(old[4]) - tonumber(old[7] or 0)))
+end
+redis.call('HSET', KEYS[1], 'have', '1', 'ur', ur, 'dr', dr,
+  'pr', pr, 'at', ARGV[4], 'day', ARGV[6], 'su', 0, 'sd', 0, 'sp', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1
 `)

@@ -65,6 +65,10 @@ type Reading struct {
 	DirRemain     int       `json:"dirRemain"`
 	PreloadRemain int       `json:"preloadRemain"`
 	At            time.Time `json:"at"`
+	// Day is the quota day the reading belongs to (the caller's name for
+	// it: the date in UTC+8, when the quota resets). SetReading uses it;
+	// Ledger does not report it. "" means unknown.
+	Day string `json:"-"`
 }
 
 // Ledger is the quota as the deployment sees it: the last reading, what
@@ -109,7 +113,10 @@ type Store interface {
 	// Ledger returns the quota ledger.
 	Ledger(ctx context.Context) (Ledger, error)
 	// SetReading records a new reading and starts counting what is spent
-	// from it; reservations in flight stay held.
+	// from it; reservations in flight stay held. A reading of the same
+	// quota Day as the one it replaces may have been taken before some of
+	// what was spent since: each of its figures is then kept no higher
+	// than the old reading less what was spent.
 	SetReading(ctx context.Context, r Reading) error
 	// Forget drops the reading, so that the next invocation reads the
 	// quota from the service again.

@@ -77,7 +77,9 @@ func (qc *quotaCache) read(ctx context.Context, c vod.Client, now time.Time, don
 	if err != nil {
 		return vod.Quota{}, "", err
 	}
-	r := store.Reading{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, At: now}
+	// now is when the read began: what was spent after it may or may not
+	// be in the reading, and the ledger keeps the lower figure of the day.
+	r := store.Reading{URLRemain: q.URLRemain, DirRemain: q.DirRemain, PreloadRemain: q.PreloadRemain, At: now, Day: quotaDay(now)}
 	if err := qc.store.SetReading(ctx, r); err != nil {
 		return q, "api", nil
 	}
