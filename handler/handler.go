@@ -67,13 +67,10 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = func(string) string { return "" }
 	}
-	if opts.Connector == nil {
-		opts.DryRun = true
-	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Store == nil {
+	if opts.Store == nil { // the dedupe and the submit stage share it
 		opts.Store = store.NewMemory(store.MemoryOptions{})
 	}
 	log := opts.Logger
