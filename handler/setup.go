@@ -61,17 +61,21 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 
 // Broken is the function when its set-up failed: every OSS invocation fails
 // with the set-up error, so that events are retried and dead-lettered, not
-// lost; every HTTP request is answered 503 with the error, so that its
-// sender retries too. Set-up errors name settings, never a secret's value.
+// lost; every HTTP request is answered 503, so that its sender retries
+// too. The answer says no more than that: a sender may be anyone, and the
+// set-up error, which names settings (never a secret's value), is in the
+// function's log and in every OSS invocation's error.
 type Broken struct{ Err error }
 
-// Invoke returns the set-up error, or for an HTTP trigger event the 503
-// answer that carries it.
+// notConfigured is what a request to a function whose set-up failed is
+// answered.
+const notConfigured = "vodrefresh is not configured; the function's log says why"
+
+// Invoke returns the set-up error, or for an HTTP trigger event a 503.
 func (b Broken) Invoke(_ context.Context, payload []byte) (Answer, error) {
-	err := fmt.Errorf("vodrefresh is not configured: %w", b.Err)
 	// The body is not needed: a cap of one byte leaves it unread.
 	if ev, derr := event.Detect(payload, event.Options{MaxBody: 1}); derr == nil && ev.Shape == event.ShapeHTTP {
-		return (*HTTPResponse)(fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")), nil
+		return (*HTTPResponse)(fail(http.StatusServiceUnavailable, notConfigured, "Retry-After", "60")), nil
 	}
-	return nil, err
+	return nil, fmt.Errorf("vodrefresh is not configured: %w", b.Err)
 }
