@@ -7,10 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"sync"
 	"syscall"
-
-	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
 	"vodrefresh/handler"
 	"vodrefresh/handler/cli"
@@ -22,29 +19,7 @@ func main() {
 	if os.Getenv("FC_RUNTIME_API") == "" {
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.OSEnv()))
 	}
-	// The function is set up on the first invocation, not before the
-	// runtime loop starts, so that a cold start reaches FC at once.
-	fn := sync.OnceValue(func() interface {
-		Invoke(context.Context, []byte) (handler.Answer, error)
-	} {
-		level, lerr := handler.ParseLevel(os.Getenv("LOG_LEVEL"))
-		log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
-		if lerr != nil {
-			log.Warn("LOG_LEVEL ignored", "error", lerr.Error())
-		}
-		h, err := handler.FromEnv(os.Getenv, handler.Options{Logger: log})
-		if err != nil {
-			log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
-			return handler.Broken{Err: err}
-		}
-		return h
-	})
-	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
-	// despite its signature. A []byte argument receives the raw event; the
-	// answer is encoded with encoding/json, once (fc/handler.go).
-	fc.Start(func(ctx context.Context, event []byte) (handler.Answer, error) {
-		return fn().Invoke(ctx, event)
-	})
+	handler.Start()
 }
 
 // neutraliseSDKDebug restarts the process without "sdk" in DEBUG, after a

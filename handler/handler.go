@@ -1,127 +1,51 @@
-// Package handler is the vodrefresh function, wired: Invoke recognises an
-// event (event), turns it into a plan (refresh, through webhook for a CMS),
-// hands the plan to the submit stage (submit, which calls vod) and maps
-// the outcome to the answer FC expects, with one summary log line. Each of
-// those steps lives in its own package; this one only joins them and maps
-// answers.
+// Package handler is vodrefresh's entry on Function Compute: Start runs
+// FC's runtime loop, handing each raw event to the function (package
+// function), which it builds from the environment on the first
+// invocation. It only wires; the command line (package cli) is the other
+// entry, and calls the same function.
 //
-// It imports config, event, refresh, submit, vod and webhook. Nothing
-// imports it but main and the command line (cli).
+// It imports function, and nothing imports it but main.
 package handler
 
 import (
 	"context"
 	"log/slog"
-	"maps"
-	"slices"
-	"time"
+	"os"
+	"sync"
 
-	"vodrefresh/handler/config"
-	"vodrefresh/handler/refresh"
-	"vodrefresh/handler/store"
-	"vodrefresh/handler/submit"
-	"vodrefresh/handler/vod"
-	"vodrefresh/handler/webhook"
+	"github.com/aliyun/fc-runtime-go-sdk/fc"
+
+	"vodrefresh/handler/function"
 )
 
-// Options wire a Handler to the outside world.
-type Options struct {
-	// Connector makes each invocation's VOD client (a *vod.Connector in
-	// production); nil means every invocation is a dry run.
-	Connector vod.Dialer
-	// DryRun plans the calls and sends nothing.
-	DryRun bool
-	// Getenv reads the environment (os.Getenv in production).
-	Getenv func(string) string
-	// Logger receives operational logs; nil discards them.
-	Logger *slog.Logger
-	// Backoff is the retry policy of each call; zero is vod's default.
-	Backoff vod.Backoff
-	// ReplayWindow, when set, overrides every webhook route's replay window
-	// (for running saved samples locally).
-	ReplayWindow time.Duration
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Store keeps what must outlive an invocation and be shared by the
-	// deployment's instances (store.Open); nil means an in-process store
-	// of this Handler's own.
-	Store store.Store
+// invoker is the function as the runtime loop calls it: built, or broken.
+type invoker interface {
+	Invoke(context.Context, []byte) (function.Answer, error)
 }
 
-// Handler is the function. It is safe for concurrent invocations.
-type Handler struct {
-	planner *refresh.Planner
-	cfg     *config.Config
-	opts    Options
-	log     *slog.Logger
-	routes  map[string]*webhook.Route // by path
-	store   store.Store
-	seenFor time.Duration // how long a handled delivery is remembered
-	stage   *submit.Stage
-}
-
-// New returns a Handler for a validated configuration. It compiles the
-// rules and reads the webhook routes' secrets through opts.Getenv; a route
-// whose secret is missing is out of service (it answers 503), and only it.
-func New(cfg *config.Config, opts Options) (*Handler, error) {
-	if opts.Getenv == nil {
-		opts.Getenv = func(string) string { return "" }
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Store == nil { // the dedupe and the submit stage share it
-		opts.Store = store.NewMemory(store.MemoryOptions{})
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	planner, err := refresh.Compile(cfg)
-	if err != nil {
-		return nil, err
-	}
-	routes := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
-	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
-	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		store: opts.Store, seenFor: seenFor,
-		stage: submit.New(submit.Options{Dialer: opts.Connector, DryRun: opts.DryRun, Backoff: opts.Backoff,
-			QuotaTTL: cfg.Quota.TTL(), Now: opts.Now, Store: opts.Store})}, nil
-}
-
-// Routes returns the paths of the webhook routes the HTTP trigger serves,
-// sorted.
-func (h *Handler) Routes() []string {
-	return slices.Sorted(maps.Keys(h.routes))
-}
-
-// dedupeWindow is how long a delivery is remembered: http.dedupeWindow, or
-// twice the longest replay window when that is longer. A signed timestamp
-// is accepted from one window before now to one window after, so a
-// signature stays valid for two windows, and a replay of it must be
-// recognised for as long.
-func dedupeWindow(cfg *config.Config, override time.Duration) time.Duration {
-	w := cfg.HTTP.Dedupe()
-	for i := range cfg.Webhooks {
-		replay := cfg.Webhooks[i].Window()
-		if override != 0 {
-			replay = override
+// Start runs FC's runtime loop; it does not return. Logs go to stdout as
+// JSON lines, at LOG_LEVEL. The function is set up on the first
+// invocation, not before the loop starts, so that a cold start reaches FC
+// at once; a set-up that fails is logged, and every invocation then fails
+// with it (function.Broken).
+func Start() {
+	fn := sync.OnceValue(func() invoker {
+		level, lerr := function.ParseLevel(os.Getenv("LOG_LEVEL"))
+		log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+		if lerr != nil {
+			log.Warn("LOG_LEVEL ignored", "error", lerr.Error())
 		}
-		w = max(w, 2*replay)
-	}
-	return w
+		h, err := function.FromEnv(os.Getenv, function.Options{Logger: log})
+		if err != nil {
+			log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
+			return function.Broken{Err: err}
+		}
+		return h
+	})
+	// fc.StartHandler accepts only functions in fc-runtime-go-sdk v0.3.1,
+	// despite its signature. A []byte argument receives the raw event; the
+	// answer is encoded with encoding/json, once (fc/handler.go).
+	fc.Start(func(ctx context.Context, event []byte) (function.Answer, error) {
+		return fn().Invoke(ctx, event)
+	})
 }
-
-// reserveFor is how long a delivery in progress is held against its
-// copies: the answer's time budget and a margin, after which a delivery
-// whose invocation died is handled again.
-func (h *Handler) reserveFor() time.Duration { return 2*h.cfg.HTTP.AnswerTimeout() + 30*time.Second }
-
-// MaxBodyBytes returns the largest HTTP request body the function accepts
-// (http.maxBodyBytes).
-func (h *Handler) MaxBodyBytes() int { return h.cfg.HTTP.MaxBody() }
-
-func (h *Handler) now() time.Time { return h.opts.Now() }
-
-// logger returns the invocation's logger.
-func (h *Handler) logger(ctx context.Context) *slog.Logger { return loggerFrom(ctx, h.log) }

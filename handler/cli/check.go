@@ -9,8 +9,8 @@ import (
 	"net/url"
 	"strings"
 
-	"vodrefresh/handler"
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/function"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/webhook"
 )
@@ -94,7 +94,7 @@ func check(_ context.Context, args []string, env Env) int {
 		}
 		return 1
 	}
-	h, err := handler.FromEnv(env.Getenv, handler.Options{DryRun: true, Logger: slog.New(slog.DiscardHandler)})
+	h, err := function.FromEnv(env.Getenv, function.Options{DryRun: true, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", err)
 		return 1

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"vodrefresh/handler"
+	"vodrefresh/handler/function"
 	"vodrefresh/handler/vod"
 )
 
@@ -31,26 +31,26 @@ func commonFlags(fs *flag.FlagSet) *common {
 	return c
 }
 
-// function is what invoke and serve run: the function, the paths of its
+// runner is what invoke and serve run: the function, the paths of its
 // webhook routes, and its logger.
-type function struct {
+type runner struct {
 	invoker
 	routes  []string // the webhook routes' paths
 	maxBody int64    // the largest request body, http.maxBodyBytes
 	log     *slog.Logger
 }
 
-// function builds what invoke and serve run. Without --send it is a dry
+// runner builds what invoke and serve run. Without --send it is a dry
 // run, made with no VOD connector, so nothing is sent or read whatever
 // credentials the environment holds. With --send it is the function behind
 // a dry run that says on stderr what each event will spend. On failure it
 // returns nil and the exit code.
-func (c *common) function(env Env) (*function, int) {
+func (c *common) runner(env Env) (*runner, int) {
 	if c.timeout <= 0 {
 		fmt.Fprintln(env.Stderr, "vodrefresh: --timeout must be positive")
 		return nil, 2
 	}
-	level, err := handler.ParseLevel(env.Getenv("LOG_LEVEL"))
+	level, err := function.ParseLevel(env.Getenv("LOG_LEVEL"))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return nil, 2
@@ -68,28 +68,28 @@ func (c *common) function(env Env) (*function, int) {
 	if !c.send {
 		fmt.Fprintln(env.Stderr, "vodrefresh: dry run: nothing will be sent (--send refreshes for real)")
 	}
-	return &function{invoker: fn, routes: h.Routes(), maxBody: int64(h.MaxBodyBytes()), log: log}, 0
+	return &runner{invoker: fn, routes: h.Routes(), maxBody: int64(h.MaxBodyBytes()), log: log}, 0
 }
 
 // build makes the handlers: the dry run alone, or, with --send, the dry
 // run (logging nothing) in front of the function that sends; and the
 // handler whose routes and limits they serve.
-func (c *common) build(env Env, log *slog.Logger) (invoker, *handler.Handler, error) {
-	opts := handler.Options{DryRun: true, Logger: log, ReplayWindow: c.replayWindow}
+func (c *common) build(env Env, log *slog.Logger) (invoker, *function.Handler, error) {
+	opts := function.Options{DryRun: true, Logger: log, ReplayWindow: c.replayWindow}
 	if !c.send {
-		h, err := handler.FromEnv(env.Getenv, opts)
+		h, err := function.FromEnv(env.Getenv, opts)
 		if err != nil {
 			return nil, nil, err
 		}
 		return encoded{h}, h, nil
 	}
 	opts.DryRun = false
-	live, err := handler.FromEnv(env.Getenv, opts)
+	live, err := function.FromEnv(env.Getenv, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	opts.DryRun, opts.Logger = true, slog.New(slog.DiscardHandler)
-	dry, err := handler.FromEnv(env.Getenv, opts)
+	dry, err := function.FromEnv(env.Getenv, opts)
 	if err != nil {
 		return nil, nil, err
 	}

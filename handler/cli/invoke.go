@@ -41,7 +41,7 @@ func invoke(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	c.oneRoute, c.route = true, targetRoute(event)
-	fn, code := c.function(env)
+	fn, code := c.runner(env)
 	if fn == nil {
 		return code
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/webhook"
 )
 
@@ -35,7 +36,7 @@ func (v *videoIDs) Set(s string) error {
 		if id = strings.TrimSpace(id); id == "" {
 			continue
 		}
-		if !webhook.IsVODID(id) {
+		if !change.IsVODID(id) {
 			return fmt.Errorf("%q is not a VOD video ID (32 lower-case hex characters)", id)
 		}
 		*v = append(*v, id)

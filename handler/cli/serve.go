@@ -21,7 +21,7 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
-	"vodrefresh/handler"
+	"vodrefresh/handler/function"
 )
 
 // invoker is the function, as the local server calls it: its answer
@@ -34,7 +34,7 @@ type invoker interface {
 // encodes it.
 type encoded struct {
 	fn interface {
-		Invoke(context.Context, []byte) (handler.Answer, error)
+		Invoke(context.Context, []byte) (function.Answer, error)
 	}
 }
 
@@ -63,7 +63,7 @@ func (s *triggerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		reply, _ := json.Marshal(handler.WebhookReply{Status: "error", Error: fmt.Sprintf("the body is larger than %d bytes", s.maxBody)})
+		reply, _ := json.Marshal(function.WebhookReply{Status: "error", Error: fmt.Sprintf("the body is larger than %d bytes", s.maxBody)})
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
 		w.Write(reply)
@@ -208,7 +208,7 @@ func serve(ctx context.Context, args []string, env Env) int {
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
 		return code
 	}
-	fn, code := c.function(env)
+	fn, code := c.runner(env)
 	if fn == nil {
 		return code
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"vodrefresh/handler"
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/function"
 )
 
 // countingBody is an endless-looking body of n bytes that counts what was
@@ -49,7 +49,7 @@ func (c *countingInvoker) Invoke(ctx context.Context, payload []byte) ([]byte, e
 // is never invoked.
 func TestServeStopsReadingAtTheLimit(t *testing.T) {
 	env := serveEnv(t)
-	h, err := handler.FromEnv(func(k string) string { return env[k] }, handler.Options{DryRun: true})
+	h, err := function.FromEnv(func(k string) string { return env[k] }, function.Options{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,10 @@ import (
 	"testing"
 
 	"vodrefresh/handler/config"
-	"vodrefresh/handler/webhook" // registers the kinds, schemes and template fields that routes are checked against
+	"vodrefresh/handler/change"
 )
 
-// A route's kind, auth and defaults are checked against webhook's tables:
+// A route's kind, auth and defaults are checked against change's names:
 // the message lists the names declared there and suggests the nearest.
 func TestWebhookNames(t *testing.T) {
 	tests := []struct {
@@ -16,13 +16,13 @@ func TestWebhookNames(t *testing.T) {
 		want  string
 	}{
 		{"{path: /g, kind: gost, secretEnv: S}",
-			`webhooks[0].kind: must be one of ` + strings.Join(webhook.Kinds(), ", ") + ` (got "gost"); did you mean ghost?`},
+			`webhooks[0].kind: must be one of ` + strings.Join(change.Kinds(), ", ") + ` (got "gost"); did you mean ghost?`},
 		{"{path: /g, kind: generic, auth: hmac-sha265, secretEnv: S}",
-			`webhooks[0].auth: must be one of ` + strings.Join(webhook.Schemes(), ", ") + ` (got "hmac-sha265"); did you mean hmac-sha256?`},
+			`webhooks[0].auth: must be one of ` + strings.Join(change.Schemes(), ", ") + ` (got "hmac-sha265"); did you mean hmac-sha256?`},
 		{"{path: /g, kind: generic, auth: cookie, secretEnv: S}",
-			`webhooks[0].auth: must be one of ` + strings.Join(webhook.Schemes(), ", ") + ` (got "cookie")`},
+			`webhooks[0].auth: must be one of ` + strings.Join(change.Schemes(), ", ") + ` (got "cookie")`},
 		{"{path: /g, kind: ghost, secretEnv: S, defaults: {tags: news}}",
-			`webhooks[0].defaults[tags]: must be one of ` + strings.Join(webhook.DefaultFields(), ", ") + ` (got "tags"); did you mean tag?`},
+			`webhooks[0].defaults[tags]: must be one of ` + strings.Join(change.DefaultFields(), ", ") + ` (got "tags"); did you mean tag?`},
 	}
 	for _, tt := range tests {
 		_, err := config.Parse([]byte("domains: [https://www.example.com]\nwebhooks:\n  - " + tt.route + "\n"))
@@ -33,7 +33,7 @@ func TestWebhookNames(t *testing.T) {
 			t.Errorf("%s: %v suggests a name nowhere near", tt.route, err)
 		}
 	}
-	for _, kind := range webhook.Kinds() {
+	for _, kind := range change.Kinds() {
 		if _, err := config.Parse([]byte("domains: [https://www.example.com]\nwebhooks:\n  - {path: /k, kind: " + kind + ", auth: none}\n")); err != nil {
 			t.Errorf("kind %s: %v", kind, err)
 		}

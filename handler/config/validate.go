@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/go-playground/validator/v10"
+
+	"vodrefresh/handler/change"
 )
 
 var (
@@ -21,7 +23,9 @@ var (
 
 // Validator returns the shared validator, which names fields by their YAML
 // or JSON keys and knows this package's custom tags: cdnbase, ossbucket,
-// httpurl and envname, and the tags of RegisterNames.
+// httpurl and envname, and the vocabulary of webhook routes, declared in
+// change: webhookkind (change.Kinds), webhookauth (change.Schemes) and
+// webhookdefault (change.DefaultFields).
 func Validator() *validator.Validate {
 	validateOnce.Do(func() {
 		bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
@@ -49,28 +53,28 @@ func Validator() *validator.Validate {
 		must(v.RegisterValidation("envname", func(fl validator.FieldLevel) bool {
 			return envName.MatchString(fl.Field().String())
 		}))
+		registerNames(v)
 		validate = v
 	})
 	return validate
 }
 
-// nameTags are the values each tag made by RegisterNames accepts. They are
-// written by init functions only, before anything validates.
-var nameTags = map[string][]string{}
+// nameTags are the values each name tag accepts.
+var nameTags = map[string][]string{
+	"webhookkind":    change.Kinds(),
+	"webhookauth":    change.Schemes(),
+	"webhookdefault": change.DefaultFields(),
+}
 
-// RegisterNames makes tag a validation tag that accepts exactly the given
-// names; a value that is not one of them is described with the list and
-// the nearest name. It lets the package that declares a vocabulary check
-// this package's fields against it without this package importing it:
-// webhook registers its kinds (webhookkind), authentication schemes
-// (webhookauth) and the template fields a route may default
-// (webhookdefault). Call it from an init function.
-func RegisterNames(tag string, names []string) {
-	names = slices.Clone(names)
-	nameTags[tag] = names
-	must(Validator().RegisterValidation(tag, func(fl validator.FieldLevel) bool {
-		return slices.Contains(names, fl.Field().String())
-	}))
+// registerNames makes each of nameTags a validation tag that accepts
+// exactly its names; a value that is not one of them is described with the
+// list and the nearest name.
+func registerNames(v *validator.Validate) {
+	for tag, names := range nameTags {
+		must(v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
+			return slices.Contains(names, fl.Field().String())
+		}))
+	}
 }
 
 func must(err error) {

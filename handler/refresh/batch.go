@@ -21,19 +21,30 @@ type Batch struct {
 // more than the configured bytes of ObjectPath as it travels, percent-
 // encoded, in the query string. Each batch is checked before it leaves the
 // planner.
-func (pl *Planner) Batches(p *Plan) []Batch {
+func (pl *Planner) Batches(p *Plan) []Batch { return pl.splitter().batches(p) }
+
+// splitter is how plans are split into calls: the configured sizes, as
+// plain values, so that a Fitted plan splits its fallbacks without its
+// planner.
+type splitter struct{ files, dirs, queryBytes int }
+
+func (pl *Planner) splitter() splitter {
+	return splitter{files: pl.cfg.FileBatch(), dirs: pl.cfg.DirectoryBatch(), queryBytes: pl.cfg.QueryBytes()}
+}
+
+func (s splitter) batches(p *Plan) []Batch {
 	var out []Batch
 	split := func(objectType string, paths []string, size int) {
 		for len(paths) > 0 {
-			n := fitBytes(paths[:min(size, len(paths))], pl.cfg.QueryBytes())
+			n := fitBytes(paths[:min(size, len(paths))], s.queryBytes)
 			b := Batch{ObjectType: objectType, Paths: paths[:n:n]}
 			b.Stop = Check(b)
 			out = append(out, b)
 			paths = paths[n:]
 		}
 	}
-	split(config.TypeFile, p.Files, pl.cfg.FileBatch())
-	split(config.TypeDirectory, p.Directories, pl.cfg.DirectoryBatch())
+	split(config.TypeFile, p.Files, s.files)
+	split(config.TypeDirectory, p.Directories, s.dirs)
 	return append(out, mediaBatches(p.Media)...)
 }
 

@@ -11,12 +11,17 @@ import (
 // dailyRoom is the whole of a day's refresh quota, as VOD grants it.
 var dailyRoom = Room{URLs: 2000, Dirs: 100}
 
-// roomQuota is a Quota that always has the same room.
-type roomQuota Room
-
-func (q roomQuota) Hold(fit func(Room) (int, int, error)) error {
-	_, _, err := fit(Room(q))
-	return err
+// prepareOSS plans recs with nothing remembered and fits the plan to
+// room, as one OSS event's pipeline does; fits counts the fitting.
+func prepareOSS(ctx context.Context, pl *Planner, recs []event.ObjectEvent, room Room, fits *int) (*Fitted, error) {
+	p, err := pl.Plan(ctx, Input{Records: recs}, nil)
+	if err != nil {
+		return &Fitted{Plan: p}, err
+	}
+	if fits != nil {
+		*fits++
+	}
+	return pl.Fit(ctx, p, room)
 }
 
 // onePerFolder is n image uploads, each in a folder of its own, the
@@ -45,7 +50,7 @@ func benchPrepare(b *testing.B, recs []event.ObjectEvent, dirs int) {
 	pl := mustPlanner(b, planConfig)
 	b.ReportAllocs()
 	for b.Loop() {
-		prep, err := pl.PrepareOSS(context.Background(), recs, nil, roomQuota(dailyRoom))
+		prep, err := prepareOSS(context.Background(), pl, recs, dailyRoom, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,15 +5,14 @@
 // malformed call before it is sent. The OSS and webhook paths share all of
 // it.
 //
-// A webhook route is a webhook.Route, which the caller looks up by path; the
-// planner keeps only each route's compiled templates, by the route's
-// *config.WebhookRoute, which PlanChange takes. They cannot live in
-// webhook.Route, since refresh imports webhook, and keeping them by the
-// configuration rather than by path leaves one lookup by path, the
-// caller's.
+// A webhook route's compiled templates are kept by the route's
+// *config.WebhookRoute, which PlanChange takes, so that the caller's
+// lookup by path is the only one.
 //
 // It imports config (the rules as data), event (the records it plans for)
-// and webhook (the changes a CMS reports), and nothing else of vodrefresh.
+// and change (the changes senders report), and nothing else of vodrefresh.
+// It declares no interface: what it needs of the deployment (Seen, Room)
+// it is handed as data.
 package refresh
 
 import (

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -84,7 +85,7 @@ func checkCover(t *testing.T, tt coverCase) {
 	for _, d := range tt.dirs {
 		p.add(config.TypeDirectory, d)
 	}
-	fitted, coalesced, err := pl.Fit(p, tt.room)
+	fitted, coalesced, err := pl.fitPlan(context.Background(), nil, p, tt.room)
 	var qe *QuotaError
 	if tt.quota != errors.As(err, &qe) {
 		t.Fatalf("error %v, want a quota error: %v", err, tt.quota)

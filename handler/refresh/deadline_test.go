@@ -25,15 +25,6 @@ func (c *expiresAfter) Err() error {
 	return nil
 }
 
-// countingQuota has plenty of room and counts the plans it fits.
-type countingQuota struct{ holds int }
-
-func (q *countingQuota) Hold(fit func(Room) (int, int, error)) error {
-	q.holds++
-	_, _, err := fit(plenty)
-	return err
-}
-
 // A context that is done stops planning, at the first look, with an error
 // that wraps its own and says where planning stopped; the plan so far is
 // still there to account for skips, and nothing is batched.
@@ -58,13 +49,13 @@ func TestPlanningStopsWhenTimeRunsOut(t *testing.T) {
 			"refresh planning ran out of time while counting files by folder, after 72 of 3000", 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			q := &countingQuota{}
-			prep, err := mustPlanner(t, planConfig).PrepareOSS(tt.ctx, recs, nil, q)
+			holds := 0
+			prep, err := prepareOSS(tt.ctx, mustPlanner(t, planConfig), recs, plenty, &holds)
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("error %v, want one wrapping %v that says %q", err, tt.want, tt.msg)
 			}
-			if q.holds != tt.holds {
-				t.Errorf("the quota was held %d times, want %d", q.holds, tt.holds)
+			if holds != tt.holds {
+				t.Errorf("the quota was held %d times, want %d", holds, tt.holds)
 			}
 			if prep == nil || prep.Plan == nil || prep.Batches != nil {
 				t.Errorf("prepared %+v, want the plan so far and no batches", prep)
@@ -79,7 +70,7 @@ func TestPlanningStopsWhenTimeRunsOut(t *testing.T) {
 func TestSmallPlansAreNotStopped(t *testing.T) {
 	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
-	prep, err := mustPlanner(t, planConfig).PrepareOSS(expired, onePerFolder(checkEvery/4), nil, &countingQuota{})
+	prep, err := prepareOSS(expired, mustPlanner(t, planConfig), onePerFolder(checkEvery/4), plenty, nil)
 	if err != nil || len(prep.Batches) == 0 {
 		t.Fatalf("prepared %+v, error %v", prep, err)
 	}
@@ -93,11 +84,11 @@ func TestPrepareStopsWhenTimeRunsOut(t *testing.T) {
 	plan.add(config.TypeDirectory, "https://img.example.com/images/shelf-0/")
 	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
-	q := &countingQuota{}
-	prep, err := pl.Prepare(expired, plan, q)
-	if !errors.Is(err, context.DeadlineExceeded) || q.holds != 1 ||
+	holds := 1 // Fit is the hold's fitting
+	prep, err := pl.Fit(expired, plan, plenty)
+	if !errors.Is(err, context.DeadlineExceeded) || holds != 1 ||
 		!strings.Contains(err.Error(), "refresh planning ran out of time while nesting files in directories, after 1023 of 3000") {
-		t.Fatalf("error %v after %d holds, want planning to run out of time while nesting", err, q.holds)
+		t.Fatalf("error %v after %d holds, want planning to run out of time while nesting", err, holds)
 	}
 	if prep.Plan != plan || prep.Batches != nil {
 		t.Errorf("prepared %+v, want the plan given and no batches", prep)

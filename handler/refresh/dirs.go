@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -10,7 +11,7 @@ import (
 // dense refreshes as one directory each folder in which at least
 // quota.denseFolder files change, the largest first, at most budget of
 // them; it returns how many it made.
-func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error) {
+func (pl *Planner) dense(ctx context.Context, c *clock, f *fitting, p *Plan, budget int) (int, error) {
 	need := pl.cfg.Quota.Dense()
 	if budget <= 0 || len(f.files) < need {
 		return 0, nil
@@ -20,7 +21,7 @@ func (pl *Planner) dense(c *clock, f *fitting, p *Plan, budget int) (int, error)
 		if dir, ok := pl.denseFolder(p, path); ok {
 			count[dir]++
 		}
-		if err := c.tick("counting files by folder", i+1, len(f.files)); err != nil {
+		if err := c.tick(ctx, "counting files by folder", i+1, len(f.files)); err != nil {
 			return 0, err
 		}
 	}
@@ -81,14 +82,14 @@ func fileFolder(path string) (string, bool) {
 // possible, when what remains fits urls; it reports whether it did. A
 // directory that would cover a single file is made only when the URLs
 // cannot carry that file.
-func (pl *Planner) scarce(c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
+func (pl *Planner) scarce(ctx context.Context, c *clock, f *fitting, p *Plan, budget, urls int) (bool, error) {
 	in := make([]coalesceInput, len(f.files))
 	for i, path := range f.files {
 		in[i] = coalesceInput{url: path, floor: max(p.floor(path), pl.minDepth())}
 		if _, ok := fileFolder(path); !ok {
 			in[i].floor = math.MaxInt32 // stays a URL
 		}
-		if err := c.tick("coalescing files into directories", i+1, len(f.files)); err != nil {
+		if err := c.tick(ctx, "coalescing files into directories", i+1, len(f.files)); err != nil {
 			return false, err
 		}
 	}

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -39,7 +40,7 @@ func (e *QuotaError) Error() string {
 		e.Pending, e.URLNeed, e.URLRemain, e.DirNeed, e.DirRemain)
 }
 
-// Fit fits a plan to the quota and returns the plan to submit, which may be
+// fitPlan fits a plan to the quota and returns the plan to submit, which may be
 // p itself, and the paths that its directories cover. When p's directories
 // outnumber those left, each directory planned for a playlist's folder
 // gives way to the playlists' URLs and those of the new segments the
@@ -55,13 +56,9 @@ func (e *QuotaError) Error() string {
 //     directory quota allows; by one that covers a single file only when
 //     the URLs left cannot carry that file.
 //
-// A *QuotaError means the quota cannot cover the work.
-func (pl *Planner) Fit(p *Plan, room Room) (*Plan, []Coalesced, error) {
-	return pl.fitPlan(nil, p, room)
-}
-
-// fitPlan is Fit that stops with an error from c once c's context is done.
-func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, error) {
+// A *QuotaError means the quota cannot cover the work. It stops with an
+// error from c once ctx is done.
+func (pl *Planner) fitPlan(ctx context.Context, c *clock, p *Plan, room Room) (*Plan, []Coalesced, error) {
 	orig := p
 	// The media come first: what the quota counts for them is fixed, and
 	// the paths are fitted to the URLs they leave.
@@ -69,7 +66,7 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 	if room.URLs -= p.mediaURLs(); room.URLs < 0 {
 		return orig, nil, quotaError(orig, full)
 	}
-	nested, err := nest(c, p.Files, p.Directories)
+	nested, err := nest(ctx, c, p.Files, p.Directories)
 	if err != nil {
 		return p, nil, err
 	}
@@ -79,7 +76,7 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 		if p = orig.withFallbacks(); p == nil {
 			return orig, nil, quotaError(orig, full)
 		}
-		if nested, err = nest(c, p.Files, p.Directories); err != nil {
+		if nested, err = nest(ctx, c, p.Files, p.Directories); err != nil {
 			return orig, nil, err
 		}
 		if len(nested.dirs) > room.Dirs {
@@ -89,9 +86,9 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 	// Dense folders first; when the directories they take leave the rest
 	// too many URLs, fitting starts again without them, so that a few
 	// shallower directories may cover it all.
-	f, ok, err := pl.fit(c, p, nested.clone(), room, true)
+	f, ok, err := pl.fit(ctx, c, p, nested.clone(), room, true)
 	if err == nil && !ok {
-		f, ok, err = pl.fit(c, p, nested, room, false)
+		f, ok, err = pl.fit(ctx, c, p, nested, room, false)
 	}
 	switch {
 	case err != nil:
@@ -107,17 +104,17 @@ func (pl *Planner) fitPlan(c *clock, p *Plan, room Room) (*Plan, []Coalesced, er
 
 // fit covers p's files left in f with directories (dense folders first,
 // when dense is set), and reports whether what is left fits the room.
-func (pl *Planner) fit(c *clock, p *Plan, f *fitting, room Room, dense bool) (*fitting, bool, error) {
+func (pl *Planner) fit(ctx context.Context, c *clock, p *Plan, f *fitting, room Room, dense bool) (*fitting, bool, error) {
 	budget := min(room.Dirs-len(f.dirs), pl.cfg.Quota.MaxDirs())
 	if dense {
-		made, err := pl.dense(c, f, p, budget)
+		made, err := pl.dense(ctx, c, f, p, budget)
 		if err != nil {
 			return f, false, err
 		}
 		budget -= made
 	}
 	if len(f.files) > int(math.Floor(pl.cfg.Quota.Share()*float64(room.URLs))) {
-		ok, err := pl.scarce(c, f, p, budget, room.URLs)
+		ok, err := pl.scarce(ctx, c, f, p, budget, room.URLs)
 		return f, ok || len(f.files) <= room.URLs, err
 	}
 	return f, true, nil
@@ -148,7 +145,7 @@ func (f *fitting) covers(path, dir string, n int) {
 // nest drops the files and directories that a planned directory covers. It
 // looks each path's folders up among the planned directories, from the
 // outermost down, as slices of the path.
-func nest(c *clock, files, dirs []string) (*fitting, error) {
+func nest(ctx context.Context, c *clock, files, dirs []string) (*fitting, error) {
 	f := &fitting{}
 	if len(dirs) == 0 {
 		f.files = files
@@ -165,7 +162,7 @@ func nest(c *clock, files, dirs []string) (*fitting, error) {
 		} else {
 			f.dirs = append(f.dirs, d)
 		}
-		if err := c.tick("nesting directories", i+1, len(dirs)); err != nil {
+		if err := c.tick(ctx, "nesting directories", i+1, len(dirs)); err != nil {
 			return nil, err
 		}
 	}
@@ -176,7 +173,7 @@ func nest(c *clock, files, dirs []string) (*fitting, error) {
 		} else {
 			f.files = append(f.files, path)
 		}
-		if err := c.tick("nesting files in directories", i+1, len(files)); err != nil {
+		if err := c.tick(ctx, "nesting files in directories", i+1, len(files)); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -66,7 +67,7 @@ func checkFit(t *testing.T, tt fitCase) {
 	}
 	plan := pl.PlanOSS(recs, nil)
 	before := slices.Clone(plan.Files)
-	fitted, coalesced, err := pl.Fit(plan, tt.room)
+	fitted, coalesced, err := pl.fitPlan(context.Background(), nil, plan, tt.room)
 	if !reflect.DeepEqual(plan.Files, before) || len(plan.Directories) != 0 {
 		t.Errorf("Fit changed the plan it was given: %q %q", plan.Files, plan.Directories)
 	}
@@ -121,7 +122,7 @@ func TestFitPlaylistFallback(t *testing.T) {
 				recs = append(recs, ev)
 			}
 			plan := pl.PlanOSS(recs, nil)
-			fitted, _, err := pl.Fit(plan, Room{URLs: tt.Room.URLs, Dirs: tt.Room.Dirs})
+			fitted, _, err := pl.fitPlan(context.Background(), nil, plan, Room{URLs: tt.Room.URLs, Dirs: tt.Room.Dirs})
 			var qe *QuotaError
 			if tt.Quota {
 				if !errors.As(err, &qe) {
@@ -168,7 +169,7 @@ func TestFitURLFolders(t *testing.T) {
 			for _, u := range tt.URLs {
 				p.add(config.TypeFile, u)
 			}
-			fitted, coalesced, err := pl.Fit(p, Room{URLs: tt.Room.URLs, Dirs: tt.Room.Dirs})
+			fitted, coalesced, err := pl.fitPlan(context.Background(), nil, p, Room{URLs: tt.Room.URLs, Dirs: tt.Room.Dirs})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -41,7 +42,7 @@ func readFolderCases(t *testing.T) []folderCase {
 func TestFolders(t *testing.T) {
 	for _, tt := range readFolderCases(t) {
 		t.Run(tt.Name, func(t *testing.T) {
-			f, err := nest(nil, tt.Files, tt.Dirs)
+			f, err := nest(context.Background(), nil, tt.Files, tt.Dirs)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/internal/testfix"
-	"vodrefresh/handler/webhook"
 )
 
 // Every path planned from any event is an absolute URL on an allowlisted
@@ -133,7 +133,7 @@ func FuzzPlanChange(f *testing.F) {
 	pl := mustPlanner(f, string(testfix.Read(f, "testdata", "hostile.yaml")))
 	strapi := routeAt(f, pl, "/hooks/strapi")
 	f.Fuzz(func(t *testing.T, slug, locale, path, sent string, dir bool) {
-		ch := webhook.Change{Items: []webhook.Fields{{Slug: slug, Locale: locale, Path: path}}, URLs: []string{sent}}
+		ch := change.Change{Items: []change.Fields{{Slug: slug, Locale: locale, Path: path}}, URLs: []string{sent}}
 		if dir {
 			ch.ObjectType = config.TypeDirectory
 		}

@@ -3,8 +3,8 @@ package refresh
 import (
 	"slices"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/config"
-	"vodrefresh/handler/webhook"
 )
 
 // Media is a video that a playUrls route refreshes by its ID
@@ -26,8 +26,8 @@ type Media struct {
 // stream; each such video is planned once, as Media. It returns the
 // items left, which are planned by path: a deleted video's folder, covers
 // and images.
-func (c *changePlan) byMedia(items []webhook.Fields) []webhook.Fields {
-	var left []webhook.Fields
+func (c *changePlan) byMedia(items []change.Fields) []change.Fields {
+	var left []change.Fields
 	for _, it := range items {
 		id := it.Media
 		if it.VideoID != "" && it.Directory {
@@ -50,7 +50,7 @@ func (c *changePlan) addMedia(id string) {
 		return
 	}
 	folders := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{}}, pl: c.pl, r: c.r}
-	folders.fill("urls", c.r.templates, []webhook.Fields{webhook.VideoFolder(id)}, c.r.RefreshType(), "")
+	folders.fill("urls", c.r.templates, []change.Fields{change.VideoFolder(id)}, c.r.RefreshType(), "")
 	c.Outside = append(c.Outside, folders.Outside...)
 	c.refused = append(c.refused, folders.refused...)
 	c.Notes = append(c.Notes, folders.Notes...)
@@ -103,18 +103,3 @@ func mediaBatches(media []Media) []Batch {
 
 // MaxMediaBatch is the most media IDs one RefreshMediaPlayUrls call takes.
 const MaxMediaBatch = 20
-
-// FolderBatches returns the directory calls that replace the media ids
-// of p, which VOD did not take: each video's folders, split as the plan's
-// directories are.
-func (pl *Planner) FolderBatches(p *Plan, ids []string) []Batch {
-	dirs := &Plan{}
-	for _, m := range p.Media {
-		if slices.Contains(ids, m.ID) {
-			for _, f := range m.Folders {
-				dirs.add(config.TypeDirectory, f)
-			}
-		}
-	}
-	return pl.Batches(dirs)
-}

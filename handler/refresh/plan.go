@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 
@@ -26,15 +27,21 @@ type Plan struct {
 	Done []string
 	// Media lists the videos refreshed by their IDs (mode: playUrls).
 	Media []Media
+	// Asked lists the questions planning put to what the deployment
+	// remembers, when it planned with no Seen: each (event, path) pair,
+	// in order. The caller reads their answers (Seen) once and plans
+	// again with them.
+	Asked []Question
 
 	// files holds each planned file path with the folder depth coalescing
 	// may not go above; dirs holds the planned directories.
-	files  map[string]int
-	dirs   map[string]struct{}
-	done   map[string]struct{} // the paths in Done
-	hint   int                 // how many file paths to make room for at once
-	cur    event.ObjectEvent   // the record being planned
-	memory Memory
+	files map[string]int
+	dirs  map[string]struct{}
+	done  map[string]struct{} // the paths in Done
+	hint  int                 // how many file paths to make room for at once
+	ticks int                 // the items planning counted (see clock), which fitting counts on from
+	cur   event.ObjectEvent   // the record being planned
+	seen  Seen                // nil on a first pass, which records Asked
 
 	// folders holds, by directory, what replaces each directory planned
 	// for a playlist's folder when no directory is left (see fallback).
@@ -46,19 +53,18 @@ type Plan struct {
 	skippedSegments map[int]bool
 }
 
-// Memory tells the planner what an earlier attempt of an event submitted:
-// FC retries a failed invocation, and a queue redelivers a failed batch,
-// with the same events.
-type Memory interface {
-	Submitted(id, path string) bool
-}
+// Question asks whether an earlier attempt of the event ID (see
+// event.ObjectEvent.ID) submitted Path, or what else needs no refresh of
+// it.
+type Question struct{ ID, Path string }
 
-// Explainer is a Memory that can say why a path needs no refresh, when it
-// is not that an earlier attempt submitted it: a directory refreshed after
-// the change covers it, say. "" keeps the usual reason.
-type Explainer interface {
-	Why(id, path string) string
-}
+// Seen is what the deployment remembers of earlier attempts and refreshes,
+// read once before planning: each question answered yes, with why the
+// path needs no refresh ("" when an earlier attempt of its event
+// submitted it; else, say, the directory refresh that covers it). FC
+// retries a failed invocation, and a queue redelivers a failed batch,
+// with the same events.
+type Seen map[Question]string
 
 // Skip records an event record, or a path, that was not refreshed, and why.
 type Skip struct {
@@ -107,17 +113,17 @@ func (p *Plan) fresh(path string) bool {
 	if id == "" {
 		return true
 	}
-	if p.memory != nil && p.memory.Submitted(id, path) {
+	q := Question{id, path}
+	if p.seen == nil {
+		p.Asked = append(p.Asked, q)
+	} else if why, ok := p.seen[q]; ok {
 		if _, ok := p.done[path]; !ok {
 			if p.done == nil {
 				p.done = make(map[string]struct{})
 			}
 			p.done[path] = struct{}{}
 			p.Done = append(p.Done, path)
-			reason := "an earlier attempt of this event submitted it"
-			if e, ok := p.memory.(Explainer); ok {
-				reason = cmp.Or(e.Why(id, path), reason)
-			}
+			reason := cmp.Or(why, "an earlier attempt of this event submitted it")
 			p.Skipped.Add(recordSkip(p.cur, path, reason))
 		}
 		return false
@@ -146,21 +152,16 @@ func (p *Plan) floor(path string) int { return p.files[path] }
 // Size returns the number of paths and media in the plan.
 func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) + len(p.Media) }
 
-// PlanOSS maps OSS records to refresh paths through the configured rules.
-// A record that no rule covers is skipped with a reason, and so is a path
-// that memory says an earlier attempt of the record's event submitted
-// (memory may be nil).
-func (pl *Planner) PlanOSS(records []event.ObjectEvent, memory Memory) *Plan {
-	p, _ := pl.planOSS(nil, records, memory)
+// PlanOSS maps OSS records to refresh paths through the configured rules
+// (Plan with the records alone, and no deadline).
+func (pl *Planner) PlanOSS(records []event.ObjectEvent, seen Seen) *Plan {
+	p, _ := pl.plan(context.Background(), nil, Input{Records: records}, seen)
 	return p
 }
 
-// planOSS is PlanOSS that stops, with the plan so far and an error from
-// c, once c's context is done.
-func (pl *Planner) planOSS(c *clock, records []event.ObjectEvent, memory Memory) (*Plan, error) {
-	// Most records make one file path: room for that many is made with
-	// the first.
-	p := &Plan{memory: memory, hint: len(records)}
+// planOSS plans records into p, and stops, with the plan so far and an
+// error from c, once ctx is done.
+func (pl *Planner) planOSS(ctx context.Context, c *clock, p *Plan, records []event.ObjectEvent) error {
 	removed := map[string]bool{}
 	for i, ev := range records {
 		p.cur = ev
@@ -170,9 +171,8 @@ func (pl *Planner) planOSS(c *clock, records []event.ObjectEvent, memory Memory)
 				p.markSkipped(ev.Index)
 			}
 		}
-		if err := c.tick("planning records", i+1, len(records)); err != nil {
-			p.cur, p.memory = event.ObjectEvent{}, nil
-			return p, err
+		if err := c.tick(ctx, "planning records", i+1, len(records)); err != nil {
+			return err
 		}
 	}
 	for path, warm := range p.Warm {
@@ -180,8 +180,7 @@ func (pl *Planner) planOSS(c *clock, records []event.ObjectEvent, memory Memory)
 			delete(p.Warm, path)
 		}
 	}
-	p.cur, p.memory = event.ObjectEvent{}, nil
-	return p, nil
+	return nil
 }
 
 // planRecord adds one record's paths to p, and returns why it adds none

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/config"
-	"vodrefresh/handler/webhook"
 )
 
 // routeTemplates are a webhook route's compiled templates, kept by the
@@ -18,7 +18,7 @@ type routeTemplates struct {
 }
 
 // webhookPlaceholders are the names a webhook URL template may use.
-var webhookPlaceholders = webhook.Placeholders()
+var webhookPlaceholders = change.Placeholders()
 
 // termPlaceholders fill from one term each, so a template uses one at most.
 var termPlaceholders = []string{"tag", "category", "author"}
@@ -38,18 +38,26 @@ func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route
 	})
 	related, more := compileTemplates(name+".related", w.Related, webhookPlaceholders, allow, r.unfillable)
 	r.templates, r.related = templates, related
-	if len(w.URLs) == 0 && webhook.NeedsURLTemplates(w.Kind) {
+	if len(w.URLs) == 0 && needsURLs(w.Kind) {
 		more = append(more, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
 	}
-	for _, p := range webhook.RouteProblems(w) {
+	for _, p := range w.OptionProblems() {
 		more = append(more, name+"."+p)
 	}
 	return r, append(problems, more...)
 }
 
+// needsURLs reports whether a route of kind needs URL templates: its
+// payloads carry no URL of the content they change.
+func needsURLs(kind string) bool {
+	k, _ := change.KindOf(kind)
+	return k.NoURL
+}
+
 // unfillable says why no payload of the route's kind can fill t, or "".
 func (r *routeTemplates) unfillable(t *Template) string {
-	sent := webhook.KindFields(r.Kind)
+	k, _ := change.KindOf(r.Kind)
+	sent := k.Fields
 	var never, terms []string
 	for _, n := range t.Names() {
 		if !slices.Contains(sent, n) && r.Defaults[n] == "" {
@@ -96,12 +104,12 @@ type changePlan struct {
 // are on the allowlist, the route's templates filled from its items (or an
 // item's fallback URL when none fills), and, unless the event is ignored,
 // the route's related URLs.
-func (pl *Planner) PlanChange(w *config.WebhookRoute, ch webhook.Change) RoutePlan {
+func (pl *Planner) PlanChange(w *config.WebhookRoute, ch change.Change) RoutePlan {
 	r, ok := pl.routes[w]
 	if !ok {
 		return RoutePlan{Plan: &Plan{}, Note: "not a webhook route of the planner's configuration"}
 	}
-	ch = webhook.SelectStreams(ch, r.Streams)
+	ch = change.SelectStreams(ch, r.Streams)
 	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}, Notes: slices.Clone(ch.Notes)}, pl: pl, r: r}
 	if r.PlayURLs() {
 		ch.Items = c.byMedia(ch.Items)
@@ -169,7 +177,7 @@ func (c *changePlan) addAssets(assets []string) {
 // fallbackType, instead. A template that no item fills is noted with the
 // fields the payload lacked; one with no placeholder is added once, items
 // or not. It returns how many paths it made.
-func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fields, objectType, fallbackType string) int {
+func (c *changePlan) fill(list string, templates []*Template, items []change.Fields, objectType, fallbackType string) int {
 	made := 0
 	used := make([]bool, len(templates))
 	for _, it := range items {
@@ -213,7 +221,7 @@ func (c *changePlan) fill(list string, templates []*Template, items []webhook.Fi
 // values returns the encoded values of item's fields, by the one encoding
 // rule OSS keys follow; a field the item lacks takes the route's default.
 // An empty field cannot fill a template; {path} must be absolute.
-func (r *routeTemplates) values(item webhook.Fields) func(string) (string, bool) {
+func (r *routeTemplates) values(item change.Fields) func(string) (string, bool) {
 	return func(name string) (string, bool) {
 		v, _ := item.Value(name)
 		if v == "" {
@@ -229,7 +237,7 @@ func (r *routeTemplates) values(item webhook.Fields) func(string) (string, bool)
 // dotField returns a note when a field that template t uses has a '.' or
 // '..' segment, or decodes to one: the template is not filled from it, as
 // an OSS key with one is skipped.
-func dotField(t *Template, f webhook.Fields) string {
+func dotField(t *Template, f change.Fields) string {
 	for _, name := range t.Names() {
 		if v, _ := f.Value(name); v != "" && dotSegment(v) {
 			if len(v) > 60 {
@@ -252,7 +260,7 @@ func urlPathOf(u string) string {
 }
 
 // lacking names the placeholders of t that item cannot fill.
-func (r *routeTemplates) lacking(t *Template, item webhook.Fields) string {
+func (r *routeTemplates) lacking(t *Template, item change.Fields) string {
 	var out []string
 	for _, n := range t.Names() {
 		if _, ok := r.values(item)(n); !ok {
@@ -263,7 +271,7 @@ func (r *routeTemplates) lacking(t *Template, item webhook.Fields) string {
 }
 
 // emptyNote says why a change planned nothing.
-func (r *routeTemplates) emptyNote(ch webhook.Change, filled int) string {
+func (r *routeTemplates) emptyNote(ch change.Change, filled int) string {
 	switch {
 	case len(ch.Assets) > 0:
 		return "its files are not on an allowlisted domain: nothing of ours to refresh"
@@ -278,7 +286,7 @@ func (r *routeTemplates) emptyNote(ch webhook.Change, filled int) string {
 }
 
 // itemFields lists the template fields that the items fill.
-func itemFields(items []webhook.Fields) []string {
+func itemFields(items []change.Fields) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, it := range items {

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/internal/testfix"
-	"vodrefresh/handler/webhook"
 )
 
 // routeCase is a change on a route of testdata/routes.yaml and what must be
@@ -15,7 +15,7 @@ import (
 type routeCase struct {
 	name    string
 	route   string
-	change  webhook.Change
+	change  change.Change
 	files   []string
 	outside int
 	note    string   // RoutePlan.Note
@@ -24,46 +24,46 @@ type routeCase struct {
 
 var routeCases = []routeCase{
 	{name: "a URL, and the related pages with every tag and author", route: "/blog",
-		change: webhook.Change{URLs: []string{"https://www.example.com/blog/hello/"},
-			Related: []webhook.Fields{{Slug: "hello", Tag: "news"}, {Slug: "hello", Tag: "go 1.26"}, {Slug: "hello", Author: "jane"}}},
+		change: change.Change{URLs: []string{"https://www.example.com/blog/hello/"},
+			Related: []change.Fields{{Slug: "hello", Tag: "news"}, {Slug: "hello", Tag: "go 1.26"}, {Slug: "hello", Author: "jane"}}},
 		files: []string{"https://www.example.com/blog/hello/", "https://www.example.com/", "https://www.example.com/rss/",
 			"https://www.example.com/tag/news/", "https://www.example.com/tag/go%201.26/", "https://www.example.com/author/jane/"}},
 	{name: "related templates the payload cannot fill are noted", route: "/blog",
-		change: webhook.Change{URLs: []string{"https://www.example.com/blog/hello/"}, Related: []webhook.Fields{{Slug: "hello"}}},
+		change: change.Change{URLs: []string{"https://www.example.com/blog/hello/"}, Related: []change.Fields{{Slug: "hello"}}},
 		files:  []string{"https://www.example.com/blog/hello/", "https://www.example.com/", "https://www.example.com/rss/"},
 		notes: []string{`related[2] "https://www.example.com/tag/{tag}/" not filled: the payload has no {tag}`,
 			`related[3] "https://www.example.com/author/{author}/" not filled: the payload has no {author}`}},
 	{name: "an ignored event refreshes no related page", route: "/blog",
-		change: webhook.Change{Ignored: "a draft"}, note: "the payload names nothing to refresh"},
+		change: change.Change{Ignored: "a draft"}, note: "the payload names nothing to refresh"},
 	{name: "the route's template wins over the fallback", route: "/blog",
-		change: webhook.Change{Items: []webhook.Fields{{Slug: "gone", Fallback: "https://www.example.com/gone/"}}},
+		change: change.Change{Items: []change.Fields{{Slug: "gone", Fallback: "https://www.example.com/gone/"}}},
 		files:  []string{"https://www.example.com/blog/gone/", "https://www.example.com/", "https://www.example.com/rss/"},
 		notes:  []string{`related[2] "https://www.example.com/tag/{tag}/" not filled: the payload has no {tag}`, `related[3] "https://www.example.com/author/{author}/" not filled: the payload has no {author}`}},
 	{name: "no template: the fallback", route: "/wp",
-		change: webhook.Change{Items: []webhook.Fields{{Slug: "hello-world", Fallback: "https://www.example.com/2026/11/hello-world/"}}},
+		change: change.Change{Items: []change.Fields{{Slug: "hello-world", Fallback: "https://www.example.com/2026/11/hello-world/"}}},
 		files:  []string{"https://www.example.com/2026/11/hello-world/"}},
-	{name: "no template and no fallback", route: "/wp", change: webhook.Change{Items: []webhook.Fields{{Slug: "x"}}},
+	{name: "no template and no fallback", route: "/wp", change: change.Change{Items: []change.Fields{{Slug: "x"}}},
 		note: "the payload carries no URL and the route has no URL templates"},
 	{name: "a template whose field the payload lacks is noted", route: "/strapi",
-		change: webhook.Change{Items: []webhook.Fields{{Slug: "launch", Model: "article"}}},
+		change: change.Change{Items: []change.Fields{{Slug: "launch", Model: "article"}}},
 		note:   "no URL template could be filled from the payload (it has {slug}, {model})",
 		notes: []string{`urls[0] "https://www.example.com/{locale}/{model}/{slug}/" not filled: the payload has no {locale}`,
 			`urls[1] "https://img.example.com{path}" not filled: the payload has no {path}`}},
 	{name: "or falls back to the route's default", route: "/strapi-en",
-		change: webhook.Change{Items: []webhook.Fields{{Slug: "launch", Model: "article"}}},
+		change: change.Change{Items: []change.Fields{{Slug: "launch", Model: "article"}}},
 		files:  []string{"https://www.example.com/en/article/launch/"}},
 	{name: "{path} right after the host", route: "/strapi",
-		change: webhook.Change{Items: []webhook.Fields{{Model: "media", Path: "/uploads/a b.png"}}},
+		change: change.Change{Items: []change.Fields{{Model: "media", Path: "/uploads/a b.png"}}},
 		files:  []string{"https://img.example.com/uploads/a%20b.png"},
 		notes:  []string{`urls[0] "https://www.example.com/{locale}/{model}/{slug}/" not filled: the payload has no {locale}, {slug}`}},
 	{name: "an asset on an allowlisted domain is refreshed", route: "/strapi",
-		change: webhook.Change{Assets: []string{"https://img.example.com/uploads/a.png"}},
+		change: change.Change{Assets: []string{"https://img.example.com/uploads/a.png"}},
 		files:  []string{"https://img.example.com/uploads/a.png"}},
 	{name: "an asset elsewhere is noted, not refused", route: "/strapi",
-		change: webhook.Change{Assets: []string{"https://images.ctfassets.net/s/a/b/photo.jpg"}},
+		change: change.Change{Assets: []string{"https://images.ctfassets.net/s/a/b/photo.jpg"}},
 		note:   "its files are not on an allowlisted domain: nothing of ours to refresh",
 		notes:  []string{`asset "https://images.ctfassets.net/s/a/b/photo.jpg" is not on an allowlisted domain: the CMS serves it, not ours to refresh (a {path} template maps it onto a domain of ours)`}},
-	{name: "a URL elsewhere is refused", route: "/wp", change: webhook.Change{URLs: []string{"https://evil.example.net/x/"}}, outside: 1},
+	{name: "a URL elsewhere is refused", route: "/wp", change: change.Change{URLs: []string{"https://evil.example.net/x/"}}, outside: 1},
 }
 
 func TestPlanChange(t *testing.T) {
@@ -98,7 +98,7 @@ func routeAt(tb testing.TB, pl *Planner, path string) *config.WebhookRoute {
 func TestPlanChangeOtherRoute(t *testing.T) {
 	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "routes.yaml")))
 	other := *routeAt(t, pl, "/wp")
-	rp := pl.PlanChange(&other, webhook.Change{URLs: []string{"https://www.example.com/x/"}})
+	rp := pl.PlanChange(&other, change.Change{URLs: []string{"https://www.example.com/x/"}})
 	if rp.Size() != 0 || rp.Note == "" {
 		t.Errorf("planned %q, note %q", rp.Files, rp.Note)
 	}
@@ -121,12 +121,12 @@ func TestPlanChangePaths(t *testing.T) {
 	pl := mustPlanner(t, string(testfix.Read(t, "testdata", "route-paths.yaml")))
 	for _, tt := range readCases[routePathCase](t, "route-paths.json") {
 		t.Run(tt.Name, func(t *testing.T) {
-			ch := webhook.Change{URLs: tt.URLs, ObjectType: tt.ObjectType, Ignored: "not a related-page test"}
+			ch := change.Change{URLs: tt.URLs, ObjectType: tt.ObjectType, Ignored: "not a related-page test"}
 			if tt.Route == "/shouty" {
 				ch.Ignored = ""
 			}
 			for _, s := range tt.Slugs {
-				ch.Items = append(ch.Items, webhook.Fields{Slug: s})
+				ch.Items = append(ch.Items, change.Fields{Slug: s})
 			}
 			rp := pl.PlanChange(routeAt(t, pl, tt.Route), ch)
 			if !reflect.DeepEqual(rp.Files, tt.Files) || !reflect.DeepEqual(rp.Directories, tt.Dirs) || len(rp.Outside) != tt.Outside {

@@ -22,13 +22,3 @@ func WithAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc)
 	margin := max(0, min(time.Until(dl)/5, MaxAnswerMargin))
 	return context.WithDeadline(ctx, dl.Add(-margin))
 }
-
-// halfTime returns a context that ends halfway to ctx's deadline, for a
-// step, such as the quota read, that must leave time for what follows it.
-func halfTime(ctx context.Context) (context.Context, context.CancelFunc) {
-	dl, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, time.Until(dl)/2)
-}

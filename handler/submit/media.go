@@ -1,12 +1,15 @@
 package submit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/ledger"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
 
@@ -39,12 +42,14 @@ func notTaken(calls []vod.Call) []string {
 
 // fallback refreshes the folders of the media ids, which VOD did not take,
 // as directories, in the same invocation: a deleted video's folder is the
-// only way left to purge it. The directories are held in the quota ledger
-// first, as a plan's are, and the hold is settled with what went through;
-// when the directories left cannot carry them, no call is made and each
-// is failed with QuotaExceeded.Refresh.
-func (inv *Invocation) fallback(prep *refresh.Prepared, ids []string) []vod.Call {
-	batches := prep.FolderBatches(ids)
+// only way left to purge it. Fitting made their calls already
+// (refresh.Fitted.FolderBatches). When the plan's quota is held in the
+// ledger (held), the directories are held there first, as a plan's are,
+// and the hold is settled with what went through; when the directories
+// left cannot carry them, no call is made and each is failed with
+// QuotaExceeded.Refresh.
+func (inv *Invocation) fallback(ctx context.Context, f *refresh.Fitted, ids []string, held bool) []vod.Call {
+	batches := f.FolderBatches(ids)
 	dirs := 0
 	for _, b := range batches {
 		dirs += len(b.Paths)
@@ -52,39 +57,54 @@ func (inv *Invocation) fallback(prep *refresh.Prepared, ids []string) []vod.Call
 	if dirs == 0 {
 		return nil
 	}
-	var hold *reservation
-	if inv.holding != nil {
+	var hold *ledger.Reservation
+	if held {
 		var err error
-		hold, err = inv.s.quota.Hold(inv.ctx, func(avail vod.Quota) (int, int, error) {
-			if dirs > avail.DirRemain {
-				return 0, 0, &refresh.QuotaError{Pending: dirs, DirNeed: dirs, DirRemain: avail.DirRemain, URLRemain: avail.URLRemain}
-			}
-			return 0, dirs, nil
-		})
-		if err != nil {
+		if hold, err = inv.holdDirs(ctx, dirs); err != nil {
 			code := "QuotaExceeded.Refresh"
 			if qe := (*refresh.QuotaError)(nil); !errors.As(err, &qe) {
 				code = vod.CodeNotSent
 			}
-			f := vod.Classify(&vod.APIError{Code: code})
+			fail := vod.Classify(&vod.APIError{Code: code})
 			calls := make([]vod.Call, len(batches))
 			for i, b := range batches {
-				calls[i] = vod.Call{ObjectType: b.ObjectType, Paths: b.Paths, Error: &vod.CallError{Code: code, Outcome: f.Outcome,
-					Action: f.Action, Message: fmt.Sprintf("not sent: the folders of videos VOD did not take: %v", err)}}
+				calls[i] = vod.Call{ObjectType: b.ObjectType, Paths: b.Paths, Error: &vod.CallError{Code: code, Outcome: fail.Outcome,
+					Action: fail.Action, Message: fmt.Sprintf("not sent: the folders of videos VOD did not take: %v", err)}}
 			}
 			return calls
 		}
 	}
-	calls := sendBatches(inv.ctx, inv.client, batches, inv.s.opts.Backoff)
-	inv.spend(calls, hold)
+	calls := sendBatches(ctx, inv.client, batches, inv.s.opts.Backoff)
+	inv.spend(ctx, calls, hold)
 	return calls
+}
+
+// holdDirs holds dirs directories in the ledger, trying again while
+// others take quota in between; a *refresh.QuotaError when what is left
+// cannot carry them.
+func (inv *Invocation) holdDirs(ctx context.Context, dirs int) (*ledger.Reservation, error) {
+	l := inv.s.opts.Ledger
+	room, err := l.Room(ctx)
+	for try := 1; err == nil; try++ {
+		if dirs > room.Dirs {
+			return nil, &refresh.QuotaError{Pending: dirs, DirNeed: dirs, DirRemain: room.Dirs, URLRemain: room.URLs}
+		}
+		var hold *ledger.Reservation
+		if hold, room, err = l.Hold(ctx, store.Amount{Dirs: dirs}); hold != nil || err != nil {
+			return hold, err
+		}
+		if try == ledger.MaxHoldTries {
+			return nil, fmt.Errorf("the quota ledger: other invocations kept taking the quota (%d tries); retry", try)
+		}
+	}
+	return nil, err
 }
 
 // follow reads the jobs of the Media calls (once, or with wait until they
 // are done) and, with wait, waits for every refresh task: the calls'
 // and those the jobs made, one per play URL. A job or task that failed
 // is reported in a *vod.TaskError.
-func (inv *Invocation) follow(calls []vod.Call, wait bool) ([]vod.Task, error) {
+func (inv *Invocation) follow(ctx context.Context, calls []vod.Call, wait bool) ([]vod.Task, error) {
 	var jobs []string
 	for _, c := range calls {
 		if c.JobID != "" && c.Sent {
@@ -92,11 +112,11 @@ func (inv *Invocation) follow(calls []vod.Call, wait bool) ([]vod.Task, error) {
 		}
 	}
 	b := inv.s.opts.Backoff
-	media, ids := vod.FollowMedia(inv.ctx, inv.client, jobs, wait, b)
+	media, ids := vod.FollowMedia(ctx, inv.client, jobs, wait, b)
 	if !wait {
 		return media, nil
 	}
-	tasks, err := vod.WaitTasks(inv.ctx, inv.client, append(taskIDs(calls), ids...), b)
+	tasks, err := vod.WaitTasks(ctx, inv.client, append(taskIDs(calls), ids...), b)
 	var failed []vod.Task
 	for _, t := range media {
 		if _, f := vod.MediaDone(t.Status); f {

@@ -1,6 +1,7 @@
 package submit
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,7 +54,7 @@ func refreshed(p *refresh.Plan, calls []vod.Call, coalesced []refresh.Coalesced,
 // invocation's refreshes went through, within the preload quota. When any
 // failed, nothing is prefetched: the retry prefetches, once. Its failures
 // are reported, never turned into a failed invocation.
-func (inv *Invocation) prefetch(p *refresh.Plan, failed bool) *PrefetchResult {
+func (inv *Invocation) prefetch(ctx context.Context, p *refresh.Plan, failed bool) *PrefetchResult {
 	if len(p.Warm) == 0 {
 		return nil
 	}
@@ -82,8 +83,10 @@ func (inv *Invocation) prefetch(p *refresh.Plan, failed bool) *PrefetchResult {
 		return out
 	}
 	var unsent []string
-	out.Paths, out.TaskIDs, out.Error, unsent = vod.Prefetch(inv.ctx, inv.client, todo)
-	inv.s.quota.SpendPreload(inv.ctx, len(out.Paths))
+	out.Paths, out.TaskIDs, out.Error, unsent = vod.Prefetch(ctx, inv.client, todo)
+	if l := inv.s.opts.Ledger; l != nil {
+		l.SpendPreload(ctx, len(out.Paths))
+	}
 	if out.Error != nil {
 		out.Skipped = append(out.Skipped, unsent...)
 		inv.log.Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "paths", len(unsent))

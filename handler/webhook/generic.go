@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"vodrefresh/handler/change"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -43,7 +44,7 @@ func genericValidator() *validator.Validate {
 			panic(err)
 		}
 		if err := v.RegisterValidation("vodid", func(fl validator.FieldLevel) bool {
-			return IsVODID(fl.Field().String())
+			return change.IsVODID(fl.Field().String())
 		}); err != nil {
 			panic(err)
 		}
@@ -92,7 +93,7 @@ func ParseGeneric(body []byte, maxPaths int) (Change, error) {
 	}
 	ch := Change{Event: "refresh", URLs: p.Paths, ObjectType: p.ObjectType}
 	for _, id := range p.VideoIDs {
-		ch.Items = append(ch.Items, VideoFolder(id))
+		ch.Items = append(ch.Items, change.VideoFolder(id))
 	}
 	return ch, nil
 }

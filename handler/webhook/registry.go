@@ -6,36 +6,20 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"vodrefresh/handler/config"
+	"vodrefresh/handler/change"
 )
 
-// kind is one sender of webhooks, as a route names it.
-type kind struct {
-	name string
-	auth string // the authentication scheme a route uses unless it names another
-	// fields are the template fields its payloads can fill, so that a
-	// template no payload of the kind can ever fill is refused at start-up.
-	// Whether a given payload fills one ({locale} needs i18n, {tag} a tagged
-	// post) is known only when it arrives.
-	fields []string
-	noURL  bool // its payloads carry no URL of the content: a route needs URL templates
-	parse  func(r *Request, p Proof, maxPaths int) (Change, error)
-}
-
-// kinds are the senders, each declared once: every list of kinds (the
-// configuration's included) is read from here.
-var kinds = []kind{
-	{name: "generic", auth: "standard-webhooks", fields: []string{"videoId", "path"}, parse: func(r *Request, _ Proof, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) }},
-	{name: "ghost", auth: "ghost", fields: []string{"slug", "id", "model", "path", "tag", "author"}, parse: bodyOnly(ParseGhost)},
+// parsers are the senders' payload parsers, by kind (change.Kinds).
+var parsers = map[string]func(r *Request, p Proof, maxPaths int) (Change, error){
+	"generic": func(r *Request, _ Proof, maxPaths int) (Change, error) { return ParseGeneric(r.Body, maxPaths) },
+	"ghost":   bodyOnly(ParseGhost),
 	// WP Webhooks' Bearer token authentication template; see wordpress.go.
-	{name: "wordpress", auth: "token", fields: []string{"slug", "id", "model", "path", "tag", "category"}, parse: bodyOnly(ParseWordPress)},
-	{name: "strapi", auth: "token", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(func(b []byte, h http.Header, _ Proof) (Change, error) { return ParseStrapi(b, h) })},
-	{name: "contentful", auth: "contentful", fields: []string{"slug", "id", "model", "locale", "path"}, noURL: true, parse: withHeader(ParseContentful)},
-	{name: "sanity", auth: "sanity", fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}, parse: withHeader(ParseSanity)},
-	// ApsaraVideo VOD's event callback; see vodevent.go. Its body is not
-	// signed, so every URL comes from the route's templates.
-	{name: "vod", auth: "vod", fields: []string{"videoId", "path"}, noURL: true, parse: bodyOnly(ParseVOD)},
+	"wordpress":  bodyOnly(ParseWordPress),
+	"strapi":     withHeader(func(b []byte, h http.Header, _ Proof) (Change, error) { return ParseStrapi(b, h) }),
+	"contentful": withHeader(ParseContentful),
+	"sanity":     withHeader(ParseSanity),
+	// ApsaraVideo VOD's event callback; see vodevent.go.
+	"vod": bodyOnly(ParseVOD),
 }
 
 func bodyOnly(parse func([]byte) (Change, error)) func(*Request, Proof, int) (Change, error) {
@@ -67,36 +51,16 @@ var schemes = []scheme{
 	{"none", nil},
 }
 
-// The validation tags that the configuration names these tables by.
-const (
-	kindTag         = "webhookkind"
-	schemeTag       = "webhookauth"
-	defaultFieldTag = "webhookdefault"
-)
-
-// The configuration is checked against the tables above, not a copy of
-// their names: config imports nothing of vodrefresh, so webhook, which
-// imports config, registers them, as image/png registers its format with
-// image.
-func init() {
-	config.RegisterNames(kindTag, Kinds())
-	config.RegisterNames(schemeTag, Schemes())
-	config.RegisterNames(defaultFieldTag, DefaultFields())
-}
-
 // Kinds returns the names of the senders a route can name, in a fixed order.
-func Kinds() []string { return names(kinds, func(k kind) string { return k.name }) }
+func Kinds() []string { return change.Kinds() }
 
 // Schemes returns the names of the authentication schemes a route can name,
-// in a fixed order.
-func Schemes() []string { return names(schemes, func(s scheme) string { return s.name }) }
+// in a fixed order (change.Schemes, which this package's table follows).
+func Schemes() []string { return change.Schemes() }
 
-// DefaultFields returns the template fields that a route may give a default
-// for: every placeholder but {path}, which is the path of a URL the sender
-// sent, and {videoId}, which only a checked ID fills.
-func DefaultFields() []string {
-	return slices.DeleteFunc(Placeholders(), func(n string) bool { return n == "path" || n == "videoId" })
-}
+// DefaultFields returns the template fields that a route may give a
+// default for (change.DefaultFields).
+func DefaultFields() []string { return change.DefaultFields() }
 
 func names[T any](table []T, name func(T) string) []string {
 	out := make([]string, len(table))
@@ -116,40 +80,22 @@ func find[T any](table []T, name func(T) string, want, what string) (T, error) {
 	return table[i], nil
 }
 
-func findKind(name string) (kind, error) {
-	return find(kinds, func(k kind) string { return k.name }, name, "kind")
-}
-
-// KindFields returns the template fields that payloads of kind can fill
-// (none for an unknown kind). The slice is the caller's own.
-func KindFields(kind string) []string {
-	k, _ := findKind(kind)
-	return slices.Clone(k.fields)
-}
-
 // DefaultAuth returns the kind's own authentication scheme ("" for an
 // unknown kind).
 func DefaultAuth(kind string) string {
-	k, _ := findKind(kind)
-	return k.auth
-}
-
-// NeedsURLTemplates reports whether a route of kind needs URL templates:
-// its payloads carry no URL of the content they change.
-func NeedsURLTemplates(kind string) bool {
-	k, _ := findKind(kind)
-	return k.noURL
+	k, _ := change.KindOf(kind)
+	return k.Auth
 }
 
 // Parse runs the kind's parser on a verified request; p is what its
 // verifier returned (the zero Proof for auth: none, which covers no
 // header). maxPaths bounds the paths of a generic request.
 func Parse(kind string, r *Request, p Proof, maxPaths int) (Change, error) {
-	k, err := findKind(kind)
-	if err != nil {
-		return Change{}, err
+	parse, ok := parsers[kind]
+	if !ok {
+		return Change{}, fmt.Errorf("unknown kind %q (one of %s)", kind, strings.Join(Kinds(), ", "))
 	}
-	return k.parse(r, p, maxPaths)
+	return parse(r, p, maxPaths)
 }
 
 // Auth is how one route authenticates its requests.

@@ -135,3 +135,6 @@ func secretBytes(scheme, v string) int {
 	}
 	return len(v)
 }
+
+// IsVOD reports whether the route is ApsaraVideo VOD's callback.
+func (r *Route) IsVOD() bool { return r.Kind == "vod" }

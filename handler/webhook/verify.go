@@ -7,10 +7,11 @@
 // request that verification reads from plain values (NewRequest), whatever
 // carried it, and remembers delivery IDs for de-duplication.
 //
-// It imports config, and nothing else of vodrefresh: what a change means
-// in URLs is for refresh to decide. config imports nothing of vodrefresh,
-// so webhook registers its names with config's validator (see
-// config.RegisterNames) rather than config importing them.
+// It imports config and change (the neutral form of what a sender asks),
+// and nothing else of vodrefresh: what a change means in URLs is for
+// refresh to decide. The names of kinds and schemes are declared in
+// change, which the configuration checks routes against; this package's
+// tables follow them (TestTablesFollowChange).
 package webhook
 
 import (

@@ -101,3 +101,15 @@ func (v *vodVerifier) Verify(r *Request, now time.Time) (Proof, error) {
 func (v *vodVerifier) sign(url, ts string) map[string]string {
 	return map[string]string{VODTimestampHeader: ts, VODSignatureHeader: VODSignature(url, ts, v.keys[0])}
 }
+
+// SignVOD returns the headers that sign a verified VOD callback for url,
+// as VOD would have signed it there: its own timestamp (req's
+// X-VOD-TIMESTAMP) and the route's current key. ok is false for a route
+// that is not a vod route with a key.
+func (r *Route) SignVOD(url string, req *Request) (headers map[string]string, ok bool) {
+	v, ok := r.Verifier.(*vodVerifier)
+	if !ok {
+		return nil, false
+	}
+	return v.sign(url, req.Header.Get(VODTimestampHeader)), true
+}

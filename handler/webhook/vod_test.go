@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/internal/testfix"
 )
 
@@ -94,10 +95,10 @@ func TestVODProofIgnoresBody(t *testing.T) {
 	}
 }
 
-func folder(id string) Fields { return VideoFolder(id) }
+func folder(id string) Fields { return change.VideoFolder(id) }
 
 func gone(id string) Fields {
-	f := VideoFolder(id)
+	f := change.VideoFolder(id)
 	f.Gone = true
 	return f
 }
@@ -166,7 +167,7 @@ func TestSelectStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	for policy, want := range map[string]int{"always": 3, "auto": 2, "": 2, "never": 0} {
-		got := SelectStreams(ch, policy)
+		got := change.SelectStreams(ch, policy)
 		if len(got.Items) != want {
 			t.Errorf("streams %q kept %d items, want %d", policy, len(got.Items), want)
 		}

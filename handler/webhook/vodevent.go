@@ -6,25 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
+	"vodrefresh/handler/change"
 )
-
-// vodID is what every ApsaraVideo VOD media ID looks like: 32 lower-case
-// hex characters.
-var vodID = regexp.MustCompile(`^[0-9a-f]{32}$`)
-
-// IsVODID reports whether s looks like a VOD media ID (a VideoId, MediaId
-// or ImageId): 32 lower-case hex characters.
-func IsVODID(s string) bool { return vodID.MatchString(s) }
-
-// VideoFolder returns the item that stands for a video's folder, "<id>/",
-// where VOD keeps everything derived from the video (streams, snapshots,
-// animated images): one Directory refresh purges it. id must be checked
-// with IsVODID.
-func VideoFolder(id string) Fields {
-	return Fields{VideoID: id, Path: "/" + id + "/", Directory: true}
-}
 
 // vodStream is one transcoded stream, as TranscodeComplete lists them and
 // StreamTranscodeComplete sends one at the top level.
@@ -138,10 +122,10 @@ const PurgeEvent = "vodrefresh.PurgeVideo"
 // vodPurge plans a PurgeEvent: VideoId (or MediaId) is the video's ID.
 func vodPurge(e *vodEvent, ch *Change) error {
 	id := cmp.Or(e.VideoID, e.MediaID)
-	if !IsVODID(id) {
+	if !change.IsVODID(id) {
 		return badID("VideoId", id)
 	}
-	ch.Items = append(ch.Items, VideoFolder(id))
+	ch.Items = append(ch.Items, change.VideoFolder(id))
 	return nil
 }
 
@@ -151,14 +135,14 @@ func vodDelete(e *vodEvent, ch *Change) error {
 	if id == "" {
 		id = e.VideoID
 	}
-	if !IsVODID(id) {
+	if !change.IsVODID(id) {
 		return badID("MediaId", id)
 	}
 	switch {
 	case e.MediaType == "video" && (e.DeleteType == "all" || e.DeleteType == "stream"):
 		// What was deleted is no longer a play URL: only the folder's
 		// refresh reaches it, whatever the route's mode.
-		f := VideoFolder(id)
+		f := change.VideoFolder(id)
 		f.Gone = true
 		ch.Items = append(ch.Items, f)
 	case e.MediaType == "video" && e.DeleteType == "mezzanine":
@@ -181,7 +165,7 @@ func vodDelete(e *vodEvent, ch *Change) error {
 // StreamTranscodeComplete (one stream at the top level): each successful
 // stream's file, mapped from the storage URL onto the route's templates.
 func vodTranscode(e *vodEvent, ch *Change) error {
-	if !IsVODID(e.VideoID) {
+	if !change.IsVODID(e.VideoID) {
 		return badID("VideoId", e.VideoID)
 	}
 	streams := e.StreamInfos
@@ -244,7 +228,7 @@ func vodBaseChange(e *vodEvent, ch *Change) error {
 // lies in the video's folder. Elsewhere (VOD's default), it is not what a
 // CDN serves for playback, which the streams are.
 func vodUpload(e *vodEvent, ch *Change) error {
-	if !IsVODID(e.VideoID) {
+	if !change.IsVODID(e.VideoID) {
 		return badID("VideoId", e.VideoID)
 	}
 	if p := urlPath(e.file()); p != "" && !strings.HasPrefix(p, "/"+e.VideoID+"/") {
@@ -259,7 +243,7 @@ func vodUpload(e *vodEvent, ch *Change) error {
 // "" when the event's media is not a video (any video's folder then, or
 // VOD's image layout).
 func vodFiles(e *vodEvent, ch *Change, video string, urls ...string) error {
-	if video != "" && !IsVODID(video) {
+	if video != "" && !change.IsVODID(video) {
 		return badID("VideoId", video)
 	}
 	for _, u := range urls {
@@ -290,9 +274,9 @@ func vodPath(raw, video, field string) (string, error) {
 	case rest == "" || strings.HasSuffix(p, "/"):
 	case video != "" && first == video:
 		return p, nil
-	case video == "" && IsVODID(first):
+	case video == "" && change.IsVODID(first):
 		return p, nil
-	case video == "" && first == "image" && strings.HasPrefix(rest, "default/") && IsVODID(firstN(strings.TrimPrefix(rest, "default/"), 32)):
+	case video == "" && first == "image" && strings.HasPrefix(rest, "default/") && change.IsVODID(firstN(strings.TrimPrefix(rest, "default/"), 32)):
 		return p, nil
 	}
 	where := "a video's folder (<VideoId>/...) or image/default/<ImageId>..."
@@ -315,32 +299,4 @@ func badID(field, id string) error {
 		return bad("vod", field+": is required")
 	}
 	return bad("vod", fmt.Sprintf("%s: %q is not a VOD ID (32 lower-case hex characters); nothing was refreshed", field, clip(id)))
-}
-
-// SelectStreams keeps the transcoded streams of ch that policy refreshes:
-// always, never, or auto (the default: only streams whose file name does
-// not carry their job ID, whose names a new transcode repeats, so that
-// the CDN may hold the old file under the same URL). The others are noted.
-func SelectStreams(ch Change, policy string) Change {
-	if policy == "always" {
-		return ch
-	}
-	var kept []Fields
-	for _, it := range ch.Items {
-		switch {
-		case it.Stream == "" && !it.JobNamed:
-			kept = append(kept, it)
-		case policy == "never":
-			ch.Notes = append(ch.Notes, fmt.Sprintf("stream %s not refreshed (streams: never)", it.Path))
-		case it.JobNamed:
-			ch.Notes = append(ch.Notes, fmt.Sprintf("stream %s carries its job ID %s in its name: a new URL, nothing cached under it (streams: auto)", it.Path, it.Stream))
-		default:
-			kept = append(kept, it)
-		}
-	}
-	if len(ch.Items) > 0 && len(kept) == 0 && ch.Ignored == "" {
-		ch.Ignored = strings.Join(ch.Notes, "; ")
-	}
-	ch.Items = kept
-	return ch
 }

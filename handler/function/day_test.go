@@ -1,0 +1,143 @@
+package function
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/testfix"
+	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/store"
+)
+
+// deliver plays events through instances, as FC does: each event is an
+// invocation, inFlight at a time on each instance, and an invocation that
+// fails is retried up to retries times; it returns how many ended
+// dead-lettered.
+func deliver(instances []*Handler, inFlight, retries int, events [][]byte) (deadLettered int) {
+	queue := make(chan []byte)
+	go func() {
+		for _, ev := range events {
+			queue <- ev
+		}
+		close(queue)
+	}()
+	var mu sync.Mutex
+	testfix.Parallel(len(instances)*inFlight, func(w int) {
+		h := instances[w%len(instances)]
+		for ev := range queue {
+			failed := true
+			for attempt := 0; attempt <= retries && failed; attempt++ {
+				// Each invocation has a context of its own, as on FC.
+				_, err := handle(h, withFCCredentials(context.Background(), testAK, testSecret, testToken), ev)
+				failed = err != nil
+			}
+			if failed {
+				mu.Lock()
+				deadLettered++
+				mu.Unlock()
+			}
+		}
+	})
+	return deadLettered
+}
+
+// spent returns the URLs and directories that VOD accepted, and the
+// changes whose URL no accepted refresh covers: not a File refresh of it,
+// nor a Directory refresh of a folder that holds it.
+func spent(t *testing.T, srv *vodfake.Server, day []testfix.Change) (urls, dirs int, stale []string) {
+	files, folders := map[string]bool{}, []string{}
+	for _, r := range refreshes(srv) {
+		for _, p := range r.Paths {
+			if r.ObjectType == "Directory" {
+				folders = append(folders, p)
+				dirs++
+			} else {
+				files[p] = true
+				urls++
+			}
+		}
+	}
+	if u, d, _ := srv.Quota(); 2000-u != urls || 100-d != dirs {
+		t.Errorf("VOD was sent %d URLs and %d directories but spent %d and %d: some calls failed", urls, dirs, 2000-u, 100-d)
+	}
+	stale = testfix.Stale(day, files, folders)
+	return urls, dirs, stale
+}
+
+// dayRig is a fake VOD with the real daily quota and n instances of the
+// function on it; shared, when set, is the store they share.
+func dayRig(t *testing.T, n int, shared store.Store) (*vodfake.Server, []*Handler) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{testAK: testSecret}, Lifetime: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	doc := string(testfix.Read(t, "testdata", "day.yaml"))
+	instances := make([]*Handler, n)
+	for i := range instances {
+		opts := fakeOptions(t, srv, nil)
+		opts.Store = shared
+		h, err := New(mustConfig(t, doc), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		instances[i] = h
+	}
+	return srv, instances
+}
+
+// The day delivered as the native OSS trigger delivers it: one record per
+// invocation, 3 instances with 10 in flight each, 3 retries. Playlists
+// cover their new segments, and each cover and deleted segment is one URL.
+func TestDayOneRecordPerInvocation(t *testing.T) {
+	day := testfix.Day()
+	events := make([][]byte, len(day))
+	for i, c := range day {
+		events[i] = c.Native(i)
+	}
+	for name, shared := range sharedOrNot() {
+		t.Run(name, func(t *testing.T) {
+			srv, instances := dayRig(t, 3, shared)
+			playDay(t, "one record per invocation, "+name, srv, instances, day, events, 160, 6)
+		})
+	}
+}
+
+// sharedOrNot names the two ways a day runs: with the instances sharing a
+// store, and each on its own.
+func sharedOrNot() map[string]store.Store {
+	return map[string]store.Store{"with a shared store": store.NewMemory(store.MemoryOptions{}), "each instance on its own": nil}
+}
+
+// The day delivered through an MNS queue trigger that hands over 1,000
+// messages a batch: the 120 covers are one directory.
+func TestDayBatchedThroughMNS(t *testing.T) {
+	day := testfix.Day()
+	events := testfix.Batches(day, 1000)
+	for name, shared := range sharedOrNot() {
+		t.Run(name, func(t *testing.T) {
+			srv, instances := dayRig(t, 3, shared)
+			playDay(t, "batched through MNS, "+name, srv, instances, day, events, 40, 7)
+		})
+	}
+}
+
+// playDay delivers the day's events through the instances, with 10 in
+// flight on each and 3 retries, and checks that none ended dead-lettered,
+// that no change was left stale, and what the day spent.
+func playDay(t *testing.T, how string, srv *vodfake.Server, instances []*Handler, day []testfix.Change, events [][]byte, wantURLs, wantDirs int) {
+	t.Helper()
+	if n := deliver(instances, 10, 3, events); n != 0 {
+		t.Errorf("%d of %d invocations dead-lettered", n, len(events))
+	}
+	urls, dirs, stale := spent(t, srv, day)
+	t.Logf("%s: %d changes in %d invocations; %d URLs and %d directories spent", how, len(day), len(events), urls, dirs)
+	if len(stale) > 0 {
+		t.Errorf("%d changes left stale, such as %s", len(stale), stale[0])
+	}
+	if urls != wantURLs || dirs != wantDirs {
+		t.Errorf("spent %d URLs and %d directories, want %d and %d", urls, dirs, wantURLs, wantDirs)
+	}
+}

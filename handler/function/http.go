@@ -1,0 +1,207 @@
+package function
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+
+	"vodrefresh/handler/event"
+	"vodrefresh/handler/ledger"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
+	"vodrefresh/handler/submit"
+	"vodrefresh/handler/vod"
+	"vodrefresh/handler/webhook"
+)
+
+// WebhookReply is the JSON body of every HTTP trigger answer.
+type WebhookReply struct {
+	Status  string     `json:"status"` // accepted, duplicate, ignored, or error
+	Route   string     `json:"route,omitempty"`
+	Kind    string     `json:"kind,omitempty"`
+	Event   string     `json:"event,omitempty"`
+	DryRun  bool       `json:"dryRun,omitempty"`
+	Paths   []string   `json:"paths,omitempty"`
+	TaskIDs []string   `json:"taskIds,omitempty"`
+	Calls   []vod.Call `json:"calls,omitempty"`
+	submit.Submission
+	Note     string   `json:"note,omitempty"`
+	Skipped  []string `json:"skipped,omitempty"` // what the payload named but was not refreshed, and why
+	Error    string   `json:"error,omitempty"`
+	Problems []string `json:"problems,omitempty"`
+	Code     string   `json:"code,omitempty"`   // VOD error code on 429/502/503
+	Action   string   `json:"action,omitempty"` // what to do about it
+}
+
+// response builds the trigger's answer.
+func response(status int, body WebhookReply, headers ...string) *events.HTTPTriggerResponse {
+	b, _ := json.Marshal(body)
+	h := map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	for i := 0; i+1 < len(headers); i += 2 {
+		h[headers[i]] = headers[i+1]
+	}
+	return &events.HTTPTriggerResponse{StatusCode: status, Headers: h, Body: string(b)}
+}
+
+func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse {
+	return response(status, WebhookReply{Status: "error", Error: msg}, headers...)
+}
+
+// admit finds the request's route, checks how it was read (err) and
+// verifies it, returning what verification proved; a non-nil answer
+// refuses it.
+func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, sum *summary) (*webhook.Route, *webhook.Request, webhook.Proof, *events.HTTPTriggerResponse) {
+	var proof webhook.Proof
+	sum.source = in.Path
+	rt, ok := h.routes[in.Path]
+	if !ok {
+		return nil, nil, proof, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
+	}
+	if rt.Down != "" {
+		return nil, nil, proof, fail(http.StatusServiceUnavailable, webhook.OutOfService, "Retry-After", "60")
+	}
+	var tooLarge *event.TooLarge
+	switch {
+	case in.Method != http.MethodPost:
+		return nil, nil, proof, fail(http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed; webhooks are POSTed", in.Method), "Allow", "POST")
+	case errors.As(err, &tooLarge):
+		return nil, nil, proof, fail(http.StatusRequestEntityTooLarge, err.Error())
+	case err != nil:
+		return nil, nil, proof, fail(http.StatusBadRequest, err.Error())
+	}
+	req := webhook.NewRequest(in.Method, in.Path, in.RawQuery, in.Query, in.Headers, in.Body)
+	if rt.Verifier != nil {
+		var err error
+		if proof, err = rt.Verifier.Verify(req, h.now()); err != nil {
+			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
+			return nil, nil, proof, fail(http.StatusUnauthorized, err.Error())
+		}
+	}
+	return rt, req, proof, nil
+}
+
+// deliver handles a verified request once per delivery ID: the check and
+// the reservation are one step, so that of concurrent deliveries with one
+// ID only one refreshes (the others are answered 409, to send again
+// later). A delivery that did not succeed is released, so that the
+// sender's retry goes through.
+func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
+	// The store keeps each route's deliveries apart; within a route, a
+	// delivery is named by what its verifier proved (webhook.Proof.Key):
+	// the MAC that verified and the signed timestamp, or a delivery ID the
+	// signature covers, so that a captured request replayed within the
+	// window refreshes nothing, whatever headers are added or re-spelled.
+	// Nothing names a delivery that a bearer token or auth: none let in.
+	id := proof.Key
+	if id == "" {
+		return h.process(ctx, rt, req, proof, sum)
+	}
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun(), Status: "duplicate"}
+	state, err := h.store.Reserve(ctx, rt.Path, id, h.reserveFor())
+	if err != nil {
+		h.logger(ctx).Warn("cannot check the delivery against earlier ones; handling it", "route", rt.Path, "error", err.Error())
+	}
+	switch state {
+	case store.Handled:
+		reply.Note = "this delivery was handled in the last " + h.seenFor.String()
+		return response(http.StatusAccepted, reply)
+	case store.InProgress:
+		reply.Note = "this delivery is being handled; send it again later if that fails"
+		return response(http.StatusConflict, reply, "Retry-After", "10")
+	}
+	handled := false
+	defer func() {
+		h.store.Finish(context.WithoutCancel(ctx), rt.Path, id, handled, h.seenFor)
+	}()
+	resp := h.process(ctx, rt, req, proof, sum)
+	handled = resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
+	return resp
+}
+
+// process reads a verified request's payload, plans its change and submits
+// the plan.
+func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.Request, proof webhook.Proof, sum *summary) *events.HTTPTriggerResponse {
+	reply := WebhookReply{Route: rt.Path, Kind: rt.Kind, DryRun: h.stage.DryRun()}
+	change, err := webhook.Parse(rt.Kind, req, proof, rt.PathLimit())
+	if err != nil {
+		var bad *webhook.BadPayload
+		if errors.As(err, &bad) {
+			return response(http.StatusBadRequest, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Error: bad.Error(), Problems: bad.Problems})
+		}
+		return fail(http.StatusBadRequest, err.Error())
+	}
+	reply.Event = change.Event
+	rp := h.planner.PlanChange(rt.WebhookRoute, change)
+	reply.Note, reply.Skipped = rp.Note, rp.Notes
+	switch {
+	case change.Ignored != "":
+		reply.Note = change.Ignored
+	case len(rp.Outside) > 0:
+		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
+			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
+	case rp.Size() > 0:
+		return h.submitChange(ctx, rp.Plan, reply, sum)
+	}
+	reply.Status = "ignored"
+	return response(http.StatusAccepted, reply)
+}
+
+// submitChange submits a webhook's plan within the answer timeout and maps
+// the outcome to a status.
+func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, sum *summary) *events.HTTPTriggerResponse {
+	now := h.now()
+	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
+	for _, m := range plan.Media {
+		reply.Paths = append(reply.Paths, m.ID)
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.HTTP.AnswerTimeout())
+	defer cancel()
+	res := &submit.Result{Shape: "http"}
+	log := h.logger(ctx)
+	_, err := h.fitAndSend(ctx, h.stage.Begin(invocationSTS(ctx), log, res), plan, log)
+	sum.res, sum.records = res, 1
+	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
+	reply.Store = sum.store.Degraded()
+	var qe *refresh.QuotaError
+	var se *submit.Error
+	var te *vod.TaskError
+	switch {
+	case err == nil:
+		reply.Status = "accepted"
+		return response(http.StatusAccepted, reply)
+	case errors.As(err, &qe):
+		reply.Status, reply.Error, reply.Code = "error", err.Error(), "QuotaExceeded.Refresh"
+		reply.Action = vod.Classify(&vod.APIError{Code: reply.Code}).Action
+		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(ledger.SecondsToReset(now)))
+	case errors.As(err, &se):
+		return failedReply(reply, se, now)
+	case errors.As(err, &te):
+		reply.Status, reply.Error = "error", err.Error()
+		reply.Action = "the CDN reported the refresh failed: check the task in the VOD console, then send again"
+		return response(http.StatusBadGateway, reply)
+	}
+	h.logger(ctx).Error("webhook refresh failed", "route", reply.Route, "error", err.Error())
+	return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")
+}
+
+// failedReply maps a failed submission to 429, 502 or 503.
+func failedReply(reply WebhookReply, se *submit.Error, now time.Time) *events.HTTPTriggerResponse {
+	reply.Status, reply.Error = "error", se.Error()
+	first := se.Failed()[0].Error
+	reply.Code, reply.Action = first.Code, first.Action
+	switch se.Outcome() {
+	case vod.QuotaExhausted:
+		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(ledger.SecondsToReset(now)))
+	case vod.Defer:
+		return response(http.StatusTooManyRequests, reply, "Retry-After", "60")
+	case vod.Retry:
+		return response(http.StatusServiceUnavailable, reply, "Retry-After", "30")
+	}
+	return response(http.StatusBadGateway, reply)
+}

@@ -1,0 +1,146 @@
+package function
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"vodrefresh/handler/event"
+	"vodrefresh/handler/ledger"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
+	"vodrefresh/handler/submit"
+)
+
+// Invoke handles one raw event and returns what FC encodes as its answer:
+// a *Result for an event of objects, an *HTTPResponse for an HTTP request.
+// An event of objects whose refresh did not go through fails with an
+// error, so that FC retries it; its Result still accounts for every path
+// (FC passes on only the error). Its work ends a margin before ctx's
+// deadline (submit.WithAnswerMargin), so that the answer reaches FC in
+// time.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
+	ctx, cancel := submit.WithAnswerMargin(ctx)
+	defer cancel()
+	started := h.now()
+	ctx, sum := begin(ctx, h.log, started)
+	ctx, sum.store = store.WithReport(ctx)
+	defer func() { sum.end(ctx, h.now().Sub(started)) }()
+	ev, err := event.Detect(payload, h.eventOptions())
+	if err == nil && ev.Shape == event.ShapeHTTP {
+		sum.shape = string(event.ShapeHTTP)
+		resp := h.handleHTTP(ctx, ev, sum)
+		sum.status = resp.StatusCode
+		return (*HTTPResponse)(resp), nil
+	}
+	if err != nil {
+		sum.err = err
+		return nil, err
+	}
+	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
+	res, err := h.refreshObjects(ctx, ev)
+	res.Store = sum.store.Degraded()
+	sum.res, sum.err = res, err
+	return &Result{res}, err
+}
+
+func (h *Handler) eventOptions() event.Options {
+	return event.Options{URLEncodedKeys: h.cfg.KeyEncoding == "url", MaxBody: h.cfg.HTTP.MaxBody()}
+}
+
+// refreshObjects runs an event of objects through the pipeline. On
+// failure the result still accounts for every path, beside the error. The
+// messages of a batch that could not be read fail the invocation, so that
+// they are retried and then dead-lettered; the others are refreshed, and
+// their retry submits nothing twice.
+func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.Result, error) {
+	log := h.logger(ctx)
+	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
+	inv := h.stage.Begin(invocationSTS(ctx), log, res)
+	in := decode(ev, h.cfg.VODRoute())
+	plan, err := h.planner.Plan(ctx, in, nil)
+	if err == nil && len(plan.Asked) > 0 {
+		seen, deferred := h.history.Recall(ctx, plan.Asked, changeTimes(ev.Records), log)
+		switch {
+		case deferred != nil && h.ledger.URLsSpent(ctx):
+			err = deferred
+		case len(seen) > 0:
+			plan, err = h.planner.Plan(ctx, in, seen)
+		}
+	}
+	fitted := &refresh.Fitted{Plan: plan}
+	if err == nil {
+		fitted, err = h.fitAndSend(ctx, inv, plan, log)
+	} else {
+		err = inv.Unplanned(fitted, err)
+	}
+	res.Skipped, res.SkippedCount, res.SkippedReasons = fitted.Plan.Skipped.Sample, fitted.Plan.Skipped.Count, fitted.Plan.Skipped.Reasons
+	return res, errors.Join(err, ev.Unread)
+}
+
+// fitAndSend is the second half of the pipeline, for any plan: reserve the
+// quota, fit the plan to it, send, and remember what went through.
+func (h *Handler) fitAndSend(ctx context.Context, inv *submit.Invocation, plan *refresh.Plan, log *slog.Logger) (*refresh.Fitted, error) {
+	fitted, hold, err := h.reserve(ctx, inv, plan)
+	if err != nil {
+		return fitted, inv.Unplanned(fitted, err)
+	}
+	sent, err := inv.Send(ctx, fitted, hold)
+	if len(sent.Calls) > 0 && !h.stage.DryRun() {
+		h.history.Remember(ctx, fitted, sent.Calls, sent.At, err, log)
+	}
+	return fitted, err
+}
+
+// reserve reads the quota, fits plan to it, and holds what the fitted plan
+// spends in the ledger that the deployment's instances share; while
+// others take quota between the reading and the hold, it fits again to
+// what is left. A plan with no paths reads nothing and holds nothing. In a
+// dry run, or when the quota could not be read, nothing is held.
+func (h *Handler) reserve(ctx context.Context, inv *submit.Invocation, plan *refresh.Plan) (*refresh.Fitted, *ledger.Reservation, error) {
+	if plan.Size() == 0 {
+		fitted, err := h.planner.Fit(ctx, plan, refresh.Room{})
+		return fitted, nil, err
+	}
+	q, shared, err := inv.Quota(ctx)
+	if err != nil {
+		return &refresh.Fitted{Plan: plan}, nil, err
+	}
+	if !shared {
+		fitted, err := h.planner.Fit(ctx, plan, refresh.Room{URLs: q.URLRemain, Dirs: q.DirRemain})
+		return fitted, nil, err
+	}
+	room, err := h.ledger.Room(ctx)
+	if err != nil {
+		return &refresh.Fitted{Plan: plan}, nil, err
+	}
+	for try := 1; ; try++ {
+		q.URLRemain, q.DirRemain = room.URLs, room.Dirs
+		fitted, err := h.planner.Fit(ctx, plan, refresh.Room{URLs: room.URLs, Dirs: room.Dirs})
+		if err != nil {
+			return fitted, nil, err
+		}
+		hold, left, err := h.ledger.Hold(ctx, store.Amount{URLs: fitted.URLs, Dirs: fitted.Dirs})
+		switch {
+		case hold != nil || err != nil:
+			return fitted, hold, err
+		case try == ledger.MaxHoldTries:
+			return fitted, nil, fmt.Errorf("the quota ledger: other invocations kept taking the quota this plan was fitted to (%d tries); retry", try)
+		}
+		room = left
+	}
+}
+
+// changeTimes returns when the change of each record's event was made, by
+// event identity.
+func changeTimes(records []event.ObjectEvent) map[string]time.Time {
+	at := make(map[string]time.Time, len(records))
+	for _, r := range records {
+		if r.ID != "" && !r.Time.IsZero() {
+			at[r.ID] = r.Time
+		}
+	}
+	return at
+}

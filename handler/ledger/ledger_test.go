@@ -1,0 +1,137 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"vodrefresh/handler/internal/vodmem"
+	"vodrefresh/handler/store"
+	"vodrefresh/handler/vod"
+)
+
+// stuck makes every quota read of c block until release is closed.
+func stuck(c *vodmem.Client) (release func()) {
+	gate := make(chan struct{})
+	c.Fail = func(call vodmem.Call) error {
+		if call.Action == "DescribeVodRefreshQuota" {
+			<-gate
+		}
+		return nil
+	}
+	return func() { close(gate) }
+}
+
+// A slow quota read holds no lock: while it is in flight, another caller
+// plans with the last reading at once, or, with none, gives up when its
+// context does, rather than queue behind the read.
+func TestQuotaReadHoldsNoLock(t *testing.T) {
+	// In a bubble, time moves only when every goroutine is blocked: the
+	// 50 ms budget below passes exactly, and synctest.Wait replaces polling.
+	synctest.Test(t, func(t *testing.T) {
+		qc := New(store.NewMemory(store.MemoryOptions{}))
+		c := &vodmem.Client{}
+		now := time.Now()
+		release := stuck(c)
+		first := make(chan error, 1)
+		go func() {
+			_, _, err := qc.Read(context.Background(), c, time.Minute, now)
+			first <- err
+		}()
+		synctest.Wait() // the first read is in flight, and stuck
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		started := time.Now()
+		_, _, err := qc.Read(ctx, c, time.Minute, now)
+		if ae, ok := vod.AsAPIError(err); !ok || !ae.Unsent || ae.Code != vod.CodeTimeout {
+			t.Errorf("waiting caller: %v, want a timeout that sent nothing", err)
+		}
+		// Get waits for at most half of what its context has left.
+		if waited := time.Since(started); waited != 25*time.Millisecond {
+			t.Errorf("the waiting caller waited %s, want 25ms", waited)
+		}
+		release()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		// A stale reading serves while the next read is in flight.
+		release = stuck(c)
+		defer release()
+		go qc.Read(context.Background(), c, time.Minute, now.Add(time.Hour))
+		synctest.Wait()
+		q, source, err := qc.Read(context.Background(), c, time.Minute, now.Add(time.Hour))
+		if err != nil || source != "cache" || q.URLRemain != vod.DailyURLQuota {
+			t.Errorf("during the read: %+v from %q, %v", q, source, err)
+		}
+	})
+}
+
+// What one invocation holds is taken off what the others fit their plans
+// to, and is spent or released when its calls are made.
+func TestQuotaReservations(t *testing.T) {
+	qc := New(store.NewMemory(store.MemoryOptions{}))
+	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2000, DirRemain: 100}}
+	now := time.Now()
+	if _, _, err := qc.Read(context.Background(), c, time.Minute, now); err != nil {
+		t.Fatal(err)
+	}
+	var seen []vod.Quota
+	// hold fits to the room left, as an invocation does, and holds what
+	// its plan spends; a plan that does not fit (err) holds nothing.
+	hold := func(urls, dirs int, err error) *Reservation {
+		room, rerr := qc.Room(context.Background())
+		if rerr != nil {
+			t.Fatal(rerr)
+		}
+		seen = append(seen, vod.Quota{URLRemain: room.URLs, DirRemain: room.Dirs})
+		if err != nil {
+			return nil
+		}
+		r, _, got := qc.Hold(context.Background(), store.Amount{URLs: urls, Dirs: dirs})
+		if got != nil || r == nil {
+			t.Fatalf("Hold: %v, %v; want a reservation", r, got)
+		}
+		return r
+	}
+	a := hold(999, 0, nil)
+	b := hold(999, 5, nil)
+	hold(3, 3, errors.New("does not fit")) // holds nothing
+	hold(0, 0, nil)
+	want := []vod.Quota{{URLRemain: 2000, DirRemain: 100}, {URLRemain: 1001, DirRemain: 100}, {URLRemain: 2, DirRemain: 95}, {URLRemain: 2, DirRemain: 95}}
+	for i, q := range seen {
+		if q.URLRemain != want[i].URLRemain || q.DirRemain != want[i].DirRemain {
+			t.Errorf("fit %d saw %d URLs and %d directories, want %d and %d", i, q.URLRemain, q.DirRemain, want[i].URLRemain, want[i].DirRemain)
+		}
+	}
+	a.Settle(context.Background(), 999, 0) // sent
+	b.Settle(context.Background(), 0, 0)   // failed: released
+	hold(0, 0, nil)
+	if q := seen[len(seen)-1]; q.URLRemain != 1001 || q.DirRemain != 100 {
+		t.Errorf("after settling: %+v, want 1001 URLs and 100 directories", q)
+	}
+}
+
+// A hold that what is left cannot cover holds nothing and says what is
+// left, for the caller to fit again to.
+func TestHoldRefusedSaysWhatIsLeft(t *testing.T) {
+	qc := New(store.NewMemory(store.MemoryOptions{}))
+	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 30, DirRemain: 2}}
+	if _, _, err := qc.Read(context.Background(), c, time.Minute, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r, _, err := qc.Hold(context.Background(), store.Amount{URLs: 20}); r == nil || err != nil {
+		t.Fatalf("first hold: %v, %v", r, err)
+	}
+	r, left, err := qc.Hold(context.Background(), store.Amount{URLs: 20, Dirs: 1})
+	if r != nil || err != nil || left != (store.Amount{URLs: 10, Dirs: 2}) {
+		t.Fatalf("second hold: %v, left %+v, %v; want none, with 10 URLs and 2 directories left", r, left, err)
+	}
+	if qc.URLsSpent(context.Background()) {
+		t.Error("URLsSpent with 10 URLs left")
+	}
+	if r, _, _ := qc.Hold(context.Background(), store.Amount{URLs: 10}); r == nil || !qc.URLsSpent(context.Background()) {
+		t.Errorf("held the last 10 URLs (%v): URLsSpent is false", r)
+	}
+}
