@@ -4,10 +4,10 @@
 // signed samples; it checks a configuration before deployment, reads the
 // quota and refresh tasks, and says which build it is.
 //
-// It imports handler (the function), config (for the deployment check),
-// refresh (to report a configuration's every problem at once), event (to
-// read a sample's request), webhook (the route a sample is signed for) and
-// vod (the client for quota and tasks).
+// It imports function (the function), change (VOD IDs), config (for the
+// deployment check), refresh (to report a configuration's every problem at
+// once), event (to read a sample's request), webhook (the route a sample
+// is signed for) and vod (the client for quota and tasks).
 package cli
 
 import (

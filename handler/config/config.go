@@ -6,7 +6,8 @@
 // the rules, and the webhook secrets are read from the environment by the
 // handler.
 //
-// It imports no other package of vodrefresh.
+// It imports change (the names of webhook kinds and schemes, which routes
+// are checked against), and no other package of vodrefresh.
 package config
 
 import (

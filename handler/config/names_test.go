@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"vodrefresh/handler/config"
 	"vodrefresh/handler/change"
+	"vodrefresh/handler/config"
 )
 
 // A route's kind, auth and defaults are checked against change's names:

@@ -3,6 +3,7 @@ package function
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
@@ -16,11 +17,19 @@ import (
 // on the configuration's vod route w. Each message is its own event for
 // what the deployment remembers ("mns:" and its message ID). A message
 // that cannot be read, or names anything but VOD IDs and paths of VOD's
-// layout, is refused with the reason, and refreshes nothing.
-func decode(ev *event.Event, w *config.WebhookRoute) refresh.Input {
-	in := refresh.Input{Records: ev.Records}
+// layout, is refused with the reason, and refreshes nothing. changed
+// says when each record's change was made, by event identity, where the
+// event says.
+func decode(ev *event.Event, w *config.WebhookRoute) (in refresh.Input, changed map[string]time.Time) {
+	changed = make(map[string]time.Time, len(ev.Records))
+	for _, r := range ev.Records {
+		if r.ID != "" && !r.Time.IsZero() {
+			changed[r.ID] = r.Time
+		}
+	}
+	in = refresh.Input{Records: ev.Records}
 	if len(ev.VOD) == 0 {
-		return in
+		return in, changed
 	}
 	in.Changes = make([]refresh.Reported, len(ev.VOD))
 	for i, m := range ev.VOD {
@@ -38,5 +47,5 @@ func decode(ev *event.Event, w *config.WebhookRoute) refresh.Input {
 		}
 		in.Changes[i] = r
 	}
-	return in
+	return in, changed
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/ledger"
@@ -59,10 +58,10 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 	log := h.logger(ctx)
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(invocationSTS(ctx), log, res)
-	in := decode(ev, h.cfg.VODRoute())
+	in, changed := decode(ev, h.cfg.VODRoute())
 	plan, err := h.planner.Plan(ctx, in, nil)
 	if err == nil && len(plan.Asked) > 0 {
-		seen, deferred := h.history.Recall(ctx, plan.Asked, changeTimes(ev.Records), log)
+		seen, deferred := h.history.Recall(ctx, plan.Asked, changed, log)
 		switch {
 		case deferred != nil && h.ledger.URLsSpent(ctx):
 			err = deferred
@@ -131,16 +130,4 @@ func (h *Handler) reserve(ctx context.Context, inv *submit.Invocation, plan *ref
 		}
 		room = left
 	}
-}
-
-// changeTimes returns when the change of each record's event was made, by
-// event identity.
-func changeTimes(records []event.ObjectEvent) map[string]time.Time {
-	at := make(map[string]time.Time, len(records))
-	for _, r := range records {
-		if r.ID != "" && !r.Time.IsZero() {
-			at[r.ID] = r.Time
-		}
-	}
-	return at
 }

@@ -6,7 +6,8 @@
 // invocation's time budget (WithAnswerMargin).
 //
 // It imports config (object types), refresh (the fitted plan and its
-// batches), ledger (the quota held and spent) and vod (the calls).
+// batches), ledger and store (the quota held and spent) and vod (the
+// calls).
 package submit
 
 import (
