@@ -73,6 +73,8 @@ var contract = []struct {
 	{"HoldsExpire", testHoldsExpire},
 	{"FoldersKeepLaterTime", testFolders},
 	{"FoldersExpire", testFoldersExpire},
+	{"BacklogKeepsFirstRecord", testBacklog},
+	{"LeaseOneHolder", testLease},
 }
 
 func TestContract(t *testing.T) {
@@ -436,4 +438,65 @@ func testSetReadingSameDay(t *testing.T, _ target, s Store) {
 		}
 		must(t, s.Settle(ctx, fmt.Sprintf("spend-%d", i), st.spend, 0))
 	}
+}
+
+func testBacklog(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	t1 := time.UnixMilli(1700000000000).UTC()
+	a := Pending{ID: "e1", Path: "https://cdn.example.com/a/1.jpg", Folder: "https://cdn.example.com/a/", Changed: t1, Since: t1}
+	b := Pending{ID: "e2", Path: "https://cdn.example.com/a/", Directory: true, Changed: t1, Since: t1}
+	must(t, s.AddPending(ctx, []Pending{a, b}))
+	later := a
+	later.Since = t1.Add(time.Minute) // a retry records it again
+	must(t, s.AddPending(ctx, []Pending{later}))
+	other := a
+	other.ID = "e3" // the same path for another change is its own
+	must(t, s.AddPending(ctx, []Pending{other}))
+	got, err := s.Pending(ctx)
+	must(t, err)
+	if n, err := s.PendingCount(ctx); err != nil || n != 3 || len(got) != 3 {
+		t.Fatalf("PendingCount = %d, %v; Pending = %+v; want 3 of each", n, err, got)
+	}
+	for _, p := range got {
+		if p.ID == "e1" && (!p.Since.Equal(t1) || p.Folder != a.Folder) {
+			t.Errorf("e1 = %+v, want its first record %+v", p, a)
+		}
+		if p.ID == "e2" && !p.Directory {
+			t.Errorf("e2 = %+v, want a directory", p)
+		}
+	}
+	must(t, s.DropPending(ctx, []Pending{a, b}))
+	got, err = s.Pending(ctx)
+	must(t, err)
+	if len(got) != 1 || got[0].ID != "e3" {
+		t.Errorf("after dropping e1 and e2: %+v, want e3 alone", got)
+	}
+}
+
+func testLease(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	ok, err := s.Lease(ctx, "planner", "one", time.Minute)
+	must(t, err)
+	if !ok {
+		t.Fatal("the first holder did not get the lease")
+	}
+	if ok, err := s.Lease(ctx, "planner", "two", time.Minute); err != nil || ok {
+		t.Errorf("a second holder got the lease held by the first: %v, %v", ok, err)
+	}
+	if ok, err := s.Lease(ctx, "planner", "one", time.Minute); err != nil || !ok {
+		t.Errorf("the holder could not renew its lease: %v, %v", ok, err)
+	}
+	must(t, s.Release(ctx, "planner", "two")) // not its lease: no effect
+	if ok, _ := s.Lease(ctx, "planner", "two", time.Minute); ok {
+		t.Error("a release by another holder freed the lease")
+	}
+	must(t, s.Release(ctx, "planner", "one"))
+	if ok, err := s.Lease(ctx, "planner", "two", 100*time.Millisecond); err != nil || !ok {
+		t.Errorf("after release, the second holder did not get the lease: %v, %v", ok, err)
+	}
+	eventually(t, "the lease expires", func() bool {
+		ok, err := s.Lease(ctx, "planner", "three", time.Minute)
+		must(t, err)
+		return ok
+	})
 }

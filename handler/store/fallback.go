@@ -258,4 +258,46 @@ func (f *fallback) RecordFolders(ctx context.Context, folders []string, at time.
 	return f.mem.RecordFolders(ctx, folders, at, ttl)
 }
 
+func (f *fallback) AddPending(ctx context.Context, items []Pending) error {
+	if f.try(ctx, func(s Store) error { return s.AddPending(ctx, items) }) {
+		return nil
+	}
+	return f.mem.AddPending(ctx, items)
+}
+
+func (f *fallback) Pending(ctx context.Context) (p []Pending, err error) {
+	if f.try(ctx, func(s Store) error { p, err = s.Pending(ctx); return err }) {
+		return p, nil
+	}
+	return f.mem.Pending(ctx)
+}
+
+func (f *fallback) PendingCount(ctx context.Context) (n int, err error) {
+	if f.try(ctx, func(s Store) error { n, err = s.PendingCount(ctx); return err }) {
+		return n, nil
+	}
+	return f.mem.PendingCount(ctx)
+}
+
+func (f *fallback) DropPending(ctx context.Context, items []Pending) error {
+	if f.try(ctx, func(s Store) error { return s.DropPending(ctx, items) }) {
+		return nil
+	}
+	return f.mem.DropPending(ctx, items)
+}
+
+func (f *fallback) Lease(ctx context.Context, name, holder string, ttl time.Duration) (ok bool, err error) {
+	if f.try(ctx, func(s Store) error { ok, err = s.Lease(ctx, name, holder, ttl); return err }) {
+		return ok, nil
+	}
+	return f.mem.Lease(ctx, name, holder, ttl)
+}
+
+func (f *fallback) Release(ctx context.Context, name, holder string) error {
+	if f.try(ctx, func(s Store) error { return s.Release(ctx, name, holder) }) {
+		return nil
+	}
+	return f.mem.Release(ctx, name, holder)
+}
+
 var _ Store = (*fallback)(nil)

@@ -72,6 +72,9 @@ type Memory struct {
 	spent   Amount
 	preload int
 	holds   map[string]hold
+
+	pending map[Key]Pending // the backlog, at most MaxBacklog
+	leases  map[string]lease
 }
 
 type delivery struct {

@@ -3,7 +3,9 @@
 // already submitted), the delivery dedupe (which webhook deliveries were
 // seen, per route), the quota ledger (the last quota reading, what was
 // spent since and what invocations in flight hold), and the folder memory
-// (which folders were refreshed as directories, and when).
+// (which folders were refreshed as directories, and when); and, for scarce
+// days, the backlog of changes that wait for the planner, with the lease
+// that lets one planner run at a time.
 //
 // Memory is the in-process implementation, the default. Redis keeps the
 // same state in ApsaraDB for Redis, Tair, or any Redis 6+ or Valkey, chosen
@@ -137,6 +139,22 @@ type Store interface {
 	// accepted at at, for ttl. A later time replaces an earlier one, never
 	// the reverse.
 	RecordFolders(ctx context.Context, folders []string, at time.Time, ttl time.Duration) error
+
+	// AddPending adds changes to the backlog of scarce days; one already
+	// there (the same event and path) keeps the times it was first
+	// recorded with. Past MaxBacklog it adds nothing more and says so.
+	AddPending(ctx context.Context, items []Pending) error
+	// Pending returns the backlog, in no order.
+	Pending(ctx context.Context) ([]Pending, error)
+	// PendingCount returns how many changes the backlog holds.
+	PendingCount(ctx context.Context) (int, error)
+	// DropPending takes items out of the backlog.
+	DropPending(ctx context.Context, items []Pending) error
+	// Lease takes the lease name for holder for ttl, unless another holder
+	// has it; it reports whether holder has it now.
+	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// Release gives the lease name back, if holder has it.
+	Release(ctx context.Context, name, holder string) error
 
 	// Kind names the implementation for logs and results: "memory" or
 	// "redis".

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// lease is a lease of a Memory: its holder, until when.
+type lease struct {
+	holder string
+	until  time.Time
+}
+
+// AddPending adds items to the backlog, keeping the first record of each.
+func (m *Memory) AddPending(_ context.Context, items []Pending) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pending == nil {
+		m.pending = make(map[Key]Pending)
+	}
+	for _, it := range items {
+		k := it.key()
+		if _, ok := m.pending[k]; ok {
+			continue
+		}
+		if len(m.pending) >= MaxBacklog {
+			return fmt.Errorf("the backlog holds %d changes, its most: %d more not recorded", len(m.pending), len(items))
+		}
+		m.pending[k] = it
+	}
+	return nil
+}
+
+// Pending returns the backlog.
+func (m *Memory) Pending(context.Context) ([]Pending, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Pending, 0, len(m.pending))
+	for _, p := range m.pending {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// PendingCount returns the backlog's size.
+func (m *Memory) PendingCount(context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.pending), nil
+}
+
+// DropPending takes items out of the backlog.
+func (m *Memory) DropPending(_ context.Context, items []Pending) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, it := range items {
+		delete(m.pending, it.key())
+	}
+	return nil
+}
+
+// Lease takes the lease name for holder, unless another holds it.
+func (m *Memory) Lease(_ context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	now := time.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.leases == nil {
+		m.leases = make(map[string]lease)
+	}
+	if l, ok := m.leases[name]; ok && l.holder != holder && now.Before(l.until) {
+		return false, nil
+	}
+	m.leases[name] = lease{holder: holder, until: now.Add(ttl)}
+	return true, nil
+}
+
+// Release gives the lease name back, if holder has it.
+func (m *Memory) Release(_ context.Context, name, holder string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l, ok := m.leases[name]; ok && l.holder == holder {
+		delete(m.leases, name)
+	}
+	return nil
+}

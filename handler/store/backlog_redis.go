@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// backlogKey is the hash of the backlog: Pending.key to the Pending as
+// JSON.
+const backlogKey = prefix + "backlog"
+
+func leaseKey(name string) string { return prefix + "lease:" + KeyOf(name).String() }
+
+// addPendingScript: KEYS[1] the backlog; ARGV[1] its TTL in ms, ARGV[2]
+// its bound, then field and value pairs. Adds each field not already
+// there while the hash is under its bound; returns how many it could not
+// add.
+var addPendingScript = redis.NewScript(`
+local left = 0
+for i = 3, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
+    if redis.call('HLEN', KEYS[1]) < tonumber(ARGV[2]) then
+      redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    else
+      left = left + 1
+    end
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return left
+`)
+
+// releaseScript: KEYS[1] the lease; ARGV[1] the holder. Deletes the lease
+// only if the holder has it.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// AddPending adds items to the backlog, keeping the first record of each:
+// one script per 1,000 items.
+func (r *Redis) AddPending(ctx context.Context, items []Pending) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	for start := 0; start < len(items); start += seenChunk {
+		chunk := items[start:min(start+seenChunk, len(items))]
+		args := make([]any, 0, 2+2*len(chunk))
+		args = append(args, BacklogTTL.Milliseconds(), MaxBacklog)
+		for _, it := range chunk {
+			b, err := json.Marshal(it)
+			if err != nil {
+				return fmt.Errorf("store: add pending: %w", err)
+			}
+			args = append(args, it.key().String(), b)
+		}
+		left, err := addPendingScript.Run(ctx, r.c, []string{backlogKey}, args...).Int()
+		if err != nil {
+			return r.wrap("add pending", err)
+		}
+		if left > 0 {
+			return fmt.Errorf("store: the backlog holds its most, %d changes: %d more not recorded", MaxBacklog, left)
+		}
+	}
+	return nil
+}
+
+// Pending returns the backlog, read with HSCAN so that a large one does
+// not hold the server.
+func (r *Redis) Pending(ctx context.Context) ([]Pending, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	var out []Pending
+	iter := r.c.HScan(ctx, backlogKey, 0, "", seenChunk).Iterator()
+	for i := 0; iter.Next(ctx); i++ {
+		if i%2 == 0 {
+			continue // the field
+		}
+		var p Pending
+		if json.Unmarshal([]byte(iter.Val()), &p) == nil {
+			out = append(out, p)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return nil, r.wrap("pending", err)
+	}
+	return out, nil
+}
+
+// PendingCount returns the backlog's size.
+func (r *Redis) PendingCount(ctx context.Context) (int, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	n, err := r.c.HLen(ctx, backlogKey).Result()
+	if err != nil {
+		return 0, r.wrap("pending count", err)
+	}
+	return int(n), nil
+}
+
+// DropPending takes items out of the backlog, 1,000 fields a command.
+func (r *Redis) DropPending(ctx context.Context, items []Pending) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	for start := 0; start < len(items); start += seenChunk {
+		chunk := items[start:min(start+seenChunk, len(items))]
+		fields := make([]string, len(chunk))
+		for i, it := range chunk {
+			fields[i] = it.key().String()
+		}
+		if err := r.c.HDel(ctx, backlogKey, fields...).Err(); err != nil {
+			return r.wrap("drop pending", err)
+		}
+	}
+	return nil
+}
+
+// Lease takes the lease name for holder (SET NX PX), or renews it if
+// holder has it already.
+func (r *Redis) Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	ok, err := r.c.SetNX(ctx, leaseKey(name), holder, ttl).Result()
+	if err != nil {
+		return false, r.wrap("lease", err)
+	}
+	if ok {
+		return true, nil
+	}
+	cur, err := r.c.Get(ctx, leaseKey(name)).Result()
+	if err != nil && err != redis.Nil {
+		return false, r.wrap("lease", err)
+	}
+	if cur != holder {
+		return false, nil
+	}
+	return true, r.wrap("lease", r.c.PExpire(ctx, leaseKey(name), ttl).Err())
+}
+
+// Release gives the lease name back, if holder has it.
+func (r *Redis) Release(ctx context.Context, name, holder string) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	return r.wrap("release", releaseScript.Run(ctx, r.c, []string{leaseKey(name)}, holder).Err())
+}
