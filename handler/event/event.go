@@ -1,7 +1,7 @@
 // Package event reads what arrives at the function: it recognises an
 // invocation's shape once (Detect) and decodes it into typed values: OSS
-// object events from the native trigger or EventBridge, or the plain
-// request an FC HTTP trigger event carries. Object
+// object events from the native trigger or EventBridge, the plain
+// request an FC HTTP trigger event carries, or a timer's tick. Object
 // keys are decoded here, once, when the configuration says the events
 // carry them URL-encoded.
 //
@@ -39,6 +39,7 @@ var shapeNames = map[Shape]string{
 	ShapeMNS:         "an MNS queue message",
 	ShapeMNSRaw:      "an MNS queue message",
 	ShapeDestination: "an FC destination record",
+	ShapeTimer:       "a timer trigger event",
 }
 
 // Options say how to read events.
@@ -69,6 +70,8 @@ type Event struct {
 	// VOD are the ApsaraVideo VOD event notifications that MNS messages
 	// carried (VOD's MNS callback), for the configuration's vod route.
 	VOD []VODMessage
+	// Timer is the timer trigger's event.
+	Timer *Timer
 }
 
 // Detect recognises the shape of payload and decodes it. An error wraps
@@ -83,6 +86,9 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 		max = len(p)
 	}
 	if ev, ok := decodeHTTP(p, max); ok {
+		return ev, nil
+	}
+	if ev, ok := decodeTimer(p); ok {
 		return ev, nil
 	}
 	r := &reader{}

@@ -15,3 +15,17 @@ func SecondsToReset(now time.Time) int {
 	next := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, quotaZone)
 	return int(next.Sub(t).Seconds()) + 1
 }
+
+// Reset returns when the quota day that now falls in ends: the next
+// midnight in UTC+8.
+func Reset(now time.Time) time.Time {
+	t := now.In(quotaZone)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, quotaZone)
+}
+
+// DayStart returns when the quota day that now falls in began: the last
+// midnight in UTC+8.
+func DayStart(now time.Time) time.Time {
+	t := now.In(quotaZone)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, quotaZone)
+}

@@ -16,10 +16,16 @@ func (pl *Planner) dense(ctx context.Context, c *clock, f *fitting, p *Plan, bud
 	if budget <= 0 || len(f.files) < need {
 		return 0, nil
 	}
+	// Query variants of one path are one object: they make no folder
+	// dense.
 	count := make(map[string]int, len(f.files))
+	objects := make(map[string]struct{}, len(f.files))
 	for i, path := range f.files {
 		if dir, ok := pl.denseFolder(p, path); ok {
-			count[dir]++
+			if _, seen := objects[objectOf(path)]; !seen {
+				objects[objectOf(path)] = struct{}{}
+				count[dir]++
+			}
 		}
 		if err := c.tick(ctx, "counting files by folder", i+1, len(f.files)); err != nil {
 			return 0, err
@@ -97,9 +103,13 @@ func (pl *Planner) scarce(ctx context.Context, c *clock, f *fitting, p *Plan, bu
 	if !ok {
 		return false, nil
 	}
+	// How many objects each directory covers: query variants of one path
+	// count once.
 	count := make(map[string]int, len(dirs))
-	for _, d := range cover {
-		if d != "" {
+	objects := make(map[string]struct{}, len(cover))
+	for i, d := range cover {
+		if _, seen := objects[objectOf(f.files[i])]; d != "" && !seen {
+			objects[objectOf(f.files[i])] = struct{}{}
 			count[d]++
 		}
 	}
@@ -143,4 +153,13 @@ func (pl *Planner) scarce(ctx context.Context, c *clock, f *fitting, p *Plan, bu
 	}
 	f.files = kept
 	return true, nil
+}
+
+// objectOf returns a URL without its query or fragment: the object that
+// its query variants all name.
+func objectOf(url string) string {
+	if _, end, ok := folderSpan(url); ok {
+		return url[:end]
+	}
+	return url
 }
