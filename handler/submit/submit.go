@@ -95,7 +95,7 @@ func (inv *Invocation) Quota(ctx context.Context) (q *QuotaInfo, shared bool, er
 	inv.client = c
 	info := inv.quotaInfo(ctx, c)
 	inv.res.Quota = &info
-	return inv.res.Quota, c != nil && !inv.s.opts.DryRun && info.Source != "unavailable", nil
+	return inv.res.Quota, c != nil && inv.s.opts.Ledger != nil && !inv.s.opts.DryRun && info.Source != "unavailable", nil
 }
 
 // Unplanned accounts for a plan that could not be fitted or held, and
