@@ -88,6 +88,10 @@ func TestDecide(t *testing.T) {
 		// With 2,000 URLs for 94 directories, one directory is worth 20
 		// URLs: a folder of 5 is not.
 		{"a small folder gets URLs while URLs are plenty", pending("a", 5, settled), store.Amount{URLs: 2000, Dirs: 100}, 0, 5, 0, false},
+		// 150 URLs less the reserve of 117 leave 33 for 100 changes in
+		// folders of 10: seven folders get a directory, and 30 URLs carry
+		// the rest.
+		{"small folders get directories when the URLs cannot carry them", tenFolders(settled), store.Amount{URLs: 150, Dirs: 100}, 7, 30, 0, false},
 		{"the reserve is kept: what it would take waits for the reset", pending("a", 1, settled), store.Amount{URLs: 117, Dirs: 6}, 0, 0, 1, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,4 +127,13 @@ func TestReserveIsPaced(t *testing.T) {
 	if r := Reserve(time.Date(2026, 11, 24, 15, 59, 0, 0, time.UTC)); r != (store.Amount{URLs: 1, Dirs: 1}) {
 		t.Errorf("a minute before the reset: %+v, want 1 and 1", r)
 	}
+}
+
+// tenFolders is ten settled folders of ten changes each.
+func tenFolders(at time.Time) []store.Pending {
+	var out []store.Pending
+	for f := range 10 {
+		out = append(out, pending(fmt.Sprintf("s%d", f), 10, at)...)
+	}
+	return out
 }

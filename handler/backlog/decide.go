@@ -75,42 +75,74 @@ type group struct {
 	objects int
 }
 
+// Par is what one directory is worth in URLs: the daily quotas' own
+// ratio, 2,000 URLs to 100 directories.
+const Par = vod.DailyURLQuota / vod.DailyDirQuota
+
 // Decide chooses, for the changes pending at now and the quota left
-// (room), what this run refreshes. A folder is ready once it settled (no
-// change for QuietPeriod) or its oldest change waited MaxWait; a change no
-// directory may cover is ready at once. A ready folder gets one directory
-// when it holds at least as many distinct objects as one directory is
-// worth in URLs today (the URLs left over the directories left), and at
-// least two; the largest first, while directories last. Every other
-// ready change gets a URL, the longest waiting first, while URLs last.
-// What is left, less the reserve, bounds both.
+// (room), what this run refreshes; what is left less the reserve bounds
+// both URLs and directories.
+//
+// A folder is ready once it settled (no change for QuietPeriod), or once
+// its oldest change waited MaxWait (a trickle, refreshed as URLs: a
+// directory would refresh again what it refreshed a minute before); a
+// change that no directory may cover is ready at once. A settled folder
+// gets one directory when it holds at least Par distinct objects (query
+// variants of a path are one), the largest first. When the URLs left
+// cannot carry the rest, settled folders of two objects or more get
+// directories too, the largest first, until they can. Every other ready
+// change gets a URL, the longest waiting first. What is left waits for a
+// later run; when today can carry no more, Until is the reset.
 func Decide(items []store.Pending, room store.Amount, now time.Time) Decision {
 	reserve := Reserve(now)
 	d := Decision{URLs: map[string][]store.Pending{}, Room: store.Amount{URLs: max(0, room.URLs-reserve.URLs), Dirs: max(0, room.Dirs-reserve.Dirs)}}
-	var ready []*group
+	var settled, trickling []*group
 	for _, g := range groups(items) {
-		if g.folder == "" || now.Sub(g.last) >= QuietPeriod || now.Sub(g.first) >= MaxWait {
-			ready = append(ready, g)
-		} else {
+		switch {
+		case g.folder == "" || now.Sub(g.last) >= QuietPeriod:
+			settled = append(settled, g)
+		case now.Sub(g.first) >= MaxWait:
+			trickling = append(trickling, g)
+		default:
 			d.Waiting = append(d.Waiting, g.items...)
 		}
 	}
-	worth := max(2, int(math.Ceil(float64(d.Room.URLs)/float64(max(1, d.Room.Dirs)))))
-	slices.SortFunc(ready, func(a, b *group) int {
+	slices.SortFunc(settled, func(a, b *group) int {
 		return cmp.Or(b.objects-a.objects, a.first.Compare(b.first), strings.Compare(a.folder, b.folder))
 	})
-	dirs, urls := d.Room.Dirs, d.Room.URLs
-	var rest []store.Pending
-	for _, g := range ready {
-		if g.folder != "" && g.objects >= worth && dirs > 0 {
+	dirs := d.Room.Dirs
+	var rest []*group
+	for _, g := range settled {
+		if g.folder != "" && g.objects >= Par && dirs > 0 {
 			d.Folders = append(d.Folders, Folder{Path: g.folder, Covers: g.items, Objects: g.objects})
 			dirs--
 			continue
 		}
-		rest = append(rest, g.items...)
+		rest = append(rest, g)
 	}
-	slices.SortFunc(rest, func(a, b store.Pending) int { return cmp.Or(a.Since.Compare(b.Since), strings.Compare(a.Path, b.Path)) })
-	for _, it := range rest {
+	// The URLs the rest needs, a path once; directories take the largest
+	// folders while the URLs cannot carry it.
+	need := 0
+	for _, g := range append(slices.Clip(rest), trickling...) {
+		need += g.paths()
+	}
+	var urlGroups []*group
+	for _, g := range rest {
+		if need > d.Room.URLs && g.folder != "" && g.objects >= 2 && dirs > 0 {
+			d.Folders = append(d.Folders, Folder{Path: g.folder, Covers: g.items, Objects: g.objects})
+			dirs--
+			need -= g.paths()
+			continue
+		}
+		urlGroups = append(urlGroups, g)
+	}
+	var loose []store.Pending
+	for _, g := range append(urlGroups, trickling...) {
+		loose = append(loose, g.items...)
+	}
+	slices.SortFunc(loose, func(a, b store.Pending) int { return cmp.Or(a.Since.Compare(b.Since), strings.Compare(a.Path, b.Path)) })
+	urls := d.Room.URLs
+	for _, it := range loose {
 		if _, ok := d.URLs[it.Path]; ok {
 			d.URLs[it.Path] = append(d.URLs[it.Path], it)
 			continue
@@ -130,6 +162,15 @@ func Decide(items []store.Pending, room store.Amount, now time.Time) Decision {
 		d.Until = ledger.Reset(now)
 	}
 	return d
+}
+
+// paths counts the distinct paths of g's changes: the URLs it needs.
+func (g *group) paths() int {
+	seen := make(map[string]bool, len(g.items))
+	for _, it := range g.items {
+		seen[it.Path] = true
+	}
+	return len(seen)
 }
 
 // groups gathers the pending changes by the folder that may cover them,

@@ -55,7 +55,8 @@ type Options struct {
 	Now func() time.Time
 	// Store keeps what must outlive an invocation and be shared by the
 	// deployment's instances (store.Open); nil means an in-process store
-	// of this Handler's own.
+	// of this Handler's own, and scarce days planned by each invocation on
+	// its own, as on any day.
 	Store store.Store
 }
 
@@ -72,6 +73,9 @@ type Handler struct {
 	history *history.History
 	ledger  *ledger.Ledger
 	stage   *submit.Stage
+	// planDays: the instances share a store, so that scarce days are
+	// planned for the deployment (package backlog).
+	planDays bool
 }
 
 // New returns a Handler for a validated configuration. It compiles the
@@ -84,6 +88,7 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	planDays := opts.Store != nil
 	if opts.Store == nil { // the dedupe and the submit stage share it
 		opts.Store = store.NewMemory(store.MemoryOptions{})
 	}
@@ -99,7 +104,7 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
 	l := ledger.New(opts.Store)
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		store: opts.Store, seenFor: seenFor, history: history.New(opts.Store, opts.Now), ledger: l,
+		store: opts.Store, seenFor: seenFor, history: history.New(opts.Store, opts.Now), ledger: l, planDays: planDays,
 		stage: submit.New(submit.Options{Dialer: opts.Connector, DryRun: opts.DryRun, Backoff: opts.Backoff,
 			QuotaTTL: cfg.Quota.TTL(), Now: opts.Now, Ledger: l})}, nil
 }

@@ -39,7 +39,13 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 		return nil, err
 	}
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
-	res, err := h.refreshObjects(ctx, ev)
+	var res *submit.Result
+	if ev.Shape == event.ShapeTimer {
+		sum.source = ev.Timer.Name
+		res, err = h.planBacklog(ctx)
+	} else {
+		res, err = h.refreshObjects(ctx, ev)
+	}
 	res.Store = sum.store.Degraded()
 	sum.res, sum.err = res, err
 	return &Result{res}, err
@@ -68,6 +74,9 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 		case len(seen) > 0:
 			plan, err = h.planner.Plan(ctx, in, seen)
 		}
+	}
+	if err == nil {
+		err = h.deferIfScarce(ctx, plan, changed, res, log)
 	}
 	fitted := &refresh.Fitted{Plan: plan}
 	if err == nil {

@@ -52,8 +52,10 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 		if log == nil {
 			log = slog.New(slog.DiscardHandler)
 		}
-		if opts.Store, err = store.Open(getenv(EnvStoreURL), log); err != nil {
-			return nil, fmt.Errorf("%s: %w", EnvStoreURL, err)
+		if url := getenv(EnvStoreURL); url != "" {
+			if opts.Store, err = store.Open(url, log); err != nil {
+				return nil, fmt.Errorf("%s: %w", EnvStoreURL, err)
+			}
 		}
 	}
 	return New(cfg, opts)

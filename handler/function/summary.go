@@ -104,6 +104,16 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 		if r.Prefetch != nil {
 			attrs = append(attrs, "prefetched", len(r.Prefetch.Paths))
 		}
+		if r.Pending > 0 {
+			attrs = append(attrs, "pending", r.Pending)
+		}
+		if r.DeferredUntil != nil {
+			attrs = append(attrs, "deferredUntil", r.DeferredUntil.UTC().Format(time.RFC3339))
+		}
+		if p := r.Planner; p != nil {
+			attrs = append(attrs, "planner", slog.GroupValue(slog.Int("directories", p.Directories), slog.Int("covered", p.Covered),
+				slog.Int("urls", p.URLs), slog.Int("waiting", p.Waiting), slog.String("note", p.Note)))
+		}
 		attrs = append(attrs, "dryRun", r.DryRun)
 		if r.DryRun {
 			attrs = append(attrs, "planned", planned)

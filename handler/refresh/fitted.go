@@ -57,3 +57,23 @@ func (f *Fitted) FolderBatches(ids []string) []Batch {
 	}
 	return f.split.batches(dirs)
 }
+
+// Split makes the calls of a plan that is already fitted (the planner of
+// scarce days fits the backlog itself): its batches, and what it spends.
+// coalesced lists the paths that its directories cover.
+func (pl *Planner) Split(p *Plan, coalesced []Coalesced) *Fitted {
+	f := &Fitted{Plan: p, Coalesced: coalesced, split: pl.splitter()}
+	f.URLs, f.Dirs = len(p.Files)+p.mediaURLs(), len(p.Directories)
+	f.Batches = f.split.batches(p)
+	return f
+}
+
+// CoverFolder returns the folder that may be refreshed as one directory
+// in place of the file path of p: its own folder, when that lies within
+// the rule's prefix and at the minimum depth or below; "" when none may.
+func (pl *Planner) CoverFolder(p *Plan, path string) string {
+	if dir, ok := pl.denseFolder(p, path); ok {
+		return dir
+	}
+	return ""
+}

@@ -3,6 +3,7 @@ package submit
 import (
 	"cmp"
 	"strings"
+	"time"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
@@ -30,6 +31,23 @@ type Result struct {
 	SkippedCount   int             `json:"skippedCount,omitempty"`
 	SkippedReasons map[string]int  `json:"skippedReasons,omitempty"`
 	Prefetch       *PrefetchResult `json:"prefetch,omitempty"` // with prefetch
+	// Pending is how many changes wait for the planner of scarce days,
+	// when the invocation deferred its own or planned the backlog.
+	Pending int `json:"pending,omitempty"`
+	// DeferredUntil, when set, is the quota reset that the backlog waits
+	// for: today can carry no more of it.
+	DeferredUntil *time.Time `json:"deferredUntil,omitempty"`
+	// Planner is what a run of the planner of scarce days decided.
+	Planner *PlannerRun `json:"planner,omitempty"`
+}
+
+// PlannerRun is what one run of the planner of scarce days decided.
+type PlannerRun struct {
+	Directories int    `json:"directories"` // folders refreshed as one directory each
+	Covered     int    `json:"covered"`     // the pending changes those directories cover
+	URLs        int    `json:"urls"`        // paths refreshed as URLs
+	Waiting     int    `json:"waiting"`     // changes left for a later run
+	Note        string `json:"note,omitempty"`
 }
 
 // Submission is what fitting and submitting a plan reported, in both the
