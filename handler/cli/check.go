@@ -116,6 +116,10 @@ func check(_ context.Context, args []string, env Env) int {
 	if !checked {
 		fmt.Fprintln(env.Stdout, skippedTrigger(cfg))
 	}
+	if env.Getenv(function.EnvStoreURL) == "" {
+		fmt.Fprintf(env.Stdout, "vodrefresh check: scarce days are planned per instance: %s is not set, so no store is shared, "+
+			"and each invocation spends the quota on its own (the planner timer has nothing to plan)\n", function.EnvStoreURL)
+	}
 	return 0
 }
 

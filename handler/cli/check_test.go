@@ -71,7 +71,11 @@ func TestCheckReports(t *testing.T) {
 			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey}, 0,
 			[]string{"ready to deploy: 2 OSS rules (trigger: not checked), 1 webhook route [/hooks/generic]",
 				"skipped: whether the OSS trigger's filter delivers every key the rules cover, since none of OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX is set",
-				`to check by hand: OSS_TRIGGER_BUCKET=media-bucket OSS_TRIGGER_PREFIX="videos/202" OSS_TRIGGER_SUFFIX=".mp4" vodrefresh check`}, nil},
+				`to check by hand: OSS_TRIGGER_BUCKET=media-bucket OSS_TRIGGER_PREFIX="videos/202" OSS_TRIGGER_SUFFIX=".mp4" vodrefresh check`,
+				"scarce days are planned per instance: REFRESH_STORE_URL is not set"}, nil},
+		{"a shared store: scarce days are the planner's",
+			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey, "REFRESH_STORE_URL": "redis://127.0.0.1:1/0"}, 0,
+			[]string{"ready to deploy"}, nil},
 		{"trigger variables set empty, as s.yaml sets them",
 			map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey, "OSS_TRIGGER_BUCKET": "", "OSS_TRIGGER_PREFIX": "", "OSS_TRIGGER_SUFFIX": ""}, 1,
 			nil, []string{"OSS_TRIGGER_BUCKET is not set"}},
@@ -109,6 +113,9 @@ func TestCheckReports(t *testing.T) {
 						t.Errorf("%s %q does not say %q", s.name, s.got, w)
 					}
 				}
+			}
+			if _, shared := tt.env["REFRESH_STORE_URL"]; shared && strings.Contains(r.stdout, "per instance") {
+				t.Errorf("with a shared store, stdout %q says scarce days are planned per instance", r.stdout)
 			}
 			if strings.Contains(r.stderr, "ghostt payload") {
 				t.Errorf("a route of an unknown kind had its templates checked: %s", r.stderr)

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"time"
 
+	"vodrefresh/handler/function"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
 
-// quota prints the remaining refresh quota as JSON. It makes one call,
+// quota prints the remaining refresh quota as JSON, and, with a shared
+// store (REFRESH_STORE_URL), the backlog of scarce days. It makes one call,
 // which the SDK bounds by vod.DefaultRequestTimeout: --timeout defaults to
 // that, and a longer one is refused rather than cut short unannounced.
 func quota(ctx context.Context, args []string, env Env) int {
@@ -29,10 +32,41 @@ func quota(ctx context.Context, args []string, env Env) int {
 			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 			return 1
 		}
-		b, _ := json.Marshal(q)
+		out := quotaReport{Quota: q}
+		out.Pending = backlogOf(ctx, env)
+		b, _ := json.Marshal(out)
 		fmt.Fprintf(env.Stdout, "%s\n", b)
 		return 0
 	})
+}
+
+// quotaReport is what quota prints: the quota left today and, with a
+// shared store, the backlog of scarce days.
+type quotaReport struct {
+	vod.Quota
+	// Pending is how many changes wait for the planner; nil without a
+	// shared store (REFRESH_STORE_URL), or when it cannot be read.
+	Pending *int `json:"pending,omitempty"`
+}
+
+// backlogOf reads how many changes wait for the planner of scarce days,
+// from the store that REFRESH_STORE_URL names; nil when it is not set or
+// cannot be read (said on stderr).
+func backlogOf(ctx context.Context, env Env) *int {
+	url := env.Getenv(function.EnvStoreURL)
+	if url == "" {
+		return nil
+	}
+	s, err := store.OpenRedis(url)
+	if err == nil {
+		defer s.Close()
+		var n int
+		if n, err = s.PendingCount(ctx); err == nil {
+			return &n
+		}
+	}
+	fmt.Fprintf(env.Stderr, "vodrefresh quota: the backlog: %v\n", err)
+	return nil
 }
 
 // withClient runs fn with a VOD client made from the environment, within

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vodrefresh/handler/internal/redistest"
+	"vodrefresh/handler/store"
 
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
@@ -238,6 +240,36 @@ func TestQuotaCommand(t *testing.T) {
 	}
 	if r := runCLI(t, map[string]string{}, "", "quota"); r.code != 1 || !strings.Contains(r.stderr, "no credentials") {
 		t.Errorf("without credentials: %d %s", r.code, r.stderr)
+	}
+}
+
+// With a shared store, quota says how many changes wait for the planner of
+// scarce days.
+func TestQuotaShowsTheBacklog(t *testing.T) {
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{ak: secret}, Lifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	redis := redistest.Start(t)
+	s, err := store.OpenRedis(redis.URL(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	if err := s.AddPending(context.Background(), []store.Pending{
+		{ID: "e1", Path: "https://img.example.com/a/1.jpg", Changed: now, Since: now},
+		{ID: "e2", Path: "https://img.example.com/a/2.jpg", Changed: now, Since: now},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	env := credEnv(t, srv.Endpoint())
+	env["REFRESH_STORE_URL"] = redis.URL(1)
+	r := runCLI(t, env, "", "quota")
+	var q map[string]int
+	if err := json.Unmarshal([]byte(r.stdout), &q); err != nil || r.code != 0 || q["pending"] != 2 {
+		t.Fatalf("exit %d, stdout %s (%v), stderr %s; want 2 pending", r.code, r.stdout, err, r.stderr)
 	}
 }
 

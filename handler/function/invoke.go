@@ -1,6 +1,7 @@
 package function
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,13 +40,22 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 		return nil, err
 	}
 	sum.shape, sum.source, sum.records = string(ev.Shape), buckets(ev.Records), len(ev.Records)
-	var res *submit.Result
+	sum.perInstance = !h.planDays
 	if ev.Shape == event.ShapeTimer {
+		// A run that failed is not FC's to retry: the next tick, a minute
+		// later, plans what is still pending. The failure is in the
+		// result and the summary line.
 		sum.source = ev.Timer.Name
-		res, err = h.planBacklog(ctx)
-	} else {
-		res, err = h.refreshObjects(ctx, ev)
+		res, err := h.planBacklog(ctx)
+		if err != nil {
+			res.Planner = cmp.Or(res.Planner, &submit.PlannerRun{})
+			res.Planner.Error = err.Error()
+		}
+		res.Store = sum.store.Degraded()
+		sum.res, sum.err = res, err
+		return &Result{res}, nil
 	}
+	res, err := h.refreshObjects(ctx, ev)
 	res.Store = sum.store.Degraded()
 	sum.res, sum.err = res, err
 	return &Result{res}, err

@@ -54,6 +54,9 @@ type summary struct {
 	retry     int
 	requestID string
 	store     *store.Report // what ran in process memory for want of the shared store
+	// perInstance: no store is shared, so scarce days are planned by each
+	// invocation on its own.
+	perInstance bool
 }
 
 // begin tags ctx with a logger for the invocation's request ID, made from
@@ -128,6 +131,9 @@ func (s *summary) end(ctx context.Context, took time.Duration) {
 	}
 	if s.retry > 0 {
 		attrs = append(attrs, "retryCount", s.retry)
+	}
+	if s.perInstance && s.res != nil {
+		attrs = append(attrs, "scarceDays", "planned per instance: no shared store")
 	}
 	if why := s.store.Degraded(); why != "" {
 		attrs = append(attrs, "store", why)

@@ -48,6 +48,9 @@ type PlannerRun struct {
 	URLs        int    `json:"urls"`        // paths refreshed as URLs
 	Waiting     int    `json:"waiting"`     // changes left for a later run
 	Note        string `json:"note,omitempty"`
+	// Error is why the run failed; what it did not send stays pending for
+	// the next run.
+	Error string `json:"error,omitempty"`
 }
 
 // Submission is what fitting and submitting a plan reported, in both the
