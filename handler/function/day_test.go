@@ -141,3 +141,24 @@ func playDay(t *testing.T, how string, srv *vodfake.Server, instances []*Handler
 		t.Errorf("spent %d URLs and %d directories, want %d and %d", urls, dirs, wantURLs, wantDirs)
 	}
 }
+
+// An ordinary day is untouched by the planner of scarce days: with the
+// store shared and the timer running, every invocation refreshes at once,
+// and the day costs what it costs without them.
+func TestDayWithThePlannerRunning(t *testing.T) {
+	day := testfix.Day()
+	events := make([][]byte, len(day))
+	for i, c := range day {
+		events[i] = c.Native(i)
+	}
+	shared := store.NewMemory(store.MemoryOptions{})
+	srv, instances := dayRig(t, 3, shared)
+	res, err := handle(instances[0], withFCCredentials(context.Background(), testAK, testSecret, testToken), timerEvent(time.Now()))
+	if err != nil || res.Planner == nil || res.Planner.Note != "" {
+		t.Fatalf("the timer's run: %+v, %v; want it to plan, with nothing pending", res, err)
+	}
+	playDay(t, "one record per invocation, the planner running", srv, instances, day, events, 160, 6)
+	if n, err := shared.PendingCount(context.Background()); err != nil || n != 0 {
+		t.Errorf("%d changes pending (%v), want none: an ordinary day is not scarce", n, err)
+	}
+}
