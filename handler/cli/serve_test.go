@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/function"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 // countingBody is an endless-looking body of n bytes that counts what was
@@ -67,6 +69,34 @@ func TestServeStopsReadingAtTheLimit(t *testing.T) {
 		}
 		if body.read > limit+1 || fn.n != 0 {
 			t.Errorf("Content-Length %d: read %d bytes of a %d-byte limit; %d invocations", declared, body.read, limit, fn.n)
+		}
+	}
+}
+
+// Two X-Ghost-Signature lines, one of them valid, reach the function as
+// one header, joined as FC joins them, and are refused as conflicting: in
+// serve as on FC.
+func TestServeRefusesTwoSignatureLines(t *testing.T) {
+	env := serveEnv(t)
+	h, err := function.FromEnv(func(k string) string { return env[k] }, function.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &triggerServer{fn: encoded{h}, timeout: time.Minute, maxBody: 1 << 20, log: slog.New(slog.DiscardHandler)}
+	body := `{"post":{"current":{"id":"1","slug":"a","url":"https://www.example.com/a/","status":"published"}}}`
+	now := time.Now()
+	for _, lines := range [][]string{
+		{webhooktest.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(body), now), "sha256=" + strings.Repeat("0", 64) + ", t=" + strconv.FormatInt(now.UnixMilli(), 10)},
+		{"sha256=" + strings.Repeat("0", 64) + ", t=" + strconv.FormatInt(now.UnixMilli(), 10), webhooktest.SignGhost(env["BLOG_WEBHOOK_SECRET"], []byte(body), now)},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/hooks/blog", strings.NewReader(body))
+		for _, l := range lines {
+			r.Header.Add("X-Ghost-Signature", l)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "conflicting") {
+			t.Errorf("answered %d %s, want 401 for conflicting values", w.Code, w.Body.String())
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/webhook"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 // When a header the verifier reads comes twice, as two case variants of its
@@ -51,5 +52,27 @@ func checkConflict(t *testing.T, s signingScheme, signed *webhook.Request, name 
 		if _, err := s.v.Verify(r, now); err != nil {
 			t.Fatalf("%s, %s twice with the same value: %v", s.name, name, err)
 		}
+	}
+}
+
+// Two X-Ghost-Signature headers joined into one value, as a proxy, or
+// serve for two header lines, joins them: one of them valid, the request
+// is refused as conflicting, whichever comes first. Ghost writes one
+// signature and one timestamp.
+func TestGhostSignaturesJoined(t *testing.T) {
+	now := time.Unix(1795162530, 0)
+	v := webhook.NewGhostVerifier([]string{"g"}, time.Minute)
+	body := []byte(`{"post":{"current":{"id":"1","slug":"a","url":"https://www.example.com/a/","status":"published"}}}`)
+	valid := webhooktest.SignGhost("g", body, now)
+	other := webhooktest.SignGhost("g", body, now.Add(time.Second)) // valid too, for another second
+	for _, joined := range []string{valid + "," + "sha256=" + strings.Repeat("0", 64) + ", t=1795162530000", "sha256=" + strings.Repeat("0", 64) + ", t=1795162530000," + valid, valid + "," + other} {
+		r := webhook.NewRequest("POST", "/hooks/ghost", "", nil, map[string]string{"X-Ghost-Signature": joined}, body)
+		if _, err := v.Verify(r, now); !errors.Is(err, webhook.ErrUnauthorized) || !strings.Contains(err.Error(), "conflicting") {
+			t.Errorf("%q: %v, want a rejection for conflicting values", joined, err)
+		}
+	}
+	r := webhook.NewRequest("POST", "/hooks/ghost", "", nil, map[string]string{"X-Ghost-Signature": valid}, body)
+	if _, err := v.Verify(r, now); err != nil {
+		t.Errorf("one valid signature: %v", err)
 	}
 }

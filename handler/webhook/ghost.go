@@ -12,7 +12,7 @@ import (
 // ghostScheme is X-Ghost-Signature: "sha256=<hex>, t=<ms>", where hex is
 // HMAC-SHA256(secret, body followed by the timestamp's digits).
 var ghostScheme = paramScheme{header: "X-Ghost-Signature", sigKey: "sha256", encoding: "hex", decode: hex.DecodeString,
-	message: func(ts string, body []byte) [][]byte { return [][]byte{body, []byte(ts)} }}
+	message: func(ts string, body []byte) [][]byte { return [][]byte{body, []byte(ts)} }, single: true}
 
 // NewGhostVerifier checks X-Ghost-Signature (ghostScheme). Ghost checks no
 // age itself, so the timestamp must be within window of now.

@@ -253,6 +253,9 @@ type paramScheme struct {
 	encoding string                                // how signatures are written, for messages
 	decode   func(string) ([]byte, error)          // reads one signature
 	message  func(ts string, body []byte) [][]byte // what is signed
+	// single: the sender writes one signature; several are two headers'
+	// values joined, and refused as conflicting.
+	single bool
 }
 
 // Verify checks the header's signatures against the MAC of the signed
@@ -261,6 +264,12 @@ func (v *paramVerifier) Verify(r *Request, now time.Time) (Proof, error) {
 	ps, err := headerParams(r, v.header)
 	if err != nil {
 		return Proof{}, err
+	}
+	// One timestamp, and one signature where the sender writes one: two
+	// values are two headers joined (a proxy, or an attacker's added
+	// copy), and which of them to believe is not ours to guess.
+	if len(ps["t"]) > 1 || (v.single && len(ps[v.sigKey]) > 1) {
+		return Proof{}, unauthorized("conflicting values for the %s header", http.CanonicalHeaderKey(v.header))
 	}
 	if n := len(ps[v.sigKey]); n > maxCandidates {
 		return Proof{}, tooMany(v.header, n)
