@@ -4,7 +4,8 @@
 // invocation. It only wires; the command line (package cli) is the other
 // entry, and calls the same function.
 //
-// It imports function, and nothing imports it but main.
+// It imports function (and internal/testclock, the system clock unless a
+// test builds it otherwise), and nothing imports it but main.
 package handler
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
 	"vodrefresh/handler/function"
+	"vodrefresh/handler/internal/testclock"
 )
 
 // invoker is the function as the runtime loop calls it: built, or broken.
@@ -35,7 +37,7 @@ func Start() {
 		if lerr != nil {
 			log.Warn("LOG_LEVEL ignored", "error", lerr.Error())
 		}
-		h, err := function.FromEnv(os.Getenv, function.Options{Logger: log})
+		h, err := function.FromEnv(os.Getenv, function.Options{Logger: log, Now: testclock.Clock()})
 		if err != nil {
 			log.Error("set-up failed; every invocation will fail until it is fixed", "error", err.Error())
 			return function.Broken{Err: err}

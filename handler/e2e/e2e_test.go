@@ -74,7 +74,14 @@ func newRigEnv(t *testing.T, cfg string, creds map[string]string, extra map[stri
 // instance, against vod.
 func newProcess(t *testing.T, vod *vodfake.Server, cfg string, extra map[string]string) *rig {
 	t.Helper()
-	emu, err := fcemu.Start(fcemu.Options{Lifetime: 2 * time.Minute})
+	return newProcessOf(t, binPath, 2*time.Minute, vod, cfg, extra)
+}
+
+// newProcessOf is newProcess for the binary bin, under an emulator that
+// lives for lifetime.
+func newProcessOf(t *testing.T, bin string, lifetime time.Duration, vod *vodfake.Server, cfg string, extra map[string]string) *rig {
+	t.Helper()
+	emu, err := fcemu.Start(fcemu.Options{Lifetime: lifetime})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +95,7 @@ func newProcess(t *testing.T, vod *vodfake.Server, cfg string, extra map[string]
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": envSecret,
 	}
 	maps.Copy(env, extra)
-	p := start(t, binPath, env)
+	p := start(t, bin, env)
 	select {
 	case <-emu.Polled():
 	case <-time.After(30 * time.Second):

@@ -70,8 +70,8 @@ func readSources(root string) error {
 // stripped, with trimmed paths and the build tag. With race, it is built
 // with -race instead of -trimpath, so that it reuses the packages that
 // "go test -race" compiled.
-func build(out, pkg string, race bool) error {
-	args := []string{"build", "-tags", buildTag, "-ldflags=-s -w", "-o", out}
+func build(out, pkg string, race bool, tags ...string) error {
+	args := []string{"build", "-tags", strings.Join(append([]string{buildTag}, tags...), ","), "-ldflags=-s -w", "-o", out}
 	env := append(os.Environ(), "CGO_ENABLED=0")
 	if race {
 		args = append(args, "-race")

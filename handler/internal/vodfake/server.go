@@ -165,6 +165,14 @@ func (s *Server) Script(action string, replies ...Reply) {
 	s.scripts[action] = append(s.scripts[action], replies...)
 }
 
+// ResetQuota makes the daily quotas whole again, as the reset at
+// midnight (UTC+8) does.
+func (s *Server) ResetQuota() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.urlLeft, s.dirLeft, s.preLeft = s.opts.URLQuota, s.opts.DirQuota, s.opts.PreloadQuota
+}
+
 // Quota returns the remaining URL, directory and preload quota.
 func (s *Server) Quota() (urls, dirs, preload int) {
 	s.mu.Lock()
