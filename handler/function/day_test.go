@@ -2,6 +2,8 @@ package function
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/store"
+	"vodrefresh/handler/vod"
 )
 
 // deliver plays events through instances, as FC does: each event is an
@@ -161,4 +164,62 @@ func TestDayWithThePlannerRunning(t *testing.T) {
 	if n, err := shared.PendingCount(context.Background()); err != nil || n != 0 {
 		t.Errorf("%d changes pending (%v), want none: an ordinary day is not scarce", n, err)
 	}
+}
+
+// The ordinary day on a virtual clock, one change every 100 ms from 10:00
+// (UTC+8), each delivered a second after it is made, on 3 instances that
+// share a store, with the planner's timer firing every minute: nothing is
+// deferred, the day costs what it costs without the planner, and 99% of
+// the changes that had something cached are refreshed within a second of
+// being made (their delivery). New segments are left out: nothing is
+// cached under a new name, and their playlist's folder refresh covers them.
+func TestDayFreshnessWithThePlannerRunning(t *testing.T) {
+	start := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+	var changes []floodChange
+	for i, c := range testfix.Day() {
+		changes = append(changes, floodChange{key: c.Key, at: start.Add(time.Duration(i) * 100 * time.Millisecond), name: c.Event})
+	}
+	day := newScarceDay(t, store.NewMemory(store.MemoryOptions{}), start, vod.Quota{URLRemain: 2000, DirRemain: 100, PreloadRemain: 500}, changes)
+	// The planner runs first, so that it is known to run all day.
+	if _, err := handle(day.instances[0], context.Background(), timerEvent(start)); err != nil {
+		t.Fatal(err)
+	}
+	day.run(start.Add(10 * time.Minute))
+	urls, dirs := 2000-day.account.Remain.URLRemain, 100-day.account.Remain.DirRemain
+	var lags []time.Duration
+	for _, c := range changes {
+		if c.name == "ObjectCreated:PutObject" && strings.HasSuffix(c.key, ".ts") {
+			continue
+		}
+		lag := time.Duration(-1)
+		for _, r := range day.account.log {
+			if !r.at.Before(c.at) && covers(r, c.url()) {
+				lag = r.at.Sub(c.at)
+				break
+			}
+		}
+		if lag < 0 {
+			t.Fatalf("%s was never refreshed", c.key)
+		}
+		lags = append(lags, lag)
+	}
+	slices.Sort(lags)
+	p99 := lags[len(lags)*99/100]
+	t.Logf("%d URLs, %d directories; %d changes with something cached, p99 freshness %s; %d deferred", urls, dirs, len(lags), p99, day.deferred)
+	if urls > 176 || dirs > 7 || day.deferred != 0 || len(day.queue) != 0 {
+		t.Errorf("%d URLs and %d directories, %d deferred, %d queued; want at most 176 and 7, none deferred or queued", urls, dirs, day.deferred, len(day.queue))
+	}
+	if p99 > time.Second {
+		t.Errorf("p99 freshness %s, want at most 1s", p99)
+	}
+}
+
+// covers reports whether refresh r covers url.
+func covers(r timedRefresh, url string) bool {
+	for _, p := range r.paths {
+		if p == url || (r.objectType == "Directory" && strings.HasPrefix(url, p)) {
+			return true
+		}
+	}
+	return false
 }

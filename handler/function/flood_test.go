@@ -1,6 +1,7 @@
 package function
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"encoding/json"
@@ -67,18 +68,25 @@ func (a *timedAccount) Refresh(ctx context.Context, objectType string, paths []s
 
 func (a *timedAccount) Dial(vod.STS) (vod.Client, error) { return a, nil }
 
-// floodChange is one overwritten image.
+// floodChange is one changed object: overwritten, unless name says
+// otherwise.
 type floodChange struct {
-	key string
-	at  time.Time
+	key  string
+	at   time.Time
+	name string // the OSS event's name; "" for ObjectCreated:PutObject
 }
 
-func (c floodChange) url() string { return "https://img.example.com/" + c.key }
+func (c floodChange) url() string {
+	if strings.HasPrefix(c.key, "videos/") {
+		return "https://video.example.com/" + c.key
+	}
+	return "https://img.example.com/" + c.key
+}
 
 func (c floodChange) event(i int) []byte {
-	return []byte(fmt.Sprintf(`{"events":[{"eventName":"ObjectCreated:PutObject","eventTime":%q,`+
+	return []byte(fmt.Sprintf(`{"events":[{"eventName":%q,"eventTime":%q,`+
 		`"oss":{"bucket":{"name":"media-bucket"},"object":{"key":%q,"eTag":"E%d"}},"responseElements":{"requestId":"FLOOD-%05d"}}]}`,
-		c.at.UTC().Format(time.RFC3339Nano), c.key, i, i))
+		cmp.Or(c.name, "ObjectCreated:PutObject"), c.at.UTC().Format(time.RFC3339Nano), c.key, i, i))
 }
 
 // delivery is an invocation due at a time.
@@ -158,7 +166,7 @@ func playFlood(t *testing.T, shared bool) floodResult {
 	}
 	var changes []floodChange
 	for i := range 4000 {
-		changes = append(changes, floodChange{fmt.Sprintf("images/catalog/f%03d/img%02d.jpg", i/20, i%20), start.Add(time.Duration(i) * 100 * time.Millisecond)})
+		changes = append(changes, floodChange{key: fmt.Sprintf("images/catalog/f%03d/img%02d.jpg", i/20, i%20), at: start.Add(time.Duration(i) * 100 * time.Millisecond)})
 	}
 	due := &deliveries{}
 	for i, c := range changes {

@@ -29,14 +29,14 @@ import (
 func scarceChanges(start time.Time) []floodChange {
 	var out []floodChange
 	for i := range 3600 {
-		out = append(out, floodChange{fmt.Sprintf("images/catalog/f%03d/img%02d.jpg", i/20, i%20), start.Add(time.Duration(i) * 100 * time.Millisecond)})
+		out = append(out, floodChange{key: fmt.Sprintf("images/catalog/f%03d/img%02d.jpg", i/20, i%20), at: start.Add(time.Duration(i) * 100 * time.Millisecond)})
 	}
 	for i := range 100 {
-		out = append(out, floodChange{fmt.Sprintf("images/covers/cover%03d.jpg", i), start.Add(time.Duration(i)*3600*time.Millisecond + 50*time.Millisecond)})
+		out = append(out, floodChange{key: fmt.Sprintf("images/covers/cover%03d.jpg", i), at: start.Add(time.Duration(i)*3600*time.Millisecond + 50*time.Millisecond)})
 	}
 	end := start.Add(6 * time.Minute)
 	for i := range 30 {
-		out = append(out, floodChange{fmt.Sprintf("images/archive/a%02d/old.jpg", i), end.Add(time.Duration(i) * time.Second)})
+		out = append(out, floodChange{key: fmt.Sprintf("images/archive/a%02d/old.jpg", i), at: end.Add(time.Duration(i) * time.Second)})
 	}
 	return out
 }
@@ -215,7 +215,7 @@ func TestScarceDayTrickle(t *testing.T) {
 	start := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC) // 10:00 in UTC+8
 	var changes []floodChange
 	for i := range 60 {
-		changes = append(changes, floodChange{fmt.Sprintf("images/live/frame%02d.jpg", i), start.Add(time.Duration(i)*time.Minute + 30*time.Second)})
+		changes = append(changes, floodChange{key: fmt.Sprintf("images/live/frame%02d.jpg", i), at: start.Add(time.Duration(i)*time.Minute + 30*time.Second)})
 	}
 	// 1,000 URLs spent by 10:00 pace to 1,400 more by the reset: scarce.
 	day := newScarceDay(t, store.NewMemory(store.MemoryOptions{}), start, vod.Quota{URLRemain: 1000, DirRemain: 100, PreloadRemain: 500}, changes)
