@@ -239,3 +239,58 @@ func TestScarceDayTrickle(t *testing.T) {
 		t.Errorf("%d directory refreshes of a folder that never settled, want URLs", dirs)
 	}
 }
+
+// Two timer runs at once (two instances): the one that finds the lease
+// taken plans nothing. A store emptied under a deferred change loses
+// nothing: the event is still FC's, and its retry records it again.
+func TestPlannerLeaseAndAnEmptiedStore(t *testing.T) {
+	start := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+	changes := []floodChange{{key: "images/one/a.jpg", at: start}, {key: "images/one/b.jpg", at: start}}
+	st := store.NewMemory(store.MemoryOptions{})
+	// 1,500 URLs spent by 10:00: any change is scarce.
+	day := newScarceDay(t, st, start, vod.Quota{URLRemain: 500, DirRemain: 100, PreloadRemain: 500}, changes)
+	if _, err := handle(day.instances[0], context.Background(), timerEvent(start)); err != nil {
+		t.Fatal(err)
+	}
+	day.clock.set(start.Add(time.Second))
+	// The first reads the quota: with no reading, nothing says the day is
+	// scarce. The second is deferred.
+	if _, err := handle(day.instances[1], context.Background(), changes[0].event(0)); err != nil {
+		t.Fatalf("the first change: %v", err)
+	}
+	changes = changes[1:]
+	day.account.log = nil
+	if _, err := handle(day.instances[1], context.Background(), changes[0].event(1)); err == nil || !strings.HasPrefix(err.Error(), "deferred") {
+		t.Fatalf("the change: %v, want it deferred", err)
+	}
+	items, _ := st.Pending(context.Background())
+	if len(items) != 1 {
+		t.Fatalf("%d pending, want 1", len(items))
+	}
+	// Another instance's run holds the lease.
+	if ok, _ := st.Lease(context.Background(), plannerLease, "another run", time.Minute); !ok {
+		t.Fatal("cannot take the lease")
+	}
+	day.clock.set(start.Add(3 * time.Minute))
+	res, err := handle(day.instances[2], context.Background(), timerEvent(day.clock.Now()))
+	if err != nil || res.Planner == nil || !strings.Contains(res.Planner.Note, "another instance") || len(day.account.log) != 0 {
+		t.Fatalf("a run without the lease: %+v, %v, %d refreshes; want nothing planned", res.Planner, err, len(day.account.log))
+	}
+	st.Release(context.Background(), plannerLease, "another run")
+	// The store empties: the retry records the change again, and the next
+	// run refreshes it.
+	st.DropPending(context.Background(), items)
+	if _, err := handle(day.instances[0], context.Background(), changes[0].event(1)); err == nil {
+		t.Fatal("the retry went through with the change still stale")
+	}
+	day.clock.set(start.Add(4 * time.Minute))
+	if res, err := handle(day.instances[1], context.Background(), timerEvent(day.clock.Now())); err != nil || res.Planner.URLs != 1 {
+		t.Fatalf("the next run: %+v, %v; want one URL", res.Planner, err)
+	}
+	if _, err := handle(day.instances[2], context.Background(), changes[0].event(1)); err != nil {
+		t.Errorf("the retry after the refresh: %v", err)
+	}
+	if n := stale(changes, day.account.log); n != 0 || len(day.account.log) != 1 {
+		t.Errorf("%d stale, %d refreshes; want none stale, one refresh", n, len(day.account.log))
+	}
+}
