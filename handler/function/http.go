@@ -22,7 +22,7 @@ import (
 
 // WebhookReply is the JSON body of every HTTP trigger answer.
 type WebhookReply struct {
-	Status  string     `json:"status"` // accepted, duplicate, ignored, or error
+	Status  string     `json:"status"` // accepted, pending, duplicate, ignored, or error
 	Route   string     `json:"route,omitempty"`
 	Kind    string     `json:"kind,omitempty"`
 	Event   string     `json:"event,omitempty"`
@@ -35,8 +35,9 @@ type WebhookReply struct {
 	Skipped  []string `json:"skipped,omitempty"` // what the payload named but was not refreshed, and why
 	Error    string   `json:"error,omitempty"`
 	Problems []string `json:"problems,omitempty"`
-	Code     string   `json:"code,omitempty"`   // VOD error code on 429/502/503
-	Action   string   `json:"action,omitempty"` // what to do about it
+	Pending  int      `json:"pending,omitempty"` // changes kept for the planner, answered 202 "pending"
+	Code     string   `json:"code,omitempty"`    // VOD error code on 502/503
+	Action   string   `json:"action,omitempty"`  // what to do about it
 }
 
 // response builds the trigger's answer.
@@ -146,15 +147,21 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
 	case rp.Size() > 0:
-		return h.submitChange(ctx, rp.Plan, reply, sum)
+		return h.submitChange(ctx, rp.Plan, reply, deliveryID(rt, proof), sum)
 	}
 	reply.Status = "ignored"
 	return response(http.StatusAccepted, reply)
 }
 
 // submitChange submits a webhook's plan within the answer timeout and maps
-// the outcome to a status.
-func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, sum *summary) *events.HTTPTriggerResponse {
+// the outcome to a status. A verified delivery whose refresh cannot be
+// submitted now (throttled, VOD unreachable, the quota short, the deadline
+// near, a task the CDN failed) is kept as pending for the planner when the
+// deployment can keep it (keep), and answered 202 "pending"; otherwise it
+// is answered 5xx, so that a sender that retries does, and logged at
+// ERROR with what to replay. Only what is wrong with the request gets a
+// 4xx.
+func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, id string, sum *summary) *events.HTTPTriggerResponse {
 	now := h.now()
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
 	for _, m := range plan.Media {
@@ -168,40 +175,48 @@ func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply We
 	sum.res, sum.records = res, 1
 	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
 	reply.Store = sum.store.Degraded()
-	var qe *refresh.QuotaError
-	var se *submit.Error
-	var te *vod.TaskError
-	switch {
-	case err == nil:
+	if err == nil {
 		reply.Status = "accepted"
 		return response(http.StatusAccepted, reply)
-	case errors.As(err, &qe):
-		reply.Status, reply.Error, reply.Code = "error", err.Error(), "QuotaExceeded.Refresh"
-		reply.Action = vod.Classify(&vod.APIError{Code: reply.Code}).Action
-		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(ledger.SecondsToReset(now)))
-	case errors.As(err, &se):
-		return failedReply(reply, se, now)
-	case errors.As(err, &te):
-		reply.Status, reply.Error = "error", err.Error()
-		reply.Action = "the CDN reported the refresh failed: check the task in the VOD console, then send again"
-		return response(http.StatusBadGateway, reply)
 	}
-	h.logger(ctx).Error("webhook refresh failed", "route", reply.Route, "error", err.Error())
-	return fail(http.StatusServiceUnavailable, err.Error(), "Retry-After", "60")
+	var se *submit.Error
+	if errors.As(err, &se) && se.Outcome() == vod.Permanent {
+		return failedReply(reply, se)
+	}
+	if n, ok := h.keep(context.WithoutCancel(ctx), id, plan, res, err, now, log); ok {
+		reply.Status, reply.Pending = "pending", n
+		reply.Note = "the refresh could not be submitted now (" + reason(err) + "); it is kept, and the planner refreshes it within minutes"
+		return response(http.StatusAccepted, reply)
+	}
+	reply.Status, reply.Error = "error", err.Error()
+	reply.Code, reply.Action = codeOf(err)
+	log.Error("webhook refresh not submitted and not kept: no shared store with the planner running; replay it through a generic route",
+		"route", reply.Route, "event", reply.Event, "paths", firstPaths(reply.Paths), "error", err.Error())
+	return response(http.StatusServiceUnavailable, reply, "Retry-After", retryAfter(err, now))
 }
 
-// failedReply maps a failed submission to 429, 502 or 503.
-func failedReply(reply WebhookReply, se *submit.Error, now time.Time) *events.HTTPTriggerResponse {
+// retryAfter is when a sender that retries should send again: after the
+// quota resets, for a quota spent; a minute, for the per-minute limit;
+// half a minute otherwise.
+func retryAfter(err error, now time.Time) string {
+	var qe *refresh.QuotaError
+	var se *submit.Error
+	switch {
+	case errors.As(err, &qe):
+		return strconv.Itoa(ledger.SecondsToReset(now))
+	case errors.As(err, &se) && se.Outcome() == vod.QuotaExhausted:
+		return strconv.Itoa(ledger.SecondsToReset(now))
+	case errors.As(err, &se) && se.Outcome() == vod.Defer:
+		return "60"
+	}
+	return "30"
+}
+
+// failedReply answers a submission that VOD refused for good (the
+// request's paths are what it refused): 502, nothing kept.
+func failedReply(reply WebhookReply, se *submit.Error) *events.HTTPTriggerResponse {
 	reply.Status, reply.Error = "error", se.Error()
 	first := se.Failed()[0].Error
 	reply.Code, reply.Action = first.Code, first.Action
-	switch se.Outcome() {
-	case vod.QuotaExhausted:
-		return response(http.StatusTooManyRequests, reply, "Retry-After", strconv.Itoa(ledger.SecondsToReset(now)))
-	case vod.Defer:
-		return response(http.StatusTooManyRequests, reply, "Retry-After", "60")
-	case vod.Retry:
-		return response(http.StatusServiceUnavailable, reply, "Retry-After", "30")
-	}
 	return response(http.StatusBadGateway, reply)
 }

@@ -206,7 +206,8 @@ var webhookCases = []webhookCase{
 			return httpEvent("POST", "/hooks/generic", signedGeneric(t, "q", hookGood, hookNow), []byte(hookGood), false)
 		},
 		script: []vodfake.Reply{vodfake.ErrorReply("QuotaExceeded.Refresh")},
-		status: 429, body: []string{"QuotaExceeded.Refresh"},
+		// Not the request's fault: 5xx, for a sender that retries.
+		status: 503, body: []string{"QuotaExceeded.Refresh"},
 		// hookNow is 11:00 in UTC+8: 13 hours and a second to the reset.
 		headers: map[string]string{"Retry-After": "46801"},
 	},
