@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -72,7 +73,7 @@ func ParseGhost(body []byte) (Change, error) {
 		st, what = p.Page, "page"
 	}
 	if st == nil {
-		return Change{}, bad("ghost", "the body has neither post nor page")
+		return ghostOther(body), nil
 	}
 	cur, prev := st.Current, st.Previous
 	if prev == nil {
@@ -85,6 +86,22 @@ func ParseGhost(body []byte) (Change, error) {
 		return ghostUnpublished(what, cur, prev), nil
 	}
 	return ghostPublished(what, cur, prev)
+}
+
+// ghostOther answers a Ghost event that names no post or page: site.changed
+// sends {} (with every change, Ghost 5.x's emit-events middleware), and
+// tag.*, member.* and the others send their own resource. Each is a
+// deliberate 2xx "ignored", with the reason, not a malformed body, which
+// would mark the webhook as failing in Ghost.
+func ghostOther(body []byte) Change {
+	var top map[string]json.RawMessage
+	_ = json.Unmarshal(body, &top)
+	keys := sortedKeys(top)
+	if len(keys) == 0 {
+		return Change{Event: "site.changed", Ignored: "Ghost's site.changed names nothing: the post or page event sent with it says what changed"}
+	}
+	what := keys[0]
+	return Change{Event: what, Ignored: fmt.Sprintf("a Ghost %s event, not a post or a page: this route plans posts and pages", what)}
 }
 
 // live reports whether the item is published: its status says so, or, with

@@ -64,7 +64,12 @@ var parserCases = []parserCase{
 	{"ghost/published-tags.json", ParseGhost, Change{Event: "post.published", URLs: []string{"https://www.example.com/welcome/"},
 		Related: listed(Fields{Slug: "welcome", ID: "6748a1f0c2b3d40001a1b2c3", Model: "post", Path: "/welcome/"},
 			Fields{Tag: "go-1-26"}, Fields{Tag: "news"}, Fields{Author: "joe-bloggs"})}, nil},
-	{"ghost/neither.json", ParseGhost, Change{}, []string{"neither post nor page"}},
+	// Ghost 5.x sends {} for site.changed, with every change, and a tag
+	// under tag.current/previous (only the changed keys) for tag.edited
+	// (ghost/core/core/server/services/webhooks/payload.js and
+	// serialize.js): deliberate 2xx answers, not malformed bodies.
+	{"ghost/site-changed.json", ParseGhost, Change{Event: "site.changed", Ignored: "Ghost's site.changed names nothing: the post or page event sent with it says what changed"}, nil},
+	{"ghost/tag-edited.json", ParseGhost, Change{Event: "tag", Ignored: "a Ghost tag event, not a post or a page: this route plans posts and pages"}, nil},
 	{"wordpress/update.json", ParseWordPress, Change{Event: "post.slug-changed", URLs: []string{"https://www.example.com/2026/11/spring-sale/"},
 		Items: []Fields{{Slug: "spring-sale-2026", ID: "42", Model: "post", Fallback: "https://www.example.com/2026/11/spring-sale-2026/"}},
 		Related: listed(Fields{Slug: "spring-sale", ID: "42", Model: "post", Path: "/2026/11/spring-sale/"},
