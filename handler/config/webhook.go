@@ -127,7 +127,7 @@ type HTTPConfig struct {
 const (
 	DefaultReplayWindow  = 5 * time.Minute
 	DefaultMaxPaths      = 100
-	DefaultMaxBody       = 1 << 20
+	DefaultMaxBody       = 4 << 20
 	DefaultAnswerTimeout = 1500 * time.Millisecond
 	DefaultDedupeWindow  = 10 * time.Minute
 )

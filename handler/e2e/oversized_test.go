@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/fcemu"
+	"vodrefresh/handler/webhook/webhooktest"
 )
 
 // deployed reads a setting of the function's props from s.yaml, as an
@@ -80,15 +81,27 @@ func BenchmarkOversizedHTTP(b *testing.B) {
 // status is 0.
 func concurrentPeak(b *testing.B, bin string, event []byte, n, status int) int {
 	b.Helper()
-	emu, p := warm(b, bin, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": "http://127.0.0.1:9",
-		"GOMEMLIMIT": memLimit()})
+	events := make([][]byte, n)
+	for i := range events {
+		events[i] = event
+	}
+	return concurrentPeakEnv(b, bin, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5"}, events, status)
+}
+
+// concurrentPeakEnv sends events at once to a fresh process of bin, with
+// the function's configuration and secrets in env (VOD is unreachable),
+// and returns its peak RSS in KiB, as concurrentPeak.
+func concurrentPeakEnv(b *testing.B, bin string, env map[string]string, events [][]byte, status int) int {
+	b.Helper()
+	env["VOD_ENDPOINT"], env["GOMEMLIMIT"] = "http://127.0.0.1:9", memLimit()
+	emu, p := warm(b, bin, env)
 	defer emu.Close()
 	defer p.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for range n {
+	errs := make(chan error, len(events))
+	for _, event := range events {
 		wg.Go(func() {
 			o, err := emu.Invoke(ctx, event, fcemu.Invocation{})
 			switch {
@@ -111,4 +124,31 @@ func concurrentPeak(b *testing.B, bin string, event []byte, n, status int) int {
 		b.Fatal(err)
 	}
 	return kib
+}
+
+// BenchmarkAcceptedHTTPAtTheLimit sends instanceConcurrency signed Ghost
+// edits of nearly http.maxBodyBytes (the default, 4 MiB) at once to one
+// process deployed as s.yaml deploys it, each verified, parsed and
+// planned (VOD is unreachable, so each is answered 503), and reports its
+// peak RSS beside memorySize. Floor: the peak stays under memorySize.
+func BenchmarkAcceptedHTTPAtTheLimit(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	n, memory := deployed(b, "instanceConcurrency"), deployed(b, "memorySize")
+	body := ghostEdit(b, 4<<20-64<<10)
+	var peak int
+	for b.Loop() {
+		// Each signed a millisecond apart: ten deliveries, not one.
+		events := make([][]byte, n)
+		for i := range events {
+			headers := map[string]string{"X-Ghost-Signature": webhooktest.SignGhost(ghostSecret, body, time.Now().Add(time.Duration(i)*time.Millisecond)), "Content-Type": "application/json"}
+			events[i] = senderEvent("/hooks/blog", headers, body)
+		}
+		peak = max(peak, concurrentPeakEnv(b, binPath, map[string]string{"REFRESH_CONFIG": sendersConfig, "GHOST_SECRET": ghostSecret, "STRAPI_TOKEN": strapiToken}, events, 503))
+	}
+	b.ReportMetric(float64(len(body))/(1<<20), "body-MiB")
+	b.ReportMetric(float64(peak)/1024, "VmHWM-MiB")
+	b.ReportMetric(float64(memory), "memorySize-MB")
+	b.ReportMetric(float64(n), "requests")
 }

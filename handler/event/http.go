@@ -96,7 +96,15 @@ func httpBody(text jsonText, b64 bool, max int) ([]byte, error) {
 	if len(text) == 0 || bytes.Equal(text, []byte("null")) {
 		return nil, nil
 	}
-	least := (len(text) - 2) / maxEscape // the fewest bytes the string can hold
+	// The fewest bytes the string can hold: each escape sequence begins
+	// with a backslash and takes at most maxEscape bytes for one byte, so
+	// a string with few backslashes (base64 has none) is measured nearly
+	// exactly, and one made of escapes no worse than their worst case.
+	n := len(text) - 2
+	least := n - (maxEscape-1)*bytes.Count(text, []byte{'\\'})
+	if least < n/maxEscape {
+		least = n / maxEscape
+	}
 	if b64 {
 		least = base64.StdEncoding.DecodedLen(least) - 3
 	}
