@@ -17,16 +17,20 @@ type Kind struct {
 	// NoURL: its payloads carry no URL of the content, so a route needs
 	// URL templates.
 	NoURL bool
+	// OneAttempt: the sender never retries a failed delivery (each
+	// sender's page in handler/webhook says where its code shows it), so
+	// any answer but 2xx loses the refresh.
+	OneAttempt bool
 }
 
 // kinds are the senders, each declared once: every list of kinds (the
 // configuration's and the webhook parsers' included) is read from here.
 var kinds = []Kind{
 	{Name: "generic", Auth: "standard-webhooks", Fields: []string{"videoId", "path"}},
-	{Name: "ghost", Auth: "ghost", Fields: []string{"slug", "id", "model", "path", "tag", "author"}},
+	{Name: "ghost", Auth: "ghost", Fields: []string{"slug", "id", "model", "path", "tag", "author"}, OneAttempt: true},
 	// WP Webhooks' Bearer token authentication template.
-	{Name: "wordpress", Auth: "token", Fields: []string{"slug", "id", "model", "path", "tag", "category"}},
-	{Name: "strapi", Auth: "token", Fields: []string{"slug", "id", "model", "locale", "path"}, NoURL: true},
+	{Name: "wordpress", Auth: "token", Fields: []string{"slug", "id", "model", "path", "tag", "category"}, OneAttempt: true},
+	{Name: "strapi", Auth: "token", Fields: []string{"slug", "id", "model", "locale", "path"}, NoURL: true, OneAttempt: true},
 	{Name: "contentful", Auth: "contentful", Fields: []string{"slug", "id", "model", "locale", "path"}, NoURL: true},
 	{Name: "sanity", Auth: "sanity", Fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}},
 	// ApsaraVideo VOD's event callback. Its body is not signed, so every

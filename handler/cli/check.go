@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"vodrefresh/handler/change"
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/function"
 	"vodrefresh/handler/refresh"
@@ -41,6 +42,10 @@ func deployProblems(cfg *config.Config, env Env) (problems, warnings []string, c
 		}
 		if rt.Warning != "" {
 			warnings = append(warnings, fmt.Sprintf("webhooks[%d] (%s): %s", i, w.Path, rt.Warning))
+		}
+		if k, _ := change.KindOf(w.Kind); k.OneAttempt && env.Getenv(function.EnvStoreURL) == "" {
+			warnings = append(warnings, fmt.Sprintf("webhooks[%d] (%s): %s never retries a failed delivery, and without %s a refresh that cannot be submitted at once "+
+				"(throttled, VOD unreachable, the quota short) cannot be kept: it is answered 503 and lost; set %s, with the planner's timer", i, w.Path, w.Kind, function.EnvStoreURL, function.EnvStoreURL))
 		}
 	}
 	for _, r := range cfg.ReservedDomains() {

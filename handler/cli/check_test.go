@@ -235,6 +235,7 @@ func TestCheckSecrets(t *testing.T) {
 			env := credEnv(t, srv.Endpoint())
 			env["REFRESH_CONFIG_FILE"] = "testdata/deploy-token.yaml"
 			env["DEPLOY_WEBHOOK_SECRET"], env["DEPLOY_WEBHOOK_TOKEN"] = tt.secret, tt.token
+			env["REFRESH_STORE_URL"] = "redis://127.0.0.1:1/0" // a store: a strapi route's refresh can be kept
 			r := runCLI(t, env, "", "check")
 			if r.code != tt.code || (tt.code == 0) != strings.Contains(r.stdout, "ready to deploy") {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d", r.code, r.stdout, r.stderr, tt.code)
@@ -252,5 +253,20 @@ func TestCheckSecrets(t *testing.T) {
 			}
 			requireNoRequests(t, srv)
 		})
+	}
+}
+
+// A route whose sender never retries (Strapi here) in a deployment with no
+// shared store is warned of: a refresh that cannot be submitted at once
+// could not be kept.
+func TestCheckWarnsOfOneAttemptSenders(t *testing.T) {
+	srv := startFake(t)
+	env := credEnv(t, srv.Endpoint())
+	env["REFRESH_CONFIG_FILE"] = "testdata/deploy-token.yaml"
+	env["DEPLOY_WEBHOOK_SECRET"], env["DEPLOY_WEBHOOK_TOKEN"] = strongKey, "0123456789abcdef0123456789abcdef"
+	r := runCLI(t, env, "", "check")
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: webhooks[1] (/hooks/strapi): strapi never retries a failed delivery") ||
+		strings.Contains(r.stderr, "webhooks[0] (/hooks/generic): generic never") {
+		t.Errorf("exit %d, stderr %q; want a warning for the strapi route alone", r.code, r.stderr)
 	}
 }
