@@ -140,7 +140,7 @@ func (h *Handler) reserve(ctx context.Context, inv *submit.Invocation, plan *ref
 		if err != nil {
 			return fitted, nil, err
 		}
-		hold, left, err := h.ledger.Hold(ctx, store.Amount{URLs: fitted.URLs, Dirs: fitted.Dirs})
+		hold, left, err := h.ledger.Hold(ctx, store.Amount{URLs: fitted.URLs, Dirs: fitted.Dirs}, room)
 		switch {
 		case hold != nil || err != nil:
 			return fitted, hold, err

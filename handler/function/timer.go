@@ -95,7 +95,7 @@ func (h *Handler) decide(ctx context.Context, inv *submit.Invocation, items []st
 		if need == (store.Amount{}) {
 			return d, nil, nil
 		}
-		hold, left, err := h.ledger.Hold(ctx, need)
+		hold, left, err := h.ledger.Hold(ctx, need, room)
 		switch {
 		case hold != nil || err != nil:
 			return d, hold, err

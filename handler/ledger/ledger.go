@@ -125,19 +125,27 @@ func (qc *Ledger) Room(ctx context.Context) (store.Amount, error) {
 	return l.Available(), nil
 }
 
-// Hold holds need, if what others have not taken covers it, in one step,
-// so that invocations planning at the same time, on any instance, cannot
-// together exceed the remaining quota. When others took quota in between,
-// it holds nothing and returns a nil Reservation with what is left, to
-// fit again to.
-func (qc *Ledger) Hold(ctx context.Context, need store.Amount) (*Reservation, store.Amount, error) {
+// Hold holds need, which the caller fitted to room (what Room, or a
+// refused Hold, said was left), in one step, so that invocations planning
+// at the same time, on any instance, cannot together exceed the remaining
+// quota. When others took quota between the reading and the hold (what is
+// left is less than room, or does not cover need), it holds nothing and
+// returns a nil Reservation with what is left, for the caller to fit
+// again: a plan fitted to quota that others took may have spent, in URLs,
+// what its share of what is left would have given to directories.
+func (qc *Ledger) Hold(ctx context.Context, need, room store.Amount) (*Reservation, store.Amount, error) {
 	id := holdID()
 	got, ok, err := qc.store.Hold(ctx, id, need, holdTTL(ctx))
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, store.Amount{}, fmt.Errorf("the quota ledger: %w", err)
-	case !ok:
-		return nil, got.Available(), nil
+	}
+	left := got.Available()
+	if !ok {
+		return nil, left, nil
+	}
+	if left.URLs < room.URLs || left.Dirs < room.Dirs {
+		qc.store.Settle(context.WithoutCancel(ctx), id, store.Amount{}, 0)
+		return nil, left, nil
 	}
 	return &Reservation{qc: qc, id: id}, store.Amount{}, nil
 }

@@ -89,7 +89,7 @@ func TestQuotaReservations(t *testing.T) {
 		if err != nil {
 			return nil
 		}
-		r, _, got := qc.Hold(context.Background(), store.Amount{URLs: urls, Dirs: dirs})
+		r, _, got := qc.Hold(context.Background(), store.Amount{URLs: urls, Dirs: dirs}, room)
 		if got != nil || r == nil {
 			t.Fatalf("Hold: %v, %v; want a reservation", r, got)
 		}
@@ -121,17 +121,42 @@ func TestHoldRefusedSaysWhatIsLeft(t *testing.T) {
 	if _, _, err := qc.Read(context.Background(), c, time.Minute, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r, _, err := qc.Hold(context.Background(), store.Amount{URLs: 20}); r == nil || err != nil {
+	if r, _, err := qc.Hold(context.Background(), store.Amount{URLs: 20}, store.Amount{URLs: 30, Dirs: 2}); r == nil || err != nil {
 		t.Fatalf("first hold: %v, %v", r, err)
 	}
-	r, left, err := qc.Hold(context.Background(), store.Amount{URLs: 20, Dirs: 1})
+	r, left, err := qc.Hold(context.Background(), store.Amount{URLs: 20, Dirs: 1}, store.Amount{URLs: 30, Dirs: 2})
 	if r != nil || err != nil || left != (store.Amount{URLs: 10, Dirs: 2}) {
 		t.Fatalf("second hold: %v, left %+v, %v; want none, with 10 URLs and 2 directories left", r, left, err)
 	}
 	if qc.URLsSpent(context.Background()) {
 		t.Error("URLsSpent with 10 URLs left")
 	}
-	if r, _, _ := qc.Hold(context.Background(), store.Amount{URLs: 10}); r == nil || !qc.URLsSpent(context.Background()) {
+	if r, _, _ := qc.Hold(context.Background(), store.Amount{URLs: 10}, left); r == nil || !qc.URLsSpent(context.Background()) {
 		t.Errorf("held the last 10 URLs (%v): URLsSpent is false", r)
+	}
+}
+
+// A plan fitted to more than is left by the time it holds (others held
+// quota in between) is not held, even if what is left covers it: the
+// caller fits again to what is left.
+func TestHoldRefusesAStaleFit(t *testing.T) {
+	qc := New(store.NewMemory(store.MemoryOptions{}))
+	c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2000, DirRemain: 100}}
+	if _, _, err := qc.Read(context.Background(), c, time.Minute, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	room, _ := qc.Room(context.Background()) // both read 2,000 URLs
+	if r, _, err := qc.Hold(context.Background(), store.Amount{URLs: 999}, room); r == nil || err != nil {
+		t.Fatalf("the first: %v, %v", r, err)
+	}
+	r, left, err := qc.Hold(context.Background(), store.Amount{URLs: 999}, room)
+	if r != nil || err != nil || left != (store.Amount{URLs: 1001, Dirs: 100}) {
+		t.Fatalf("the second, fitted to 2,000: %v, left %+v, %v; want refused with 1,001 left", r, left, err)
+	}
+	if now, _ := qc.Room(context.Background()); now != left {
+		t.Errorf("the refused hold left %+v held; room %+v, want %+v", now, now, left)
+	}
+	if r, _, err := qc.Hold(context.Background(), store.Amount{URLs: 500}, left); r == nil || err != nil {
+		t.Errorf("the second, fitted again to 1,001: %v, %v", r, err)
 	}
 }

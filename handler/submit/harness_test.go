@@ -202,7 +202,7 @@ func (r *rig) invoke(t testing.TB, pl *refresh.Planner, p *refresh.Plan) sent {
 	var hold *ledger.Reservation
 	if shared {
 		var left store.Amount
-		if hold, left, err = r.ledger.Hold(ctx, store.Amount{URLs: f.URLs, Dirs: f.Dirs}); hold == nil || err != nil {
+		if hold, left, err = r.ledger.Hold(ctx, store.Amount{URLs: f.URLs, Dirs: f.Dirs}, store.Amount{URLs: room.URLs, Dirs: room.Dirs}); hold == nil || err != nil {
 			t.Fatalf("holding %d URLs and %d directories: %v (%+v left)", f.URLs, f.Dirs, err, left)
 		}
 	}

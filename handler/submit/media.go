@@ -90,7 +90,7 @@ func (inv *Invocation) holdDirs(ctx context.Context, dirs int) (*ledger.Reservat
 			return nil, &refresh.QuotaError{Pending: dirs, DirNeed: dirs, DirRemain: room.Dirs, URLRemain: room.URLs}
 		}
 		var hold *ledger.Reservation
-		if hold, room, err = l.Hold(ctx, store.Amount{Dirs: dirs}); hold != nil || err != nil {
+		if hold, room, err = l.Hold(ctx, store.Amount{Dirs: dirs}, room); hold != nil || err != nil {
 			return hold, err
 		}
 		if try == ledger.MaxHoldTries {

@@ -191,12 +191,12 @@ func TestQuotaSources(t *testing.T) {
 			before: func(t *testing.T, r *rig) {
 				r.quota(t)
 				ctx := context.Background()
-				spent, _, err := r.ledger.Hold(ctx, store.Amount{URLs: 30, Dirs: 4})
+				spent, _, err := r.ledger.Hold(ctx, store.Amount{URLs: 30, Dirs: 4}, store.Amount{})
 				if err != nil || spent == nil {
 					t.Fatal(err)
 				}
 				spent.Settle(ctx, 20, 1) // 10 URLs and 3 directories released
-				if held, _, err := r.ledger.Hold(ctx, store.Amount{URLs: 5, Dirs: 2}); err != nil || held == nil {
+				if held, _, err := r.ledger.Hold(ctx, store.Amount{URLs: 5, Dirs: 2}, store.Amount{}); err != nil || held == nil {
 					t.Fatal(err)
 				}
 				r.ledger.SpendPreload(ctx, 6)
