@@ -83,4 +83,16 @@ type Change struct {
 	// Notes list what the payload named that is not refreshed, and why
 	// (a VOD source file outside the video's folder).
 	Notes []string
+	// Revision names this version of the content (the sender's update
+	// time or revision), so that a second delivery of one change (Ghost's
+	// unpublish and delete pair) refreshes nothing twice; "" when the
+	// sender says nothing of it.
+	Revision string
+	// Document names the content across its versions, for a sender that
+	// sends no previous slug or URL (Strapi): the URLs last refreshed for
+	// it are remembered, and refreshed too when they change. "" otherwise.
+	Document string
+	// Upload: the change is to an uploaded file, not to content; the
+	// route's related pages are not refreshed for it unless it says so.
+	Upload bool
 }

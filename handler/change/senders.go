@@ -30,7 +30,7 @@ var kinds = []Kind{
 	{Name: "ghost", Auth: "ghost", Fields: []string{"slug", "id", "model", "path", "tag", "author"}, OneAttempt: true},
 	// WP Webhooks' Bearer token authentication template.
 	{Name: "wordpress", Auth: "token", Fields: []string{"slug", "id", "model", "path", "tag", "category"}, OneAttempt: true},
-	{Name: "strapi", Auth: "token", Fields: []string{"slug", "id", "model", "locale", "path"}, NoURL: true, OneAttempt: true},
+	{Name: "strapi", Auth: "token", Fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}, NoURL: true, OneAttempt: true},
 	{Name: "contentful", Auth: "contentful", Fields: []string{"slug", "id", "model", "locale", "path"}, NoURL: true},
 	{Name: "sanity", Auth: "sanity", Fields: []string{"slug", "id", "model", "locale", "path", "tag", "category", "author"}},
 	// ApsaraVideo VOD's event callback. Its body is not signed, so every

@@ -112,9 +112,9 @@ var cmsCases = []cmsCase{
 		paths:   []string{"https://img.example.com/cf/yadj1kx9rmg0/3wtvPBbBjiMKqKKga8I2Cu/5a2f3e9c8d7b6a5f4e3d2c1b0a9f8e7d/spring-banner.jpg"},
 		skipped: []string{"asset", "urls[0]"}},
 	// Strapi: uploads replaced or deleted, and entries without i18n.
-	{route: "/hooks/strapi", fixture: "strapi/media-create.json", sign: strapiBearer, status: 202, reply: "accepted",
-		paths:   []string{"https://img.example.com/uploads/353fc98a19e44da9acf61d71b11895f9.png"},
-		skipped: []string{`urls[0] "https://www.example.com/{locale}/{model}/{slug}/" not filled: the payload has no {locale}, {slug}`}},
+	// A new upload's name carries a random hash: nothing can have cached it.
+	{route: "/hooks/strapi", fixture: "strapi/media-create.json", sign: strapiBearer, status: 202, reply: "ignored",
+		note: "a new upload"},
 	{route: "/hooks/strapi", fixture: "strapi/media-update.json", sign: strapiBearer, status: 202, reply: "accepted",
 		paths: []string{"https://img.example.com/uploads/launch_poster_5f1c2a.jpg", "https://img.example.com/uploads/small_launch_poster_5f1c2a.jpg",
 			"https://img.example.com/uploads/thumbnail_launch_poster_5f1c2a.jpg"},

@@ -32,8 +32,9 @@ type ghostItem struct {
 	UUID string `json:"uuid"`
 	Slug string `json:"slug"`
 	ghostListed
-	Status string `json:"status"`
-	URL    string `json:"url"`
+	Status    string `json:"status"`
+	URL       string `json:"url"`
+	UpdatedAt string `json:"updated_at"`
 }
 
 // ghostListed are the tags and authors whose pages list an item.
@@ -79,29 +80,82 @@ func ParseGhost(body []byte) (Change, error) {
 	if prev == nil {
 		prev = &ghostItem{}
 	}
+	var ch Change
+	var err error
 	switch {
 	case cur == nil || (cur.ID == "" && cur.URL == "" && cur.Slug == ""):
-		return ghostDeleted(what, prev), nil
+		ch = ghostDeleted(what, prev)
+		// Deleting a published post sends post.unpublished, then
+		// post.deleted, with one body: one revision, refreshed once.
+		ch.Revision = prev.UpdatedAt
 	case !cur.live():
-		return ghostUnpublished(what, cur, prev), nil
+		ch = ghostUnpublished(what, cur, prev)
+		ch.Revision = cur.UpdatedAt
+	default:
+		ch, err = ghostPublished(what, cur, prev)
+		ch.Revision = cur.UpdatedAt
 	}
-	return ghostPublished(what, cur, prev)
+	if ch.Ignored != "" {
+		ch.Revision = ""
+	}
+	return ch, err
 }
 
 // ghostOther answers a Ghost event that names no post or page: site.changed
-// sends {} (with every change, Ghost 5.x's emit-events middleware), and
-// tag.*, member.* and the others send their own resource. Each is a
-// deliberate 2xx "ignored", with the reason, not a malformed body, which
-// would mark the webhook as failing in Ghost.
+// sends {} (with every change, Ghost 5.x's emit-events middleware), tag.*
+// their tag (ghostTag), and member.* and the others their own resource.
+// Each but a tag's is a deliberate 2xx "ignored", with the reason, not a
+// malformed body, which would mark the webhook as failing in Ghost.
 func ghostOther(body []byte) Change {
 	var top map[string]json.RawMessage
 	_ = json.Unmarshal(body, &top)
 	keys := sortedKeys(top)
-	if len(keys) == 0 {
+	switch {
+	case len(keys) == 0:
 		return Change{Event: "site.changed", Ignored: "Ghost's site.changed names nothing: the post or page event sent with it says what changed"}
+	case keys[0] == "tag":
+		var st ghostState
+		_ = json.Unmarshal(top["tag"], &st)
+		return ghostTag(&st)
 	}
 	what := keys[0]
 	return Change{Event: what, Ignored: fmt.Sprintf("a Ghost %s event, not a post or a page: this route plans posts and pages", what)}
+}
+
+// ghostTag refreshes a tag's page: on tag.edited, its URL (current.url)
+// and, when the slug changed, the old one (previous holds only the
+// changed keys, so previous.slug says so); on tag.deleted (current is {}),
+// the page rebuilt from previous.slug through the route's tag templates.
+// A new tag's page is new: nothing can have cached it.
+func ghostTag(st *ghostState) Change {
+	cur, prev := st.Current, st.Previous
+	if prev == nil {
+		prev = &ghostItem{}
+	}
+	switch {
+	case cur == nil || (cur.ID == "" && cur.URL == "" && cur.Slug == ""):
+		if prev.Slug == "" {
+			return Change{Event: "tag.deleted", Ignored: "deleted tag without previous.slug: no URL to rebuild"}
+		}
+		return Change{Event: "tag.deleted", Items: []Fields{{Slug: prev.Slug, ID: prev.ID, Model: "tag"}}, Revision: prev.UpdatedAt}
+	case prev.ID == "" && prev.Slug == "" && prev.UpdatedAt == "":
+		return Change{Event: "tag.added", Ignored: "a new tag: its page is new, nothing can have cached it"}
+	}
+	ch := Change{Event: "tag.edited", Revision: cur.UpdatedAt}
+	if cur.URL == "" || !isHTTPURL(cur.URL) {
+		ch.Items = []Fields{{Slug: cur.Slug, ID: cur.ID, Model: "tag"}}
+		if prev.Slug != "" && prev.Slug != cur.Slug {
+			ch.Items = append(ch.Items, Fields{Slug: prev.Slug, ID: cur.ID, Model: "tag"})
+		}
+		return ch
+	}
+	ch.URLs = []string{cur.URL}
+	if prev.Slug != "" && prev.Slug != cur.Slug {
+		if old := replaceSlug(cur.URL, cur.Slug, prev.Slug); old != "" {
+			ch.URLs = append(ch.URLs, old)
+		}
+	}
+	return ch
 }
 
 // live reports whether the item is published: its status says so, or, with
