@@ -92,6 +92,10 @@ type Change struct {
 	// sends no previous slug or URL (Strapi): the URLs last refreshed for
 	// it are remembered, and refreshed too when they change. "" otherwise.
 	Document string
+	// Previous are URLs the content was served at before this change, as
+	// the function remembers them for a sender that sends no previous
+	// slug (see Document): refreshed too, and not remembered again.
+	Previous []string
 	// Upload: the change is to an uploaded file, not to content; the
 	// route's related pages are not refreshed for it unless it says so.
 	Upload bool

@@ -32,6 +32,16 @@ type WebhookRoute struct {
 	// content's own: static ones (the home page, a feed, the sitemap) and
 	// templates filled from the payload ({tag}, {category}, {author}, ...).
 	Related []string `yaml:"related" validate:"dive,required"`
+	// Models give, by kind of content (Ghost's post, page and tag;
+	// Strapi's and Contentful's model), the URL templates and related
+	// pages that replace URLs and Related for that kind: Ghost posts under
+	// /blog/ and pages at the root, through one route; a page's change
+	// refreshes no list of posts.
+	Models map[string]ModelTemplates `yaml:"models" validate:"dive,keys,required,endkeys"`
+	// MediaRelated refreshes the related pages for a change to an uploaded
+	// file too (Strapi's media.*, Contentful's assets); by default only
+	// content changes refresh them.
+	MediaRelated bool `yaml:"mediaRelated"`
 	// Defaults fill a template field that a payload does not send (a
 	// {locale} for content without i18n).
 	Defaults map[string]string `yaml:"defaults" validate:"dive,keys,webhookdefault,endkeys,required"`
@@ -102,6 +112,12 @@ func (w *WebhookRoute) MediaURLs() int {
 // PlayURLs reports whether the route refreshes videos that still exist by
 // media ID (mode: playUrls).
 func (w *WebhookRoute) PlayURLs() bool { return w.Mode == "playUrls" }
+
+// ModelTemplates are a route's templates for one kind of content.
+type ModelTemplates struct {
+	URLs    []string `yaml:"urls" validate:"dive,required"`
+	Related []string `yaml:"related" validate:"dive,required"`
+}
 
 // HMACConfig describes a GitHub-style signature header.
 type HMACConfig struct {

@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,6 +14,12 @@ import (
 // route's configuration (see Planner).
 type routeTemplates struct {
 	*config.WebhookRoute
+	templateSet
+	models map[string]templateSet // by kind of content, replacing the route's own
+}
+
+// templateSet is the templates of a route, or of one kind of content on it.
+type templateSet struct {
 	templates []*Template // urls: the content's own URLs
 	related   []*Template // refreshed with every accepted event
 }
@@ -30,28 +37,56 @@ var termPlaceholders = []string{"tag", "category", "author"}
 // skipped on every event.
 func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*routeTemplates, []string) {
 	r := &routeTemplates{WebhookRoute: w}
-	templates, problems := compileTemplates(name+".urls", w.URLs, webhookPlaceholders, allow, func(t *Template) string {
+	var problems []string
+	r.templateSet, problems = r.compileSet(name, w.URLs, w.Related, allow)
+	for _, model := range slices.Sorted(maps.Keys(w.Models)) {
+		set, more := r.compileSet(fmt.Sprintf("%s.models[%s]", name, model), w.Models[model].URLs, w.Models[model].Related, allow)
+		problems = append(problems, more...)
+		if r.models == nil {
+			r.models = make(map[string]templateSet, len(w.Models))
+		}
+		r.models[model] = set
+	}
+	if k, _ := change.KindOf(w.Kind); len(w.URLs) == 0 && k.NoURL {
+		why := "its payloads carry no URL"
+		if k.NoURLWhy != "" {
+			why = k.NoURLWhy
+		}
+		problems = append(problems, fmt.Sprintf("%s.urls: a %s route needs URL templates: %s", name, w.Kind, why))
+	}
+	for _, p := range w.OptionProblems() {
+		problems = append(problems, name+"."+p)
+	}
+	return r, problems
+}
+
+// compileSet compiles a set of urls and related templates, named under
+// name.
+func (r *routeTemplates) compileSet(name string, urls, related []string, allow *Allowlist) (templateSet, []string) {
+	templates, problems := compileTemplates(name+".urls", urls, webhookPlaceholders, allow, func(t *Template) string {
 		if len(t.Names()) == 0 {
 			return "has no placeholder, so no payload selects it: put URLs refreshed with every event under related"
 		}
 		return r.unfillable(t)
 	})
-	related, more := compileTemplates(name+".related", w.Related, webhookPlaceholders, allow, r.unfillable)
-	r.templates, r.related = templates, related
-	if len(w.URLs) == 0 && needsURLs(w.Kind) {
-		more = append(more, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
-	}
-	for _, p := range w.OptionProblems() {
-		more = append(more, name+"."+p)
-	}
-	return r, append(problems, more...)
+	rel, more := compileTemplates(name+".related", related, webhookPlaceholders, allow, r.unfillable)
+	return templateSet{templates: templates, related: rel}, append(problems, more...)
 }
 
-// needsURLs reports whether a route of kind needs URL templates: its
-// payloads carry no URL of the content they change.
-func needsURLs(kind string) bool {
-	k, _ := change.KindOf(kind)
-	return k.NoURL
+// set returns the templates for ch's kind of content: the model's, when
+// the route gives them, else the route's own.
+func (r *routeTemplates) set(ch change.Change) templateSet {
+	for _, list := range [][]change.Fields{ch.Items, ch.Related} {
+		for _, it := range list {
+			if set, ok := r.models[it.Model]; ok && it.Model != "" {
+				return set
+			}
+			if it.Model != "" {
+				return r.templateSet
+			}
+		}
+	}
+	return r.templateSet
 }
 
 // unfillable says why no payload of the route's kind can fill t, or "".
@@ -89,6 +124,11 @@ type RoutePlan struct {
 	// Notes list what the change named but is not refreshed, and why: an
 	// asset off the allowlist, a template the payload did not fill.
 	Notes []string
+	// Content lists the paths of the content itself (its URLs, assets and
+	// filled urls templates); Related those of the related pages, which a
+	// deployment may refresh once for a burst of changes; the change's
+	// Previous URLs are neither.
+	Content, Related []string
 }
 
 // changePlan is a RoutePlan being built for one route.
@@ -110,6 +150,7 @@ func (pl *Planner) PlanChange(w *config.WebhookRoute, ch change.Change) RoutePla
 		return RoutePlan{Plan: &Plan{}, Note: "not a webhook route of the planner's configuration"}
 	}
 	ch = change.SelectStreams(ch, r.Streams)
+	set := r.set(ch)
 	c := &changePlan{RoutePlan: RoutePlan{Plan: &Plan{Wait: r.Wait}, Notes: slices.Clone(ch.Notes)}, pl: pl, r: r}
 	if r.PlayURLs() {
 		ch.Items = c.byMedia(ch.Items)
@@ -122,17 +163,29 @@ func (pl *Planner) PlanChange(w *config.WebhookRoute, ch change.Change) RoutePla
 		c.add(urlType, NormalizeURL(u))
 	}
 	c.addAssets(ch.Assets)
-	filled := c.fill("urls", r.templates, ch.Items, r.RefreshType(), urlType)
+	filled := c.fill("urls", set.templates, ch.Items, r.RefreshType(), urlType)
+	c.Content = c.paths(0)
 	if c.Size() == 0 && len(c.Outside) == 0 && len(c.refused) == 0 {
-		c.Note = r.emptyNote(ch, filled)
+		c.Note = r.emptyNote(ch, set, filled)
 	}
-	if ch.Ignored == "" {
-		c.fill("related", r.related, append(slices.Clip(ch.Items), ch.Related...), config.TypeFile, "")
+	for _, u := range ch.Previous {
+		c.add(config.TypeFile, NormalizeURL(u))
+	}
+	if ch.Ignored == "" && (!ch.Upload || r.MediaRelated) {
+		before := len(c.Plan.Files)
+		c.fill("related", set.related, append(slices.Clip(ch.Items), ch.Related...), config.TypeFile, "")
+		c.Related = slices.Clone(c.Plan.Files[before:])
 	}
 	if len(c.refused) > 0 {
 		c.Note = strings.Join(c.refused, "; ")
 	}
 	return c.RoutePlan
+}
+
+// paths returns the plan's paths from the n-th file on, and its
+// directories.
+func (c *changePlan) paths(n int) []string {
+	return slices.Concat(c.Plan.Files[n:], c.Plan.Directories)
 }
 
 // add puts path into the plan after the allowlist check, or into Outside.
@@ -271,13 +324,13 @@ func (r *routeTemplates) lacking(t *Template, item change.Fields) string {
 }
 
 // emptyNote says why a change planned nothing.
-func (r *routeTemplates) emptyNote(ch change.Change, filled int) string {
+func (r *routeTemplates) emptyNote(ch change.Change, set templateSet, filled int) string {
 	switch {
 	case len(ch.Assets) > 0:
 		return "its files are not on an allowlisted domain: nothing of ours to refresh"
 	case len(ch.Items) == 0:
 		return "the payload names nothing to refresh"
-	case len(r.templates) == 0:
+	case len(set.templates) == 0:
 		return "the payload carries no URL and the route has no URL templates"
 	case filled == 0:
 		return fmt.Sprintf("no URL template could be filled from the payload (it has %s)", strings.Join(itemFields(ch.Items), ", "))

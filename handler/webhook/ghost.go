@@ -48,6 +48,7 @@ type ghostListed struct {
 type ghostTerm struct {
 	Slug       string `json:"slug"`
 	Visibility string `json:"visibility"`
+	URL        string `json:"url"`
 }
 
 type ghostState struct {
@@ -252,10 +253,36 @@ func ghostDeleted(what string, prev *ghostItem) Change {
 	ch := Change{Event: event, Related: ghostRelated(subject, prev, &ghostItem{})}
 	if prev.URL != "" && isHTTPURL(prev.URL) {
 		ch.URLs = []string{prev.URL}
-	} else {
-		ch.Items = []Fields{subject}
+		return ch
 	}
+	// Ghost 5.130 sends no previous.url on delete: the live URL is rebuilt
+	// through the route's templates, or else from the site URL that its
+	// tags' and authors' URLs give (a deleted post's tags point at
+	// <site>/404/), as Ghost's default routes serve it (/{slug}/).
+	if site := prev.siteURL(); site != "" {
+		subject.Fallback = site + url.PathEscape(prev.Slug) + "/"
+	}
+	ch.Items = []Fields{subject}
 	return ch
+}
+
+// siteURL returns the site URL, with its trailing '/', that the item's
+// authors' pages (<site>/author/<slug>/) or tags' (<site>/tag/<slug>/, or
+// <site>/404/ for a deleted post's) hang from; "" when none says.
+func (it *ghostItem) siteURL() string {
+	for _, t := range it.Authors {
+		if site, ok := strings.CutSuffix(t.URL, "/author/"+t.Slug+"/"); ok && isHTTPURL(site) {
+			return site + "/"
+		}
+	}
+	for _, t := range it.Tags {
+		for _, tail := range []string{"/tag/" + t.Slug + "/", "/404/"} {
+			if site, ok := strings.CutSuffix(t.URL, tail); ok && isHTTPURL(site) {
+				return site + "/"
+			}
+		}
+	}
+	return ""
 }
 
 // ghostRelated is the subject, and one term per public tag and per author

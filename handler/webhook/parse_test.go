@@ -50,6 +50,13 @@ var parserCases = []parserCase{
 		Related: []Fields{{Slug: "new-name", ID: "p1", Model: "post", Path: "/blog/new-name/"}}}, nil},
 	{"ghost/deleted.json", ParseGhost, Change{Event: "post.deleted", Items: []Fields{{Slug: "gone", ID: "p2", Model: "post"}},
 		Related: []Fields{{Slug: "gone", ID: "p2", Model: "post"}}}, nil},
+	// Ghost 5.130 sends no previous.url on delete, and points a deleted
+	// post's tags and authors at <site>/404/: the site URL gives the
+	// post's URL as Ghost's default routes serve it, when no template does.
+	{"ghost/deleted-5130.json", ParseGhost, Change{Event: "post.deleted",
+		Items:    []Fields{{Slug: "old-news", ID: "6748a1f0c2b3d40001a1b2f1", Model: "post", Fallback: "https://www.example.com/old-news/"}},
+		Related:  listed(Fields{Slug: "old-news", ID: "6748a1f0c2b3d40001a1b2f1", Model: "post"}, Fields{Tag: "news"}, Fields{Author: "joe-bloggs"}),
+		Revision: "2026-11-20T08:15:29.000Z"}, nil},
 	{"ghost/deleted-no-slug.json", ParseGhost, Change{Event: "page.deleted", Ignored: "deleted page without previous.slug: no URL to rebuild"}, nil},
 	{"ghost/deleted-draft.json", ParseGhost, Change{Event: "post.deleted", Ignored: "the deleted post was draft, never live: nothing to refresh"}, nil},
 	{"ghost/page.json", ParseGhost, Change{Event: "page.published", URLs: []string{"https://www.example.com/about/"},
