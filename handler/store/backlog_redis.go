@@ -148,3 +148,27 @@ func (r *Redis) Release(ctx context.Context, name, holder string) error {
 	defer cancel()
 	return r.wrap("release", releaseScript.Run(ctx, r.c, []string{leaseKey(name)}, holder).Err())
 }
+
+// valueKey is the key of a value remembered under k.
+func valueKey(k Key) string { return prefix + "v:" + k.String() }
+
+// Value returns the value remembered under key.
+func (r *Redis) Value(ctx context.Context, key Key) (string, bool, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	v, err := r.c.Get(ctx, valueKey(key)).Result()
+	switch {
+	case err == redis.Nil:
+		return "", false, nil
+	case err != nil:
+		return "", false, r.wrap("value", err)
+	}
+	return v, true, nil
+}
+
+// SetValue remembers value under key for ttl.
+func (r *Redis) SetValue(ctx context.Context, key Key, value string, ttl time.Duration) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	return r.wrap("set value", r.c.Set(ctx, valueKey(key), value, ttl).Err())
+}

@@ -75,6 +75,7 @@ var contract = []struct {
 	{"FoldersExpire", testFoldersExpire},
 	{"BacklogKeepsFirstRecord", testBacklog},
 	{"LeaseOneHolder", testLease},
+	{"ValuesExpire", testValues},
 }
 
 func TestContract(t *testing.T) {
@@ -498,5 +499,24 @@ func testLease(t *testing.T, _ target, s Store) {
 		ok, err := s.Lease(ctx, "planner", "three", time.Minute)
 		must(t, err)
 		return ok
+	})
+}
+
+func testValues(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	k, brief := KeyOf("doc", "1"), KeyOf("doc", "2")
+	if _, ok, err := s.Value(ctx, k); err != nil || ok {
+		t.Fatalf("a value never set: %v, %v", ok, err)
+	}
+	must(t, s.SetValue(ctx, k, `["https://www.example.com/a/"]`, time.Hour))
+	must(t, s.SetValue(ctx, k, `["https://www.example.com/b/"]`, time.Hour)) // replaces
+	must(t, s.SetValue(ctx, brief, "x", 150*time.Millisecond))
+	if v, ok, err := s.Value(ctx, k); err != nil || !ok || v != `["https://www.example.com/b/"]` {
+		t.Errorf("Value = %q, %v, %v; want the last one set", v, ok, err)
+	}
+	eventually(t, "the brief value is forgotten", func() bool {
+		_, ok, err := s.Value(ctx, brief)
+		must(t, err)
+		return !ok
 	})
 }

@@ -300,4 +300,18 @@ func (f *fallback) Release(ctx context.Context, name, holder string) error {
 	return f.mem.Release(ctx, name, holder)
 }
 
+func (f *fallback) Value(ctx context.Context, key Key) (v string, ok bool, err error) {
+	if f.try(ctx, func(s Store) error { v, ok, err = s.Value(ctx, key); return err }) {
+		return v, ok, nil
+	}
+	return f.mem.Value(ctx, key)
+}
+
+func (f *fallback) SetValue(ctx context.Context, key Key, value string, ttl time.Duration) error {
+	if f.try(ctx, func(s Store) error { return s.SetValue(ctx, key, value, ttl) }) {
+		return nil
+	}
+	return f.mem.SetValue(ctx, key, value, ttl)
+}
+
 var _ Store = (*fallback)(nil)

@@ -14,6 +14,7 @@ const (
 	DefaultRoutes             = 64
 	DefaultDeliveriesPerRoute = 10_000
 	DefaultFolders            = 10_000
+	DefaultValues             = 10_000
 )
 
 // MemoryOptions bounds a Memory. A zero field takes its default.
@@ -33,6 +34,8 @@ type MemoryOptions struct {
 	// Folders is how many folders the folder memory holds
 	// (DefaultFolders).
 	Folders int
+	// Values is how many values SetValue keeps (DefaultValues).
+	Values int
 }
 
 func (o MemoryOptions) withDefaults() MemoryOptions {
@@ -47,6 +50,9 @@ func (o MemoryOptions) withDefaults() MemoryOptions {
 	}
 	if o.Folders <= 0 {
 		o.Folders = DefaultFolders
+	}
+	if o.Values <= 0 {
+		o.Values = DefaultValues
 	}
 	return o
 }
@@ -75,6 +81,12 @@ type Memory struct {
 
 	pending map[Key]Pending // the backlog, at most MaxBacklog
 	leases  map[string]lease
+	values  *simplelru.LRU[Key, value]
+}
+
+type value struct {
+	v     string
+	until time.Time
 }
 
 type delivery struct {
@@ -98,6 +110,7 @@ func NewMemory(opts MemoryOptions) *Memory {
 	m.retry = mustLRU[Key, time.Time](opts.RetryKeys)
 	m.deliveries = mustLRU[string, *simplelru.LRU[Key, delivery]](opts.Routes)
 	m.folders = mustLRU[Key, folder](opts.Folders)
+	m.values = mustLRU[Key, value](opts.Values)
 	return m
 }
 
@@ -299,6 +312,25 @@ func (m *Memory) RecordFolders(_ context.Context, folders []string, at time.Time
 		}
 		m.folders.Add(k, folder{at: at, until: until})
 	}
+	return nil
+}
+
+// Value returns the value remembered under key.
+func (m *Memory) Value(_ context.Context, key Key) (string, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.values.Get(key)
+	if !ok || !time.Now().Before(v.until) {
+		return "", false, nil
+	}
+	return v.v, true, nil
+}
+
+// SetValue remembers value under key for ttl.
+func (m *Memory) SetValue(_ context.Context, key Key, v string, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.values.Add(key, value{v: v, until: time.Now().Add(ttl)})
 	return nil
 }
 

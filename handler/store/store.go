@@ -140,6 +140,12 @@ type Store interface {
 	// the reverse.
 	RecordFolders(ctx context.Context, folders []string, at time.Time, ttl time.Duration) error
 
+	// Value returns the value remembered under key, and whether there is
+	// one (the last URLs of a sender's document, say).
+	Value(ctx context.Context, key Key) (string, bool, error)
+	// SetValue remembers value under key for ttl.
+	SetValue(ctx context.Context, key Key, value string, ttl time.Duration) error
+
 	// AddPending adds changes to the backlog of scarce days; one already
 	// there (the same event and path) keeps the times it was first
 	// recorded with. Past MaxBacklog it adds nothing more and says so.
