@@ -138,6 +138,7 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 		return fail(http.StatusBadRequest, err.Error())
 	}
 	reply.Event = change.Event
+	change.Previous = h.lastURLs(ctx, rt, change)
 	rp := h.planner.PlanChange(rt.WebhookRoute, change)
 	reply.Note, reply.Skipped = rp.Note, rp.Notes
 	switch {
@@ -147,7 +148,9 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
 	case rp.Size() > 0:
-		return h.submitChange(ctx, rp.Plan, reply, deliveryID(rt, proof), sum)
+		return h.once(ctx, rt, change, rp, func() *events.HTTPTriggerResponse {
+			return h.submitChange(ctx, rt, rp, reply, deliveryID(rt, proof), sum)
+		})
 	}
 	reply.Status = "ignored"
 	return response(http.StatusAccepted, reply)
@@ -161,8 +164,14 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 // is answered 5xx, so that a sender that retries does, and logged at
 // ERROR with what to replay. Only what is wrong with the request gets a
 // 4xx.
-func (h *Handler) submitChange(ctx context.Context, plan *refresh.Plan, reply WebhookReply, id string, sum *summary) *events.HTTPTriggerResponse {
+func (h *Handler) submitChange(ctx context.Context, rt *webhook.Route, rp refresh.RoutePlan, reply WebhookReply, id string, sum *summary) *events.HTTPTriggerResponse {
 	now := h.now()
+	plan := h.deferRelated(ctx, rt, rp, &reply)
+	if plan.Size() == 0 {
+		// The related pages alone: the planner refreshes them.
+		reply.Status = "pending"
+		return response(http.StatusAccepted, reply)
+	}
 	reply.Paths = append(append([]string{}, plan.Files...), plan.Directories...)
 	for _, m := range plan.Media {
 		reply.Paths = append(reply.Paths, m.ID)

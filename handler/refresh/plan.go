@@ -149,6 +149,21 @@ func (p *Plan) addFile(path string, floor int) {
 // planned file path.
 func (p *Plan) floor(path string) int { return p.files[path] }
 
+// WithoutFiles returns a copy of p without the file paths in drop.
+func (p *Plan) WithoutFiles(drop []string) *Plan {
+	gone := make(map[string]bool, len(drop))
+	for _, f := range drop {
+		gone[f] = true
+	}
+	var files []string
+	for _, f := range p.Files {
+		if !gone[f] {
+			files = append(files, f)
+		}
+	}
+	return p.withDirectories(files, p.Directories)
+}
+
 // Size returns the number of paths and media in the plan.
 func (p *Plan) Size() int { return len(p.Files) + len(p.Directories) + len(p.Media) }
 

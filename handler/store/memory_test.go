@@ -95,7 +95,7 @@ func TestMemoryBounds(t *testing.T) {
 
 func TestMemoryDefaults(t *testing.T) {
 	m := NewMemory(MemoryOptions{})
-	want := MemoryOptions{RetryKeys: DefaultRetryKeys, Routes: DefaultRoutes, DeliveriesPerRoute: DefaultDeliveriesPerRoute, Folders: DefaultFolders}
+	want := MemoryOptions{RetryKeys: DefaultRetryKeys, Routes: DefaultRoutes, DeliveriesPerRoute: DefaultDeliveriesPerRoute, Folders: DefaultFolders, Values: DefaultValues}
 	if m.opts != want {
 		t.Errorf("NewMemory(zero) bounds = %+v, want %+v", m.opts, want)
 	}
