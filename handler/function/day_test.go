@@ -2,6 +2,9 @@ package function
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -222,4 +225,63 @@ func covers(r timedRefresh, url string) bool {
 		}
 	}
 	return false
+}
+
+// The audit trail of a day accounts for every call VOD accepted: one
+// "refresh call" line each, with its task IDs and what asked for it, and
+// no secret.
+func TestDayAuditTrail(t *testing.T) {
+	day := testfix.Day()
+	events := make([][]byte, len(day))
+	for i, c := range day {
+		events[i] = c.Native(i)
+	}
+	logs := &testfix.SyncBuffer{}
+	srv, instances := dayRig(t, 3, store.NewMemory(store.MemoryOptions{}))
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	for _, h := range instances {
+		h.log = log
+	}
+	if n := deliver(instances, 10, 3, events); n != 0 {
+		t.Fatalf("%d dead-lettered", n)
+	}
+	type line struct {
+		Msg        string   `json:"msg"`
+		ObjectType string   `json:"objectType"`
+		Paths      []string `json:"paths"`
+		PathsCount int      `json:"pathsCount"`
+		TaskIDs    []string `json:"taskIds"`
+		URLs       int      `json:"urlsSpent"`
+		Dirs       int      `json:"dirsSpent"`
+		Outcome    string   `json:"outcome"`
+		Causes     []string `json:"causes"`
+	}
+	audited := map[string]int{}
+	urls, dirs := 0, 0
+	for _, raw := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var l line
+		if json.Unmarshal([]byte(raw), &l) != nil || l.Msg != "refresh call" || l.Outcome != "sent" {
+			continue
+		}
+		if len(l.TaskIDs) == 0 || len(l.Causes) == 0 || !strings.HasPrefix(l.Causes[0], "oss:media-bucket/") {
+			t.Errorf("a line without task IDs or causes: %s", raw)
+		}
+		for _, p := range l.Paths {
+			audited[l.ObjectType+" "+p]++
+		}
+		urls, dirs = urls+l.URLs, dirs+l.Dirs
+	}
+	accepted := map[string]int{}
+	for _, r := range refreshes(srv) {
+		for _, p := range r.Paths {
+			accepted[r.ObjectType+" "+p]++
+		}
+	}
+	if !maps.Equal(audited, accepted) {
+		t.Errorf("audited %d paths, VOD accepted %d: they differ", len(audited), len(accepted))
+	}
+	if u, d, _ := srv.Quota(); 2000-u != urls || 100-d != dirs {
+		t.Errorf("the audit trail spent %d URLs and %d directories, VOD %d and %d", urls, dirs, 2000-u, 100-d)
+	}
+	assertNoSecret(t, "the audit trail", logs.String())
 }

@@ -180,7 +180,7 @@ func (h *Handler) submitChange(ctx context.Context, rt *webhook.Route, rp refres
 	defer cancel()
 	res := &submit.Result{Shape: "http"}
 	log := h.logger(ctx)
-	_, err := h.fitAndSend(ctx, h.stage.Begin(invocationSTS(ctx), log, res), plan, log)
+	_, err := h.fitAndSend(ctx, h.stage.Begin(invocationSTS(ctx), log, res), plan, deliveryCause(rt.Path, id), log)
 	sum.res, sum.records = res, 1
 	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
 	reply.Store = sum.store.Degraded()

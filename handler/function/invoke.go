@@ -90,7 +90,7 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 	}
 	fitted := &refresh.Fitted{Plan: plan}
 	if err == nil {
-		fitted, err = h.fitAndSend(ctx, inv, plan, log)
+		fitted, err = h.fitAndSend(ctx, inv, plan, objectCauses(ev), log)
 	} else {
 		err = inv.Unplanned(fitted, err)
 	}
@@ -99,8 +99,9 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 }
 
 // fitAndSend is the second half of the pipeline, for any plan: reserve the
-// quota, fit the plan to it, send, and remember what went through.
-func (h *Handler) fitAndSend(ctx context.Context, inv *submit.Invocation, plan *refresh.Plan, log *slog.Logger) (*refresh.Fitted, error) {
+// quota, fit the plan to it, send, remember what went through, and log
+// each call for the audit trail, with what asked for it (why).
+func (h *Handler) fitAndSend(ctx context.Context, inv *submit.Invocation, plan *refresh.Plan, why causes, log *slog.Logger) (*refresh.Fitted, error) {
 	fitted, hold, err := h.reserve(ctx, inv, plan)
 	if err != nil {
 		return fitted, inv.Unplanned(fitted, err)
@@ -108,6 +109,7 @@ func (h *Handler) fitAndSend(ctx context.Context, inv *submit.Invocation, plan *
 	sent, err := inv.Send(ctx, fitted, hold)
 	if len(sent.Calls) > 0 && !h.stage.DryRun() {
 		h.history.Remember(ctx, fitted, sent.Calls, sent.At, err, log)
+		audit(ctx, log, fitted.Plan, sent.Calls, why)
 	}
 	return fitted, err
 }

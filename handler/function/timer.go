@@ -63,6 +63,7 @@ func (h *Handler) planBacklog(ctx context.Context) (*submit.Result, error) {
 	done := 0
 	if !h.stage.DryRun() {
 		h.history.Remember(ctx, fitted, sent.Calls, sent.At, err, log)
+		audit(ctx, log, fitted.Plan, sent.Calls, causes{fallback: "planner:backlog"})
 		done = h.dropDone(ctx, items, sent.Calls, d, log)
 	}
 	res.Pending -= done

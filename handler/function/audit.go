@@ -1,0 +1,111 @@
+package function
+
+import (
+	"context"
+	"log/slog"
+
+	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
+	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
+	"vodrefresh/handler/vod"
+)
+
+// The audit trail: every refresh call the function makes (or that failed)
+// is one log line, "refresh call", with SLS-indexable fields: objectType,
+// paths (the first maxAuditPaths) and pathsCount, taskIds, urlsSpent and
+// dirsSpent, outcome (sent, or the error's outcome) and code, and causes:
+// what asked for the paths (an OSS object as bucket/key, a queue message,
+// a webhook route and delivery, the planner's backlog). It names no
+// secret, signature or token: a delivery is named by a hash of what its
+// verifier proved.
+const (
+	maxAuditPaths  = 20
+	maxAuditCauses = 10
+)
+
+// causes says what asked for a plan's paths: by the event identity that
+// plan.Origins lists, and what asked for the rest.
+type causes struct {
+	byID     map[string]string
+	fallback string
+}
+
+// objectCauses names the records and messages of an event of objects.
+func objectCauses(ev *event.Event) causes {
+	c := causes{byID: make(map[string]string, len(ev.Records)+len(ev.VOD)), fallback: string(ev.Shape)}
+	for _, r := range ev.Records {
+		if r.ID != "" {
+			c.byID[r.ID] = "oss:" + r.Bucket + "/" + r.Key
+		}
+	}
+	for _, m := range ev.VOD {
+		c.byID["mns:"+m.MessageID] = "vod:mns:" + m.MessageID
+	}
+	return c
+}
+
+// deliveryCause names a webhook delivery: its route and a hash of its
+// identity.
+func deliveryCause(route, id string) causes {
+	return causes{fallback: "webhook:" + route + " delivery " + store.KeyOf(id).String()[:16]}
+}
+
+// of returns what asked for path, at most maxAuditCauses.
+func (c causes) of(plan *refresh.Plan, path string) []string {
+	var out []string
+	for _, id := range plan.Origins[path] {
+		if len(out) == maxAuditCauses {
+			break
+		}
+		if s, ok := c.byID[id]; ok {
+			out = append(out, s)
+		} else {
+			// An identity this invocation did not decode (a change the
+			// planner took from the backlog) may hold what a verifier
+			// proved: it is named by a hash.
+			out = append(out, "event "+store.KeyOf(id).String()[:16])
+		}
+	}
+	if len(out) == 0 && c.fallback != "" {
+		out = append(out, c.fallback)
+	}
+	return out
+}
+
+// audit logs one line per call.
+func audit(ctx context.Context, log *slog.Logger, plan *refresh.Plan, calls []vod.Call, c causes) {
+	for _, call := range calls {
+		var why []string
+		seen := map[string]bool{}
+		for _, p := range call.Paths {
+			for _, s := range c.of(plan, p) {
+				if !seen[s] && len(why) < maxAuditCauses {
+					seen[s] = true
+					why = append(why, s)
+				}
+			}
+		}
+		urls, dirs := 0, 0
+		switch {
+		case !call.Sent:
+		case call.ObjectType == config.TypeDirectory:
+			dirs = len(call.Paths)
+		case call.ObjectType == config.TypeMedia:
+			urls = call.URLs
+		default:
+			urls = len(call.Paths)
+		}
+		outcome, code := "sent", ""
+		if call.Error != nil {
+			outcome, code = string(call.Error.Outcome), call.Error.Code
+		}
+		level := slog.LevelInfo
+		if call.Error != nil {
+			level = slog.LevelWarn
+		}
+		log.Log(ctx, level, "refresh call", "objectType", call.ObjectType, "paths", call.Paths[:min(len(call.Paths), maxAuditPaths)],
+			"pathsCount", len(call.Paths), "taskIds", call.TaskIDs[:min(len(call.TaskIDs), maxAuditPaths)], "urlsSpent", urls, "dirsSpent", dirs,
+			"outcome", outcome, "code", code, "causes", why)
+	}
+}
