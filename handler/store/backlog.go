@@ -29,3 +29,23 @@ const BacklogTTL = 48 * time.Hour
 // MaxBacklog bounds the backlog: past it, AddPending refuses what it
 // cannot keep. The events stay FC's, which retries them.
 const MaxBacklog = 200_000
+
+// Tracked is a refresh task the service accepted, followed until it ends:
+// its ID, what it refreshes, when, and what asked for it (as the audit
+// trail names it). Retry says it is the one refresh again of a task that
+// failed.
+type Tracked struct {
+	TaskID     string    `json:"taskId"`
+	ObjectType string    `json:"objectType"`
+	Paths      []string  `json:"paths"`
+	At         time.Time `json:"at"`
+	Cause      string    `json:"cause,omitempty"`
+	Retry      bool      `json:"retry,omitempty"`
+}
+
+// TrackedTTL is how long tasks are followed at most: the service keeps
+// them three days.
+const TrackedTTL = 72 * time.Hour
+
+// MaxTracked bounds the tasks followed at once.
+const MaxTracked = 100_000

@@ -84,3 +84,43 @@ func (m *Memory) Release(_ context.Context, name, holder string) error {
 	}
 	return nil
 }
+
+// Track follows tasks, keeping the first record of each.
+func (m *Memory) Track(_ context.Context, tasks []Tracked) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tracked == nil {
+		m.tracked = make(map[string]Tracked)
+	}
+	for _, t := range tasks {
+		if _, ok := m.tracked[t.TaskID]; ok {
+			continue
+		}
+		if len(m.tracked) >= MaxTracked {
+			return fmt.Errorf("%d tasks are followed, the most: %d more not followed", len(m.tracked), len(tasks))
+		}
+		m.tracked[t.TaskID] = t
+	}
+	return nil
+}
+
+// TrackedTasks returns the tasks followed.
+func (m *Memory) TrackedTasks(context.Context) ([]Tracked, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Tracked, 0, len(m.tracked))
+	for _, t := range m.tracked {
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Untrack stops following the tasks with these IDs.
+func (m *Memory) Untrack(_ context.Context, ids []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		delete(m.tracked, id)
+	}
+	return nil
+}

@@ -172,3 +172,67 @@ func (r *Redis) SetValue(ctx context.Context, key Key, value string, ttl time.Du
 	defer cancel()
 	return r.wrap("set value", r.c.Set(ctx, valueKey(key), value, ttl).Err())
 }
+
+// trackedKey is the hash of the tasks followed: task ID to the Tracked as
+// JSON.
+const trackedKey = prefix + "tracked"
+
+// Track follows tasks, keeping the first record of each: the backlog's
+// script, on the tracked hash.
+func (r *Redis) Track(ctx context.Context, tasks []Tracked) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	for start := 0; start < len(tasks); start += seenChunk {
+		chunk := tasks[start:min(start+seenChunk, len(tasks))]
+		args := make([]any, 0, 2+2*len(chunk))
+		args = append(args, TrackedTTL.Milliseconds(), MaxTracked)
+		for _, t := range chunk {
+			b, err := json.Marshal(t)
+			if err != nil {
+				return fmt.Errorf("store: track: %w", err)
+			}
+			args = append(args, t.TaskID, b)
+		}
+		left, err := addPendingScript.Run(ctx, r.c, []string{trackedKey}, args...).Int()
+		if err != nil {
+			return r.wrap("track", err)
+		}
+		if left > 0 {
+			return fmt.Errorf("store: %d tasks are followed, the most: %d more not followed", MaxTracked, left)
+		}
+	}
+	return nil
+}
+
+// TrackedTasks returns the tasks followed, read with HSCAN.
+func (r *Redis) TrackedTasks(ctx context.Context) ([]Tracked, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	var out []Tracked
+	iter := r.c.HScan(ctx, trackedKey, 0, "", seenChunk).Iterator()
+	for i := 0; iter.Next(ctx); i++ {
+		if i%2 == 0 {
+			continue
+		}
+		var t Tracked
+		if json.Unmarshal([]byte(iter.Val()), &t) == nil {
+			out = append(out, t)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return nil, r.wrap("tracked tasks", err)
+	}
+	return out, nil
+}
+
+// Untrack stops following the tasks with these IDs.
+func (r *Redis) Untrack(ctx context.Context, ids []string) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	for start := 0; start < len(ids); start += seenChunk {
+		if err := r.c.HDel(ctx, trackedKey, ids[start:min(start+seenChunk, len(ids))]...).Err(); err != nil {
+			return r.wrap("untrack", err)
+		}
+	}
+	return nil
+}

@@ -76,6 +76,7 @@ var contract = []struct {
 	{"BacklogKeepsFirstRecord", testBacklog},
 	{"LeaseOneHolder", testLease},
 	{"ValuesExpire", testValues},
+	{"TrackedTasks", testTracked},
 }
 
 func TestContract(t *testing.T) {
@@ -519,4 +520,32 @@ func testValues(t *testing.T, _ target, s Store) {
 		must(t, err)
 		return !ok
 	})
+}
+
+func testTracked(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	at := time.UnixMilli(1700000000000).UTC()
+	a := Tracked{TaskID: "T1", ObjectType: "File", Paths: []string{"https://cdn.example.com/a.jpg"}, At: at, Cause: "oss:b/a.jpg"}
+	b := Tracked{TaskID: "T2", ObjectType: "Directory", Paths: []string{"https://cdn.example.com/d/"}, At: at, Retry: true}
+	must(t, s.Track(ctx, []Tracked{a, b}))
+	again := a
+	again.Cause = "another"
+	must(t, s.Track(ctx, []Tracked{again})) // the first record stays
+	got, err := s.TrackedTasks(ctx)
+	must(t, err)
+	if len(got) != 2 {
+		t.Fatalf("TrackedTasks = %+v, want 2", got)
+	}
+	for _, g := range got {
+		if g.TaskID == "T1" && (g.Cause != "oss:b/a.jpg" || !g.At.Equal(at) || len(g.Paths) != 1) {
+			t.Errorf("T1 = %+v, want its first record", g)
+		}
+		if g.TaskID == "T2" && !g.Retry {
+			t.Errorf("T2 = %+v, want a retry", g)
+		}
+	}
+	must(t, s.Untrack(ctx, []string{"T1"}))
+	if got, _ := s.TrackedTasks(ctx); len(got) != 1 || got[0].TaskID != "T2" {
+		t.Errorf("after untracking T1: %+v", got)
+	}
 }

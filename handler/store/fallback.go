@@ -314,4 +314,25 @@ func (f *fallback) SetValue(ctx context.Context, key Key, value string, ttl time
 	return f.mem.SetValue(ctx, key, value, ttl)
 }
 
+func (f *fallback) Track(ctx context.Context, tasks []Tracked) error {
+	if f.try(ctx, func(s Store) error { return s.Track(ctx, tasks) }) {
+		return nil
+	}
+	return f.mem.Track(ctx, tasks)
+}
+
+func (f *fallback) TrackedTasks(ctx context.Context) (t []Tracked, err error) {
+	if f.try(ctx, func(s Store) error { t, err = s.TrackedTasks(ctx); return err }) {
+		return t, nil
+	}
+	return f.mem.TrackedTasks(ctx)
+}
+
+func (f *fallback) Untrack(ctx context.Context, ids []string) error {
+	if f.try(ctx, func(s Store) error { return s.Untrack(ctx, ids) }) {
+		return nil
+	}
+	return f.mem.Untrack(ctx, ids)
+}
+
 var _ Store = (*fallback)(nil)

@@ -79,7 +79,8 @@ type Memory struct {
 	preload int
 	holds   map[string]hold
 
-	pending map[Key]Pending // the backlog, at most MaxBacklog
+	pending map[Key]Pending    // the backlog, at most MaxBacklog
+	tracked map[string]Tracked // by task ID, at most MaxTracked
 	leases  map[string]lease
 	values  *simplelru.LRU[Key, value]
 }

@@ -156,6 +156,13 @@ type Store interface {
 	PendingCount(ctx context.Context) (int, error)
 	// DropPending takes items out of the backlog.
 	DropPending(ctx context.Context, items []Pending) error
+	// Track follows accepted refresh tasks; one already followed keeps its
+	// first record. Past MaxTracked it follows no more and says so.
+	Track(ctx context.Context, tasks []Tracked) error
+	// TrackedTasks returns the tasks followed, in no order.
+	TrackedTasks(ctx context.Context) ([]Tracked, error)
+	// Untrack stops following the tasks with these IDs.
+	Untrack(ctx context.Context, ids []string) error
 	// Lease takes the lease name for holder for ttl, unless another holder
 	// has it; it reports whether holder has it now.
 	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
