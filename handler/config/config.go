@@ -58,6 +58,9 @@ type Config struct {
 	HTTP HTTPConfig `yaml:"http"`
 	// Quota is the quota budgeting policy.
 	Quota QuotaConfig `yaml:"quota"`
+	// Notify tells an operator what finished, what failed and what waits
+	// for the reset.
+	Notify NotifyConfig `yaml:"notify"`
 }
 
 // BatchConfig sets the batch sizes; zero means the default.

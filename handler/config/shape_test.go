@@ -23,7 +23,7 @@ func TestProblemsByPathInStableOrder(t *testing.T) {
 			`oss: must be a list, not a mapping (line 8)`,
 			`http.budget: must be a duration such as 1.5s, 5m or 24h, not "2 seconds" (line 10)`,
 			`http.maxBodyBytes: must be a whole number, not a list (line 11)`,
-			`colour: unknown field; the fields here are domains, keyEncoding, allowRootDirectory, batch, oss, webhooks, http, quota (line 12)`,
+			`colour: unknown field; the fields here are domains, keyEncoding, allowRootDirectory, batch, oss, webhooks, http, quota, notify (line 12)`,
 			`quota.maxUrlShare: must be a number, not "half" (line 14)`,
 		},
 		"invalid-values.yaml": {

@@ -29,6 +29,7 @@ const (
 type causes struct {
 	byID     map[string]string
 	fallback string
+	retry    bool // the one refresh again of a task that failed
 }
 
 // objectCauses names the records and messages of an event of objects.

@@ -28,6 +28,7 @@ import (
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/history"
 	"vodrefresh/handler/ledger"
+	"vodrefresh/handler/notify"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
@@ -76,6 +77,7 @@ type Handler struct {
 	// planDays: the instances share a store, so that scarce days are
 	// planned for the deployment (package backlog).
 	planDays bool
+	sinks    []*notify.Sink // where the planner's notices go
 }
 
 // New returns a Handler for a validated configuration. It compiles the
@@ -103,8 +105,13 @@ func New(cfg *config.Config, opts Options) (*Handler, error) {
 	routes := buildRoutes(cfg, opts.Getenv, log, opts.ReplayWindow)
 	seenFor := dedupeWindow(cfg, opts.ReplayWindow)
 	l := ledger.New(opts.Store)
+	// A signature carries the wall clock's time, which the services check.
+	sinks, problems := notify.New(cfg.Notify, opts.Getenv, time.Now)
+	for _, p := range problems {
+		log.Error("notice sink out of service", "problem", p)
+	}
 	return &Handler{planner: planner, cfg: cfg, opts: opts, log: log, routes: routes,
-		store: opts.Store, seenFor: seenFor, history: history.New(opts.Store, opts.Now), ledger: l, planDays: planDays,
+		store: opts.Store, seenFor: seenFor, history: history.New(opts.Store, opts.Now), ledger: l, planDays: planDays, sinks: sinks,
 		stage: submit.New(submit.Options{Dialer: opts.Connector, DryRun: opts.DryRun, Backoff: opts.Backoff,
 			QuotaTTL: cfg.Quota.TTL(), Now: opts.Now, Ledger: l})}, nil
 }

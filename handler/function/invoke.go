@@ -110,6 +110,7 @@ func (h *Handler) fitAndSend(ctx context.Context, inv *submit.Invocation, plan *
 	if len(sent.Calls) > 0 && !h.stage.DryRun() {
 		h.history.Remember(ctx, fitted, sent.Calls, sent.At, err, log)
 		audit(ctx, log, fitted.Plan, sent.Calls, why)
+		h.track(ctx, fitted.Plan, sent.Calls, why, log)
 	}
 	return fitted, err
 }

@@ -71,12 +71,19 @@ type scarceDay struct {
 // newScarceDay starts a day at start with quota left, on 3 instances
 // sharing st; changes are delivered a second after they are made.
 func newScarceDay(t *testing.T, st store.Store, start time.Time, quota vod.Quota, changes []floodChange) *scarceDay {
+	return newScarceDayWith(t, st, start, quota, changes, "", nil)
+}
+
+// newScarceDayWith is newScarceDay with more configuration (appended to
+// testdata/day.yaml) and an environment for its secrets.
+func newScarceDayWith(t *testing.T, st store.Store, start time.Time, quota vod.Quota, changes []floodChange, more string, env map[string]string) *scarceDay {
 	clock := &floodClock{now: start}
 	day := &scarceDay{t: t, clock: clock, account: &timedAccount{Client: &vodmem.Client{Remain: quota}, clock: clock},
 		changes: changes, due: &deliveries{}, tick: start}
-	cfg := mustConfig(t, string(testfix.Read(t, "testdata", "day.yaml")))
+	cfg := mustConfig(t, string(testfix.Read(t, "testdata", "day.yaml"))+more)
 	for range 3 {
-		h, err := New(cfg, Options{Connector: day.account, Store: st, Now: clock.Now, Backoff: vod.Backoff{Attempts: 1}})
+		h, err := New(cfg, Options{Connector: day.account, Store: st, Now: clock.Now, Backoff: vod.Backoff{Attempts: 1},
+			Getenv: func(k string) string { return env[k] }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,15 +45,23 @@ func (h *Handler) planBacklog(ctx context.Context) (*submit.Result, error) {
 	if err := h.store.Mark(ctx, []store.Key{plannerAlive}, plannerAliveFor); err != nil {
 		log.Warn("cannot say that the planner runs; invocations refresh at once", "error", err.Error())
 	}
+	res.Planner = &submit.PlannerRun{}
+	inv := h.stage.Begin(invocationSTS(ctx), log, res)
+	f, err := h.followTasks(ctx, inv, log)
+	if err != nil {
+		log.Warn("cannot read how the refresh tasks ended; the next run reads them", "error", err.Error())
+	}
+	res.Planner.Tasks = &submit.TaskRun{Done: f.done, Open: f.open, Retried: len(f.retried), Failed: len(f.failed)}
+	h.notifyTasks(ctx, f, log)
 	items, err := h.store.Pending(ctx)
 	if err != nil {
 		return res, fmt.Errorf("the backlog: %w", err)
 	}
-	res.Pending, res.Planner = len(items), &submit.PlannerRun{}
+	res.Pending = len(items)
 	if len(items) == 0 {
+		h.notifyDay(ctx, backlog.Decision{}, 0, log)
 		return res, nil
 	}
-	inv := h.stage.Begin(invocationSTS(ctx), log, res)
 	d, hold, err := h.decide(ctx, inv, items)
 	if err != nil {
 		return res, inv.Unplanned(h.planner.Split(asPlan(d)), err)
@@ -67,10 +75,13 @@ func (h *Handler) planBacklog(ctx context.Context) (*submit.Result, error) {
 		done = h.dropDone(ctx, items, sent.Calls, d, log)
 	}
 	res.Pending -= done
+	tasks := res.Planner.Tasks
 	res.Planner = runOf(d)
+	res.Planner.Tasks = tasks
 	if !d.Until.IsZero() {
 		res.DeferredUntil = &d.Until
 	}
+	h.notifyDay(ctx, d, res.Pending, log)
 	return res, err
 }
 

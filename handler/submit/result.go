@@ -48,9 +48,21 @@ type PlannerRun struct {
 	URLs        int    `json:"urls"`        // paths refreshed as URLs
 	Waiting     int    `json:"waiting"`     // changes left for a later run
 	Note        string `json:"note,omitempty"`
+	// Tasks is what became of the refresh tasks followed.
+	Tasks *TaskRun `json:"tasks,omitempty"`
 	// Error is why the run failed; what it did not send stays pending for
 	// the next run.
 	Error string `json:"error,omitempty"`
+}
+
+// TaskRun is what a run of the planner found of the refresh tasks it
+// follows: ended well, still under way, failed and refreshed again once,
+// and failed for good (their refresh again failed too).
+type TaskRun struct {
+	Done    int `json:"done"`
+	Open    int `json:"open"`
+	Retried int `json:"retried"`
+	Failed  int `json:"failed"`
 }
 
 // Submission is what fitting and submitting a plan reported, in both the

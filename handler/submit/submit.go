@@ -226,3 +226,20 @@ func fullQuota(source, note string) QuotaInfo {
 	return QuotaInfo{URLRemain: vod.DailyURLQuota, DirRemain: vod.DailyDirQuota, PreloadRemain: vod.DailyPreloadQuota,
 		Source: source, Note: note}
 }
+
+// Tasks reads the refresh tasks of the last three days that have status
+// (Failed, Refreshing), page by page, through the invocation's client
+// (dialled on first use); none in a dry run.
+func (inv *Invocation) Tasks(ctx context.Context, status string) ([]vod.Task, error) {
+	if inv.client == nil {
+		c, err := inv.dial()
+		if err != nil {
+			return nil, err
+		}
+		inv.client = c
+	}
+	if inv.client == nil || inv.s.opts.DryRun {
+		return nil, nil
+	}
+	return inv.client.Tasks(ctx, vod.TaskFilter{Status: status})
+}

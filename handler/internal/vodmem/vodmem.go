@@ -153,7 +153,7 @@ func (c *Client) Tasks(_ context.Context, f vod.TaskFilter) ([]vod.Task, error) 
 	var out []vod.Task
 	for i, t := range c.tasks {
 		id := strconv.Itoa(i + 1)
-		if (f.TaskID == "" || id == f.TaskID) && (f.ObjectPath == "" || t.path == f.ObjectPath) {
+		if (f.TaskID == "" || id == f.TaskID) && (f.ObjectPath == "" || t.path == f.ObjectPath) && (f.Status == "" || f.Status == "Complete") {
 			out = append(out, vod.Task{TaskID: id, ObjectPath: t.path, ObjectType: t.objectType, Status: "Complete", Process: "100%"})
 		}
 	}

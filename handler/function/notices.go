@@ -1,0 +1,76 @@
+package function
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"vodrefresh/handler/backlog"
+	"vodrefresh/handler/ledger"
+	"vodrefresh/handler/notify"
+	"vodrefresh/handler/store"
+	"vodrefresh/handler/vod"
+)
+
+// The planner's timer is where notices are sent from: never from an
+// invocation that refreshes, so that a sink that hangs or fails delays no
+// refresh. A quota notice and a deferred notice are sent once a quota day,
+// whatever number of instances and runs see the same, through the store.
+
+// notifiedFor is how long a once-a-day notice is remembered as sent.
+const notifiedFor = 26 * time.Hour
+
+// onceADay sends n unless a notice of its event was sent this quota day.
+func (h *Handler) onceADay(ctx context.Context, n notify.Notice, log *slog.Logger) {
+	key := store.KeyOf("notified", n.Event, ledger.Day(n.At))
+	if _, sent, err := h.store.Value(ctx, key); err != nil || sent {
+		return
+	}
+	if notify.Send(ctx, h.sinks, n, log) > 0 {
+		if err := h.store.SetValue(context.WithoutCancel(ctx), key, n.At.UTC().Format(time.RFC3339), notifiedFor); err != nil {
+			log.Warn("cannot remember that a notice was sent; it may be sent again", "event", n.Event, "error", err.Error())
+		}
+	}
+}
+
+// notifyTasks tells the sinks of the tasks that failed: refreshed again
+// once, or failed for good.
+func (h *Handler) notifyTasks(ctx context.Context, f followed, log *slog.Logger) {
+	if len(h.sinks) == 0 || len(f.retried)+len(f.failed) == 0 {
+		return
+	}
+	var lines []string
+	for _, t := range f.retried {
+		lines = append(lines, fmt.Sprintf("- task %s (%s, %s): failed, refreshed again once: %s", t.TaskID, t.ObjectType, t.Cause, strings.Join(firstPaths(t.Paths), " ")))
+	}
+	for _, t := range f.failed {
+		lines = append(lines, fmt.Sprintf("- task %s (%s, %s): failed again, for good: %s", t.TaskID, t.ObjectType, t.Cause, strings.Join(firstPaths(t.Paths), " ")))
+	}
+	notify.Send(ctx, h.sinks, notify.Notice{Event: "failed", At: h.now(),
+		Title: fmt.Sprintf("%d refresh tasks failed", len(f.retried)+len(f.failed)), Text: strings.Join(lines, "\n"),
+		Data: map[string]any{"retried": len(f.retried), "failedForGood": len(f.failed)}}, log)
+}
+
+// notifyDay tells the sinks, once a quota day, that the quota fell under
+// the threshold, and that changes wait for the reset.
+func (h *Handler) notifyDay(ctx context.Context, d backlog.Decision, waiting int, log *slog.Logger) {
+	if len(h.sinks) == 0 {
+		return
+	}
+	now := h.now()
+	if l, err := h.store.Ledger(ctx); err == nil && l.Have {
+		a, below := l.Available(), h.cfg.Notify.Below()
+		if a.URLs*100 < below*vod.DailyURLQuota || a.Dirs*100 < below*vod.DailyDirQuota {
+			h.onceADay(ctx, notify.Notice{Event: "quota", At: now, Title: "the refresh quota is running out",
+				Text: fmt.Sprintf("%d URLs and %d directories left today (under %d%%); the quota resets at %s", a.URLs, a.Dirs, below, ledger.Reset(now).UTC().Format(time.RFC3339)),
+				Data: map[string]any{"urlRemain": a.URLs, "dirRemain": a.Dirs}}, log)
+		}
+	}
+	if !d.Until.IsZero() && waiting > 0 {
+		h.onceADay(ctx, notify.Notice{Event: "deferred", At: now, Title: "changes wait for the quota reset",
+			Text: fmt.Sprintf("%d changes wait for the reset at %s; they are refreshed then, first", waiting, d.Until.UTC().Format(time.RFC3339)),
+			Data: map[string]any{"pending": waiting, "until": d.Until}}, log)
+	}
+}

@@ -1,0 +1,109 @@
+package function
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/notifytest"
+	"vodrefresh/handler/internal/redistest"
+	"vodrefresh/handler/store"
+	"vodrefresh/handler/vod"
+)
+
+// notifyConfig sends every notice to three sinks, one of each kind.
+const notifyConfig = `
+notify:
+  sinks:
+    - {kind: webhook, urlEnv: HOOK_URL, secretEnv: HOOK_SECRET, events: [failed, quota, deferred]}
+    - {kind: dingtalk, urlEnv: DING_URL, secretEnv: DING_SECRET, events: [failed, quota, deferred]}
+    - {kind: feishu, urlEnv: FEISHU_URL, secretEnv: FEISHU_SECRET, events: [failed, quota, deferred]}
+`
+
+// sinksEnv starts a verifying loopback receiver of each kind and returns
+// them with the environment that names them.
+func sinksEnv(t *testing.T, env map[string]string) []*notifytest.Receiver {
+	secrets := map[string]string{"HOOK": "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DING": "SEC0123456789abcdef", "FEISHU": "feishu-secret-0123"}
+	var out []*notifytest.Receiver
+	for _, k := range []struct{ env, kind string }{{"HOOK", "webhook"}, {"DING", "dingtalk"}, {"FEISHU", "feishu"}} {
+		r := notifytest.NewReceiver(t, k.kind, secrets[k.env])
+		env[k.env+"_URL"], env[k.env+"_SECRET"] = r.URL(), secrets[k.env]
+		out = append(out, r)
+	}
+	return out
+}
+
+// A refresh task that the service reports Failed is refreshed again, once,
+// by the planner's next run, and each sink that asks for failures gets one
+// notice; once the refresh again ends well, nothing more is sent.
+func TestFailedTaskIsRefreshedAgainOnce(t *testing.T) {
+	srv := startFake(t, nil)
+	st, err := store.OpenRedis(redistest.Start(t).URL(9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	env := map[string]string{vod.EnvAccessKeyID: testAK, vod.EnvAccessKeySecret: testSecret, vod.EnvSecurityToken: testToken}
+	sinks := sinksEnv(t, env)
+	t.Setenv(vod.EnvAccessKeyID, testAK)
+	t.Setenv(vod.EnvAccessKeySecret, testSecret)
+	t.Setenv(vod.EnvSecurityToken, testToken)
+	opts := fakeOptions(t, srv, env)
+	opts.Store = st
+	h, err := New(mustConfig(t, planConfig+notifyConfig), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	if _, err := handle(h, ctx, timerEvent(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	srv.ScriptNewTasks("Failed")
+	if _, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "images/a.jpg"})); err != nil {
+		t.Fatal(err)
+	}
+	srv.ScriptNewTasks() // the refresh again ends well
+	for run := range 3 {
+		res, err := handle(h, ctx, timerEvent(time.Now()))
+		if err != nil || res.Planner == nil || res.Planner.Tasks == nil {
+			t.Fatalf("run %d: %+v, %v", run, res, err)
+		}
+		if want := map[int]int{0: 1}[run]; res.Planner.Tasks.Retried != want {
+			t.Errorf("run %d: %+v tasks, want %d refreshed again", run, *res.Planner.Tasks, want)
+		}
+	}
+	if n := len(refreshes(srv)); n != 2 {
+		t.Errorf("%d refresh calls, want the first and one again", n)
+	}
+	for i, r := range sinks {
+		if got := r.Took(); len(got) != 1 || got[0] != "1 refresh tasks failed" || r.Refused() != 0 {
+			t.Errorf("sink %d took %q and refused %d, want one failed notice", i, got, r.Refused())
+		}
+	}
+}
+
+// A day that runs out of quota sends one quota notice and one deferred
+// notice to each sink, not one per invocation or per run, across three
+// instances sharing a real redis-server.
+func TestScarceDayNoticesOnce(t *testing.T) {
+	st, err := store.OpenRedis(redistest.Start(t).URL(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	env := map[string]string{}
+	sinks := sinksEnv(t, env)
+	start := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+	// 1,000 URLs and 50 directories left at 10:00 cannot carry the flood.
+	day := newScarceDayWith(t, st, start, vod.Quota{URLRemain: 1000, DirRemain: 50, PreloadRemain: 500}, scarceChanges(start), notifyConfig, env)
+	day.run(start.Add(2 * time.Hour))
+	for i, r := range sinks {
+		count := map[string]int{}
+		for _, title := range r.Took() {
+			count[title]++
+		}
+		if count["the refresh quota is running out"] != 1 || count["changes wait for the quota reset"] != 1 || r.Refused() != 0 {
+			t.Errorf("sink %d took %v (refused %d), want one quota and one deferred notice", i, count, r.Refused())
+		}
+	}
+}
