@@ -35,10 +35,18 @@ func (h *Handler) onceADay(ctx context.Context, n notify.Notice, log *slog.Logge
 	}
 }
 
-// notifyTasks tells the sinks of the tasks that failed: refreshed again
-// once, or failed for good.
+// notifyTasks tells the sinks of the tasks that ended: those that
+// completed (a sink asks for it: completed is off by default), and those
+// that failed, refreshed again once or failed for good.
 func (h *Handler) notifyTasks(ctx context.Context, f followed, log *slog.Logger) {
-	if len(h.sinks) == 0 || len(f.retried)+len(f.failed) == 0 {
+	if len(h.sinks) == 0 {
+		return
+	}
+	if f.done > 0 {
+		notify.Send(ctx, h.sinks, notify.Notice{Event: "completed", At: h.now(), Title: fmt.Sprintf("%d refresh tasks completed", f.done),
+			Text: "the CDN reports them done", Data: map[string]any{"completed": f.done}}, log)
+	}
+	if len(f.retried)+len(f.failed) == 0 {
 		return
 	}
 	var lines []string

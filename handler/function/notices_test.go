@@ -77,7 +77,7 @@ func TestFailedTaskIsRefreshedAgainOnce(t *testing.T) {
 	}
 	for i, r := range sinks {
 		if got := r.Took(); len(got) != 1 || got[0] != "1 refresh tasks failed" || r.Refused() != 0 {
-			t.Errorf("sink %d took %q and refused %d, want one failed notice", i, got, r.Refused())
+			t.Errorf("sink %d took %q and refused %d, want one failed notice (completed is not asked for)", i, got, r.Refused())
 		}
 	}
 }
