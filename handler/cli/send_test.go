@@ -3,14 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 	"vodrefresh/handler/internal/redistest"
+	"vodrefresh/handler/report"
 	"vodrefresh/handler/store"
 
 	"vodrefresh/handler/internal/testfix"
@@ -308,5 +312,35 @@ func TestServeWithoutRoutes(t *testing.T) {
 	s.stop(t)
 	if !strings.Contains(s.stderr.String(), "no webhook routes: every request is answered 404") {
 		t.Errorf("stderr %s", s.stderr.String())
+	}
+}
+
+// report reads the day from the shared store: JSON off a terminal, and
+// with --svg a chart that parses as SVG.
+func TestReportCommand(t *testing.T) {
+	redis := redistest.Start(t)
+	s, err := store.OpenRedis(redis.URL(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := report.Spent(context.Background(), s, time.Now(), "oss:media-bucket", 42, 3); err != nil {
+		t.Fatal(err)
+	}
+	svg := filepath.Join(t.TempDir(), "day.svg")
+	r := runCLI(t, map[string]string{"REFRESH_STORE_URL": redis.URL(2)}, "", "report", "--svg", svg)
+	var d struct {
+		Spent struct{ URLs, Dirs int } `json:"spent"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil || r.code != 0 || d.Spent.URLs != 42 || d.Spent.Dirs != 3 {
+		t.Fatalf("exit %d, stdout %s (%v), stderr %s", r.code, r.stdout, err, r.stderr)
+	}
+	b, err := os.ReadFile(svg)
+	var doc struct{ XMLName xml.Name }
+	if err != nil || xml.Unmarshal(b, &doc) != nil || doc.XMLName.Local != "svg" {
+		t.Errorf("--svg wrote %q (%v)", b, err)
+	}
+	if r := runCLI(t, map[string]string{}, "", "report"); r.code != 1 || !strings.Contains(r.stderr, "REFRESH_STORE_URL is not set") {
+		t.Errorf("without a store: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -3,10 +3,12 @@ package function
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/report"
 	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
@@ -74,8 +76,9 @@ func (c causes) of(plan *refresh.Plan, path string) []string {
 	return out
 }
 
-// audit logs one line per call.
-func audit(ctx context.Context, log *slog.Logger, plan *refresh.Plan, calls []vod.Call, c causes) {
+// audit logs one line per call, and counts what each sent call spent, by
+// hour and by the kind of what asked for it, for the day's report.
+func (h *Handler) audit(ctx context.Context, log *slog.Logger, plan *refresh.Plan, calls []vod.Call, c causes) {
 	for _, call := range calls {
 		var why []string
 		seen := map[string]bool{}
@@ -105,8 +108,32 @@ func audit(ctx context.Context, log *slog.Logger, plan *refresh.Plan, calls []vo
 		if call.Error != nil {
 			level = slog.LevelWarn
 		}
+		if urls+dirs > 0 && len(why) > 0 {
+			if err := report.Spent(context.WithoutCancel(ctx), h.store, h.now(), causeKind(why[0]), urls, dirs); err != nil {
+				log.Warn("cannot count the quota spent for the report", "error", err.Error())
+			}
+		}
 		log.Log(ctx, level, "refresh call", "objectType", call.ObjectType, "paths", call.Paths[:min(len(call.Paths), maxAuditPaths)],
 			"pathsCount", len(call.Paths), "taskIds", call.TaskIDs[:min(len(call.TaskIDs), maxAuditPaths)], "urlsSpent", urls, "dirsSpent", dirs,
 			"outcome", outcome, "code", code, "causes", why)
 	}
+}
+
+// causeKind is what a cause counts under in the day's report: its kind,
+// and its bucket or route ("oss:media-bucket", "webhook:/hooks/blog",
+// "vod", "planner", "retry").
+func causeKind(cause string) string {
+	switch {
+	case strings.HasPrefix(cause, "oss:"):
+		bucket, _, _ := strings.Cut(strings.TrimPrefix(cause, "oss:"), "/")
+		return "oss:" + bucket
+	case strings.HasPrefix(cause, "webhook:"):
+		route, _, _ := strings.Cut(cause, " ")
+		return route
+	case strings.HasPrefix(cause, "vod:"):
+		return "vod"
+	case strings.HasPrefix(cause, "retry "):
+		return "retry"
+	}
+	return "planner"
 }

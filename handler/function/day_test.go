@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"vodrefresh/handler/internal/redistest"
 	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/report"
 	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
@@ -284,4 +286,34 @@ func TestDayAuditTrail(t *testing.T) {
 		t.Errorf("the audit trail spent %d URLs and %d directories, VOD %d and %d", urls, dirs, 2000-u, 100-d)
 	}
 	assertNoSecret(t, "the audit trail", logs.String())
+}
+
+// The report of a played day, read from the store the instances share (a
+// real redis-server), counts what the fake VOD counts it spent.
+func TestDayReport(t *testing.T) {
+	day := testfix.Day()
+	events := make([][]byte, len(day))
+	for i, c := range day {
+		events[i] = c.Native(i)
+	}
+	st, err := store.OpenRedis(redistest.Start(t).URL(11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv, instances := dayRig(t, 3, st)
+	if n := deliver(instances, 10, 3, events); n != 0 {
+		t.Fatalf("%d dead-lettered", n)
+	}
+	d, err := report.Read(context.Background(), st, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, dirs, _ := srv.Quota()
+	if d.Spent.URLs != 2000-u || d.Spent.Dirs != 100-dirs || d.Left == nil || d.Left.URLs != u || d.Left.Dirs != dirs {
+		t.Errorf("the report: spent %+v, left %+v; VOD spent %d URLs and %d directories, %d and %d left", d.Spent, d.Left, 2000-u, 100-dirs, u, dirs)
+	}
+	if len(d.Top) != 1 || d.Top[0].Cause != "oss:media-bucket" || d.Top[0].URLs != 2000-u {
+		t.Errorf("spent by %+v, want media-bucket alone", d.Top)
+	}
 }

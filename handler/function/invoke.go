@@ -109,7 +109,7 @@ func (h *Handler) fitAndSend(ctx context.Context, inv *submit.Invocation, plan *
 	sent, err := inv.Send(ctx, fitted, hold)
 	if len(sent.Calls) > 0 && !h.stage.DryRun() {
 		h.history.Remember(ctx, fitted, sent.Calls, sent.At, err, log)
-		audit(ctx, log, fitted.Plan, sent.Calls, why)
+		h.audit(ctx, log, fitted.Plan, sent.Calls, why)
 		h.track(ctx, fitted.Plan, sent.Calls, why, log)
 	}
 	return fitted, err
@@ -143,7 +143,14 @@ func (h *Handler) reserve(ctx context.Context, inv *submit.Invocation, plan *ref
 		if err != nil {
 			return fitted, nil, err
 		}
-		hold, left, err := h.ledger.Hold(ctx, store.Amount{URLs: fitted.URLs, Dirs: fitted.Dirs}, room)
+		// The last try holds what was fitted if what is left still covers
+		// it, whether or not others took quota meanwhile: under heavy
+		// contention a plan fitted a little generously beats no plan.
+		fittedTo := room
+		if try == ledger.MaxHoldTries {
+			fittedTo = store.Amount{}
+		}
+		hold, left, err := h.ledger.Hold(ctx, store.Amount{URLs: fitted.URLs, Dirs: fitted.Dirs}, fittedTo)
 		switch {
 		case hold != nil || err != nil:
 			return fitted, hold, err

@@ -8,6 +8,7 @@ import (
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/report"
 	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
@@ -109,6 +110,9 @@ func (h *Handler) followTasks(ctx context.Context, inv *submit.Invocation, log *
 		if _, err := h.fitAndSend(ctx, h.stage.Begin(invocationSTS(ctx), log, res), plan, causes{fallback: "retry of task " + t.TaskID, retry: true}, log); err != nil {
 			log.Error("the refresh again of a failed task failed", "taskId", t.TaskID, "paths", firstPaths(t.Paths), "error", err.Error())
 		}
+	}
+	if err := report.Tasks(context.WithoutCancel(ctx), h.store, now, f.done, len(f.retried), len(f.failed)); err != nil {
+		log.Warn("cannot count the tasks that ended for the report", "error", err.Error())
 	}
 	if err := h.store.Untrack(context.WithoutCancel(ctx), ended); err != nil {
 		log.Warn("cannot stop following the tasks that ended", "error", err.Error())

@@ -71,7 +71,7 @@ func (h *Handler) planBacklog(ctx context.Context) (*submit.Result, error) {
 	done := 0
 	if !h.stage.DryRun() {
 		h.history.Remember(ctx, fitted, sent.Calls, sent.At, err, log)
-		audit(ctx, log, fitted.Plan, sent.Calls, causes{fallback: "planner:backlog"})
+		h.audit(ctx, log, fitted.Plan, sent.Calls, causes{fallback: "planner:backlog"})
 		done = h.dropDone(ctx, items, sent.Calls, d, log)
 	}
 	res.Pending -= done
@@ -107,7 +107,11 @@ func (h *Handler) decide(ctx context.Context, inv *submit.Invocation, items []st
 		if need == (store.Amount{}) {
 			return d, nil, nil
 		}
-		hold, left, err := h.ledger.Hold(ctx, need, room)
+		fittedTo := room
+		if try == ledger.MaxHoldTries {
+			fittedTo = store.Amount{}
+		}
+		hold, left, err := h.ledger.Hold(ctx, need, fittedTo)
 		switch {
 		case hold != nil || err != nil:
 			return d, hold, err

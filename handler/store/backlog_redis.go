@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -235,4 +236,38 @@ func (r *Redis) Untrack(ctx context.Context, ids []string) error {
 		}
 	}
 	return nil
+}
+
+// countKey is the hash of the counters under k.
+func countKey(k Key) string { return prefix + "c:" + k.String() }
+
+// Count adds to the counters under key: HINCRBY per field, and PEXPIRE,
+// in one pipeline.
+func (r *Redis) Count(ctx context.Context, key Key, by map[string]int, ttl time.Duration) error {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for f, n := range by {
+			p.HIncrBy(ctx, countKey(key), f, int64(n))
+		}
+		p.PExpire(ctx, countKey(key), ttl)
+		return nil
+	})
+	return r.wrap("count", err)
+}
+
+// Counts returns the counters under key.
+func (r *Redis) Counts(ctx context.Context, key Key) (map[string]int, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	m, err := r.c.HGetAll(ctx, countKey(key)).Result()
+	if err != nil {
+		return nil, r.wrap("counts", err)
+	}
+	out := make(map[string]int, len(m))
+	for f, v := range m {
+		n, _ := strconv.Atoi(v)
+		out[f] = n
+	}
+	return out, nil
 }

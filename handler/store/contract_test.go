@@ -77,6 +77,7 @@ var contract = []struct {
 	{"LeaseOneHolder", testLease},
 	{"ValuesExpire", testValues},
 	{"TrackedTasks", testTracked},
+	{"Counters", testCounters},
 }
 
 func TestContract(t *testing.T) {
@@ -547,5 +548,20 @@ func testTracked(t *testing.T, _ target, s Store) {
 	must(t, s.Untrack(ctx, []string{"T1"}))
 	if got, _ := s.TrackedTasks(ctx); len(got) != 1 || got[0].TaskID != "T2" {
 		t.Errorf("after untracking T1: %+v", got)
+	}
+}
+
+func testCounters(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	k := KeyOf("spend", "2026-11-24")
+	must(t, s.Count(ctx, k, map[string]int{"10 urls": 3, "10 dirs": 1}, time.Hour))
+	must(t, s.Count(ctx, k, map[string]int{"10 urls": 2, "11 urls": 7}, time.Hour))
+	got, err := s.Counts(ctx, k)
+	must(t, err)
+	if len(got) != 3 || got["10 urls"] != 5 || got["10 dirs"] != 1 || got["11 urls"] != 7 {
+		t.Errorf("Counts = %v", got)
+	}
+	if got, err := s.Counts(ctx, KeyOf("none")); err != nil || len(got) != 0 {
+		t.Errorf("Counts of nothing = %v, %v", got, err)
 	}
 }

@@ -335,4 +335,18 @@ func (f *fallback) Untrack(ctx context.Context, ids []string) error {
 	return f.mem.Untrack(ctx, ids)
 }
 
+func (f *fallback) Count(ctx context.Context, key Key, by map[string]int, ttl time.Duration) error {
+	if f.try(ctx, func(s Store) error { return s.Count(ctx, key, by, ttl) }) {
+		return nil
+	}
+	return f.mem.Count(ctx, key, by, ttl)
+}
+
+func (f *fallback) Counts(ctx context.Context, key Key) (c map[string]int, err error) {
+	if f.try(ctx, func(s Store) error { c, err = s.Counts(ctx, key); return err }) {
+		return c, nil
+	}
+	return f.mem.Counts(ctx, key)
+}
+
 var _ Store = (*fallback)(nil)

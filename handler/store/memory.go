@@ -83,6 +83,12 @@ type Memory struct {
 	tracked map[string]Tracked // by task ID, at most MaxTracked
 	leases  map[string]lease
 	values  *simplelru.LRU[Key, value]
+	counts  *simplelru.LRU[Key, *counters]
+}
+
+type counters struct {
+	n     map[string]int
+	until time.Time
 }
 
 type value struct {
@@ -112,6 +118,7 @@ func NewMemory(opts MemoryOptions) *Memory {
 	m.deliveries = mustLRU[string, *simplelru.LRU[Key, delivery]](opts.Routes)
 	m.folders = mustLRU[Key, folder](opts.Folders)
 	m.values = mustLRU[Key, value](opts.Values)
+	m.counts = mustLRU[Key, *counters](opts.Values)
 	return m
 }
 
@@ -333,6 +340,36 @@ func (m *Memory) SetValue(_ context.Context, key Key, v string, ttl time.Duratio
 	defer m.mu.Unlock()
 	m.values.Add(key, value{v: v, until: time.Now().Add(ttl)})
 	return nil
+}
+
+// Count adds to the counters under key.
+func (m *Memory) Count(_ context.Context, key Key, by map[string]int, ttl time.Duration) error {
+	now := time.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.counts.Get(key)
+	if !ok || !now.Before(c.until) {
+		c = &counters{n: map[string]int{}}
+		m.counts.Add(key, c)
+	}
+	for f, n := range by {
+		c.n[f] += n
+	}
+	c.until = now.Add(ttl)
+	return nil
+}
+
+// Counts returns the counters under key.
+func (m *Memory) Counts(_ context.Context, key Key) (map[string]int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]int{}
+	if c, ok := m.counts.Get(key); ok && time.Now().Before(c.until) {
+		for f, n := range c.n {
+			out[f] = n
+		}
+	}
+	return out, nil
 }
 
 var _ Store = (*Memory)(nil)

@@ -146,6 +146,12 @@ type Store interface {
 	// SetValue remembers value under key for ttl.
 	SetValue(ctx context.Context, key Key, value string, ttl time.Duration) error
 
+	// Count adds each of by's numbers to its field of the counters under
+	// key, which expire ttl after the last addition.
+	Count(ctx context.Context, key Key, by map[string]int, ttl time.Duration) error
+	// Counts returns the counters under key.
+	Counts(ctx context.Context, key Key) (map[string]int, error)
+
 	// AddPending adds changes to the backlog of scarce days; one already
 	// there (the same event and path) keeps the times it was first
 	// recorded with. Past MaxBacklog it adds nothing more and says so.

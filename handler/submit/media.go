@@ -90,7 +90,9 @@ func (inv *Invocation) holdDirs(ctx context.Context, dirs int) (*ledger.Reservat
 			return nil, &refresh.QuotaError{Pending: dirs, DirNeed: dirs, DirRemain: room.Dirs, URLRemain: room.URLs}
 		}
 		var hold *ledger.Reservation
-		if hold, room, err = l.Hold(ctx, store.Amount{Dirs: dirs}, room); hold != nil || err != nil {
+		// Nothing was fitted to the room but the count of directories,
+		// which the check above makes again: any room that covers it will do.
+		if hold, room, err = l.Hold(ctx, store.Amount{Dirs: dirs}, store.Amount{}); hold != nil || err != nil {
 			return hold, err
 		}
 		if try == ledger.MaxHoldTries {
