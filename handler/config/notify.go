@@ -22,8 +22,9 @@ type SinkConfig struct {
 	// secret (a whsec_ key for webhook; the robot's "sign" secret).
 	SecretEnv string `yaml:"secretEnv" validate:"required,envname"`
 	// Events are what the sink is told: failed, quota, deferred
-	// (the default: all three) and completed.
-	Events []string `yaml:"events" validate:"dive,oneof=failed quota deferred completed"`
+	// (the default: all three), completed and summary (the day before,
+	// once a quota day).
+	Events []string `yaml:"events" validate:"dive,oneof=failed quota deferred completed summary"`
 }
 
 // DefaultQuotaBelow is the quota notice's threshold, in percent.

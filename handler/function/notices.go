@@ -10,6 +10,7 @@ import (
 	"vodrefresh/handler/backlog"
 	"vodrefresh/handler/ledger"
 	"vodrefresh/handler/notify"
+	"vodrefresh/handler/report"
 	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
@@ -39,7 +40,7 @@ func (h *Handler) onceADay(ctx context.Context, n notify.Notice, log *slog.Logge
 // completed (a sink asks for it: completed is off by default), and those
 // that failed, refreshed again once or failed for good.
 func (h *Handler) notifyTasks(ctx context.Context, f followed, log *slog.Logger) {
-	if len(h.sinks) == 0 {
+	if len(h.sinks) == 0 || h.stage.DryRun() {
 		return
 	}
 	if f.done > 0 {
@@ -64,8 +65,8 @@ func (h *Handler) notifyTasks(ctx context.Context, f followed, log *slog.Logger)
 // notifyDay tells the sinks, once a quota day, that the quota fell under
 // the threshold, and that changes wait for the reset.
 func (h *Handler) notifyDay(ctx context.Context, d backlog.Decision, waiting int, log *slog.Logger) {
-	if len(h.sinks) == 0 {
-		return
+	if len(h.sinks) == 0 || h.stage.DryRun() {
+		return // a dry run sends nothing, notices included
 	}
 	now := h.now()
 	if l, err := h.store.Ledger(ctx); err == nil && l.Have {
@@ -76,9 +77,32 @@ func (h *Handler) notifyDay(ctx context.Context, d backlog.Decision, waiting int
 				Data: map[string]any{"urlRemain": a.URLs, "dirRemain": a.Dirs}}, log)
 		}
 	}
+	if wantsSummary(h.sinks) {
+		yesterday := ledger.Day(now.Add(-24 * time.Hour))
+		if y, err := report.Counted(ctx, h.store, yesterday); err == nil && y.Spent.URLs+y.Spent.Dirs > 0 {
+			var top []string
+			for _, s := range y.Top {
+				top = append(top, fmt.Sprintf("%s: %d URLs, %d directories", s.Cause, s.URLs, s.Dirs))
+			}
+			h.onceADay(ctx, notify.Notice{Event: "summary", At: now, Title: "the quota day " + yesterday,
+				Text: fmt.Sprintf("%d URLs and %d directories spent; tasks: %d done, %d refreshed again, %d failed\n%s",
+					y.Spent.URLs, y.Spent.Dirs, y.Tasks.Done, y.Tasks.Retried, y.Tasks.Failed, strings.Join(top, "\n")),
+				Data: map[string]any{"day": yesterday, "urls": y.Spent.URLs, "dirs": y.Spent.Dirs}}, log)
+		}
+	}
 	if !d.Until.IsZero() && waiting > 0 {
 		h.onceADay(ctx, notify.Notice{Event: "deferred", At: now, Title: "changes wait for the quota reset",
 			Text: fmt.Sprintf("%d changes wait for the reset at %s; they are refreshed then, first", waiting, d.Until.UTC().Format(time.RFC3339)),
 			Data: map[string]any{"pending": waiting, "until": d.Until}}, log)
 	}
+}
+
+// wantsSummary reports whether any sink asks for the day's summary.
+func wantsSummary(sinks []*notify.Sink) bool {
+	for _, s := range sinks {
+		if s.Wants("summary") {
+			return true
+		}
+	}
+	return false
 }

@@ -2,11 +2,14 @@ package function
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"vodrefresh/handler/internal/notifytest"
 	"vodrefresh/handler/internal/redistest"
+	"vodrefresh/handler/internal/vodmem"
+	"vodrefresh/handler/report"
 	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 )
@@ -104,6 +107,42 @@ func TestScarceDayNoticesOnce(t *testing.T) {
 		}
 		if count["the refresh quota is running out"] != 1 || count["changes wait for the quota reset"] != 1 || r.Refused() != 0 {
 			t.Errorf("sink %d took %v (refused %d), want one quota and one deferred notice", i, count, r.Refused())
+		}
+	}
+}
+
+// The sinks that ask for it are sent the day before's summary, once a
+// quota day, by the planner's first run of the day.
+func TestDailySummaryOnce(t *testing.T) {
+	env := map[string]string{}
+	sinks := sinksEnv(t, env)
+	st := store.NewMemory(store.MemoryOptions{})
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC) // 10:00 in UTC+8, the 25th
+	if err := report.Spent(context.Background(), st, now.Add(-20*time.Hour), "oss:media-bucket", 300, 4); err != nil {
+		t.Fatal(err)
+	}
+	cfg := planConfig + strings.ReplaceAll(notifyConfig, "[failed, quota, deferred]", "[summary]")
+	// A dry run sends nothing, notices included.
+	dry, err := New(mustConfig(t, cfg), Options{Store: st, Now: func() time.Time { return now }, Getenv: func(k string) string { return env[k] }, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := handle(dry, context.Background(), timerEvent(now)); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(mustConfig(t, cfg),
+		Options{Store: st, Now: func() time.Time { return now }, Getenv: func(k string) string { return env[k] }, Connector: &vodmem.Client{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := handle(h, context.Background(), timerEvent(now)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range sinks {
+		if got := r.Took(); len(got) != 1 || got[0] != "the quota day 2026-11-24" {
+			t.Errorf("sink %d took %q, want the summary of the 24th once", i, got)
 		}
 	}
 }

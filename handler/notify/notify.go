@@ -38,6 +38,9 @@ type Sink struct {
 	client *http.Client
 }
 
+// Wants reports whether the sink is told of event.
+func (s *Sink) Wants(event string) bool { return s.cfg.Wants(event) }
+
 // Timeout bounds one attempt to send a notice.
 const Timeout = 3 * time.Second
 

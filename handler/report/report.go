@@ -89,8 +89,29 @@ const maxTop = 10
 
 // Read puts together the quota day that now falls in.
 func Read(ctx context.Context, st store.Store, now time.Time) (*Day, error) {
-	day := ledger.Day(now)
-	d := &Day{Day: day, Reset: ledger.Reset(now), Hours: make([]Hour, 24)}
+	d, err := Counted(ctx, st, ledger.Day(now))
+	if err != nil {
+		return nil, err
+	}
+	d.Reset = ledger.Reset(now)
+	if tracked, err := st.TrackedTasks(ctx); err == nil {
+		d.Tasks.Open = len(tracked)
+	}
+	if d.Pending, err = st.PendingCount(ctx); err != nil {
+		return nil, err
+	}
+	if l, err := st.Ledger(ctx); err == nil && l.Have {
+		left := l.Available()
+		d.Left = &left
+	}
+	return d, nil
+}
+
+// Counted returns what the function counted of the quota day day (its
+// date in UTC+8): the quota spent, by hour and by what asked, and the
+// tasks that ended.
+func Counted(ctx context.Context, st store.Store, day string) (*Day, error) {
+	d := &Day{Day: day, Hours: make([]Hour, 24)}
 	spend, err := st.Counts(ctx, spendKey(day))
 	if err != nil {
 		return nil, err
@@ -134,16 +155,6 @@ func Read(ctx context.Context, st store.Store, now time.Time) (*Day, error) {
 		return nil, err
 	}
 	d.Tasks.Done, d.Tasks.Retried, d.Tasks.Failed = tasks["done"], tasks["retried"], tasks["failed"]
-	if tracked, err := st.TrackedTasks(ctx); err == nil {
-		d.Tasks.Open = len(tracked)
-	}
-	if d.Pending, err = st.PendingCount(ctx); err != nil {
-		return nil, err
-	}
-	if l, err := st.Ledger(ctx); err == nil && l.Have {
-		left := l.Available()
-		d.Left = &left
-	}
 	return d, nil
 }
 
