@@ -2,6 +2,8 @@ package function
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +146,39 @@ func TestDailySummaryOnce(t *testing.T) {
 		if got := r.Took(); len(got) != 1 || got[0] != "the quota day 2026-11-24" {
 			t.Errorf("sink %d took %q, want the summary of the 24th once", i, got)
 		}
+	}
+}
+
+// A sink that hangs delays no refresh: the timer's run refreshes the
+// backlog first, and answers within its deadline, the notice given up.
+func TestHangingSinkDelaysNoRefresh(t *testing.T) {
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(hang)
+	env := map[string]string{"HOOK_URL": slow.URL, "HOOK_SECRET": "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+	st := store.NewMemory(store.MemoryOptions{})
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	account := &vodmem.Client{Remain: vod.Quota{URLRemain: 100, DirRemain: 100, PreloadRemain: 500}}
+	h, err := New(mustConfig(t, planConfig+"notify:\n  sinks:\n    - {kind: webhook, urlEnv: HOOK_URL, secretEnv: HOOK_SECRET}\n"),
+		Options{Store: st, Now: func() time.Time { return now }, Getenv: func(k string) string { return env[k] }, Connector: account})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A change waits, and the quota is under the threshold: a quota
+	// notice is due, to a sink that never answers.
+	st.AddPending(context.Background(), []store.Pending{{ID: "e1", Path: "https://img.example.com/images/a.jpg", Changed: now.Add(-time.Hour), Since: now.Add(-time.Hour)}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	// Were the notice not bounded by the run's deadline, the run would
+	// never end: the sink answers only once the test is over.
+	res, err := handle(h, ctx, timerEvent(now))
+	if err != nil || res.Planner == nil || res.Planner.URLs != 1 || len(account.Refreshes()) != 1 {
+		t.Fatalf("the run: %+v, %v, %d refreshes; want the change refreshed", res.Planner, err, len(account.Refreshes()))
 	}
 }
