@@ -92,6 +92,9 @@ func (f *taskFlags) check() error {
 	if f.kind, err = oneOf("--type", f.kind, taskTypes); err != nil {
 		return err
 	}
+	if f.status != "" && f.kind == "" {
+		return errors.New("--status needs --type (file, directory or preload): DescribeVodRefreshTasks requires ObjectType with Status")
+	}
 	if f.path != "" {
 		u, perr := url.Parse(f.path)
 		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(f.path, " \t\r\n") {

@@ -117,6 +117,8 @@ func TestTasksFlagsCheckedFirst(t *testing.T) {
 		{[]string{"--path", "https://"}, 2, "--path", nil},
 		{[]string{"--wait", "--path", "https://video.example.com/a.mp4"}, 2, "--wait follows the tasks named by --task-id", nil},
 		{nil, 2, "name tasks with", nil},
+		// DescribeVodRefreshTasks requires ObjectType with Status.
+		{[]string{"--status", "Complete"}, 2, "--status needs --type", nil},
 		{[]string{"--status", "failed", "--type", "FILE"}, 0, "", map[string]string{"Status": "Failed", "ObjectType": "file"}},
 		{[]string{"--path", "https://video.example.com/videos/2026/launch.mp4"}, 0, "", map[string]string{"ObjectPath": "https://video.example.com/videos/2026/launch.mp4"}},
 	}
@@ -169,7 +171,7 @@ func TestTasksFailurePrintsNothing(t *testing.T) {
 				srv.Script("DescribeVodRefreshTasks", *tt.reply, *tt.reply)
 				endpoint = srv.Endpoint()
 			}
-			args := append([]string{"tasks", "--status", "Failed"}, tt.args...)
+			args := append([]string{"tasks", "--status", "Failed", "--type", "file"}, tt.args...)
 			r := runCLI(t, credEnv(t, endpoint), "", args...)
 			if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, tt.stderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing and %q", r.code, r.stdout, r.stderr, tt.stderr)

@@ -69,18 +69,27 @@ func (h *Handler) followTasks(ctx context.Context, inv *submit.Invocation, log *
 	if err != nil || len(tracked) == 0 {
 		return f, err
 	}
-	failed, err := inv.Tasks(ctx, "Failed")
-	if err != nil {
-		return f, fmt.Errorf("reading the failed refresh tasks: %w", err)
-	}
-	refreshing, err := inv.Tasks(ctx, "Refreshing")
-	if err != nil {
-		return f, fmt.Errorf("reading the refresh tasks under way: %w", err)
+	// DescribeVodRefreshTasks requires ObjectType with Status: one paged
+	// query for each object type followed, and each status.
+	types := map[string]bool{}
+	for _, t := range tracked {
+		types[strings.ToLower(t.ObjectType)] = true
 	}
 	status := map[string]string{}
-	for _, t := range append(refreshing, failed...) {
-		if t.Status == "Failed" || t.Status == "Refreshing" || t.Status == "Pending" {
-			status[t.TaskID] = t.Status
+	for _, kind := range []string{"file", "directory"} {
+		for _, st := range []string{"Refreshing", "Failed"} {
+			if !types[kind] {
+				continue
+			}
+			list, err := inv.Tasks(ctx, st, kind)
+			if err != nil {
+				return f, fmt.Errorf("reading the %s tasks (%s): %w", strings.ToLower(st), kind, err)
+			}
+			for _, t := range list {
+				if t.Status == "Failed" || t.Status == "Refreshing" || t.Status == "Pending" {
+					status[t.TaskID] = t.Status
+				}
+			}
 		}
 	}
 	now := h.now()

@@ -227,10 +227,11 @@ func fullQuota(source, note string) QuotaInfo {
 		Source: source, Note: note}
 }
 
-// Tasks reads the refresh tasks of the last three days that have status
+// Tasks reads the refresh tasks of the last three days of objectType
+// (file or directory: the API requires it with a status) that have status
 // (Failed, Refreshing), page by page, through the invocation's client
 // (dialled on first use); none in a dry run.
-func (inv *Invocation) Tasks(ctx context.Context, status string) ([]vod.Task, error) {
+func (inv *Invocation) Tasks(ctx context.Context, status, objectType string) ([]vod.Task, error) {
 	if inv.client == nil {
 		c, err := inv.dial()
 		if err != nil {
@@ -241,5 +242,5 @@ func (inv *Invocation) Tasks(ctx context.Context, status string) ([]vod.Task, er
 	if inv.client == nil || inv.s.opts.DryRun {
 		return nil, nil
 	}
-	return inv.client.Tasks(ctx, vod.TaskFilter{Status: status})
+	return inv.client.Tasks(ctx, vod.TaskFilter{Status: status, ObjectType: objectType})
 }

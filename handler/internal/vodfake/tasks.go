@@ -38,6 +38,9 @@ func (s *Server) ScriptNewTasks(statuses ...string) {
 
 // describeTasks answers DescribeVodRefreshTasks with paging and filters.
 func (s *Server) describeTasks(p url.Values) (int, any) {
+	if (p.Get("Status") != "" || p.Get("DomainName") != "") && p.Get("ObjectType") == "" {
+		return 400, errorBody("MissingObjectType", "ObjectType is mandatory for this action when Status or DomainName is given")
+	}
 	page, size := atoiOr(p.Get("PageNumber"), 1), atoiOr(p.Get("PageSize"), 20)
 	if page < 1 || size < 1 || size > 50 {
 		return 400, errorBody("InvalidParameter", "PageNumber must be at least 1 and PageSize 1 to 50")
