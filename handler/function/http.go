@@ -65,6 +65,7 @@ func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, s
 		return nil, nil, proof, fail(http.StatusNotFound, fmt.Sprintf("no webhook route for %q", in.Path))
 	}
 	if rt.Down != "" {
+		h.logger(ctx).Warn("webhook refused: the route is out of service", "route", rt.Path, "kind", rt.Kind, "reason", rt.Down)
 		return nil, nil, proof, fail(http.StatusServiceUnavailable, webhook.OutOfService, "Retry-After", "60")
 	}
 	var tooLarge *event.TooLarge
@@ -145,6 +146,8 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 	case change.Ignored != "":
 		reply.Note = change.Ignored
 	case len(rp.Outside) > 0:
+		h.logger(ctx).Warn("webhook refused: paths outside the allowlisted domains (the configuration's domains and the CMS's URLs disagree)",
+			"route", rt.Path, "kind", rt.Kind, "event", change.Event, "reason", rp.Outside[0], "outside", len(rp.Outside))
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
 	case rp.Size() > 0:

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook/webhooktest"
@@ -359,5 +360,37 @@ func TestWebhookStartup(t *testing.T) {
 		} else {
 			t.Logf("%s: %v", name, err)
 		}
+	}
+}
+
+// A 422 (URLs outside the domains: a configuration mismatch the CMS hits
+// on every post) and a 503 (a route out of service) each leave a WARN line
+// with the reason, for the operator's failure query.
+func TestRefusalsAreLoggedWithTheReason(t *testing.T) {
+	srv := startFake(t, nil)
+	logs := &testfix.SyncBuffer{}
+	h := hookHandler(t, srv, slog.New(slog.NewJSONHandler(logs, nil)))
+	b := `{"paths":["https://evil.example.net/x.png"]}`
+	if resp := answerHTTP(t, h, httpEvent("POST", "/hooks/generic", signedGeneric(t, "o", b, hookNow), []byte(b), false)); resp.StatusCode != 422 {
+		t.Fatalf("status %d, want 422", resp.StatusCode)
+	}
+	if !strings.Contains(logs.String(), `"level":"WARN","msg":"webhook refused: paths outside the allowlisted domains`) || !strings.Contains(logs.String(), "evil.example.net") {
+		t.Errorf("no WARN line with the reason: %s", logs.String())
+	}
+	env := map[string]string{}
+	for k, v := range hookEnv {
+		env[k] = v
+	}
+	delete(env, "GHOST_SECRET")
+	logs2 := &testfix.SyncBuffer{}
+	down, err := New(mustConfig(t, hookConfig), Options{DryRun: true, Getenv: func(k string) string { return env[k] }, Logger: slog.New(slog.NewJSONHandler(logs2, nil)), Now: func() time.Time { return hookNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := answerHTTP(t, down, httpEvent("POST", "/hooks/blog", map[string]string{"X-Ghost-Signature": "x"}, []byte(hookGhostBody), false)); resp.StatusCode != 503 {
+		t.Fatalf("status %d, want 503", resp.StatusCode)
+	}
+	if !strings.Contains(logs2.String(), `"level":"WARN","msg":"webhook refused: the route is out of service"`) || !strings.Contains(logs2.String(), "GHOST_SECRET") {
+		t.Errorf("no WARN line with the reason: %s", logs2.String())
 	}
 }
