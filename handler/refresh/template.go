@@ -44,6 +44,15 @@ func ParseTemplate(s string, names ...string) (*Template, error) {
 		t.parts = append(t.parts, lit, name)
 		rest = rest[i+j+1:]
 	}
+	// "${key}" is a shell's or s.yaml's variable, which the configuration
+	// does not expand: it would plan ".../$videos/..." and refresh a URL
+	// that serves nothing.
+	if strings.Contains(s, "${") {
+		return nil, fmt.Errorf("template %q: write placeholders as {key}, not ${key}: the configuration expands no variable", s)
+	}
+	if strings.IndexByte(s, '$') >= 0 {
+		return nil, fmt.Errorf("template %q has a '$': a placeholder is written {key}, and a URL of ours has no '$'", s)
+	}
 	if strings.ContainsAny(s, "?# \t\r\n") {
 		return nil, fmt.Errorf("template %q: a refresh URL has no query, fragment or white space", s)
 	}
