@@ -88,6 +88,7 @@ func skippedTrigger(cfg *config.Config) string {
 // go on stderr. It sends nothing.
 func check(_ context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	syaml := fs.String("s-yaml", "s.yaml", "the deployment's s.yaml, whose environmentVariables must pass every secret the configuration names (none checked when it does not exist)")
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
 		return code
 	}
@@ -105,6 +106,7 @@ func check(_ context.Context, args []string, env Env) int {
 		return 1
 	}
 	problems, warnings, checked := deployProblems(cfg, env)
+	problems = append(problems, unpassed(cfg, env, *syaml)...)
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: warning: %s\n", w)
 	}

@@ -270,3 +270,21 @@ func TestCheckWarnsOfOneAttemptSenders(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want a warning for the strapi route alone", r.code, r.stderr)
 	}
 }
+
+// A route secret that s.yaml does not pass to the function makes check
+// fail, naming the configuration's file and line and s.yaml's: exported
+// in the deploying shell, it would pass, and the route answer 503 once
+// deployed.
+func TestCheckRefusesASecretThatSYAMLDoesNotPass(t *testing.T) {
+	env := map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey}
+	r := runCLI(t, env, "", "check", "--s-yaml", "testdata/s-unpassed.yaml")
+	if r.code != 1 || !strings.Contains(r.stderr, "DEPLOY_WEBHOOK_SECRET (testdata/deploy.yaml:") || !strings.Contains(r.stderr, "testdata/s-unpassed.yaml (environmentVariables, line 9)") {
+		t.Errorf("exit %d, stderr %q; want the secret named with both files' lines", r.code, r.stderr)
+	}
+	// The project's own s.yaml passes every secret of its sample routes.
+	env = testfix.ReadEnv(t, "..", "..", "events", "webhooks.env")
+	env["REFRESH_CONFIG_FILE"] = "../../events/webhooks.yaml"
+	if r := runCLI(t, env, "", "check", "--s-yaml", "../../s.yaml"); strings.Contains(r.stderr, "is not passed to the function") {
+		t.Errorf("with the project's s.yaml: %q", r.stderr)
+	}
+}
