@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
 
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 )
 
@@ -120,4 +122,14 @@ func webhookCredEnv(t *testing.T, endpoint string) map[string]string {
 		env[k] = v
 	}
 	return env
+}
+
+// invoke reads an event as an MNS queue holds a message body: base64 of
+// the JSON, as a dead-lettered message is fetched from the queue.
+func TestInvokeReadsABase64Body(t *testing.T) {
+	event := testfix.Read(t, "..", "..", "events", "oss-put.json")
+	r := runCLI(t, map[string]string{"REFRESH_CONFIG_FILE": "../../events/refresh.yaml"}, base64.StdEncoding.EncodeToString(event), "invoke", "-")
+	if r.code != 0 || !strings.Contains(r.stdout, `"dryRun":true`) || !strings.Contains(r.stdout, "launch.mp4") {
+		t.Errorf("exit %d, stdout %s, stderr %s", r.code, r.stdout, r.stderr)
+	}
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -28,7 +30,25 @@ func readEvent(name string, stdin io.Reader) ([]byte, error) {
 	if len(b) > maxEvent {
 		return nil, fmt.Errorf("event %s is larger than %d MiB", name, maxEvent>>20)
 	}
-	return bytes.TrimPrefix(b, utf8BOM), nil
+	return unwrapBase64(bytes.TrimPrefix(b, utf8BOM)), nil
+}
+
+// unwrapBase64 returns the event that b holds base64-encoded, as an MNS
+// queue holds a message body (a dead-lettered message fetched from the
+// queue), or b itself when it is not base64 of a JSON document.
+func unwrapBase64(b []byte) []byte {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 || t[0] == '{' || t[0] == '[' {
+		return b
+	}
+	d, err := base64.StdEncoding.DecodeString(string(t))
+	if err != nil {
+		return b
+	}
+	if d = bytes.TrimSpace(d); len(d) > 0 && (d[0] == '{' || d[0] == '[') && json.Valid(d) {
+		return d
+	}
+	return b
 }
 
 // utf8BOM is the byte-order mark that some editors put at the start of a
