@@ -82,6 +82,8 @@ func commands() []command {
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",
 			"Shows refresh tasks (DescribeVodRefreshTasks); --wait follows the named tasks\nuntil they finish.", tasks},
+		{"policy", "[--s-yaml s.yaml]",
+			"Prints the least-privilege RAM policy that this configuration and s.yaml\nneed (the VOD actions of the features in use, mns:SendMessage on the\nqueues FC and the queue trigger write to), and the trust policy that lets\nFC assume the role. It sends nothing.", policy},
 		{"report", "[--json] [--svg FILE] [--timeout 10s]",
 			"Shows the quota day so far, from the store the instances share\n(REFRESH_STORE_URL): the quota spent and left, by hour, the refresh tasks\nfollowed (open, done, refreshed again, failed), the backlog of scarce days,\nand what spent the quota. A table on a terminal, JSON with --json; --svg\nwrites a chart of the quota spent over the day.", showReport},
 		purgeCommand(),
