@@ -10,9 +10,12 @@ package forward
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
+	"strings"
 	"time"
 )
 
@@ -27,11 +30,12 @@ var client = &http.Client{
 
 // PassOn POSTs body to url with contentType (application/json when "")
 // and the given headers, spelled as given, within ctx and Timeout. Any
-// answer but 200 is an error that names the URL as it was configured.
+// answer but 200 is an error, which names no part of the URL: it may
+// carry credentials in its userinfo or query.
 func PassOn(ctx context.Context, url string, body []byte, contentType string, headers map[string]string) error {
 	out, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("forward: %w", err)
+		return errors.New("forward: the forward URL cannot be used")
 	}
 	if contentType == "" {
 		contentType = "application/json"
@@ -42,12 +46,44 @@ func PassOn(ctx context.Context, url string, body []byte, contentType string, he
 	}
 	resp, err := client.Do(out)
 	if err != nil {
-		return fmt.Errorf("forward: %w", err)
+		// The client's errors quote the URL whole, userinfo and query
+		// included: say what happened without it.
+		return errors.New("forward: " + describe(err))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("forward to %s: answered %d, not 200", url, resp.StatusCode)
+		return fmt.Errorf("forward: answered %d, not 200", resp.StatusCode)
 	}
 	return nil
+}
+
+// describe says what went wrong with a request, without its URL.
+func describe(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "deadline exceeded"):
+		return "no answer in time"
+	case strings.Contains(msg, "connection refused"):
+		return "connection refused"
+	case strings.Contains(msg, "no such host"):
+		return "no such host"
+	}
+	return "the request failed"
+}
+
+// Masked returns url with its userinfo and query masked, for logs.
+func Masked(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(a forward URL that cannot be read)"
+	}
+	if u.User != nil {
+		u.User = neturl.User("***")
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = "***"
+	}
+	u.Fragment = ""
+	return u.String()
 }

@@ -185,14 +185,18 @@ func (h *Handler) submitChange(ctx context.Context, rt *webhook.Route, rp refres
 	log := h.logger(ctx)
 	_, err := h.fitAndSend(ctx, h.stage.Begin(invocationSTS(ctx), log, res), plan, deliveryCause(rt.Path, id), log)
 	sum.res, sum.records = res, 1
-	reply.Calls, reply.Submission, reply.TaskIDs = res.Calls, res.Submission, res.TaskIDs()
+	reply.Submission, reply.TaskIDs = res.Submission, res.TaskIDs()
 	reply.Store = sum.store.Degraded()
 	if err == nil {
-		reply.Status = "accepted"
+		reply.Status, reply.Calls = "accepted", res.Calls
 		return response(http.StatusAccepted, reply)
 	}
+	// An answer to a sender names nothing internal: no call's detail, no
+	// message of VOD's (which may quote the request); the log keeps them.
+	reply.Submission.Tasks = nil
 	var se *submit.Error
 	if errors.As(err, &se) && se.Outcome() == vod.Permanent {
+		log.Error("webhook refresh refused by VOD for good", "route", reply.Route, "event", reply.Event, "paths", firstPaths(reply.Paths), "error", err.Error())
 		return failedReply(reply, se)
 	}
 	if n, ok := h.keep(context.WithoutCancel(ctx), id, plan, res, err, now, log); ok {
@@ -200,7 +204,7 @@ func (h *Handler) submitChange(ctx context.Context, rt *webhook.Route, rp refres
 		reply.Note = "the refresh could not be submitted now (" + reason(err) + "); it is kept, and the planner refreshes it within minutes"
 		return response(http.StatusAccepted, reply)
 	}
-	reply.Status, reply.Error = "error", err.Error()
+	reply.Status, reply.Error = "error", "the refresh could not be submitted now ("+reason(err)+") and cannot be kept here"
 	reply.Code, reply.Action = codeOf(err)
 	log.Error("webhook refresh not submitted and not kept: no shared store with the planner running; replay it through a generic route",
 		"route", reply.Route, "event", reply.Event, "paths", firstPaths(reply.Paths), "error", err.Error())
@@ -227,8 +231,8 @@ func retryAfter(err error, now time.Time) string {
 // failedReply answers a submission that VOD refused for good (the
 // request's paths are what it refused): 502, nothing kept.
 func failedReply(reply WebhookReply, se *submit.Error) *events.HTTPTriggerResponse {
-	reply.Status, reply.Error = "error", se.Error()
 	first := se.Failed()[0].Error
+	reply.Status, reply.Error = "error", "VOD refused the refresh for good ("+first.Code+")"
 	reply.Code, reply.Action = first.Code, first.Action
 	return response(http.StatusBadGateway, reply)
 }

@@ -49,7 +49,7 @@ func (h *Handler) deliverVOD(ctx context.Context, rt *webhook.Route, req *webhoo
 		return resp
 	}
 	h.logger(ctx).Error("VOD callback not forwarded; answering 502 so that VOD sends it again (its refresh is not repeated)",
-		"route", rt.Path, "forward", rt.WebhookRoute.Forward, "error", fwdErr.Error())
+		"route", rt.Path, "forward", forward.Masked(rt.WebhookRoute.Forward), "error", fwdErr.Error())
 	var reply WebhookReply
 	_ = json.Unmarshal([]byte(resp.Body), &reply)
 	reply.Status, reply.Error = "error", "the refresh went through, but the forward failed: "+fwdErr.Error()

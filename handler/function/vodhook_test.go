@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 	"vodrefresh/handler/vod"
 )
@@ -243,5 +244,41 @@ func TestVODQueueMessage(t *testing.T) {
 	}
 	if n := srv.Calls("RefreshVodObjectCaches"); n != 1 {
 		t.Errorf("%d refresh calls after redelivery, want 1", n)
+	}
+}
+
+// A forward target that fails, redirects or cannot be reached: the answer
+// to the caller names no part of the forward URL, and the log masks its
+// userinfo and query.
+func TestForwardURLStaysInternal(t *testing.T) {
+	fail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+	defer fail.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://127.0.0.1:1/elsewhere", http.StatusFound)
+	}))
+	defer redirect.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	for name, base := range map[string]string{"answers 500": fail.URL, "redirects": redirect.URL, "unreachable": closedURL} {
+		t.Run(name, func(t *testing.T) {
+			target := strings.Replace(base, "http://", "http://sinkuser:s3cretpass@", 1) + "/sink?token=t0k3nvalue"
+			logs := &testfix.SyncBuffer{}
+			h := vodHandler(t, startFake(t, nil), vodHookConfig(target), slog.New(slog.NewJSONHandler(logs, nil)))
+			headers := vodSigned("https://hooks.example.com/hooks/vod-fwd", hookNow, vodKey)
+			resp := answerHTTP(t, h, httpEvent("POST", "/hooks/vod-fwd", headers, []byte(vodDelete(vodVideo)), false))
+			host := strings.TrimPrefix(base, "http://")
+			for _, part := range []string{"sinkuser", "s3cretpass", "t0k3nvalue", host, "/sink"} {
+				if strings.Contains(resp.Body, part) {
+					t.Errorf("the answer %s names %q of the forward URL", resp.Body, part)
+				}
+			}
+			if resp.StatusCode != http.StatusBadGateway {
+				t.Errorf("status %d, want 502", resp.StatusCode)
+			}
+			if strings.Contains(logs.String(), "s3cretpass") || strings.Contains(logs.String(), "t0k3nvalue") || !strings.Contains(logs.String(), "/sink?***") {
+				t.Errorf("the log does not mask the forward URL: %s", logs.String())
+			}
+		})
 	}
 }
