@@ -160,3 +160,16 @@ func TestHoldRefusesAStaleFit(t *testing.T) {
 		t.Errorf("the second, fitted again to 1,001: %v, %v", r, err)
 	}
 }
+
+// A hold outlives a crashed invocation by a minute past its deadline, or
+// ten minutes without one: then its quota is released for others.
+func TestHoldTTL(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if got := holdTTL(ctx); got <= time.Hour || got > time.Hour+time.Minute {
+		t.Errorf("with an hour left: %s, want an hour and a minute", got)
+	}
+	if got := holdTTL(context.Background()); got != 10*time.Minute {
+		t.Errorf("without a deadline: %s, want 10m", got)
+	}
+}
