@@ -86,6 +86,9 @@ type OSSRule struct {
 	// Prefetch warms the CDN (PreloadVodObjectCaches) with created objects'
 	// URLs once their refresh went through. File rules only.
 	Prefetch bool `yaml:"prefetch"`
+	// NotifyCompleted sends the sinks that ask for completed a notice when
+	// the rule's refresh tasks end well.
+	NotifyCompleted bool `yaml:"notifyCompleted"`
 	// Video is video-aware planning for a File rule: auto (the default)
 	// recognises HLS and DASH playlists and their media segments; off
 	// treats every object as a plain file.

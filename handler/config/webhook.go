@@ -54,6 +54,9 @@ type WebhookRoute struct {
 	// Wait makes the request wait, within the answer timeout, for its
 	// refresh tasks to finish, and report their final status.
 	Wait bool `yaml:"wait"`
+	// NotifyCompleted sends the sinks that ask for completed a notice when
+	// the route's refresh tasks end well.
+	NotifyCompleted bool `yaml:"notifyCompleted"`
 	// The options below are for kind: vod (ApsaraVideo VOD's callback).
 	//
 	// CallbackURL is the callback URL exactly as configured in VOD, which

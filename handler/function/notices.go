@@ -43,9 +43,13 @@ func (h *Handler) notifyTasks(ctx context.Context, f followed, log *slog.Logger)
 	if len(h.sinks) == 0 || h.stage.DryRun() {
 		return
 	}
-	if f.done > 0 {
-		notify.Send(ctx, h.sinks, notify.Notice{Event: "completed", At: h.now(), Title: fmt.Sprintf("%d refresh tasks completed", f.done),
-			Text: "the CDN reports them done", Data: map[string]any{"completed": f.done}}, log)
+	if done := h.askedCompleted(f.completed); len(done) > 0 {
+		var lines []string
+		for _, t := range done[:min(len(done), maxAuditCauses)] {
+			lines = append(lines, fmt.Sprintf("- task %s (%s, %s): %s", t.TaskID, t.ObjectType, t.Cause, strings.Join(firstPaths(t.Paths), " ")))
+		}
+		notify.Send(ctx, h.sinks, notify.Notice{Event: "completed", At: h.now(), Title: fmt.Sprintf("%d refresh tasks completed", len(done)),
+			Text: strings.Join(lines, "\n"), Data: map[string]any{"completed": len(done)}}, log)
 	}
 	if len(f.retried)+len(f.failed) == 0 {
 		return
@@ -102,6 +106,40 @@ func wantsSummary(sinks []*notify.Sink) bool {
 	for _, s := range sinks {
 		if s.Wants("summary") {
 			return true
+		}
+	}
+	return false
+}
+
+// askedCompleted returns the tasks that ended well for a rule or route
+// that asks to be told (notifyCompleted): an OSS rule whose bucket and
+// prefix hold the object the task's cause names, or the webhook route it
+// names.
+func (h *Handler) askedCompleted(done []store.Tracked) []store.Tracked {
+	var out []store.Tracked
+	for _, t := range done {
+		if h.asksCompleted(t.Cause) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (h *Handler) asksCompleted(cause string) bool {
+	switch {
+	case strings.HasPrefix(cause, "oss:"):
+		bucket, key, _ := strings.Cut(strings.TrimPrefix(cause, "oss:"), "/")
+		for _, r := range h.cfg.OSS {
+			if r.NotifyCompleted && r.Bucket == bucket && strings.HasPrefix(key, r.Prefix) && strings.HasSuffix(key, r.Suffix) {
+				return true
+			}
+		}
+	case strings.HasPrefix(cause, "webhook:"):
+		route, _, _ := strings.Cut(strings.TrimPrefix(cause, "webhook:"), " ")
+		for _, w := range h.cfg.Webhooks {
+			if w.NotifyCompleted && w.Path == route {
+				return true
+			}
 		}
 	}
 	return false

@@ -2,6 +2,7 @@ package function
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -180,5 +181,40 @@ func TestHangingSinkDelaysNoRefresh(t *testing.T) {
 	res, err := handle(h, ctx, timerEvent(now))
 	if err != nil || res.Planner == nil || res.Planner.URLs != 1 || len(account.Refreshes()) != 1 {
 		t.Fatalf("the run: %+v, %v, %d refreshes; want the change refreshed", res.Planner, err, len(account.Refreshes()))
+	}
+}
+
+// A rule that asks to be told (notifyCompleted) has its tasks' good end
+// sent to the sinks that ask for completed; another rule's tasks are not.
+func TestCompletedForTheRulesThatAsk(t *testing.T) {
+	env := map[string]string{}
+	sinks := sinksEnv(t, env)
+	cfg := `
+domains: [https://img.example.com, https://video.example.com]
+oss:
+  - {bucket: media-bucket, prefix: images/, urls: ["https://img.example.com/{key}"], notifyCompleted: true}
+  - {bucket: media-bucket, prefix: videos/, urls: ["https://video.example.com/{key}"]}
+` + strings.ReplaceAll(notifyConfig, "[failed, quota, deferred]", "[completed]")
+	now := time.Now()
+	h, err := New(mustConfig(t, cfg), Options{Store: store.NewMemory(store.MemoryOptions{}), Connector: &vodmem.Client{},
+		Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i, key := range []string{"images/a.jpg", "videos/b.mp4"} {
+		if _, err := handle(h, ctx, ossEvent(fmt.Sprintf("REQ%d", i), [][2]string{{"ObjectCreated:PutObject", key}})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if _, err := handle(h, ctx, timerEvent(now)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range sinks {
+		if got := r.Took(); len(got) != 1 || got[0] != "1 refresh tasks completed" {
+			t.Errorf("sink %d took %q, want one notice of the images rule's task", i, got)
+		}
 	}
 }

@@ -54,6 +54,7 @@ func (h *Handler) track(ctx context.Context, plan *refresh.Plan, calls []vod.Cal
 // followed is what following the tasks found.
 type followed struct {
 	done, open int
+	completed  []store.Tracked // ended well
 	retried    []store.Tracked // failed, refreshed again once
 	failed     []store.Tracked // failed for good: their one refresh again failed too
 }
@@ -105,6 +106,7 @@ func (h *Handler) followTasks(ctx context.Context, inv *submit.Invocation, log *
 			continue
 		default:
 			f.done++
+			f.completed = append(f.completed, t)
 		}
 		ended = append(ended, t.TaskID)
 	}
