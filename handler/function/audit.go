@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/report"
@@ -79,6 +78,7 @@ func (c causes) of(plan *refresh.Plan, path string) []string {
 // audit logs one line per call, and counts what each sent call spent, by
 // hour and by the kind of what asked for it, for the day's report.
 func (h *Handler) audit(ctx context.Context, log *slog.Logger, plan *refresh.Plan, calls []vod.Call, c causes) {
+	spent := map[string]store.Amount{} // by kind of cause, counted once for all the calls
 	for _, call := range calls {
 		var why []string
 		seen := map[string]bool{}
@@ -90,16 +90,7 @@ func (h *Handler) audit(ctx context.Context, log *slog.Logger, plan *refresh.Pla
 				}
 			}
 		}
-		urls, dirs := 0, 0
-		switch {
-		case !call.Sent:
-		case call.ObjectType == config.TypeDirectory:
-			dirs = len(call.Paths)
-		case call.ObjectType == config.TypeMedia:
-			urls = call.URLs
-		default:
-			urls = len(call.Paths)
-		}
+		urls, dirs := call.Spent()
 		outcome, code := "sent", ""
 		if call.Error != nil {
 			outcome, code = string(call.Error.Outcome), call.Error.Code
@@ -109,13 +100,17 @@ func (h *Handler) audit(ctx context.Context, log *slog.Logger, plan *refresh.Pla
 			level = slog.LevelWarn
 		}
 		if urls+dirs > 0 && len(why) > 0 {
-			if err := report.Spent(context.WithoutCancel(ctx), h.store, h.now(), causeKind(why[0]), urls, dirs); err != nil {
-				log.Warn("cannot count the quota spent for the report", "error", err.Error())
-			}
+			a := spent[causeKind(why[0])]
+			spent[causeKind(why[0])] = store.Amount{URLs: a.URLs + urls, Dirs: a.Dirs + dirs}
 		}
 		log.Log(ctx, level, "refresh call", "objectType", call.ObjectType, "paths", call.Paths[:min(len(call.Paths), maxAuditPaths)],
 			"pathsCount", len(call.Paths), "taskIds", call.TaskIDs[:min(len(call.TaskIDs), maxAuditPaths)], "urlsSpent", urls, "dirsSpent", dirs,
 			"outcome", outcome, "code", code, "causes", why)
+	}
+	for kind, a := range spent {
+		if err := report.Spent(context.WithoutCancel(ctx), h.store, h.now(), kind, a.URLs, a.Dirs); err != nil {
+			log.Warn("cannot count the quota spent for the report", "error", err.Error())
+		}
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"slices"
 	"time"
 
-	"vodrefresh/handler/config"
 	"vodrefresh/handler/ledger"
 	"vodrefresh/handler/refresh"
 	"vodrefresh/handler/vod"
@@ -188,13 +187,10 @@ func (inv *Invocation) dial() (vod.Client, error) {
 func (inv *Invocation) spend(ctx context.Context, calls []vod.Call, hold *ledger.Reservation) (failed bool) {
 	urls, dirs := 0, 0
 	for _, c := range calls {
+		u, d := c.Spent()
+		urls, dirs = urls+u, dirs+d
 		switch {
-		case c.Sent && c.ObjectType == config.TypeDirectory:
-			dirs += len(c.Paths)
-		case c.Sent && c.ObjectType == config.TypeMedia:
-			urls += c.URLs
 		case c.Sent:
-			urls += len(c.Paths)
 		case c.Error.Outcome == vod.QuotaExhausted:
 			if l := inv.s.opts.Ledger; l != nil {
 				l.Forget(ctx)

@@ -75,6 +75,25 @@ type Call struct {
 // TypeMedia is the object type of a Call that refreshes media by ID.
 const TypeMedia = "Media"
 
+// typeDirectory is the object type of a directory refresh, as
+// RefreshVodObjectCaches names it.
+const typeDirectory = "Directory"
+
+// Spent returns what the call spent of the daily quota: nothing unless it
+// was sent; its directories, or its URLs (for a Media call, what the quota
+// counts for its videos).
+func (c Call) Spent() (urls, dirs int) {
+	switch {
+	case !c.Sent:
+		return 0, 0
+	case c.ObjectType == typeDirectory:
+		return 0, len(c.Paths)
+	case c.ObjectType == TypeMedia:
+		return c.URLs, 0
+	}
+	return len(c.Paths), 0
+}
+
 // CallError is why a call's paths were not refreshed.
 type CallError struct {
 	Code       string  `json:"code"`
