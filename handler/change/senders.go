@@ -14,10 +14,9 @@ type Kind struct {
 	// it names another.
 	Auth   string
 	Fields []string
-	// NoURL: its payloads carry no URL of the content (or not always:
-	// NoURLWhy says when), so a route needs URL templates.
-	NoURL    bool
-	NoURLWhy string
+	// NoURL: its payloads carry no URL of the content, so a route needs
+	// URL templates.
+	NoURL bool
 	// OneAttempt: the sender never retries a failed delivery (each
 	// sender's page in handler/webhook says where its code shows it), so
 	// any answer but 2xx loses the refresh.

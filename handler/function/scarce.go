@@ -27,10 +27,7 @@ const plannerAliveFor = 3 * time.Minute
 // planner runs; nil when the invocation is to refresh at once, as on any
 // day. Only a deployment whose instances share a store plans scarce days.
 func (h *Handler) deferIfScarce(ctx context.Context, plan *refresh.Plan, changed map[string]time.Time, res *submit.Result, log *slog.Logger) error {
-	if !h.planDays || plan.Size() == 0 || len(plan.Media) > 0 {
-		return nil
-	}
-	if alive, err := h.store.Seen(ctx, []store.Key{plannerAlive}); err != nil || !alive[0] {
+	if plan.Size() == 0 || len(plan.Media) > 0 || !h.plannerRuns(ctx) {
 		return nil
 	}
 	n, err := h.store.PendingCount(ctx)

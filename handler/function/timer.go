@@ -63,10 +63,10 @@ func (h *Handler) planBacklog(ctx context.Context) (*submit.Result, error) {
 		return res, nil
 	}
 	d, hold, err := h.decide(ctx, inv, items)
-	if err != nil {
-		return res, inv.Unplanned(h.planner.Split(asPlan(d)), err)
-	}
 	fitted := h.planner.Split(asPlan(d))
+	if err != nil {
+		return res, inv.Unplanned(fitted, err)
+	}
 	sent, err := inv.Send(ctx, fitted, hold)
 	done := 0
 	if !h.stage.DryRun() {

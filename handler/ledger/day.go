@@ -16,6 +16,9 @@ func SecondsToReset(now time.Time) int {
 	return int(next.Sub(t).Seconds()) + 1
 }
 
+// Hour returns the hour of the quota day (UTC+8) that t falls in.
+func Hour(t time.Time) int { return t.In(quotaZone).Hour() }
+
 // Reset returns when the quota day that now falls in ends: the next
 // midnight in UTC+8.
 func Reset(now time.Time) time.Time {

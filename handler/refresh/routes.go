@@ -48,11 +48,7 @@ func compileRoute(name string, w *config.WebhookRoute, allow *Allowlist) (*route
 		r.models[model] = set
 	}
 	if k, _ := change.KindOf(w.Kind); len(w.URLs) == 0 && k.NoURL {
-		why := "its payloads carry no URL"
-		if k.NoURLWhy != "" {
-			why = k.NoURLWhy
-		}
-		problems = append(problems, fmt.Sprintf("%s.urls: a %s route needs URL templates: %s", name, w.Kind, why))
+		problems = append(problems, fmt.Sprintf("%s.urls: a %s route needs URL templates: its payloads carry no URL", name, w.Kind))
 	}
 	for _, p := range w.OptionProblems() {
 		problems = append(problems, name+"."+p)

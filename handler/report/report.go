@@ -27,16 +27,13 @@ func spendKey(day string) store.Key { return store.KeyOf("report", "spend", day)
 func causeKey(day string) store.Key { return store.KeyOf("report", "cause", day) }
 func tasksKey(day string) store.Key { return store.KeyOf("report", "tasks", day) }
 
-// hourOf is the hour of the quota day (UTC+8) that t falls in.
-func hourOf(t time.Time) int { return t.In(time.FixedZone("UTC+8", 8*3600)).Hour() }
-
 // Spent counts urls and dirs spent at now for cause (what asked: its kind
 // and source, such as "oss:media-bucket" or "webhook:/hooks/blog").
 func Spent(ctx context.Context, st store.Store, now time.Time, cause string, urls, dirs int) error {
 	if urls == 0 && dirs == 0 {
 		return nil
 	}
-	day, h := ledger.Day(now), fmt.Sprintf("%02d", hourOf(now))
+	day, h := ledger.Day(now), fmt.Sprintf("%02d", ledger.Hour(now))
 	if err := st.Count(ctx, spendKey(day), map[string]int{h + " urls": urls, h + " dirs": dirs}, keptFor); err != nil {
 		return err
 	}
