@@ -54,7 +54,7 @@ func (h *Handler) once(ctx context.Context, rt *webhook.Route, ch change.Change,
 		ok := resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
 		if ok && ch.Document != "" && len(rp.Content) > 0 {
 			b, _ := json.Marshal(rp.Content)
-			if err := h.store.SetValue(context.WithoutCancel(ctx), lastURLsKey(rt, ch.Document), string(b), lastURLsFor); err != nil {
+			if err := h.store.SetValue(store.Afterwork(ctx), lastURLsKey(rt, ch.Document), string(b), lastURLsFor); err != nil {
 				h.logger(ctx).Warn("cannot remember the document's URLs; a later slug change may leave the old URL stale", "route", rt.Path, "error", err.Error())
 			}
 		}
@@ -82,7 +82,7 @@ func (h *Handler) once(ctx context.Context, rt *webhook.Route, ch change.Change,
 		return response(http.StatusAccepted, reply)
 	}
 	handled := false
-	defer func() { h.store.Finish(context.WithoutCancel(ctx), scope, key, handled, h.seenFor) }()
+	defer func() { h.store.Finish(store.Afterwork(ctx), scope, key, handled, h.seenFor) }()
 	resp := handle()
 	handled = done(resp)
 	return resp

@@ -119,7 +119,7 @@ func (h *Handler) deliver(ctx context.Context, rt *webhook.Route, req *webhook.R
 	}
 	handled := false
 	defer func() {
-		h.store.Finish(context.WithoutCancel(ctx), rt.Path, id, handled, h.seenFor)
+		h.store.Finish(store.Afterwork(ctx), rt.Path, id, handled, h.seenFor)
 	}()
 	resp := h.process(ctx, rt, req, proof, sum)
 	handled = resp.StatusCode == http.StatusAccepted && !h.stage.DryRun()
@@ -199,7 +199,7 @@ func (h *Handler) submitChange(ctx context.Context, rt *webhook.Route, rp refres
 		log.Error("webhook refresh refused by VOD for good", "route", reply.Route, "event", reply.Event, "paths", firstPaths(reply.Paths), "error", err.Error())
 		return failedReply(reply, se)
 	}
-	if n, ok := h.keep(context.WithoutCancel(ctx), id, plan, res, err, now, log); ok {
+	if n, ok := h.keep(store.Afterwork(ctx), id, plan, res, err, now, log); ok {
 		reply.Status, reply.Pending = "pending", n
 		reply.Note = "the refresh could not be submitted now (" + reason(err) + "); it is kept, and the planner refreshes it within minutes"
 		return response(http.StatusAccepted, reply)

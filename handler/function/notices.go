@@ -30,7 +30,7 @@ func (h *Handler) onceADay(ctx context.Context, n notify.Notice, log *slog.Logge
 		return
 	}
 	if notify.Send(ctx, h.sinks, n, log) > 0 {
-		if err := h.store.SetValue(context.WithoutCancel(ctx), key, n.At.UTC().Format(time.RFC3339), notifiedFor); err != nil {
+		if err := h.store.SetValue(store.Afterwork(ctx), key, n.At.UTC().Format(time.RFC3339), notifiedFor); err != nil {
 			log.Warn("cannot remember that a notice was sent; it may be sent again", "event", n.Event, "error", err.Error())
 		}
 	}

@@ -46,7 +46,7 @@ func (h *Handler) track(ctx context.Context, plan *refresh.Plan, calls []vod.Cal
 	if len(tasks) == 0 {
 		return
 	}
-	if err := h.store.Track(context.WithoutCancel(ctx), tasks); err != nil {
+	if err := h.store.Track(store.Afterwork(ctx), tasks); err != nil {
 		log.Warn("cannot follow the refresh tasks; a task that fails will not be refreshed again", "error", err.Error())
 	}
 }
@@ -122,10 +122,10 @@ func (h *Handler) followTasks(ctx context.Context, inv *submit.Invocation, log *
 			log.Error("the refresh again of a failed task failed", "taskId", t.TaskID, "paths", firstPaths(t.Paths), "error", err.Error())
 		}
 	}
-	if err := report.Tasks(context.WithoutCancel(ctx), h.store, now, f.done, len(f.retried), len(f.failed)); err != nil {
+	if err := report.Tasks(store.Afterwork(ctx), h.store, now, f.done, len(f.retried), len(f.failed)); err != nil {
 		log.Warn("cannot count the tasks that ended for the report", "error", err.Error())
 	}
-	if err := h.store.Untrack(context.WithoutCancel(ctx), ended); err != nil {
+	if err := h.store.Untrack(store.Afterwork(ctx), ended); err != nil {
 		log.Warn("cannot stop following the tasks that ended", "error", err.Error())
 	}
 	return f, nil

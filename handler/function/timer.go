@@ -41,7 +41,7 @@ func (h *Handler) planBacklog(ctx context.Context) (*submit.Result, error) {
 		res.Planner = &submit.PlannerRun{Note: "another instance's run is planning"}
 		return res, nil
 	}
-	defer h.store.Release(context.WithoutCancel(ctx), plannerLease, holder)
+	defer h.store.Release(store.Afterwork(ctx), plannerLease, holder)
 	if err := h.store.Mark(ctx, []store.Key{plannerAlive}, plannerAliveFor); err != nil {
 		log.Warn("cannot say that the planner runs; invocations refresh at once", "error", err.Error())
 	}
@@ -144,7 +144,7 @@ func (h *Handler) dropDone(ctx context.Context, items []store.Pending, calls []v
 			done = append(done, its...)
 		}
 	}
-	if err := h.store.DropPending(context.WithoutCancel(ctx), done); err != nil {
+	if err := h.store.DropPending(store.Afterwork(ctx), done); err != nil {
 		log.Warn("cannot take refreshed changes out of the backlog; the next run refreshes them again", "error", err.Error())
 	}
 	return len(done)

@@ -78,7 +78,7 @@ func (h *Handler) forwardOnce(ctx context.Context, rt *webhook.Route, req *webho
 		return errors.New("this callback is being forwarded; send it again later if that fails")
 	}
 	err = passOn(ctx, rt, req)
-	h.store.Finish(context.WithoutCancel(ctx), scope, proof.Key, err == nil, h.seenFor)
+	h.store.Finish(store.Afterwork(ctx), scope, proof.Key, err == nil, h.seenFor)
 	return err
 }
 

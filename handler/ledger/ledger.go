@@ -144,7 +144,7 @@ func (qc *Ledger) Hold(ctx context.Context, need, room store.Amount) (*Reservati
 		return nil, left, nil
 	}
 	if left.URLs < room.URLs || left.Dirs < room.Dirs {
-		qc.store.Settle(context.WithoutCancel(ctx), id, store.Amount{}, 0)
+		qc.store.Settle(store.Afterwork(ctx), id, store.Amount{}, 0)
 		return nil, left, nil
 	}
 	return &Reservation{qc: qc, id: id}, store.Amount{}, nil
@@ -179,20 +179,20 @@ func (r *Reservation) Settle(ctx context.Context, spentURLs, spentDirs int) {
 	if r == nil {
 		return
 	}
-	r.qc.store.Settle(context.WithoutCancel(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0)
+	r.qc.store.Settle(store.Afterwork(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0)
 }
 
 // SpendPreload counts successful prefetches against the preload quota.
 func (qc *Ledger) SpendPreload(ctx context.Context, n int) {
 	if n > 0 {
-		qc.store.Settle(context.WithoutCancel(ctx), holdID(), store.Amount{}, n)
+		qc.store.Settle(store.Afterwork(ctx), holdID(), store.Amount{}, n)
 	}
 }
 
 // Forget drops the reading, so that the next invocation reads the quota
 // again.
 func (qc *Ledger) Forget(ctx context.Context) {
-	qc.store.Forget(context.WithoutCancel(ctx))
+	qc.store.Forget(store.Afterwork(ctx))
 }
 
 // halfTime returns a context that ends halfway to ctx's deadline, for a
