@@ -224,16 +224,35 @@ func serve(ctx context.Context, args []string, env Env) int {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(shut)
-	}()
 	announce(env.Stderr, "http://"+ln.Addr().String(), fn.routes)
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := runServer(ctx, srv, ln, c.timeout+shutdownMargin); err != nil {
 		fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// shutdownMargin is how much longer than a request's timeout serve waits,
+// once stopped, for the requests in flight to end.
+const shutdownMargin = 5 * time.Second
+
+// runServer serves on ln until ctx ends, then shuts srv down and returns
+// only when the requests in flight have ended, or grace has passed: a
+// refresh being sent is not cut off by Ctrl-C.
+func runServer(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	shut := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		c, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		shut <- srv.Shutdown(c)
+	}()
+	err := srv.Serve(ln)
+	if !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	if err := <-shut; err != nil {
+		return fmt.Errorf("stopping: requests still in flight after %s: %w", grace, err)
+	}
+	return nil
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,5 +100,52 @@ func TestServeRefusesTwoSignatureLines(t *testing.T) {
 		if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "conflicting") {
 			t.Errorf("answered %d %s, want 401 for conflicting values", w.Code, w.Body.String())
 		}
+	}
+}
+
+// Stopping serve (Ctrl-C) lets the request in flight finish and be
+// answered before serve returns.
+func TestServeWaitsForRequestsInFlight(t *testing.T) {
+	entered := make(chan struct{})
+	var finished atomic.Bool
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		time.Sleep(300 * time.Millisecond) // a refresh being sent
+		finished.Store(true)
+		w.Write([]byte("sent"))
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- runServer(ctx, srv, ln, 10*time.Second) }()
+
+	answered := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			answered <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		answered <- string(b)
+	}()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request never reached the server")
+	}
+	stop()
+	if err := <-served; err != nil {
+		t.Fatalf("runServer: %v", err)
+	}
+	if !finished.Load() {
+		t.Fatal("serve returned while a request was in flight")
+	}
+	if got := <-answered; got != "sent" {
+		t.Fatalf("the request in flight got %q; want its answer", got)
 	}
 }
