@@ -12,8 +12,7 @@ import (
 )
 
 // send-sample signs each sample anew for its route and sends it to serve,
-// which accepts it without a widened replay window; a dry run remembers no
-// delivery, so a sample sent again is accepted again.
+// which accepts it without a widened replay window.
 func TestSendSample(t *testing.T) {
 	env := serveEnv(t)
 	env["REFRESH_CONFIG_FILE"] = abs(t, env["REFRESH_CONFIG_FILE"])
@@ -25,7 +24,7 @@ func TestSendSample(t *testing.T) {
 		sample, route string
 	}{
 		{"ghost", "/hooks/blog"},
-		{"ghost", "/hooks/blog"}, // again: accepted again
+		{"ghost", "/hooks/blog"}, // again, signed anew (TestSameSignedBytesTwice sends the same bytes twice)
 		{"events/http-ghost.json", "/hooks/blog"},
 		{"events/http-contentful.json", "/hooks/contentful"}, // a query, and a topic among the signed headers
 		{"events/http-generic.json", "/hooks/generic"},
