@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/testfix"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/submit"
 	"vodrefresh/handler/vod"
 )
@@ -89,5 +90,51 @@ func TestSummaryBoundsTaskIDs(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(strings.TrimSpace(logs.String())), &line); err != nil || len(line.TaskIDs) != 100 || line.Omitted != 50 {
 		t.Errorf("the summary line named %d task IDs and omitted %d (%v), want 100 and 50: %s", len(line.TaskIDs), line.Omitted, err, logs.String())
+	}
+}
+
+// interloper is a shared store where another invocation holds quota
+// between this one's reading and its first hold.
+type interloper struct {
+	store.Store
+	take  store.Amount
+	holds int
+}
+
+func (s *interloper) Hold(ctx context.Context, id string, need store.Amount, ttl time.Duration) (store.Ledger, bool, error) {
+	s.holds++
+	if s.holds == 1 {
+		if _, ok, err := s.Store.Hold(ctx, "another invocation", s.take, ttl); !ok || err != nil {
+			return store.Ledger{}, false, fmt.Errorf("the other invocation's hold: %v %v", ok, err)
+		}
+	}
+	return s.Store.Hold(ctx, id, need, ttl)
+}
+
+// A plan is fitted again when other invocations took quota between its
+// reading and its hold: 5 files planned as URLs against 2,000 left become
+// their folder when only 2 URLs are left, and the second hold holds it.
+func TestHoldIsRefittedWhenOthersTookQuota(t *testing.T) {
+	srv := startFake(t, nil)
+	opts := fakeOptions(t, srv, nil)
+	st := &interloper{Store: store.NewMemory(store.MemoryOptions{}), take: store.Amount{URLs: 1998}}
+	opts.Store = st
+	h, err := New(mustConfig(t, planConfig), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records [][2]string
+	for i := range 5 {
+		records = append(records, [2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/gallery/%02d.png", i)})
+	}
+	ctx, cancel := context.WithTimeout(withFCCredentials(context.Background(), testAK, testSecret, testToken), 10*time.Second)
+	defer cancel()
+	res, err := handle(h, ctx, nativeEvent(records...))
+	if err != nil {
+		t.Fatalf("%v; result %+v", err, res)
+	}
+	got := refreshes(srv)
+	if st.holds != 2 || len(got) != 1 || got[0].ObjectType != "Directory" {
+		t.Fatalf("%d holds, refreshes %+v; want a second hold, of the folder as one directory", st.holds, got)
 	}
 }
