@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/change"
+	"vodrefresh/handler/config"
 	"vodrefresh/handler/webhook"
 )
 
@@ -60,6 +61,9 @@ func purge(ctx context.Context, args []string, env Env) int {
 	if len(ids) == 0 {
 		fmt.Fprintf(env.Stderr, "vodrefresh purge: name at least one --video-id\nusage: %s\n", purgeCommand().line())
 		return 2
+	}
+	if code := needVODRoute(env); code != 0 {
+		return code
 	}
 	// The videos run through invoke, as an event on stdin: the same dry
 	// run, --send preview and deadline.
@@ -117,4 +121,22 @@ func skippedReasons(out []byte) string {
 		return "the configuration's vod route planned no path"
 	}
 	return strings.Join(reasons, "; ")
+}
+
+// needVODRoute checks, before anything is planned or sent, that the
+// configuration has the vod route whose URL templates name the VOD domain
+// a video's folder is on; without one it prints what to add and returns 2.
+// A configuration that does not load is left to invoke, which reports
+// every problem.
+func needVODRoute(env Env) int {
+	cfg, err := config.Load(env.Getenv)
+	if err != nil || cfg.VODRoute() != nil {
+		return 0
+	}
+	fmt.Fprintf(env.Stderr, "vodrefresh purge: the configuration has no vod route, which names the VOD domain that videos are served on. Add one under webhooks:\n"+
+		"  - path: /hooks/vod\n"+
+		"    kind: vod\n"+
+		"    secretEnv: VOD_AUTH_KEY        # VOD's callback AuthKey; purge itself does not need it set\n"+
+		"    urls: [\"https://<your VOD domain>/{path}\"]\n")
+	return 2
 }

@@ -73,10 +73,18 @@ func TestPurge(t *testing.T) {
 	}
 }
 
-// Without a vod route there is nothing to purge with: exit 1, saying why.
+// Without a vod route, purge says exactly what to add, exits 2 and sends
+// nothing, with --send or without.
 func TestPurgeNeedsVODRoute(t *testing.T) {
-	r := runCLI(t, sampleEnv, "", "purge", "--video-id", purgeVideo)
-	if r.code != 1 || !strings.Contains(r.stderr, "no vod webhook route") {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	srv := startFake(t)
+	for _, args := range [][]string{
+		{"purge", "--video-id", purgeVideo},
+		{"purge", "--send", "--video-id", purgeVideo},
+	} {
+		r := runCLI(t, credEnv(t, srv.Endpoint()), "", args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "has no vod route") || !strings.Contains(r.stderr, "    kind: vod\n") || !strings.Contains(r.stderr, `urls: ["https://<your VOD domain>/{path}"]`) {
+			t.Errorf("%q: exit %d: %s; want 2, naming the route to add", args, r.code, r.stderr)
+		}
 	}
+	requireNoRequests(t, srv)
 }
