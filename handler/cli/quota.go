@@ -29,8 +29,7 @@ func quota(ctx context.Context, args []string, env Env) int {
 	return withClient(ctx, env, *timeout, func(ctx context.Context, v vod.Client) int {
 		q, err := v.Quota(ctx)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-			return 1
+			return callFailed(env.Stderr, err)
 		}
 		out := quotaReport{Quota: q}
 		out.Pending = backlogOf(ctx, env)

@@ -57,8 +57,7 @@ func tasks(ctx context.Context, args []string, env Env) int {
 			printTasks(env.Stdout, list, f.asJSON || !env.StdoutIsTerminal)
 		}
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "vodrefresh: %v\n", err)
-			return 1
+			return callFailed(env.Stderr, err)
 		}
 		for _, t := range list {
 			if t.Status == "Failed" {
