@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 
 	"vodrefresh/handler/change"
@@ -102,7 +103,7 @@ func check(_ context.Context, args []string, env Env) int {
 	}
 	h, err := function.FromEnv(env.Getenv, function.Options{DryRun: true, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", err)
+		fmt.Fprintf(env.Stderr, "vodrefresh check: not ready to deploy: %v\n", withLines(env.Getenv, err))
 		return 1
 	}
 	problems, warnings, checked := deployProblems(cfg, env)
@@ -143,12 +144,12 @@ func loadConfig(getenv func(string) string) (*config.Config, error) {
 	}
 	more := templateProblems(cfg, ce.Problems)
 	if len(more) == 0 {
-		return nil, err
+		return nil, withLines(getenv, err)
 	}
 	// The error's text was made when Load wrapped it: keep what it says
 	// before the problems (which file), and list them all.
 	where := strings.TrimSuffix(err.Error(), ce.Error())
-	return nil, fmt.Errorf("%s%w", where, &config.Error{Problems: append(ce.Problems[:len(ce.Problems):len(ce.Problems)], more...)})
+	return nil, withLines(getenv, fmt.Errorf("%s%w", where, &config.Error{Problems: append(ce.Problems[:len(ce.Problems):len(ce.Problems)], more...)}))
 }
 
 // everyProblem returns the configuration's every problem when the
@@ -157,7 +158,29 @@ func everyProblem(getenv func(string) string, err error) error {
 	if _, lerr := loadConfig(getenv); lerr != nil {
 		return lerr
 	}
-	return err
+	return withLines(getenv, err)
+}
+
+// withLines returns err with the line of the configuration that each of
+// its problems is on, when err is an invalid configuration.
+func withLines(getenv func(string) string, err error) error {
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	doc, source := []byte(getenv(config.EnvConfig)), "configuration in "+config.EnvConfig+": "
+	if file := getenv(config.EnvConfigFile); file != "" {
+		b, rerr := os.ReadFile(file)
+		if rerr != nil {
+			return err
+		}
+		doc, source = b, "configuration "+file+": "
+	}
+	where := strings.TrimSuffix(err.Error(), ce.Error())
+	if where == "" { // found past Load (a template that does not compile): say where
+		where = source
+	}
+	return fmt.Errorf("%s%w", where, config.WithLines(doc, ce))
 }
 
 // templateProblems is what refresh finds wrong with the templates of cfg,

@@ -288,3 +288,13 @@ func TestCheckRefusesASecretThatSYAMLDoesNotPass(t *testing.T) {
 		t.Errorf("with the project's s.yaml: %q", r.stderr)
 	}
 }
+
+// A template in s.yaml's ${...} style is refused with its file and line,
+// though the configuration's fields are otherwise valid.
+func TestCheckRefusesDollarTemplateWithItsLine(t *testing.T) {
+	r := runCLI(t, map[string]string{"REFRESH_CONFIG_FILE": "testdata/template-dollar.yaml"}, "", "check")
+	want := "configuration testdata/template-dollar.yaml: invalid configuration:\n  oss[0].urls[0]: template \"https://video.vodrefresh-demo.cn/${key}\": write placeholders as {key}, not ${key}: the configuration expands no variable (line 8)"
+	if r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
+}
