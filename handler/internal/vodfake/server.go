@@ -256,22 +256,18 @@ func echoed(r *http.Request, params url.Values, name string) string {
 }
 
 // tamper returns body, as its JSON decodes, with the value of field (dotted
-// for a nested field, through every element of an array) replaced by v.
-// A field the body does not hold is added at the top level.
+// for a nested field, through every element of an array) set to v, added
+// where the object that holds it lacks it.
 func tamper(body any, field, v string) any {
 	b, _ := json.Marshal(body)
 	var doc any
 	json.Unmarshal(b, &doc)
-	if !set(doc, strings.Split(field, "."), v) {
-		if m, ok := doc.(map[string]any); ok {
-			m[field] = v
-		}
-	}
+	set(doc, strings.Split(field, "."), v)
 	return doc
 }
 
-// set replaces the value at path in doc with v, and reports whether any
-// was there.
+// set sets the value at path in doc to v, and reports whether any object
+// held the path's last step.
 func set(doc any, path []string, v string) bool {
 	switch d := doc.(type) {
 	case []any:
@@ -281,15 +277,12 @@ func set(doc any, path []string, v string) bool {
 		}
 		return found
 	case map[string]any:
-		next, ok := d[path[0]]
-		if !ok {
-			return false
-		}
 		if len(path) == 1 {
 			d[path[0]] = v
 			return true
 		}
-		return set(next, path[1:], v)
+		next, ok := d[path[0]]
+		return ok && set(next, path[1:], v)
 	}
 	return false
 }
