@@ -295,9 +295,9 @@ func ptr[T any](v T) *T { return &v }
 func TestFailureAccountsForEveryCall(t *testing.T) {
 	srv := startFake(t, nil)
 	srv.Script("RefreshVodObjectCaches",
-		vodfake.Reply{Body: `{"RefreshTaskId":"901","RequestId":"R1"}`},
+		vodfake.Reply{Body: `{"RefreshTaskId":"901","RequestId":"A1"}`},
 		vodfake.ErrorReply("InvalidDomain.Offline"),
-		vodfake.Reply{Body: `{"RefreshTaskId":"903","RequestId":"R3"}`})
+		vodfake.Reply{Body: `{"RefreshTaskId":"903","RequestId":"A3"}`})
 	h := fakeHandler(t, srv, "batch: {files: 1}\n"+planConfig, nil)
 	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
 	res, err := handle(h, ctx, nativeEvent(

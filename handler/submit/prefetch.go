@@ -89,7 +89,7 @@ func (inv *Invocation) prefetch(ctx context.Context, p *refresh.Plan, failed boo
 	}
 	if out.Error != nil {
 		out.Skipped = append(out.Skipped, unsent...)
-		inv.log.Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "paths", len(unsent))
+		inv.log.Warn("prefetch failed; the refresh stands", "code", out.Error.Code, "error", out.Error.Message, "paths", len(unsent))
 	}
 	return out
 }

@@ -183,7 +183,8 @@ func (inv *Invocation) dial() (vod.Client, error) {
 
 // spend settles the reservation hold with the calls that went through,
 // taking them off the ledger, and reports whether any failed. A quota
-// failure makes the next invocation read the quota again.
+// failure, or an answer of an unexpected form, makes the next invocation
+// read the quota again.
 func (inv *Invocation) spend(ctx context.Context, calls []vod.Call, hold *ledger.Reservation) (failed bool) {
 	urls, dirs := 0, 0
 	for _, c := range calls {
@@ -191,7 +192,9 @@ func (inv *Invocation) spend(ctx context.Context, calls []vod.Call, hold *ledger
 		urls, dirs = urls+u, dirs+d
 		switch {
 		case c.Sent:
-		case c.Error.Outcome == vod.QuotaExhausted:
+		case c.Error.Outcome == vod.QuotaExhausted, c.Error.Code == vod.CodeMalformedAnswer:
+			// A malformed answer may hide a call VOD took: what it spent
+			// is known only to the service.
 			if l := inv.s.opts.Ledger; l != nil {
 				l.Forget(ctx)
 			}

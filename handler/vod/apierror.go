@@ -14,6 +14,8 @@ const (
 	CodeTransport   = "Transport"   // connection refused, reset, TLS, DNS
 	CodeTimeout     = "Timeout"     // no answer before the deadline
 	CodeBadResponse = "BadResponse" // an answer that is not the API's JSON
+	// CodeMalformedAnswer (shape.go): a success whose fields are not of
+	// their forms.
 )
 
 // signatureCodes are the errors whose message echoes the service's string
@@ -65,6 +67,18 @@ func NewAPIError(action string, err error, r *Redactor) *APIError {
 		e.Message = r.Clean(se.Message())
 		if signatureCodes[e.Code] {
 			e.Message = signatureMessage
+		}
+		// The code and the request ID are kept as they are, so they must
+		// be of their forms: one that is not is named, never quoted.
+		var odd []string
+		if e.Code != "" && !validCode(e.Code) {
+			e.Code, odd = CodeBadResponse, append(odd, "Code")
+		}
+		if !validRequestID(e.RequestID) {
+			e.RequestID, odd = "", append(odd, "RequestId")
+		}
+		if len(odd) > 0 {
+			e.Message = strings.TrimPrefix(e.Message+"; VOD answered "+strings.Join(odd, " and ")+" in an unexpected form", "; ")
 		}
 		if e.Code == "" {
 			e.Code = CodeBadResponse

@@ -154,7 +154,7 @@ func retry(ctx context.Context, call *Call, b Backoff, action string, try func()
 			call.Attempts-- // it never left the process
 		}
 		call.Error = callError(err)
-		if !retryable(call.Error.Outcome) || call.Attempts >= b.Attempts {
+		if !retryable(call.Error.Outcome) || call.Attempts >= b.Attempts || !retryNow(call.Error.Code) {
 			return
 		}
 		d := b.delay(call.Attempts, call.Error.Code == "QuotaPerMinuteExceeded.Refresh")
@@ -168,6 +168,13 @@ func retry(ctx context.Context, call *Call, b Backoff, action string, try func()
 }
 
 func retryable(o Outcome) bool { return o == Retry || o == Defer }
+
+// retryNow reports whether a retryable failure is tried again within the
+// invocation. A malformed success answer is not: VOD may have taken the
+// call, so a second try at once may spend the quota twice, and whatever
+// mangled the answer (a proxy, a gateway) would likely mangle the next.
+// It is left to FC's retries, which the ledger's fresh reading informs.
+func retryNow(code string) bool { return code != CodeMalformedAnswer }
 
 // callError classifies a failed call's error.
 func callError(err error) *CallError {

@@ -50,6 +50,7 @@ var failures = map[string]Failure{
 	"Forbidden.RAM":                            {Permanent, "the role lacks permission: grant the RAM policy in the README"},
 	CodeTransport:                              {Retry, "the connection to VOD failed; retried with backoff"},
 	CodeTimeout:                                {Retry, "VOD did not answer in time; retried with backoff"},
+	CodeMalformedAnswer:                        {Defer, "VOD answered success with a field of an unexpected form (a proxy or gateway in the way?); the refresh may have been taken: not tried again in this invocation, left to FC's retries, and the quota is read again"},
 }
 
 // Classify returns how a failed call is handled. Codes outside the table are

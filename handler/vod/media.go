@@ -57,27 +57,43 @@ func (v *SDKClient) RefreshMediaPlayUrls(ctx context.Context, ids []string, o Me
 	if o.Slices > 0 {
 		req.SliceFlag, req.SliceCount = requests.NewBoolean(true), requests.NewInteger(min(o.Slices, MaxSliceCount))
 	}
-	resp, err := sdkCall(ctx, v, "RefreshMediaPlayUrls", req, v.client.RefreshMediaPlayUrls)
+	resp, red, err := sdkCall(ctx, v, "RefreshMediaPlayUrls", req, v.client.RefreshMediaPlayUrls)
 	if err != nil {
 		return MediaReply{}, err
 	}
-	return MediaReply{JobID: resp.MediaRefreshJobId, NonExist: SplitTaskIDs(resp.NonExistMediaIds),
-		Forbidden: SplitTaskIDs(resp.ForbiddenMediaIds), RequestID: resp.RequestId}, nil
+	a := newAnswer("RefreshMediaPlayUrls", resp.GetHttpStatus(), resp.RequestId, red)
+	reply := MediaReply{JobID: a.match("MediaRefreshJobId", resp.MediaRefreshJobId, idForm, false),
+		NonExist: a.ids("NonExistMediaIds", resp.NonExistMediaIds), Forbidden: a.ids("ForbiddenMediaIds", resp.ForbiddenMediaIds)}
+	if !a.ok() {
+		return MediaReply{}, a.err
+	}
+	reply.RequestID = a.requestID
+	return reply, nil
 }
 
 // GetMediaRefreshJobs reads the media of a RefreshMediaPlayUrls job.
 func (v *SDKClient) GetMediaRefreshJobs(ctx context.Context, jobID string) ([]MediaJob, error) {
 	req := vodapi.CreateGetMediaRefreshJobsRequest()
 	req.MediaRefreshJobId = jobID
-	resp, err := sdkCall(ctx, v, "GetMediaRefreshJobs", req, v.client.GetMediaRefreshJobs)
+	resp, red, err := sdkCall(ctx, v, "GetMediaRefreshJobs", req, v.client.GetMediaRefreshJobs)
 	if err != nil {
 		return nil, err
 	}
+	a := newAnswer("GetMediaRefreshJobs", resp.GetHttpStatus(), resp.RequestId, red)
 	out := make([]MediaJob, 0, len(resp.MediaRefreshJobs))
 	for _, j := range resp.MediaRefreshJobs {
-		out = append(out, MediaJob{JobID: j.MediaRefreshJobId, MediaID: j.MediaId, Status: j.Status,
-			SuccessPlayURLs: SplitTaskIDs(j.SuccessPlayUrls), TaskIDs: SplitTaskIDs(j.TaskIds),
-			ErrorCode: j.ErrorCode, ErrorMessage: j.ErrorMessage})
+		out = append(out, MediaJob{
+			JobID:           a.match("MediaRefreshJobId", j.MediaRefreshJobId, idForm, true),
+			MediaID:         a.match("MediaId", j.MediaId, idForm, false),
+			Status:          a.match("Status", j.Status, wordForm, false),
+			SuccessPlayURLs: a.urls("SuccessPlayUrls", j.SuccessPlayUrls),
+			TaskIDs:         a.taskIDs("TaskIds", j.TaskIds),
+			ErrorCode:       a.match("ErrorCode", j.ErrorCode, codeForm, true),
+			ErrorMessage:    a.text(j.ErrorMessage),
+		})
+	}
+	if !a.ok() {
+		return nil, a.err
 	}
 	return out, nil
 }

@@ -80,6 +80,21 @@ var signedParam = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)(Signature|SecurityToken|AccessKeySecret|Token)` + eq + valueCh + `*`)
 })
 
+// Carries reports whether s holds a secret the redactor knows, in any of
+// its encodings, or a signature or token parameter: what Clean would
+// redact. A field that must be of a fixed form is refused when it does,
+// rather than cleaned.
+func (r *Redactor) Carries(s string) bool {
+	if r != nil {
+		for _, sec := range r.secrets {
+			if strings.Contains(s, sec) {
+				return true
+			}
+		}
+	}
+	return signedParam().MatchString(s)
+}
+
 // maxMessage bounds how much of an error message is kept.
 const maxMessage = 300
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -91,39 +90,52 @@ func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ..
 func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []string) (Reply, error) {
 	req := vodapi.CreateRefreshVodObjectCachesRequest()
 	req.ObjectType, req.ObjectPath = objectType, strings.Join(paths, "\n")
-	resp, err := sdkCall(ctx, v, "RefreshVodObjectCaches", req, v.client.RefreshVodObjectCaches)
+	resp, red, err := sdkCall(ctx, v, "RefreshVodObjectCaches", req, v.client.RefreshVodObjectCaches)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{TaskIDs: SplitTaskIDs(resp.RefreshTaskId), RequestID: resp.RequestId}, nil
+	a := newAnswer("RefreshVodObjectCaches", resp.GetHttpStatus(), resp.RequestId, red)
+	ids := a.taskIDs("RefreshTaskId", resp.RefreshTaskId)
+	if !a.ok() {
+		return Reply{}, a.err
+	}
+	return Reply{TaskIDs: ids, RequestID: a.requestID}, nil
 }
 
 // Preload submits one PreloadVodObjectCaches call (prefetch) for paths.
 func (v *SDKClient) Preload(ctx context.Context, paths []string) (Reply, error) {
 	req := vodapi.CreatePreloadVodObjectCachesRequest()
 	req.ObjectPath = strings.Join(paths, "\n")
-	resp, err := sdkCall(ctx, v, "PreloadVodObjectCaches", req, v.client.PreloadVodObjectCaches)
+	resp, red, err := sdkCall(ctx, v, "PreloadVodObjectCaches", req, v.client.PreloadVodObjectCaches)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{TaskIDs: SplitTaskIDs(resp.PreloadTaskId), RequestID: resp.RequestId}, nil
+	a := newAnswer("PreloadVodObjectCaches", resp.GetHttpStatus(), resp.RequestId, red)
+	ids := a.taskIDs("PreloadTaskId", resp.PreloadTaskId)
+	if !a.ok() {
+		return Reply{}, a.err
+	}
+	return Reply{TaskIDs: ids, RequestID: a.requestID}, nil
 }
 
 // sdkCall makes one SDK call over the client's scheme, bounded by ctx's
-// deadline, and turns its failure into an *APIError.
-func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, action string, req Q, call func(Q) (R, error)) (R, error) {
+// deadline, and turns its failure into an *APIError. With the answer it
+// returns the redactor of the call: the client's secrets and the
+// request's signature, which the answer's free text must not hold either.
+func sdkCall[Q requests.AcsRequest, R any](ctx context.Context, v *SDKClient, action string, req Q, call func(Q) (R, error)) (R, *Redactor, error) {
 	var zero R
 	req.SetScheme(v.scheme)
 	if !v.bound(ctx, req.SetReadTimeout) {
-		return zero, NotSent(action, "no time was left before the deadline")
+		return zero, nil, NotSent(action, "no time was left before the deadline")
 	}
 	resp, err := call(req)
+	// The SDK put the request's Signature among its query parameters
+	// while signing it: an answer may echo it under any label, or none.
+	red := v.redact.With(req.GetQueryParams()["Signature"])
 	if err != nil {
-		// The SDK put the request's Signature among its query parameters
-		// while signing it: a message may echo it under any label, or none.
-		return zero, v.wrap(action, err, req.GetQueryParams()["Signature"])
+		return zero, nil, v.wrap(action, err, red)
 	}
-	return resp, nil
+	return resp, red, nil
 }
 
 // bound sets the call's timeout so that it ends by ctx's deadline, which
@@ -159,21 +171,23 @@ func SplitTaskIDs(s string) []string {
 
 // wrap turns an SDK error into an *APIError with no secret in it: neither
 // the client's key secret and security token nor the failed request's
-// signature, however the message labels them.
-func (v *SDKClient) wrap(action string, err error, signature string) error {
-	e := NewAPIError(action, err, v.redact.With(signature))
+// signature (both in red), however the message labels them.
+func (v *SDKClient) wrap(action string, err error, red *Redactor) error {
+	e := NewAPIError(action, err, red)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		e.Code = CodeTimeout
 	}
 	return e
 }
 
-// Quota reads DescribeVodRefreshQuota. The API returns numbers as strings.
+// Quota reads DescribeVodRefreshQuota. The API returns numbers as strings;
+// each must be digits alone.
 func (v *SDKClient) Quota(ctx context.Context) (Quota, error) {
-	resp, err := sdkCall(ctx, v, "DescribeVodRefreshQuota", vodapi.CreateDescribeVodRefreshQuotaRequest(), v.client.DescribeVodRefreshQuota)
+	resp, red, err := sdkCall(ctx, v, "DescribeVodRefreshQuota", vodapi.CreateDescribeVodRefreshQuotaRequest(), v.client.DescribeVodRefreshQuota)
 	if err != nil {
 		return Quota{}, err
 	}
+	a := newAnswer("DescribeVodRefreshQuota", resp.GetHttpStatus(), resp.RequestId, red)
 	var q Quota
 	for _, f := range []struct {
 		name string
@@ -184,12 +198,10 @@ func (v *SDKClient) Quota(ctx context.Context) (Quota, error) {
 		{"DirRemain", resp.DirRemain, &q.DirRemain}, {"DirQuota", resp.DirQuota, &q.DirQuota},
 		{"PreloadRemain", resp.PreloadRemain, &q.PreloadRemain}, {"PreloadQuota", resp.PreloadQuota, &q.PreloadQuota},
 	} {
-		n, err := strconv.Atoi(strings.TrimSpace(f.s))
-		if err != nil {
-			return Quota{}, &APIError{Action: "DescribeVodRefreshQuota", Code: CodeBadResponse, RequestID: resp.RequestId,
-				Message: fmt.Sprintf("%s is %q, not a number", f.name, f.s)}
-		}
-		*f.dst = n
+		*f.dst = a.number(f.name, f.s)
+	}
+	if !a.ok() {
+		return Quota{}, a.err
 	}
 	return q, nil
 }

@@ -44,19 +44,37 @@ func (v *SDKClient) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 		req.TaskId, req.ObjectPath, req.ObjectType, req.Status = f.TaskID, f.ObjectPath, f.ObjectType, f.Status
 		req.PageNumber = requests.NewInteger(page)
 		req.PageSize = requests.NewInteger(taskPageSize)
-		resp, err := sdkCall(ctx, v, "DescribeVodRefreshTasks", req, v.client.DescribeVodRefreshTasks)
+		resp, red, err := sdkCall(ctx, v, "DescribeVodRefreshTasks", req, v.client.DescribeVodRefreshTasks)
 		if err != nil {
 			return out, err
 		}
+		a := newAnswer("DescribeVodRefreshTasks", resp.GetHttpStatus(), resp.RequestId, red)
 		for _, t := range resp.Tasks.Task {
-			out = append(out, Task{TaskID: t.TaskId, ObjectPath: t.ObjectPath, ObjectType: t.ObjectType, Status: t.Status,
-				Process: t.Process, CreationTime: t.CreationTime, Description: t.Description})
+			out = append(out, a.task(t))
+		}
+		if !a.ok() {
+			return nil, a.err
 		}
 		if len(resp.Tasks.Task) < taskPageSize || int64(page*taskPageSize) >= resp.TotalCount {
 			break
 		}
 	}
 	return out, nil
+}
+
+// task reads one task of a listing: its ID digits, its status and object
+// type of the known sets, its path printable and bounded, its progress
+// and time of their forms, and its description redacted.
+func (a *answer) task(t vodapi.Task) Task {
+	return Task{
+		TaskID:       a.match("TaskId", t.TaskId, taskIDForm, false),
+		ObjectPath:   a.path("ObjectPath", t.ObjectPath),
+		ObjectType:   a.oneOf("ObjectType", t.ObjectType, taskTypes, true),
+		Status:       a.oneOf("Status", t.Status, taskStatuses, false),
+		Process:      a.match("Process", t.Process, processForm, true),
+		CreationTime: a.match("CreationTime", t.CreationTime, timeForm, true),
+		Description:  a.text(t.Description),
+	}
 }
 
 // TasksByID reads the named tasks through c, one query per ID. IDs may be

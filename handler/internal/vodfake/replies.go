@@ -12,7 +12,24 @@ type Reply struct {
 	Delay   time.Duration // wait before answering
 	Drop    bool          // close the connection without answering
 	Serve   bool          // answer as the service would (after Delay): script a failure after successes
+	// Field, when set, names a field of the answer whose value is replaced
+	// by what Inject names: dotted for a nested one (Tasks.Task.ObjectPath),
+	// every element of an array on the way. Without Code or Body the answer
+	// is otherwise the service's (a success); with Code, the error's.
+	Field string
+	// Inject is a request parameter whose value Field takes (SecurityToken,
+	// Signature), or QueryString for the whole query string as signed.
+	Inject string
 }
+
+// QueryString is the Inject (and Echo) value that stands for the request's
+// whole query string, every signed parameter included.
+const QueryString = "*"
+
+// Tampered is a success answered as the service would, but with field
+// holding the request's inject (a parameter, or QueryString): an answer
+// that a proxy or a gateway echoing the request might give.
+func Tampered(field, inject string) Reply { return Reply{Field: field, Inject: inject} }
 
 // Served is a scripted answer that the fake gives as the service would.
 var Served = Reply{Serve: true}

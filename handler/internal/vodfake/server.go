@@ -227,15 +227,64 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.scripts[req.Action] = q[1:]
 	}
 	s.mu.Unlock()
-	if scripted != nil && !scripted.Serve {
-		s.replay(w, r, *scripted)
+	served := scripted != nil && (scripted.Serve || (scripted.Field != "" && scripted.Code == "" && scripted.Body == ""))
+	if scripted != nil && !served {
+		s.replay(w, r, params, *scripted)
 		return
 	}
 	if scripted != nil && !pause(r, scripted.Delay) {
 		return
 	}
 	status, body := s.act(req)
+	if scripted != nil && scripted.Field != "" {
+		body = tamper(body, scripted.Field, echoed(r, params, scripted.Inject))
+	}
 	writeJSON(w, status, body)
+}
+
+// echoed returns what a scripted reply echoes of the request: the value of
+// the parameter name, or with QueryString the whole query string (the form
+// body's parameters, encoded, when the query is empty).
+func echoed(r *http.Request, params url.Values, name string) string {
+	if name != QueryString {
+		return params.Get(name)
+	}
+	if r.URL.RawQuery != "" {
+		return r.URL.RawQuery
+	}
+	return params.Encode()
+}
+
+// tamper returns body, as its JSON decodes, with the value of field (dotted
+// for a nested field, through every element of an array) set to v, added
+// where the object that holds it lacks it.
+func tamper(body any, field, v string) any {
+	b, _ := json.Marshal(body)
+	var doc any
+	json.Unmarshal(b, &doc)
+	set(doc, strings.Split(field, "."), v)
+	return doc
+}
+
+// set sets the value at path in doc to v, and reports whether any object
+// held the path's last step.
+func set(doc any, path []string, v string) bool {
+	switch d := doc.(type) {
+	case []any:
+		found := false
+		for _, e := range d {
+			found = set(e, path, v) || found
+		}
+		return found
+	case map[string]any:
+		if len(path) == 1 {
+			d[path[0]] = v
+			return true
+		}
+		next, ok := d[path[0]]
+		return ok && set(next, path[1:], v)
+	}
+	return false
 }
 
 // params reads the query and, for a form body, the form parameters.
@@ -281,7 +330,6 @@ func (s *Server) authenticate(method, path string, p url.Values) (int, string, s
 	return 0, "", ""
 }
 
-// replay answers with a scripted reply.
 // pause waits for d, or until the request is gone; false when it is.
 func pause(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
@@ -297,7 +345,8 @@ func pause(r *http.Request, d time.Duration) bool {
 	}
 }
 
-func (s *Server) replay(w http.ResponseWriter, r *http.Request, rep Reply) {
+// replay answers with a scripted reply.
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, params url.Values, rep Reply) {
 	if !pause(r, rep.Delay) {
 		return
 	}
@@ -325,9 +374,13 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, rep Reply) {
 	}
 	msg := rep.Message
 	if rep.Echo != "" {
-		msg = strings.ReplaceAll(msg, "{}", r.URL.Query().Get(rep.Echo))
+		msg = strings.ReplaceAll(msg, "{}", echoed(r, params, rep.Echo))
 	}
-	writeJSON(w, status, errorBody(rep.Code, msg))
+	var body any = errorBody(rep.Code, msg)
+	if rep.Field != "" {
+		body = tamper(body, rep.Field, echoed(r, params, rep.Inject))
+	}
+	writeJSON(w, status, body)
 }
 
 func errorBody(code, msg string) map[string]any {

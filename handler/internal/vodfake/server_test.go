@@ -258,3 +258,36 @@ func TestBounded(t *testing.T) {
 		t.Error("the server outlived its lifetime")
 	}
 }
+
+// A tampered reply answers as the service would, with one field holding
+// what the request carried: a parameter, or the whole query string.
+func TestTamperedReplies(t *testing.T) {
+	s := start(t, Options{})
+	c := client(t, s, secret)
+	s.Script("RefreshVodObjectCaches", Tampered("RefreshTaskId", "SecurityToken"), Tampered("RequestId", QueryString),
+		Reply{Status: 400, Code: "Throttling", Field: "Code", Inject: "Signature"})
+	resp, err := refresh(c, "File", "https://v.example.com/a.mp4")
+	if err != nil || resp.RefreshTaskId != token {
+		t.Fatalf("RefreshTaskId %q, %v", resp.RefreshTaskId, err)
+	}
+	resp, err = refresh(c, "File", "https://v.example.com/a.mp4")
+	if err != nil || !strings.Contains(resp.RequestId, "SecurityToken="+token) || !strings.Contains(resp.RequestId, "Signature=") || resp.RefreshTaskId == "" {
+		t.Fatalf("answer %+v, %v", resp, err)
+	}
+	_, err = refresh(c, "File", "https://v.example.com/a.mp4")
+	reqs := s.Requests()
+	if code, _ := serverCode(t, err); code != reqs[len(reqs)-1].Params.Get("Signature") {
+		t.Errorf("code %q is not the signature", code)
+	}
+	s.Script("DescribeVodRefreshTasks", Tampered("Tasks.Task.ObjectPath", "SecurityToken"))
+	tr := vod.CreateDescribeVodRefreshTasksRequest()
+	tasks, err := c.DescribeVodRefreshTasks(tr)
+	if err != nil || len(tasks.Tasks.Task) < 2 {
+		t.Fatalf("tasks %+v, %v", tasks, err)
+	}
+	for _, task := range tasks.Tasks.Task {
+		if task.ObjectPath != token || task.TaskId == "" {
+			t.Errorf("task %+v", task)
+		}
+	}
+}
