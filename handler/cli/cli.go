@@ -7,7 +7,8 @@
 // It imports function (the function), change (VOD IDs), config (for the
 // deployment check), refresh (to report a configuration's every problem at
 // once), event (to read a sample's request), webhook (the route a sample
-// is signed for) and vod (the client for quota and tasks).
+// is signed for) and vod (the client for quota, tasks and the account's
+// domains).
 package cli
 
 import (
