@@ -14,6 +14,7 @@ import (
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/function"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
 
@@ -86,12 +87,18 @@ func skippedTrigger(cfg *config.Config) string {
 // secrets), every route's secret is set and usable, no domain is
 // reserved, and, when the OSS trigger's variables are set, the trigger's
 // filter delivers every key the rules cover. Warnings (deployProblems)
-// go on stderr. It sends nothing.
-func check(_ context.Context, args []string, env Env) int {
+// go on stderr. It sends nothing, unless --account asks it to read the
+// account's VOD domains (accountProblems).
+func check(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	syaml := fs.String("s-yaml", "s.yaml", "the deployment's s.yaml, whose environmentVariables must pass every secret the configuration names (none checked when it does not exist)")
+	account := fs.Bool("account", false, "also read the account's VOD domains (one read-only DescribeVodUserDomains call per 50), with the environment's credentials,\nand name each configured domain that is not one, or not online")
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
 		return code
+	}
+	if *account && !vod.HasEnvCredentials(env.Getenv) {
+		fmt.Fprintf(env.Stderr, "vodrefresh check: %v\n", errAccountCredentials)
+		return 1
 	}
 	cfg, err := loadConfig(env.Getenv)
 	if err != nil {
@@ -108,6 +115,11 @@ func check(_ context.Context, args []string, env Env) int {
 	}
 	problems, warnings, checked := deployProblems(cfg, env)
 	problems = append(problems, unpassed(cfg, env, *syaml)...)
+	var accountNote string
+	if *account {
+		p, w, note := accountProblems(ctx, cfg, env)
+		problems, warnings, accountNote = append(problems, p...), append(warnings, w...), note
+	}
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: warning: %s\n", w)
 	}
@@ -121,6 +133,9 @@ func check(_ context.Context, args []string, env Env) int {
 	}
 	fmt.Fprintf(env.Stdout, "vodrefresh check: ready to deploy: %s (%s), %s %v\n",
 		count(len(cfg.OSS), "OSS rule", "OSS rules"), trigger, count(len(cfg.Webhooks), "webhook route", "webhook routes"), h.Routes())
+	if accountNote != "" {
+		fmt.Fprintln(env.Stdout, accountNote)
+	}
 	if !checked {
 		fmt.Fprintln(env.Stdout, skippedTrigger(cfg))
 	}

@@ -7,7 +7,8 @@
 // It imports function (the function), change (VOD IDs), config (for the
 // deployment check), refresh (to report a configuration's every problem at
 // once), event (to read a sample's request), webhook (the route a sample
-// is signed for) and vod (the client for quota and tasks).
+// is signed for) and vod (the client for quota, tasks and the account's
+// domains).
 package cli
 
 import (
@@ -76,8 +77,8 @@ func commands() []command {
 			"Serves the HTTP trigger locally, for a CMS, curl or send-sample to call. A\ndry run unless --send. A dry run remembers no delivery (dedupe is off), so a\nrequest sent again is answered accepted again.", serve},
 		{"send-sample", "[--addr " + defaultAddr + "] [--secret-env NAME] [--timeout 10s] SAMPLE",
 			"Sends a sample HTTP trigger event (events/http-ghost.json, or a name such as\nghost) to a local serve: it signs the sample's body and headers anew for\nits route, with the route's secret from the environment (secretEnv, or\n--secret-env) and the time now, and POSTs it. Loopback addresses only.", sendSample},
-		{"check", "",
-			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid (every problem is listed at once), every webhook\nsecret is set, no domain is a reserved name such as example.com, and the OSS\ntrigger's filter (OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX)\ndelivers every key the rules cover; with none of those set, it checks the\nconfiguration alone and says so. It warns about http:// domains and secrets\nthat hold white space. s.yaml runs it before each deployment. It sends\nnothing.", check},
+		{"check", "[--account]",
+			"Checks that the configuration and this environment are ready to deploy: the\nconfiguration is valid (every problem is listed at once), every webhook\nsecret is set, no domain is a reserved name such as example.com, and the OSS\ntrigger's filter (OSS_TRIGGER_BUCKET, OSS_TRIGGER_PREFIX, OSS_TRIGGER_SUFFIX)\ndelivers every key the rules cover; with none of those set, it checks the\nconfiguration alone and says so. It warns about http:// domains and secrets\nthat hold white space. s.yaml runs it before each deployment. It sends\nnothing, unless --account: then, with the environment's credentials, it\nreads the account's VOD domains (DescribeVodUserDomains, read-only; the\ncredentials need vod:DescribeVodUserDomains, which the function's role\ndoes not) and fails for each configured domain that is not one, since\nevery refresh of it would fail with IllegalOperation; it warns about one\nthat is not online.", check},
 		{"quota", "[--timeout 10s]",
 			"Prints the remaining refresh quota (DescribeVodRefreshQuota) as JSON.", quota},
 		{"tasks", "(--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]",

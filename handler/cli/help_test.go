@@ -22,7 +22,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"serve", "--help"}, "usage: vodrefresh serve [--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]", 0},
 		{[]string{"quota", "--help"}, "usage: vodrefresh quota [--timeout ", 0},
 		{[]string{"tasks", "--help"}, "usage: vodrefresh tasks (--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]", 0},
-		{[]string{"check", "--help"}, "usage: vodrefresh check\n", 0},
+		{[]string{"check", "--help"}, "usage: vodrefresh check [--account]\n", 0},
 		{[]string{"version", "--help"}, "usage: vodrefresh version\n", 0},
 		{[]string{"version", "now"}, "vodrefresh version: takes no arguments, got 1\nusage: vodrefresh version\n", 2},
 		{[]string{"invoke"}, "vodrefresh invoke: takes 1, got 0\nusage: vodrefresh invoke [--send]", 2},
@@ -62,6 +62,7 @@ func TestFlagHelpAndVersionFlags(t *testing.T) {
 		{[]string{"serve", "--help"}, []string{"\n  --addr string\n", "(default 127.0.0.1:9000)", "remembers no delivery (dedupe is off), so a\nrequest sent again is answered accepted again"}, []string{"\n  -addr"}},
 		{[]string{"send-sample", "--help"}, []string{"usage: vodrefresh send-sample [--addr 127.0.0.1:9000] [--secret-env NAME]", "\n  --secret-env string\n"}, []string{"\n  -secret-env"}},
 		{[]string{"tasks", "--help"}, []string{"\n  --task-id value\n", "\n  --wait\n"}, []string{"\n  -wait"}},
+		{[]string{"check", "--help"}, []string{"\n  --account\n", "DescribeVodUserDomains", "IllegalOperation"}, []string{"\n  -account"}},
 		{[]string{"--help"}, []string{"vodrefresh --version | -v", "vodrefresh send-sample "}, nil},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -37,7 +37,9 @@ type policies struct {
 // vodActions are the VOD actions that the configuration's features use:
 // refreshing and the quota always; the tasks for a rule or route that
 // waits, and for the planner that follows tasks (a shared store); preload
-// for prefetch; the play URLs and their jobs for a playUrls route.
+// for prefetch; the play URLs and their jobs for a playUrls route. It
+// leaves out vod:DescribeVodUserDomains: the function never calls it; only
+// check --account does, with the operator's own credentials.
 func vodActions(cfg *config.Config, shared bool) []string {
 	actions := []string{"vod:RefreshVodObjectCaches", "vod:DescribeVodRefreshQuota"}
 	wait, prefetch, playURLs := shared, false, false

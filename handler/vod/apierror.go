@@ -101,6 +101,11 @@ func NewAPIError(action string, err error, r *Redactor) *APIError {
 			msg += ": " + oe.Error()
 		}
 		e.Message = r.Clean(msg)
+		if e.Code == CodeBadResponse {
+			// The SDK's decoding error quotes the answer and names Go
+			// types: neither is for the reader.
+			e.Message = "the answer is not the API's JSON"
+		}
 	default:
 		e.Code = CodeTransport
 		e.Message = r.Clean(err.Error())

@@ -39,6 +39,8 @@ func (s *Server) act(r Request) (int, any) {
 		return s.refreshMedia(r.Params)
 	case "GetMediaRefreshJobs":
 		return s.mediaJobs(r.Params)
+	case "DescribeVodUserDomains":
+		return s.describeDomains(r.Params)
 	}
 	return 404, errorBody("InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
 }

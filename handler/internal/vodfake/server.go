@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,9 @@ type Options struct {
 	// 2000, 100 and 500; a negative value means none); successful calls use
 	// them up.
 	URLQuota, DirQuota, PreloadQuota int
+	// Domains are the account's VOD domains (DescribeVodUserDomains);
+	// SetDomains replaces them.
+	Domains []Domain
 }
 
 // Request is one request that passed the signature check.
@@ -70,6 +74,7 @@ type Server struct {
 	nextJob     int64
 	jobs        []*mediaJob
 	jobStatuses []string
+	domains     []Domain
 }
 
 // Start starts a Server on 127.0.0.1 and a free port.
@@ -98,7 +103,7 @@ func Start(opts Options) (*Server, error) {
 		opts: opts, ln: ln,
 		nonces: map[string]bool{}, scripts: map[string][]Reply{},
 		urlLeft: opts.URLQuota, dirLeft: opts.DirQuota, preLeft: opts.PreloadQuota,
-		nextTask: 7042200000,
+		nextTask: 7042200000, domains: slices.Clone(opts.Domains),
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	go s.srv.Serve(ln)
