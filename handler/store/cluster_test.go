@@ -105,6 +105,15 @@ func TestClusterSharedAcrossStores(t *testing.T) {
 	if len(slots) != 1 {
 		t.Errorf("the ledger's keys are in slots %v, want one", slots)
 	}
+
+	h, err := b.Health(ctx)
+	must(t, err)
+	if h.Kind != "redis cluster" || !h.Shared || !h.Reachable || !h.Writable || h.Policy != "noeviction" || h.Warning != "" {
+		t.Errorf("Health = %+v", h)
+	}
+	if n, err := a.Evicted(ctx); err != nil || n != 0 {
+		t.Errorf("Evicted = %d, %v; want 0", n, err)
+	}
 }
 
 // A command that times out on a cluster is not sent again: while every

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -60,6 +61,7 @@ const seenChunk = 1000
 //	vodrefresh:backlog                 hash: the backlog of scarce days
 //	vodrefresh:tracked                 hash: the refresh tasks followed
 //	vodrefresh:lease:<name>            a lease's holder, PX ttl
+//	vodrefresh:probe:<random>          Health's probe, 10 s
 //
 // On a cluster: every script touches one key, except the ledger's, whose
 // three keys share the hash tag {ledger} and so one slot; scripts get
@@ -81,10 +83,16 @@ type Redis struct {
 	where    string               // "redis host:port db N" or "redis cluster host:port,..."
 	password string               // only to redact it from messages
 	timeout  time.Duration
+
+	evictMu      sync.Mutex
+	evictBase    map[string]int64 // evicted_keys per server when counting began; nil before
+	evictLast    map[string]int64 // evicted_keys per server at the last call
+	evictCarried int64            // what servers counted before they restarted
 }
 
 // OpenRedis connects to the Redis of url and checks that it answers
-// (within DialTimeout plus IOTimeout). url is
+// (within DialTimeout plus IOTimeout); it also reads the server's count
+// of evicted keys, from which Evicted counts. url is
 // redis://[user:password@]host:port/db, rediss:// for TLS, or
 // redis+cluster://[user:password@]host:port?addr=host2:port2&addr=... (and
 // rediss+cluster://) for a Redis Cluster in direct-connection mode, whose
@@ -102,6 +110,7 @@ func OpenRedis(url string) (*Redis, error) {
 		r.Close()
 		return nil, err
 	}
+	r.Evicted(ctx) // the count begins here; a failure makes it begin at the next call
 	return r, nil
 }
 
