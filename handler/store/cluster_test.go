@@ -171,3 +171,32 @@ func TestClusterNoResendAfterTimeout(t *testing.T) {
 		t.Errorf("after one Settle that timed out, %d URLs spent, want 1 (run once)", l.Spent.URLs)
 	}
 }
+
+// On a cluster whose masters may evict, Health warns and Evicted sums
+// what every master evicted.
+func TestClusterEvictionsSummed(t *testing.T) {
+	cl := redistest.StartCluster(t, 3, redistest.Args("--maxmemory", "3mb", "--maxmemory-policy", "volatile-lru"))
+	r := openCluster(t, cl)
+	ctx := context.Background()
+	h, err := r.Health(ctx)
+	must(t, err)
+	if h.Kind != "redis cluster" || h.Policy != "volatile-lru" || h.MaxMemory != 3<<20 || h.Warning == "" {
+		t.Errorf("Health = %+v", h)
+	}
+	value := strings.Repeat("x", 32<<10)
+	for i := range 400 { // 12.8mb of values over 3 nodes of 3mb
+		must(t, r.SetValue(ctx, KeyOf("fill", strconv.Itoa(i)), value, time.Hour))
+	}
+	var sum int64
+	for _, s := range cl.Servers {
+		info, err := redistest.Command(s.Addr, "", "INFO", "stats")
+		must(t, err)
+		n, _ := strconv.ParseInt(infoFields(info)["evicted_keys"], 10, 64)
+		sum += n
+	}
+	n, err := r.Evicted(ctx)
+	must(t, err)
+	if n <= 0 || n != sum {
+		t.Errorf("Evicted = %d, want the masters' sum, %d, above 0", n, sum)
+	}
+}

@@ -49,8 +49,9 @@ type Health struct {
 	// MaxMemory is the server's maxmemory in bytes: 0 is no limit, -1
 	// unknown (the server refused both CONFIG GET and INFO memory).
 	MaxMemory int64
-	// Policy is the server's maxmemory-policy, or "unknown". On a cluster
-	// whose masters differ, the first that may evict, else the first.
+	// Policy is the server's maxmemory-policy, or "unknown" ("none" for a
+	// Memory). On a cluster whose masters differ, the first that may
+	// evict, else the first.
 	Policy string
 	// Warning is "" unless the server may evict the store's keys: every
 	// key the store writes expires, so each volatile-* and allkeys-*
@@ -134,6 +135,14 @@ func (r *Redis) Health(ctx context.Context) (Health, error) {
 	}
 	if err := r.Ping(ctx); err != nil {
 		return h, err
+	}
+	if r.cluster != nil {
+		pctx, cancel := r.bound(ctx)
+		err := r.eachServer(pctx, func(ctx context.Context, c redis.Cmdable) error { return c.Ping(ctx).Err() })
+		cancel()
+		if err != nil {
+			return h, r.wrap("ping", err)
+		}
 	}
 	h.Reachable = true
 	if err := r.probe(ctx); err != nil {
