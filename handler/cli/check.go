@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"vodrefresh/handler/change"
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/function"
 	"vodrefresh/handler/refresh"
+	"vodrefresh/handler/store"
 	"vodrefresh/handler/vod"
 	"vodrefresh/handler/webhook"
 )
@@ -88,11 +90,13 @@ func skippedTrigger(cfg *config.Config) string {
 // reserved, and, when the OSS trigger's variables are set, the trigger's
 // filter delivers every key the rules cover. Warnings (deployProblems)
 // go on stderr. It sends nothing, unless --account asks it to read the
-// account's VOD domains (accountProblems).
+// account's VOD domains (accountProblems), or --store to check the store
+// (storeReport).
 func check(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	syaml := fs.String("s-yaml", "s.yaml", "the deployment's s.yaml, whose environmentVariables must pass every secret the configuration names (none checked when it does not exist)")
 	account := fs.Bool("account", false, "also read the account's VOD domains (one read-only DescribeVodUserDomains call per 50), with the environment's credentials,\nand name each configured domain that is not one, or not online")
+	withStore := fs.Bool("store", false, "also check the store that "+function.EnvStoreURL+" names: that it answers and takes writes, and whether its maxmemory-policy may evict the store's keys (run it where the store can be reached)")
 	if _, code, ok := parseArgs(fs, args, 0, env); !ok {
 		return code
 	}
@@ -120,6 +124,17 @@ func check(ctx context.Context, args []string, env Env) int {
 		p, w, note := accountProblems(ctx, cfg, env)
 		problems, warnings, accountNote = append(problems, p...), append(warnings, w...), note
 	}
+	var storeLine string
+	if *withStore {
+		var p, w string
+		storeLine, p, w = storeReport(ctx, env.Getenv(function.EnvStoreURL))
+		if p != "" {
+			problems = append(problems, p)
+		}
+		if w != "" {
+			warnings = append(warnings, w)
+		}
+	}
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "vodrefresh check: warning: %s\n", w)
 	}
@@ -139,11 +154,46 @@ func check(ctx context.Context, args []string, env Env) int {
 	if !checked {
 		fmt.Fprintln(env.Stdout, skippedTrigger(cfg))
 	}
+	if storeLine != "" {
+		fmt.Fprintf(env.Stdout, "vodrefresh check: %s\n", storeLine)
+	}
 	if env.Getenv(function.EnvStoreURL) == "" {
 		fmt.Fprintf(env.Stdout, "vodrefresh check: scarce days are planned per instance: %s is not set, so no store is shared, "+
 			"and each invocation spends the quota on its own (the planner timer has nothing to plan)\n", function.EnvStoreURL)
 	}
 	return 0
+}
+
+// storeTimeout bounds check --store's report.
+const storeTimeout = 5 * time.Second
+
+// storeReport checks the store of url as check --store does: a line for
+// stdout, a problem (it does not answer, or takes no writes) and a warning
+// (it may evict the store's keys). The store's messages name the server,
+// never the password.
+func storeReport(ctx context.Context, url string) (line, problem, warning string) {
+	if url == "" {
+		return fmt.Sprintf("store: %s is not set: each instance keeps its own state", function.EnvStoreURL), "", ""
+	}
+	s, err := store.Open(url, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return "", fmt.Sprintf("%s: %v", function.EnvStoreURL, err), ""
+	}
+	defer s.Close()
+	c, ok := s.(store.Checker)
+	if !ok {
+		return "store: " + s.Kind() + ": not checked", "", ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	h, err := c.Health(ctx)
+	if err != nil {
+		return "", fmt.Sprintf("%s: %s: %v", function.EnvStoreURL, h, err), ""
+	}
+	if h.Warning != "" {
+		warning = fmt.Sprintf("%s: %s", function.EnvStoreURL, h.Warning)
+	}
+	return "store: " + h.String(), "", warning
 }
 
 // loadConfig loads the configuration as the function does. When its

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/internal/redistest"
 	"vodrefresh/handler/internal/testfix"
 )
 
@@ -296,5 +297,58 @@ func TestCheckRefusesDollarTemplateWithItsLine(t *testing.T) {
 	want := "configuration testdata/template-dollar.yaml: invalid configuration:\n  oss[0].urls[0]: template \"https://video.vodrefresh-demo.cn/${key}\": write placeholders as {key}, not ${key}: the configuration expands no variable (line 8)"
 	if r.code != 1 || !strings.Contains(r.stderr, want) {
 		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
+}
+
+// check --store reports the store: that it answers and takes writes, and
+// whether its maxmemory-policy may evict the store's keys; never its
+// password.
+func TestCheckStore(t *testing.T) {
+	const pw = "check-Store-pw"
+	keeps := redistest.Start(t, redistest.Password(pw))
+	evicts := redistest.Start(t, redistest.Args("--maxmemory", "64mb", "--maxmemory-policy", "volatile-lru"))
+	for _, tt := range []struct {
+		name           string
+		url            string
+		code           int
+		stdout, stderr []string // parts of each; nil for an empty stream
+	}{
+		{"no store", "", 0, []string{"ready to deploy", "store: REFRESH_STORE_URL is not set: each instance keeps its own state"}, nil},
+		{"a store that keeps its keys", keeps.URL(2), 0,
+			[]string{"ready to deploy", "store: redis " + keeps.Addr + " db 2: reachable, writable, maxmemory-policy noeviction, maxmemory 0 (no limit)"}, nil},
+		{"a store that may evict", evicts.URL(0), 0,
+			[]string{"store: redis " + evicts.Addr + " db 0: reachable, writable, maxmemory-policy volatile-lru, maxmemory 64mb"},
+			[]string{"warning: REFRESH_STORE_URL: the server may evict the store's keys (maxmemory-policy volatile-lru, maxmemory 64mb)", "set maxmemory-policy to noeviction"}},
+		{"a store that does not answer", "redis://:" + pw + "@127.0.0.1:1/0", 1, nil,
+			[]string{"not ready to deploy", "REFRESH_STORE_URL: redis 127.0.0.1:1 db 0: not reachable: store: redis 127.0.0.1:1 db 0: ping:"}},
+		{"a bad store URL", "redis://:" + pw + "@127.0.0.1:6379/0?pool_size=-5", 1, nil,
+			[]string{"REFRESH_STORE_URL: store: the store URL's option pool_size is \"-5\""}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"REFRESH_CONFIG_FILE": "testdata/deploy.yaml", "DEPLOY_WEBHOOK_SECRET": strongKey}
+			if tt.url != "" {
+				env["REFRESH_STORE_URL"] = tt.url
+			}
+			r := runCLI(t, env, "", "check", "--store")
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d; stdout %q, stderr %q", r.code, tt.code, r.stdout, r.stderr)
+			}
+			for _, s := range []struct {
+				name, got string
+				want      []string
+			}{{"stdout", r.stdout, tt.stdout}, {"stderr", r.stderr, tt.stderr}} {
+				if s.want == nil && s.got != "" {
+					t.Errorf("%s %q, want none", s.name, s.got)
+				}
+				for _, w := range s.want {
+					if !strings.Contains(s.got, w) {
+						t.Errorf("%s %q does not say %q", s.name, s.got, w)
+					}
+				}
+				if strings.Contains(s.got, pw) {
+					t.Errorf("%s shows the password: %q", s.name, s.got)
+				}
+			}
+		})
 	}
 }

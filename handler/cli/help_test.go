@@ -22,7 +22,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"serve", "--help"}, "usage: vodrefresh serve [--addr 127.0.0.1:9000] [--send] [--timeout 60s] [--replay-window D]", 0},
 		{[]string{"quota", "--help"}, "usage: vodrefresh quota [--timeout ", 0},
 		{[]string{"tasks", "--help"}, "usage: vodrefresh tasks (--task-id ID... | --path URL | --status S | --type T) [--wait] [--timeout 10m] [--json]", 0},
-		{[]string{"check", "--help"}, "usage: vodrefresh check [--account]\n", 0},
+		{[]string{"check", "--help"}, "usage: vodrefresh check [--account] [--store] [--s-yaml FILE]\n", 0},
 		{[]string{"version", "--help"}, "usage: vodrefresh version\n", 0},
 		{[]string{"version", "now"}, "vodrefresh version: takes no arguments, got 1\nusage: vodrefresh version\n", 2},
 		{[]string{"invoke"}, "vodrefresh invoke: takes 1, got 0\nusage: vodrefresh invoke [--send]", 2},

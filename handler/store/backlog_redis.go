@@ -20,7 +20,7 @@ func leaseKey(name string) string { return prefix + "lease:" + KeyOf(name).Strin
 // its bound, then field and value pairs. Adds each field not already
 // there while the hash is under its bound; returns how many it could not
 // add.
-var addPendingScript = redis.NewScript(`
+var addPendingScript = newScript(`
 local left = 0
 for i = 3, #ARGV, 2 do
   if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
@@ -37,7 +37,7 @@ return left
 
 // releaseScript: KEYS[1] the lease; ARGV[1] the holder. Deletes the lease
 // only if the holder has it.
-var releaseScript = redis.NewScript(`
+var releaseScript = newScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
@@ -60,7 +60,7 @@ func (r *Redis) AddPending(ctx context.Context, items []Pending) error {
 			}
 			args = append(args, it.key().String(), b)
 		}
-		left, err := addPendingScript.Run(ctx, r.c, []string{backlogKey}, args...).Int()
+		left, err := r.run(ctx, addPendingScript, []string{backlogKey}, args...).Int()
 		if err != nil {
 			return r.wrap("add pending", err)
 		}
@@ -147,7 +147,7 @@ func (r *Redis) Lease(ctx context.Context, name, holder string, ttl time.Duratio
 func (r *Redis) Release(ctx context.Context, name, holder string) error {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	return r.wrap("release", releaseScript.Run(ctx, r.c, []string{leaseKey(name)}, holder).Err())
+	return r.wrap("release", r.run(ctx, releaseScript, []string{leaseKey(name)}, holder).Err())
 }
 
 // valueKey is the key of a value remembered under k.
@@ -194,7 +194,7 @@ func (r *Redis) Track(ctx context.Context, tasks []Tracked) error {
 			}
 			args = append(args, t.TaskID, b)
 		}
-		left, err := addPendingScript.Run(ctx, r.c, []string{trackedKey}, args...).Int()
+		left, err := r.run(ctx, addPendingScript, []string{trackedKey}, args...).Int()
 		if err != nil {
 			return r.wrap("track", err)
 		}
@@ -248,7 +248,7 @@ func (r *Redis) Count(ctx context.Context, key Key, by map[string]int, ttl time.
 	defer cancel()
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for f, n := range by {
-			p.HIncrBy(ctx, countKey(key), f, int64(n))
+			hincrby(ctx, p, countKey(key), f, int64(n))
 		}
 		p.PExpire(ctx, countKey(key), ttl)
 		return nil

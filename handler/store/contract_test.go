@@ -53,7 +53,36 @@ func redisTarget(t *testing.T) target {
 	}
 }
 
-// The contract that every Store keeps, run against Memory and Redis.
+// clusterTarget starts a cluster of 3 masters; each store it opens has the
+// cluster to itself, emptied (FLUSHALL on every node) before it opens, as
+// the contract's tests run one after another.
+func clusterTarget(t *testing.T) target {
+	cl := redistest.StartCluster(t, 3)
+	return target{
+		open: func(t *testing.T) Store {
+			flushCluster(t, cl)
+			r, err := OpenRedis(cl.URL("redis+cluster"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { r.Close() })
+			return r
+		},
+	}
+}
+
+// flushCluster empties every node of cl.
+func flushCluster(t *testing.T, cl *redistest.Cluster) {
+	t.Helper()
+	for _, s := range cl.Servers {
+		if _, err := redistest.Command(s.Addr, s.Password, "FLUSHALL"); err != nil {
+			t.Fatalf("FLUSHALL on %s: %v", s.Addr, err)
+		}
+	}
+}
+
+// The contract that every Store keeps, run against Memory, Redis and a
+// Redis Cluster in direct-connection mode.
 var contract = []struct {
 	name string
 	run  func(t *testing.T, tg target, s Store)
@@ -83,9 +112,10 @@ var contract = []struct {
 func TestContract(t *testing.T) {
 	targets := []func(t *testing.T) target{
 		func(*testing.T) target { return memoryTarget() },
-		redisTarget, // skips without redis-server, and only itself
+		redisTarget,   // skips without redis-server, and only itself
+		clusterTarget, // likewise
 	}
-	for i, name := range []string{"memory", "redis"} {
+	for i, name := range []string{"memory", "redis", "cluster"} {
 		t.Run(name, func(t *testing.T) {
 			tg := targets[i](t)
 			for _, c := range contract {

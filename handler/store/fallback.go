@@ -10,8 +10,10 @@ import (
 )
 
 // Open returns the Store that url names. An empty url gives a Memory with
-// the default bounds. Otherwise url is a Redis URL,
-// redis://[user:password@]host:port/db or rediss:// for TLS, and Open
+// the default bounds. Otherwise url is a Redis URL (OpenRedis):
+// redis://[user:password@]host:port/db, rediss:// for TLS, or
+// redis+cluster://host:port?addr=host2:port2 (rediss+cluster://) for a
+// Redis Cluster in direct-connection mode; and Open
 // returns the Redis wrapped so that it never blocks a refresh: each
 // operation tries Redis, and when Redis cannot be reached or fails, runs
 // on an in-process Memory instead and records why in the invocation's
@@ -22,7 +24,10 @@ import (
 // A URL that is wrong in itself (its scheme, host, port or db) is an error
 // from Open, which names the problem and never the password. A server that
 // does not answer at Open is not an error: Open logs it to log (which may
-// be nil) and the store starts degraded.
+// be nil) and the store starts degraded. A server that answers is checked
+// (Health): Open logs at WARN when it may evict the store's keys (its
+// maxmemory-policy is not noeviction), and begins counting its evictions
+// (Evicted). The store Open returns is a Checker.
 func Open(url string, log *slog.Logger) (Store, error) {
 	if url == "" {
 		return NewMemory(MemoryOptions{}), nil
@@ -40,9 +45,20 @@ func Open(url string, log *slog.Logger) (Store, error) {
 	defer cancel()
 	if err := r.Ping(ctx); err != nil {
 		f.failed(ctx, err)
-	} else {
-		log.Info("store: redis answers", "server", r.String())
+		return f, nil
 	}
+	log.Info("store: redis answers", "server", r.String())
+	h, err := r.Health(ctx)
+	switch {
+	case err != nil:
+		log.Warn("store: redis answers but failed its check", "server", r.String(), "reason", err.Error())
+	case h.Warning != "":
+		log.Warn("store: redis may evict the store's keys", "server", r.String(),
+			"maxmemory_policy", h.Policy, "maxmemory", h.MaxMemory, "warning", h.Warning)
+	default:
+		log.Info("store: redis keeps the store's keys", "server", r.String(), "maxmemory_policy", h.Policy, "maxmemory", h.MaxMemory)
+	}
+	r.Evicted(ctx) // the count begins here; a failure makes it begin at the next call
 	return f, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -42,11 +43,12 @@ const (
 const seenChunk = 1000
 
 // Redis is the Store kept in a Redis server: ApsaraDB for Redis, Tair, or
-// any Redis 6+ or Valkey. Every operation is atomic (a single command, or
-// a Lua script) and every key it writes expires. Key names begin with
-// "vodrefresh:" and carry hashes (Key.String, or the KeyOf of a route, a
-// delivery, a hold id or a folder), so whatever a sender sends, a key name
-// stays short:
+// any Redis 6+ or Valkey, one server (or a cluster behind a proxy) or a
+// Redis Cluster in direct-connection mode (redis+cluster://). Every
+// operation is atomic (a single command, or a Lua script) and every key it
+// writes expires. Key names begin with "vodrefresh:" and carry hashes
+// (Key.String, or the KeyOf of a route, a delivery, a hold id or a
+// folder), so whatever a sender sends, a key name stays short:
 //
 //	vodrefresh:r:<key>                 retry memory, one key each, PX ttl
 //	vodrefresh:d:<route>:<delivery>    dedupe: "p" in progress, "h" handled
@@ -54,22 +56,49 @@ const seenChunk = 1000
 //	vodrefresh:{ledger}:holds          sorted set: hold id by expiry (ms)
 //	vodrefresh:{ledger}:held           hash: hold id to "urls,dirs"
 //	vodrefresh:f:<folder>              folder memory: unix ms, PX ttl
+//	vodrefresh:v:<key>                 a remembered value, PX ttl
+//	vodrefresh:c:<key>                 hash: counters, PX ttl
+//	vodrefresh:backlog                 hash: the backlog of scarce days
+//	vodrefresh:tracked                 hash: the refresh tasks followed
+//	vodrefresh:lease:<name>            a lease's holder, PX ttl
+//	vodrefresh:probe:<random>          Health's probe, 10 s
 //
-// Batches (Seen, Mark, Folders, RecordFolders) go in pipelines of single-key
-// commands, one round trip per 1,000 keys, so that they also work through a
-// cluster proxy. Errors name the server as host:port and db, never the
-// password.
+// On a cluster: every script touches one key, except the ledger's, whose
+// three keys share the hash tag {ledger} and so one slot; scripts get
+// their keys in KEYS, never make them. Batches (Seen, Mark, Folders,
+// RecordFolders, Count) go in pipelines of single-key commands, one round
+// trip per 1,000 keys, which the cluster client splits by node and a
+// proxy passes on.
+//
+// No command that may have run is sent again: the client's retries are
+// off (MaxRetries -1), and scripts and HINCRBY are marked so that even the
+// cluster client, which otherwise sends a command that timed out once
+// more, does not (runOnce). The cluster client still follows up to 3
+// MOVED or ASK redirects, which a node answers without running the
+// command, and retries a dial that failed. Errors name the server as
+// host:port and db (or the cluster's seed nodes), never the password.
 type Redis struct {
-	c        *redis.Client
-	where    string // "redis host:port db N"
-	password string // only to redact it from messages
+	c        redis.UniversalClient
+	cluster  *redis.ClusterClient // nil for one server
+	where    string               // "redis host:port db N" or "redis cluster host:port,..."
+	password string               // only to redact it from messages
 	timeout  time.Duration
+
+	evictMu      sync.Mutex
+	evictBase    map[string]int64 // evicted_keys per server when counting began; nil before
+	evictLast    map[string]int64 // evicted_keys per server at the last call
+	evictCarried int64            // what servers counted before they restarted
 }
 
-// OpenRedis connects to the Redis of url,
-// redis://[user:password@]host:port/db or rediss:// for TLS, and checks
-// that it answers (within DialTimeout plus IOTimeout). Its errors name the
-// server but never the password.
+// OpenRedis connects to the Redis of url and checks that it answers
+// (within DialTimeout plus IOTimeout); it also reads the server's count
+// of evicted keys, from which Evicted counts. url is
+// redis://[user:password@]host:port/db, rediss:// for TLS, or
+// redis+cluster://[user:password@]host:port?addr=host2:port2&addr=... (and
+// rediss+cluster://) for a Redis Cluster in direct-connection mode, whose
+// seed nodes are the host and each addr. The options the URL may set are
+// listed in the package's documentation. Its errors name the server but
+// never the password.
 func OpenRedis(url string) (*Redis, error) {
 	r, err := newRedis(url)
 	if err != nil {
@@ -81,6 +110,7 @@ func OpenRedis(url string) (*Redis, error) {
 		r.Close()
 		return nil, err
 	}
+	r.Evicted(ctx) // the count begins here; a failure makes it begin at the next call
 	return r, nil
 }
 
@@ -90,41 +120,67 @@ func newRedis(raw string) (*Redis, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt, err := redis.ParseURL(raw)
-	if err != nil {
+	parseErr := func(err error) error {
 		msg := strings.TrimPrefix(err.Error(), "redis: ")
-		return nil, fmt.Errorf("store: the store URL for %s: %s", u.where, redact(msg, u.password))
+		return fmt.Errorf("store: the store URL for %s: %s", u.where, redact(msg, u.password))
 	}
-	if opt.DialTimeout == 0 {
-		opt.DialTimeout = DialTimeout
-	}
-	if opt.ReadTimeout == 0 {
-		opt.ReadTimeout = IOTimeout
-	}
-	if opt.WriteTimeout == 0 {
-		opt.WriteTimeout = IOTimeout
-	}
-	if opt.PoolSize == 0 {
-		opt.PoolSize = PoolSize
-	}
-	if opt.PipelinePoolSize == 0 {
-		opt.PipelinePoolSize = -1 // pipelines share the one small pool
-	}
-	if opt.MaxRetries == 0 {
-		// A script that timed out may have run: running it again could
-		// count spent quota twice. The caller's next invocation retries.
+	r := &Redis{where: u.where, password: u.password, timeout: OpTimeout}
+	if u.cluster {
+		opt, err := redis.ParseClusterURL(u.goRedisURL)
+		if err != nil {
+			return nil, parseErr(err)
+		}
+		defaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolSize)
+		// MOVED and ASK: the node did not run the command, so following
+		// them is safe. A command that timed out is not sent again:
+		// runOnce marks the commands that must not be.
+		opt.MaxRedirects = 3
+		opt.ReadOnly, opt.RouteByLatency, opt.RouteRandomly = false, false, false
 		opt.MaxRetries = -1
+		opt.DialerRetries = 1
+		opt.ContextTimeoutEnabled = true
+		opt.DisableIdentity = true
+		opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+		r.cluster = redis.NewClusterClient(opt)
+		r.c = r.cluster
+		return r, nil
 	}
+	opt, err := redis.ParseURL(u.goRedisURL)
+	if err != nil {
+		return nil, parseErr(err)
+	}
+	defaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolSize)
+	opt.PipelinePoolSize = -1 // pipelines share the one small pool
+	// A script that timed out may have run: running it again could count
+	// spent quota twice. The caller's next invocation retries.
+	opt.MaxRetries = -1
 	opt.DialerRetries = 1
 	opt.ContextTimeoutEnabled = true
 	opt.DisableIdentity = true
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	where := fmt.Sprintf("redis %s db %d", opt.Addr, opt.DB)
-	return &Redis{c: redis.NewClient(opt), where: where, password: u.password, timeout: OpTimeout}, nil
+	r.c = redis.NewClient(opt)
+	return r, nil
 }
 
-// String names the server as "redis host:port db N", without the user or
-// password.
+// defaults sets the limits the URL left unset.
+func defaults(dial, read, write *time.Duration, pool *int) {
+	if *dial == 0 {
+		*dial = DialTimeout
+	}
+	if *read == 0 {
+		*read = IOTimeout
+	}
+	if *write == 0 {
+		*write = IOTimeout
+	}
+	if *pool == 0 {
+		*pool = PoolSize
+	}
+}
+
+// String names the server as "redis host:port db N", or a cluster as
+// "redis cluster host:port,host:port" (its seed nodes), without the user
+// or password.
 func (r *Redis) String() string { return r.where }
 
 // Kind returns "redis".
@@ -249,7 +305,7 @@ func (r *Redis) Mark(ctx context.Context, keys []Key, ttl time.Duration) error {
 func (r *Redis) Reserve(ctx context.Context, route, key string, hold time.Duration) (Delivery, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	n, err := reserveScript.Run(ctx, r.c, []string{deliveryKey(route, key)}, ms(hold)).Int()
+	n, err := r.run(ctx, reserveScript, []string{deliveryKey(route, key)}, ms(hold)).Int()
 	if err != nil {
 		return 0, r.wrap("reserve", err)
 	}
@@ -272,7 +328,7 @@ func (r *Redis) Finish(ctx context.Context, route, key string, handled bool, win
 	if handled {
 		err = r.c.Set(ctx, k, "h", time.Duration(ms(window))*time.Millisecond).Err()
 	} else {
-		err = dropScript.Run(ctx, r.c, []string{k}).Err()
+		err = r.run(ctx, dropScript, []string{k}).Err()
 	}
 	return r.wrap("finish", err)
 }
@@ -319,7 +375,7 @@ func parseLedger(v any) (Ledger, bool, error) {
 func (r *Redis) Ledger(ctx context.Context) (Ledger, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	v, err := ledgerScript.Run(ctx, r.c, ledgerKeys).Result()
+	v, err := r.run(ctx, ledgerScript, ledgerKeys).Result()
 	if err != nil {
 		return Ledger{}, r.wrap("ledger", err)
 	}
@@ -336,7 +392,7 @@ func (r *Redis) SetReading(ctx context.Context, rd Reading) error {
 	if !rd.At.IsZero() {
 		at = strconv.FormatInt(rd.At.UnixNano(), 10)
 	}
-	err := setReadingScript.Run(ctx, r.c, []string{ledgerState},
+	err := r.run(ctx, setReadingScript, []string{ledgerState},
 		rd.URLRemain, rd.DirRemain, rd.PreloadRemain, at, LedgerTTL.Milliseconds(), rd.Day).Err()
 	return r.wrap("set reading", err)
 }
@@ -354,7 +410,7 @@ func (r *Redis) Forget(ctx context.Context) error {
 func (r *Redis) Hold(ctx context.Context, id string, need Amount, ttl time.Duration) (Ledger, bool, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	v, err := holdScript.Run(ctx, r.c, ledgerKeys, holdID(id),
+	v, err := r.run(ctx, holdScript, ledgerKeys, holdID(id),
 		max(0, need.URLs), max(0, need.Dirs), ms(ttl), LedgerTTL.Milliseconds()).Result()
 	if err != nil {
 		return Ledger{}, false, r.wrap("hold", err)
@@ -367,7 +423,7 @@ func (r *Redis) Hold(ctx context.Context, id string, need Amount, ttl time.Durat
 func (r *Redis) Settle(ctx context.Context, id string, spent Amount, preload int) error {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	err := settleScript.Run(ctx, r.c, ledgerKeys, holdID(id),
+	err := r.run(ctx, settleScript, ledgerKeys, holdID(id),
 		spent.URLs, spent.Dirs, preload, LedgerTTL.Milliseconds()).Err()
 	return r.wrap("settle", err)
 }
@@ -416,28 +472,41 @@ func (r *Redis) RecordFolders(ctx context.Context, folders []string, at time.Tim
 	return nil
 }
 
-// runEach runs script on each folder's key with args, in one pipeline of
-// EVALSHA, and once more with EVAL should the server not have the script
-// (NOSCRIPT).
-func (r *Redis) runEach(ctx context.Context, script *redis.Script, folders []string, args ...any) error {
-	run := func(eval bool) error {
+// runEach runs s on each folder's key with args, in one pipeline of
+// EVALSHA, each sent once; those that the server answered NOSCRIPT (and so
+// did not run) go again with EVAL, in a second pipeline. On a cluster the
+// pipeline is split by node, and a node may lack the script that another
+// has.
+func (r *Redis) runEach(ctx context.Context, s *script, folders []string, args ...any) error {
+	run := func(eval bool, folders []string) ([]*redis.Cmd, error) {
+		cmds := make([]*redis.Cmd, len(folders))
 		_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, f := range folders {
-				keys := []string{folderKey(f)}
-				if eval {
-					script.Eval(ctx, p, keys, args...)
-				} else {
-					script.EvalSha(ctx, p, keys, args...)
-				}
+			for i, f := range folders {
+				cmds[i] = evalCmd(ctx, s, eval, []string{folderKey(f)}, args)
+				_ = p.Process(ctx, onceCmd{cmds[i]})
 			}
 			return nil
 		})
+		return cmds, err
+	}
+	cmds, err := run(false, folders)
+	if err == nil {
+		return nil
+	}
+	var again []string
+	for i, c := range cmds {
+		switch {
+		case c.Err() == nil:
+		case redis.HasErrorPrefix(c.Err(), "NOSCRIPT"):
+			again = append(again, folders[i])
+		default:
+			return c.Err()
+		}
+	}
+	if len(again) == 0 {
 		return err
 	}
-	err := run(false)
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		err = run(true)
-	}
+	_, err = run(true, again)
 	return err
 }
 

@@ -1,7 +1,5 @@
 package store
 
-import "github.com/redis/go-redis/v9"
-
 // The Lua scripts of Redis. Redis runs each script whole before any other
 // command, which makes every operation that touches more than one key, or
 // reads before it writes, atomic. Times that scripts compare are the
@@ -10,7 +8,7 @@ import "github.com/redis/go-redis/v9"
 
 // reserveScript: KEYS[1] the delivery; ARGV[1] the hold in ms. Returns 0
 // (New, now reserved), 1 (InProgress) or 2 (Handled).
-var reserveScript = redis.NewScript(`
+var reserveScript = newScript(`
 if redis.call('SET', KEYS[1], 'p', 'NX', 'PX', ARGV[1]) then
   return 0
 end
@@ -22,7 +20,7 @@ return 1
 
 // dropScript: KEYS[1] the delivery. Deletes it only while it is in
 // progress, never once it was handled.
-var dropScript = redis.NewScript(`
+var dropScript = newScript(`
 if redis.call('GET', KEYS[1]) == 'p' then
   return redis.call('DEL', KEYS[1])
 end
@@ -71,7 +69,7 @@ end
 `
 
 // ledgerScript: the ledger, after dropping expired holds.
-var ledgerScript = redis.NewScript(ledgerPrelude + `
+var ledgerScript = newScript(ledgerPrelude + `
 return reply(false)
 `)
 
@@ -80,7 +78,7 @@ return reply(false)
 // ledger keys' time to live in ms. Holds the need if the ledger's
 // available covers it; the ledger it returns does not count the need, nor
 // a former hold under the same id, which the new one replaces.
-var holdScript = redis.NewScript(ledgerPrelude + `
+var holdScript = newScript(ledgerPrelude + `
 local id = ARGV[1]
 local nu, nd = tonumber(ARGV[2]), tonumber(ARGV[3])
 if held[id] then
@@ -104,7 +102,7 @@ return reply(true)
 // the time to live in ms; ARGV[6] the quota day ("" when unknown).
 // Replaces the reading and zeroes what was spent; a reading of the same
 // day keeps each figure no higher than the old one less what was spent.
-var setReadingScript = redis.NewScript(`
+var setReadingScript = newScript(`
 local ur, dr, pr = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local old = redis.call('HMGET', KEYS[1], 'have', 'ur', 'dr', 'pr', 'su', 'sd', 'sp', 'day')
 if old[1] == '1' and ARGV[6] ~= '' and old[8] == ARGV[6] then
@@ -121,7 +119,7 @@ return 1
 // settleScript: KEYS as for the ledger; ARGV[1] the hold id, ARGV[2..4]
 // the URLs, directories and prefetches spent, ARGV[5] the time to live in
 // ms. Drops the hold and counts what was spent.
-var settleScript = redis.NewScript(`
+var settleScript = newScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'su', ARGV[2])
@@ -138,7 +136,7 @@ return 1
 // folderScript: KEYS[1] the folder; ARGV[1] when it was refreshed, in unix
 // ms; ARGV[2] the time to live in ms. Keeps the later time: an earlier one
 // changes nothing.
-var folderScript = redis.NewScript(`
+var folderScript = newScript(`
 local old = tonumber(redis.call('GET', KEYS[1]))
 if old and old >= tonumber(ARGV[1]) then
   return 0

@@ -10,7 +10,27 @@
 // Memory is the in-process implementation, the default. Redis keeps the
 // same state in ApsaraDB for Redis, Tair, or any Redis 6+ or Valkey, chosen
 // by REFRESH_STORE_URL (Open). Every Redis operation is atomic and every
-// key it writes expires. Open wraps Redis so that a store that cannot be
+// key it writes expires.
+//
+// The store URL is redis://[user:password@]host:port/db, rediss:// for
+// TLS, or redis+cluster://[user:password@]host:port?addr=host2:port2&...
+// (rediss+cluster://) for a Redis Cluster in direct-connection mode, whose
+// seed nodes are the host and each addr; a cluster in proxy mode takes the
+// plain form. Its query may set pool_size (1 to 64, per node on a
+// cluster), dial_timeout, read_timeout, write_timeout and pool_timeout (1ms
+// to 30s), conn_max_idle_time and conn_max_lifetime, min_idle_conns and
+// max_idle_conns, client_name, protocol (2 or 3), and skip_verify with
+// TLS. Any other option is an error, and so are those that would undo
+// what the store depends on: max_retries and the retry backoffs (a command
+// that may have run is never sent again), dialer retries,
+// context_timeout_enabled, max_redirects and replica reads on a cluster,
+// pipeline pools, and db= (the database is the path).
+//
+// Memory, Redis and the store Open returns are each a Checker: Health says
+// whether the server answers and takes writes, and whether its
+// maxmemory-policy may evict the store's keys (any but noeviction, as
+// every key expires); Evicted counts the keys the server evicted since the
+// store was opened, each of which may have cost a guarantee. Open wraps Redis so that a store that cannot be
 // reached never blocks a refresh: the operation falls back to in-process
 // memory, and the invocation's Report says so.
 //

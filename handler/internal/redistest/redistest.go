@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -48,11 +49,18 @@ type Option func(*config)
 
 type config struct {
 	password string
+	args     []string
+	cluster  bool
 }
 
 // Password makes the server require password (requirepass).
 func Password(password string) Option {
 	return func(c *config) { c.password = password }
+}
+
+// Args passes more arguments to redis-server, as "--maxmemory", "2mb".
+func Args(args ...string) Option {
+	return func(c *config) { c.args = append(c.args, args...) }
 }
 
 // Start starts a redis-server and stops it when t ends. It waits at most
@@ -63,6 +71,13 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(&c)
 	}
+	bin := serverBin(t)
+	return startWith(t, bin, c)
+}
+
+// serverBin returns the path of redis-server, or skips (or fails) t.
+func serverBin(t testing.TB) string {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		msg := "redis-server is not on PATH; apt-get install redis-server to run the Redis tests"
@@ -71,6 +86,12 @@ func Start(t testing.TB, opts ...Option) *Server {
 		}
 		t.Skip(msg)
 	}
+	return bin
+}
+
+// startWith starts a server of c, trying three ports.
+func startWith(t testing.TB, bin string, c config) *Server {
+	t.Helper()
 	var lastErr error
 	for range 3 { // a port found free may be taken before the server binds it
 		s, err := start(t, bin, c)
@@ -97,6 +118,16 @@ func start(t testing.TB, bin string, c config) (*Server, error) {
 	if c.password != "" {
 		args = append(args, "--requirepass", c.password)
 	}
+	if c.cluster {
+		bus, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		dir := t.TempDir()
+		args = append(args, "--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(bus),
+			"--cluster-config-file", filepath.Join(dir, "nodes.conf"), "--cluster-node-timeout", "5000")
+	}
+	args = append(args, c.args...)
 	s := &Server{
 		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Password: c.password,

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/redistest"
+)
+
+// openCluster opens a store on cl, closed when t ends.
+func openCluster(t *testing.T, cl *redistest.Cluster) *Redis {
+	t.Helper()
+	r, err := OpenRedis(cl.URL("redis+cluster"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// keysPerNode is DBSIZE of each node of cl.
+func keysPerNode(t *testing.T, cl *redistest.Cluster) []int {
+	t.Helper()
+	var n []int
+	for _, s := range cl.Servers {
+		v, err := redistest.Command(s.Addr, s.Password, "DBSIZE")
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _ := strconv.Atoi(v)
+		n = append(n, k)
+	}
+	return n
+}
+
+// On a cluster in direct-connection mode, single keys spread over the
+// nodes, the ledger's keys share one slot, and two stores opened apart
+// share the state as on one server: a delivery reserved by one is refused
+// by the other, and what one marks the other has seen.
+func TestClusterSharedAcrossStores(t *testing.T) {
+	const pw = "cluster-Secret-pw"
+	cl := redistest.StartCluster(t, 3, redistest.Password(pw))
+	a, b := openCluster(t, cl), openCluster(t, cl)
+	ctx := context.Background()
+
+	want := "redis cluster " + strings.Join(cl.Addrs(), ",")
+	if a.String() != want {
+		t.Errorf("String() = %q, want %q", a.String(), want)
+	}
+	checkMessage(t, a.String(), pw)
+
+	keys := make([]Key, 60)
+	for i := range keys {
+		keys[i] = KeyOf("ev", fmt.Sprint(i))
+	}
+	must(t, a.Mark(ctx, keys, time.Minute))
+	seen, err := b.Seen(ctx, append(keys, KeyOf("never")))
+	must(t, err)
+	for i, ok := range seen {
+		if ok != (i < len(keys)) {
+			t.Fatalf("Seen by the other store, key %d: %v", i, ok)
+		}
+	}
+	holding := 0
+	for i, n := range keysPerNode(t, cl) {
+		if n > 0 {
+			holding++
+		}
+		t.Logf("node %s holds %d keys", cl.Servers[i].Addr, n)
+	}
+	if holding < 2 {
+		t.Errorf("the retry memory's 60 keys are on %d node(s), want them spread", holding)
+	}
+
+	// A replay is refused whichever store sees it.
+	if d, err := a.Reserve(ctx, "route", "delivery-1", time.Minute); err != nil || d != New {
+		t.Fatalf("Reserve on a = %v, %v; want New", d, err)
+	}
+	if d, err := b.Reserve(ctx, "route", "delivery-1", time.Minute); err != nil || d != InProgress {
+		t.Errorf("Reserve of the same delivery on b = %v, %v; want InProgress", d, err)
+	}
+	must(t, a.Finish(ctx, "route", "delivery-1", true, time.Minute))
+	if d, err := b.Reserve(ctx, "route", "delivery-1", time.Minute); err != nil || d != Handled {
+		t.Errorf("Reserve of a handled delivery on b = %v, %v; want Handled", d, err)
+	}
+
+	// The ledger's three keys are in one slot, and shared.
+	must(t, a.SetReading(ctx, reading(100, 0)))
+	if _, ok, err := a.Hold(ctx, "inv-a", Amount{URLs: 80}, time.Minute); err != nil || !ok {
+		t.Fatalf("Hold on a = %v, %v", ok, err)
+	}
+	if _, ok, err := b.Hold(ctx, "inv-b", Amount{URLs: 80}, time.Minute); err != nil || ok {
+		t.Errorf("Hold of 80 on b with 20 left = %v, %v; want false", ok, err)
+	}
+	slots := map[string]bool{}
+	for _, k := range ledgerKeys {
+		s, err := redistest.Command(cl.Servers[0].Addr, pw, "CLUSTER", "KEYSLOT", k)
+		must(t, err)
+		slots[s] = true
+	}
+	if len(slots) != 1 {
+		t.Errorf("the ledger's keys are in slots %v, want one", slots)
+	}
+
+	h, err := b.Health(ctx)
+	must(t, err)
+	if h.Kind != "redis cluster" || !h.Shared || !h.Reachable || !h.Writable || h.Policy != "noeviction" || h.Warning != "" {
+		t.Errorf("Health = %+v", h)
+	}
+	if n, err := a.Evicted(ctx); err != nil || n != 0 {
+		t.Errorf("Evicted = %d, %v; want 0", n, err)
+	}
+}
+
+// A command that times out on a cluster is not sent again: while every
+// node sleeps (DEBUG SLEEP), a Count (HINCRBY) and a Settle (a script)
+// fail at the read timeout of their one try, where the cluster client
+// would otherwise send them once more until the operation's timeout; and
+// each counts once.
+func TestClusterNoResendAfterTimeout(t *testing.T) {
+	cl := redistest.StartCluster(t, 3, redistest.Args("--enable-debug-command", "yes"))
+	r := openCluster(t, cl)
+	ctx := context.Background()
+	k := KeyOf("spend", "asleep")
+	must(t, r.Count(ctx, k, map[string]int{"warm": 1}, time.Minute)) // the slots are known
+	must(t, r.Settle(ctx, "warm", Amount{}, 0))
+	done := make(chan error, len(cl.Servers))
+	for _, s := range cl.Servers {
+		go func() {
+			_, err := redistest.Command(s.Addr, "", "DEBUG", "SLEEP", "1.6")
+			done <- err
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // every node sleeps
+	start := time.Now()
+	errs := make(chan error, 2)
+	go func() { errs <- r.Count(ctx, k, map[string]int{"n": 1}, time.Minute) }()
+	go func() { errs <- r.Settle(ctx, "inv", Amount{URLs: 1}, 0) }()
+	for range 2 {
+		if err := <-errs; err == nil {
+			t.Fatal("an operation on a sleeping cluster succeeded")
+		}
+	}
+	// Sent again, they would fail at the operation's timeout (1s), not
+	// at the read timeout of the one try.
+	if d := time.Since(start); d > 800*time.Millisecond {
+		t.Errorf("Count and Settle took %v to fail, want about the read timeout (%v): were they sent again?", d, IOTimeout)
+	}
+	for range cl.Servers {
+		if err := <-done; err != nil {
+			t.Fatalf("DEBUG SLEEP: %v", err)
+		}
+	}
+	eventually(t, "the nodes wake", func() bool {
+		got, err := r.Counts(ctx, k)
+		return err == nil && got["n"] > 0
+	})
+	time.Sleep(100 * time.Millisecond)
+	got, err := r.Counts(ctx, k)
+	must(t, err)
+	if got["n"] != 1 {
+		t.Errorf("after one Count that timed out, the counter is %d, want 1 (sent once)", got["n"])
+	}
+	l, err := r.Ledger(ctx)
+	must(t, err)
+	if l.Spent.URLs != 1 {
+		t.Errorf("after one Settle that timed out, %d URLs spent, want 1 (run once)", l.Spent.URLs)
+	}
+}
+
+// On a cluster whose masters may evict, Health warns and Evicted sums
+// what every master evicted.
+func TestClusterEvictionsSummed(t *testing.T) {
+	cl := redistest.StartCluster(t, 3, redistest.Args("--maxmemory", "3mb", "--maxmemory-policy", "volatile-lru"))
+	r := openCluster(t, cl)
+	ctx := context.Background()
+	h, err := r.Health(ctx)
+	must(t, err)
+	if h.Kind != "redis cluster" || h.Policy != "volatile-lru" || h.MaxMemory != 3<<20 || h.Warning == "" {
+		t.Errorf("Health = %+v", h)
+	}
+	value := strings.Repeat("x", 32<<10)
+	for i := range 400 { // 12.8mb of values over 3 nodes of 3mb
+		must(t, r.SetValue(ctx, KeyOf("fill", strconv.Itoa(i)), value, time.Hour))
+	}
+	var sum int64
+	for _, s := range cl.Servers {
+		info, err := redistest.Command(s.Addr, "", "INFO", "stats")
+		must(t, err)
+		n, _ := strconv.ParseInt(infoFields(info)["evicted_keys"], 10, 64)
+		sum += n
+	}
+	n, err := r.Evicted(ctx)
+	must(t, err)
+	if n <= 0 || n != sum {
+		t.Errorf("Evicted = %d, want the masters' sum, %d, above 0", n, sum)
+	}
+}

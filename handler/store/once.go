@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// script is a Lua script of the store, with its SHA-1 for EVALSHA.
+type script struct {
+	src, sha string
+}
+
+func newScript(src string) *script {
+	sum := sha1.Sum([]byte(src))
+	return &script{src: src, sha: hex.EncodeToString(sum[:])}
+}
+
+// onceCmd is a command that the client must not send again once it may
+// have reached the server. The client's own retries are off (MaxRetries
+// -1), but the cluster client sends a command that timed out, or whose
+// connection broke, once more, to the same node, unless the command says
+// NoRetry: a script that counted spent quota, or an HINCRBY, would then
+// count twice. MOVED and ASK redirects, which the node answers without
+// running the command, are still followed.
+type onceCmd struct{ *redis.Cmd }
+
+// NoRetry says not to send the command again.
+func (onceCmd) NoRetry() bool { return true }
+
+// onceIntCmd is an onceCmd that answers a number.
+type onceIntCmd struct{ *redis.IntCmd }
+
+// NoRetry says not to send the command again.
+func (onceIntCmd) NoRetry() bool { return true }
+
+// evalCmd makes the EVALSHA (or EVAL) of s, its keys in KEYS and args in
+// ARGV, as the client makes it: the first key at position 3 tells the
+// cluster client the slot.
+func evalCmd(ctx context.Context, s *script, eval bool, keys []string, args []any) *redis.Cmd {
+	a := make([]any, 0, 3+len(keys)+len(args))
+	if eval {
+		a = append(a, "eval", s.src, len(keys))
+	} else {
+		a = append(a, "evalsha", s.sha, len(keys))
+	}
+	for _, k := range keys {
+		a = append(a, k)
+	}
+	a = append(a, args...)
+	cmd := redis.NewCmd(ctx, a...)
+	if len(keys) > 0 {
+		cmd.SetFirstKeyPos(3)
+	}
+	return cmd
+}
+
+// run runs s once: EVALSHA, and EVAL should the server not have the
+// script (NOSCRIPT, which it answers without running anything).
+func (r *Redis) run(ctx context.Context, s *script, keys []string, args ...any) *redis.Cmd {
+	cmd := evalCmd(ctx, s, false, keys, args)
+	_ = r.c.Process(ctx, onceCmd{cmd})
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		cmd = evalCmd(ctx, s, true, keys, args)
+		_ = r.c.Process(ctx, onceCmd{cmd})
+	}
+	return cmd
+}
+
+// hincrby queues HINCRBY in p, sent once.
+func hincrby(ctx context.Context, p redis.Pipeliner, key, field string, n int64) *redis.IntCmd {
+	cmd := redis.NewIntCmd(ctx, "hincrby", key, field, n)
+	_ = p.Process(ctx, onceIntCmd{cmd})
+	return cmd
+}
