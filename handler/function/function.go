@@ -78,6 +78,7 @@ type Handler struct {
 	// planned for the deployment (package backlog).
 	planDays bool
 	sinks    []*notify.Sink // where the planner's notices go
+	evicted  evictionWatch  // the store's evictions, looked at once a minute
 }
 
 // New returns a Handler for a validated configuration. It compiles the

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/ledger"
@@ -32,6 +34,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 	if err == nil && ev.Shape == event.ShapeHTTP {
 		sum.shape = string(event.ShapeHTTP)
 		resp := h.handleHTTP(ctx, ev, sum)
+		h.evictions(ctx, h.logger(ctx)) // logged: an answer to a sender names nothing internal
 		sum.status = resp.StatusCode
 		return (*HTTPResponse)(resp), nil
 	}
@@ -51,14 +54,21 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 			res.Planner = cmp.Or(res.Planner, &submit.PlannerRun{})
 			res.Planner.Error = err.Error()
 		}
-		res.Store = sum.store.Degraded()
+		res.Store = h.storeNote(ctx, sum)
 		sum.res, sum.err = res, err
 		return &Result{res}, nil
 	}
 	res, err := h.refreshObjects(ctx, ev)
-	res.Store = sum.store.Degraded()
+	res.Store = h.storeNote(ctx, sum)
 	sum.res, sum.err = res, err
 	return &Result{res}, err
+}
+
+// storeNote is the result's store note: the operations that ran in
+// process memory, and the store's evictions.
+func (h *Handler) storeNote(ctx context.Context, sum *summary) string {
+	notes := []string{sum.store.Degraded(), h.evictions(ctx, h.logger(ctx))}
+	return strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 }
 
 func (h *Handler) eventOptions() event.Options {
