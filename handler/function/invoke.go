@@ -35,6 +35,16 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 		sum.status = resp.StatusCode
 		return (*HTTPResponse)(resp), nil
 	}
+	if errors.Is(err, event.ErrRefused) {
+		// Nothing in the event can ever be refreshed (a destination record
+		// nested in another, say): it is reported, and not failed, so that
+		// FC does not retry it.
+		h.logger(ctx).Warn("event refused", "reason", err.Error())
+		res := &submit.Result{Shape: "refused", SkippedCount: 1, Skipped: []refresh.Skip{{Reason: err.Error()}},
+			SkippedReasons: map[string]int{err.Error(): 1}}
+		sum.res = res
+		return &Result{res}, nil
+	}
 	if err != nil {
 		sum.err = err
 		return nil, err

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"cmp"
 	"context"
 
 	"vodrefresh/handler/change"
@@ -29,6 +30,8 @@ type Reported struct {
 	// Refused, when set, is why nothing is planned for the message: it
 	// could not be read, or no route plans it.
 	Refused string
+	// Event names the change's kind in a skip: "vod" when empty.
+	Event string
 }
 
 // Plan maps an event's input to refresh paths: its OSS records through the
@@ -61,7 +64,7 @@ func (pl *Planner) plan(ctx context.Context, c *clock, in Input, seen Seen) (*Pl
 		return p, err
 	}
 	for i, r := range in.Changes {
-		p.cur = event.ObjectEvent{Index: len(in.Records) + i, EventName: "vod", ID: r.ID, Message: r.Message}
+		p.cur = event.ObjectEvent{Index: len(in.Records) + i, EventName: cmp.Or(r.Event, "vod"), ID: r.ID, Message: r.Message}
 		if r.Refused != "" {
 			p.Skipped.Add(recordSkip(p.cur, "", r.Refused))
 			continue

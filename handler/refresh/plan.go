@@ -201,6 +201,9 @@ func (pl *Planner) planOSS(ctx context.Context, c *clock, p *Plan, records []eve
 // planRecord adds one record's paths to p, and returns why it adds none
 // when it does not. removed collects the prefetch paths the event removes.
 func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]bool) string {
+	if why := ev.Refused; why != "" {
+		return why
+	}
 	if why := ev.NoChange; why != "" {
 		return why
 	}
