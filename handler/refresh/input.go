@@ -87,6 +87,9 @@ func (pl *Planner) mergeChange(p *Plan, w *config.WebhookRoute, ch change.Change
 	case len(rp.Outside) > 0:
 		p.Skipped.Add(recordSkip(p.cur, "", "paths outside the allowlisted domains: "+rp.Outside[0]))
 		return
+	case len(rp.TooLong) > 0:
+		p.Skipped.Add(recordSkip(p.cur, "", "refused for good: a path longer than one refresh call carries: "+rp.TooLong[0]))
+		return
 	case rp.Size() == 0:
 		p.Skipped.Add(recordSkip(p.cur, "", rp.Note))
 		return
