@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
@@ -87,6 +88,12 @@ func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, s
 			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
 			return nil, nil, proof, fail(http.StatusUnauthorized, err.Error())
 		}
+	}
+	// Verified on the bytes as sent, then refused: JSON decoding would
+	// turn bytes that are not UTF-8 into U+FFFD, and so into another URL.
+	if !utf8.Valid(in.Body) {
+		h.logger(ctx).Warn("webhook refused: the body is not valid UTF-8", "route", rt.Path, "kind", rt.Kind, "bytes", len(in.Body))
+		return nil, nil, proof, fail(http.StatusBadRequest, "the body is not valid UTF-8, as JSON must be; nothing was submitted")
 	}
 	return rt, req, proof, nil
 }
