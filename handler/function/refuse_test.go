@@ -2,9 +2,11 @@ package function
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +119,61 @@ func TestRefusedWebhooks(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Each record or message refused for good while decoding (a key too long
+// or not UTF-8, a message body too long or not UTF-8, a destination record
+// nested 2 or 3 deep) is reported as skipped, with its reason; the others
+// are refreshed; the invocation does not fail, so that neither FC nor the
+// queue retries it; and the result names no Go type and holds no long key.
+func TestRefusedRecords(t *testing.T) {
+	ok := []string{"https://img.example.com/images/covers/ok.jpg"}
+	for _, tt := range []struct {
+		file string
+		sent []string
+		why  string
+	}{
+		{"oss-key-too-long.json", ok, "refused for good: the object key is 1024 bytes, longer than the 1023 allowed"},
+		{"oss-key-not-utf8.json", ok, "refused for good: the object key is not valid UTF-8"},
+		{"oss-key-surrogate.json", ok, "refused for good: the object key is not valid UTF-8"},
+		{"eventbridge-key-too-long.json", ok, "refused for good: the object key is 1024 bytes"},
+		{"mns-key-too-long.json", ok, "refused for good: the object key is 1024 bytes"},
+		{"mns-body-not-utf8.json", ok, "refused for good: the message body is"},
+		{"mns-body-too-long.json", ok, "refused for good: the message body is"},
+		{"fc-destination-in-destination.json", nil, "an FC destination record inside another"},
+		{"fc-destination-mns-destination.json", nil, "an FC destination record inside another"},
+		{"fc-destination-depth-3.json", nil, "an FC destination record inside another"},
+		{"mns-destination-nested.json", ok, "inside another"},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			srv := startFake(t, nil)
+			h := fakeHandler(t, srv, planConfig, nil)
+			ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+			a, err := h.Invoke(ctx, testfix.Read(t, "..", "event", "testdata", tt.file))
+			if err != nil {
+				t.Fatalf("the invocation failed, so it would be retried: %v", err)
+			}
+			res := a.(*Result)
+			if got := sentPaths(srv); !slices.Equal(got, tt.sent) {
+				t.Errorf("VOD received %q, want %q", got, tt.sent)
+			}
+			found := false
+			for _, s := range res.Skipped {
+				found = found || strings.Contains(s.Reason, tt.why)
+			}
+			if !found {
+				t.Errorf("skipped %+v, want a reason with %q", res.Skipped, tt.why)
+			}
+			out, _ := json.Marshal(a)
+			if len(out) > 8<<10 {
+				t.Errorf("the result is %d bytes", len(out))
+			}
+			for _, w := range []string{"json:", "Go value", "*event.", "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"} {
+				if strings.Contains(string(out), w) {
+					t.Errorf("the result holds %q: %.400s", w, out)
+				}
+			}
+		})
 	}
 }
