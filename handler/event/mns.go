@@ -19,11 +19,11 @@ type mnsMessage struct {
 }
 
 // Limits on what an MNS message may hold. MNS itself caps a message at
-// 64 KiB; an OSS event in it is a few KiB.
-// A message body may not hold further messages, and no event is read
-// through more than maxNest envelopes (MNS messages and FC destination
-// records): the deepest that is read is a message holding a destination
-// record, or a destination record holding a message.
+// 64 KiB; an OSS event in it is a few KiB. A message body may not hold
+// further messages (maxDepth), and no event is read through more than
+// maxNest envelopes (MNS messages and FC destination records): the
+// deepest that is read is a message holding a destination record, or a
+// destination record holding a message.
 const (
 	maxMessageBody = 256 << 10
 	maxDepth       = 1
@@ -101,7 +101,7 @@ func (r *reader) body(body *rawString) error {
 			return errors.New("the body is base64, but not of JSON")
 		}
 		if !utf8.Valid(p) {
-			return (&Refusal{What: "the message body", Why: "is base64 of text that is not valid UTF-8"})
+			return &Refusal{What: "the message body", Why: "is base64 of text that is not valid UTF-8"}
 		}
 	}
 	if isVOD(p) {

@@ -99,3 +99,21 @@ func TestLongKeyIsNotCopied(t *testing.T) {
 		t.Errorf("decoding allocated %d bytes for a key of %d", n, len(key))
 	}
 }
+
+// With keyEncoding: url, a key that percent-decodes to bytes that are not
+// UTF-8 is refused for good as well, and the record beside it is read.
+func TestEncodedKeyNotUTF8(t *testing.T) {
+	payload := []byte(`{"events":[` +
+		`{"eventName":"ObjectCreated:PutObject","oss":{"bucket":{"name":"media-bucket"},"object":{"key":"images/caf%E9.jpg"}}},` +
+		`{"eventName":"ObjectCreated:PutObject","oss":{"bucket":{"name":"media-bucket"},"object":{"key":"images/caf%C3%A9.jpg"}}}]}`)
+	ev, err := Detect(payload, Options{URLEncodedKeys: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ev.Records[0]; !strings.Contains(r.Refused, "not valid UTF-8 once percent-decoded") || r.Change != "" {
+		t.Errorf("record 0: %+v", r)
+	}
+	if r := ev.Records[1]; r.Refused != "" || r.Key != "images/café.jpg" {
+		t.Errorf("record 1: %+v", r)
+	}
+}
