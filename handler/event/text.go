@@ -50,6 +50,11 @@ func (t rawString) text(what string, max int) (string, error) {
 	if !utf8.Valid(t) {
 		return "", t.refuse(what, "is not valid UTF-8")
 	}
+	if bytes.IndexByte(t, '\\') < 0 {
+		// No escapes, and the payload's decoding checked the text: the
+		// string is the text between the quotes, as it is.
+		return string(t[1 : len(t)-1]), nil
+	}
 	var s string
 	if err := json.Unmarshal(t, &s); err != nil {
 		return "", fmt.Errorf("%w: %s: %v", ErrUnknownEvent, what, err)
