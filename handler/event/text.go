@@ -8,9 +8,11 @@ import (
 	"unicode/utf8"
 )
 
-// MaxKeyBytes is the longest OSS object key: 1 to 1,023 bytes of UTF-8
-// (OSS "Object naming conventions"). A longer key cannot name an object,
-// so no event of OSS's carries one.
+// MaxKeyBytes is the longest OSS object key: "The name must be encoded in
+// UTF-8. The name must be 1 to 1,023 bytes in length" (OSS "Object naming
+// conventions", alibabacloud.com/help/en/oss/user-guide/object-naming-conventions;
+// OSS refuses a longer or non-UTF-8 name with error 0016-00000002). A
+// longer key cannot name an object, so no event of OSS's carries one.
 const MaxKeyBytes = 1023
 
 // ErrRefused is wrapped by every refusal of input that can never be
