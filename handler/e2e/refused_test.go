@@ -50,8 +50,10 @@ func TestHugeKeyIsRefused(t *testing.T) {
 	if strings.Join(sent, " ") != "https://img.example.com/"+okKey {
 		t.Errorf("VOD received %.200q", sent)
 	}
-	if logs := r.proc.stdout.String() + r.proc.stderr.String(); len(logs) > 64<<10 || strings.Contains(logs, strings.Repeat("k", 256)) {
-		t.Errorf("the logs are %d bytes, and hold the key: %t", len(logs), strings.Contains(logs, strings.Repeat("k", 256)))
+	logs := r.proc.stdout.String() + r.proc.stderr.String()
+	if len(logs) > 64<<10 || strings.Contains(logs, strings.Repeat("k", 256)) || !strings.Contains(logs, "input refused for good") {
+		t.Errorf("the logs are %d bytes, hold the key: %t, say the refusal: %t", len(logs),
+			strings.Contains(logs, strings.Repeat("k", 256)), strings.Contains(logs, "input refused for good"))
 	}
 	kib, err := r.proc.vmHWM()
 	if err != nil {
