@@ -10,16 +10,27 @@ import (
 // OSS event, say, when the day's quota ran out), which FC sent to the
 // function's onFailure destination, an MNS queue that the function's queue
 // trigger reads. Its records keep the identity they had in the original
-// invocation. A destination record inside another is refused.
-func (r *reader) destination(payload string) error {
+// invocation. A destination record inside another is refused for good, at
+// any depth: directly, or through the MNS messages between them
+// (original is inherited by every reader below a destination record).
+func (r *reader) destination(payload *rawString) error {
 	if r.original {
-		return fmt.Errorf("%w: an FC destination record inside another", ErrUnknownEvent)
+		return fmt.Errorf("%w: %w: an FC destination record inside another", ErrUnknownEvent, ErrRefused)
 	}
-	p := bytes.TrimSpace([]byte(payload))
+	if r.nest >= maxNest {
+		return fmt.Errorf("%w: %w: an FC destination record nested more than %d envelopes deep", ErrUnknownEvent, ErrRefused, maxNest)
+	}
+	// An asynchronous invocation's event is at most 128 KB (shared/FACTS.md),
+	// so a longer requestPayload is no such event.
+	text, err := payload.text("the FC destination record's requestPayload", maxMessageBody)
+	if err != nil {
+		return err
+	}
+	p := bytes.TrimSpace([]byte(text))
 	if len(p) == 0 {
 		return fmt.Errorf("%w: the FC destination record's requestPayload is empty", ErrUnknownEvent)
 	}
-	sub := &reader{depth: r.depth, message: r.message, original: true}
+	sub := &reader{depth: r.depth, nest: r.nest + 1, message: r.message, original: true}
 	shape, err := sub.read(p)
 	switch {
 	case err != nil:

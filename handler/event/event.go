@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"unicode/utf8"
 )
 
 // Shape is the kind of envelope an invocation's event came in.
@@ -111,12 +112,17 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 func decodeKeys(records []ObjectEvent) error {
 	for i := range records {
 		r := &records[i]
-		if r.Change == "" {
+		if r.Change == "" || r.Refused != "" {
 			continue
 		}
 		k, err := DecodeKey(r.RawKey)
 		if err != nil {
 			return fmt.Errorf("record %d (bucket %s): %w (keyEncoding is url)", r.Index, r.Bucket, err)
+		}
+		if !utf8.ValidString(k) {
+			// %FF and the like: a key OSS cannot have.
+			r.Refused, r.Change = (&Refusal{What: "the object key", Why: "is not valid UTF-8 once percent-decoded"}).Error(), ""
+			continue
 		}
 		r.Key = k
 	}

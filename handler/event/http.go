@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // HTTPRequest is the request an HTTP trigger event carries, in plain
@@ -112,8 +115,17 @@ func httpBody(text jsonText, b64 bool, max int) ([]byte, error) {
 		return nil, &TooLarge{max}
 	}
 	var s string
-	if err := json.Unmarshal(text, &s); err != nil {
-		return nil, fmt.Errorf("the body is not a JSON string: %w", err)
+	if !utf8.Valid(text) {
+		// Bytes that are not UTF-8 are kept as they came, not turned into
+		// U+FFFD, so that the signature is verified on the body as sent;
+		// the body is refused once it is verified.
+		b, err := unquote(text)
+		if err != nil {
+			return nil, errors.New("the body is not a JSON string")
+		}
+		s = string(b)
+	} else if err := json.Unmarshal(text, &s); err != nil {
+		return nil, errors.New("the body is not a JSON string")
 	}
 	if !b64 {
 		if len(s) > max {
@@ -126,7 +138,7 @@ func httpBody(text jsonText, b64 bool, max int) ([]byte, error) {
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("isBase64Encoded is true but the body is not base64: %w", err)
+		return nil, errors.New("isBase64Encoded is true but the body is not base64")
 	}
 	if len(b) > max {
 		return nil, &TooLarge{max}
@@ -139,4 +151,81 @@ func str(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// unquote decodes the JSON string text t as encoding/json does, except
+// that bytes that are not UTF-8 are kept as they are.
+func unquote(t []byte) ([]byte, error) {
+	if len(t) < 2 || t[0] != '"' || t[len(t)-1] != '"' {
+		return nil, errors.New("not a string")
+	}
+	t = t[1 : len(t)-1]
+	out := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c == '"' || c < 0x20:
+			return nil, errors.New("a control character or quote in a string")
+		case c != '\\':
+			out = append(out, c)
+			continue
+		}
+		if i++; i >= len(t) {
+			return nil, errors.New("a string ends in an escape")
+		}
+		switch t[i] {
+		case '"', '\\', '/':
+			out = append(out, t[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(t[i+1:])
+			if !ok {
+				return nil, errors.New("a bad \\u escape")
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if r2, ok := hex4(t[min(i+3, len(t)):]); ok && i+2 < len(t) && t[i+1] == '\\' && t[i+2] == 'u' {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						r = d
+						i += 6
+					}
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, errors.New("a bad escape")
+		}
+	}
+	return out, nil
+}
+
+// hex4 reads four hex digits.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }

@@ -6,29 +6,38 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // mnsMessage is an MNS queue message as the FC MNS queue trigger hands it
 // over: the data of its CloudEvent, or the whole element when the trigger
 // pushes RawData (fc-runtime-go-sdk events.MnsQueueEvent and its Data).
 type mnsMessage struct {
-	RequestID   *string `json:"requestId"`
-	MessageID   *string `json:"messageId"`
-	MessageBody *string `json:"messageBody"`
+	RequestID   *string    `json:"requestId"`
+	MessageID   *string    `json:"messageId"`
+	MessageBody *rawString `json:"messageBody"` // judged where it stands, before it is copied
 }
 
 // Limits on what an MNS message may hold. MNS itself caps a message at
-// 64 KiB; an OSS event in it is a few KiB.
+// 64 KiB; an OSS event in it is a few KiB. A message body may not hold
+// further messages (maxDepth), and no event is read through more than
+// maxNest envelopes (MNS messages and FC destination records): the
+// deepest that is read is a message holding a destination record, or a
+// destination record holding a message.
 const (
 	maxMessageBody = 256 << 10
-	maxDepth       = 1 // a message's body may not hold further messages
+	maxDepth       = 1
+	maxNest        = 2
 )
 
 // Rejection is an MNS message whose body could not be read. The other
-// messages of its batch are read and refreshed all the same.
+// messages of its batch are read and refreshed all the same. Refused: it
+// is refused for good (Err wraps ErrRefused): it is reported, and does not
+// fail the invocation, since no retry can read it.
 type Rejection struct {
 	MessageID string
 	Err       error
+	Refused   bool
 }
 
 // isMNS reports whether a CloudEvent comes from an MNS queue trigger.
@@ -47,13 +56,19 @@ func (r *reader) mns(m *mnsMessage) error {
 	}
 	id := *m.MessageID
 	if r.depth >= maxDepth {
-		return fmt.Errorf("%w: MNS message %s inside another message", ErrUnknownEvent, id)
+		return fmt.Errorf("%w: %w: MNS message %s inside another message", ErrUnknownEvent, ErrRefused, id)
 	}
-	sub := &reader{depth: r.depth + 1, message: id}
+	if r.nest >= maxNest {
+		return fmt.Errorf("%w: %w: MNS message %s nested more than %d envelopes deep", ErrUnknownEvent, ErrRefused, id, maxNest)
+	}
+	// A message inside a destination record is still the failed
+	// invocation's event: whatever it holds may hold no destination record.
+	sub := &reader{depth: r.depth + 1, nest: r.nest + 1, message: id, original: r.original}
 	if err := sub.body(m.MessageBody); err != nil {
-		r.rejected = append(r.rejected, Rejection{MessageID: id, Err: err})
+		r.rejected = append(r.rejected, Rejection{MessageID: id, Err: err, Refused: errors.Is(err, ErrRefused)})
 		return nil
 	}
+	r.rejected = append(r.rejected, sub.rejected...)
 	for _, ev := range sub.records {
 		ev.Index = len(r.records)
 		r.records = append(r.records, ev)
@@ -63,14 +78,17 @@ func (r *reader) mns(m *mnsMessage) error {
 }
 
 // body reads a message body into r's records.
-func (r *reader) body(body *string) error {
+func (r *reader) body(body *rawString) error {
 	if body == nil {
 		return errors.New("the message has no messageBody")
 	}
-	if len(*body) > maxMessageBody {
-		return fmt.Errorf("the body is larger than %d bytes", maxMessageBody)
+	// Too long, or not UTF-8 (which JSON decoding would turn into U+FFFD,
+	// and so into other keys): refused for good, before it is copied.
+	text, err := body.text("the message body", maxMessageBody)
+	if err != nil {
+		return err
 	}
-	p := bytes.TrimSpace([]byte(*body))
+	p := bytes.TrimSpace([]byte(text))
 	if len(p) == 0 {
 		return errors.New("the body is empty")
 	}
@@ -81,6 +99,9 @@ func (r *reader) body(body *string) error {
 		}
 		if p = bytes.TrimSpace(dec); len(p) == 0 || (p[0] != '{' && p[0] != '[') {
 			return errors.New("the body is base64, but not of JSON")
+		}
+		if !utf8.Valid(p) {
+			return &Refusal{What: "the message body", Why: "is base64 of text that is not valid UTF-8"}
 		}
 	}
 	if isVOD(p) {
@@ -95,15 +116,18 @@ func (r *reader) body(body *string) error {
 }
 
 // rejectedError reports the messages that could not be read, by ID; nil
-// when there are none.
+// when there are none. Those refused for good are not in it: a retry
+// cannot read them either.
 func rejectedError(rejected []Rejection) error {
-	if len(rejected) == 0 {
-		return nil
-	}
 	parts := make([]string, 0, len(rejected))
 	for _, rj := range rejected {
-		parts = append(parts, fmt.Sprintf("message %s: %v", rj.MessageID, rj.Err))
+		if !rj.Refused {
+			parts = append(parts, fmt.Sprintf("message %s: %v", rj.MessageID, rj.Err))
+		}
+	}
+	if len(parts) == 0 {
+		return nil
 	}
 	return fmt.Errorf("%w: %d MNS messages could not be read (the others were refreshed): %s",
-		ErrUnknownEvent, len(rejected), strings.Join(parts, "; "))
+		ErrUnknownEvent, len(parts), strings.Join(parts, "; "))
 }

@@ -31,6 +31,10 @@ type ObjectEvent struct {
 	// object; NoChange then says why. Both are set when the record is read
 	// (see Classify).
 	Change, NoChange string
+	// Refused, when set, is why the record is refused for good: its key
+	// is longer than OSS allows or not UTF-8 (RawKey then holds only its
+	// first characters). It plans nothing, and is reported, not retried.
+	Refused string
 }
 
 // ossRecord is the part of an OSS event record that this function reads.
@@ -42,8 +46,8 @@ type ossRecord struct {
 			Name *string `json:"name"`
 		} `json:"bucket"`
 		Object *struct {
-			Key  *string `json:"key"`
-			ETag string  `json:"eTag"`
+			Key  *rawString `json:"key"`
+			ETag string     `json:"eTag"`
 		} `json:"object"`
 	} `json:"oss"`
 	ResponseElements struct {
@@ -77,7 +81,7 @@ type envelope struct {
 
 	// RequestPayload is the original event of an FC destination record:
 	// an asynchronous invocation that failed after its retries.
-	RequestPayload *string `json:"requestPayload"`
+	RequestPayload *rawString `json:"requestPayload"`
 }
 
 // ErrUnknownEvent is wrapped by every error about an event's shape.
@@ -90,6 +94,7 @@ type reader struct {
 	vod      []VODMessage // VOD event notifications from MNS messages
 	rejected []Rejection
 	depth    int    // 0 for the invocation's event, 1 inside an MNS message
+	nest     int    // how many envelopes (MNS messages, destination records) enclose what is read
 	message  string // the MNS message being read, if any
 	// original: the records being read are a failed invocation's event,
 	// from an FC destination record; they keep the identity they had
@@ -158,7 +163,7 @@ func (r *reader) envelope(e *envelope) (Shape, error) {
 	case e.Events != nil:
 		return ShapeOSS, r.native(*e.Events)
 	case e.RequestPayload != nil:
-		return ShapeDestination, r.destination(*e.RequestPayload)
+		return ShapeDestination, r.destination(e.RequestPayload)
 	case isMNS(e):
 		if e.Data == nil {
 			return "", fmt.Errorf("%w: MNS event %q has no data", ErrUnknownEvent, e.ID)
@@ -248,22 +253,35 @@ func (rec *ossRecord) event(i int, fallbackName string) (ObjectEvent, error) {
 	} else {
 		ev.Bucket = *rec.OSS.Bucket.Name
 	}
-	if rec.OSS == nil || rec.OSS.Object == nil || rec.OSS.Object.Key == nil || *rec.OSS.Object.Key == "" {
+	if rec.OSS == nil || rec.OSS.Object == nil || rec.OSS.Object.Key == nil || string(*rec.OSS.Object.Key) == `""` {
 		missing = append(missing, "oss.object.key")
 	} else {
-		ev.Key, ev.RawKey = *rec.OSS.Object.Key, *rec.OSS.Object.Key
+		// The key is judged where it stands in the payload: one longer
+		// than OSS allows, or not UTF-8, is never copied.
+		k, err := rec.OSS.Object.Key.text("the object key", MaxKeyBytes)
+		var refused *Refusal
+		switch {
+		case errors.As(err, &refused):
+			ev.Refused, ev.RawKey = refused.Error(), refused.Prefix
+		case err != nil:
+			return ev, fmt.Errorf("record %d: %w", i, err)
+		default:
+			ev.Key, ev.RawKey = k, k
+		}
 	}
 	if len(missing) > 0 {
 		return ev, fmt.Errorf("record %d: %w: missing %s", i, ErrUnknownEvent, strings.Join(missing, ", "))
 	}
-	ev.Change, ev.NoChange = Classify(ev.EventName)
+	if ev.Refused == "" {
+		ev.Change, ev.NoChange = Classify(ev.EventName)
+	}
 	return ev, nil
 }
 
 // withKeys adds the event's top-level keys to a shape error, so the message
 // names what was there.
 func withKeys(err error, p []byte) error {
-	var m map[string]json.RawMessage
+	var m map[string]rawString // slices of p, not copies
 	if json.Unmarshal(p, &m) != nil || len(m) == 0 {
 		return err
 	}

@@ -28,10 +28,9 @@ func decode(ev *event.Event, w *config.WebhookRoute) (in refresh.Input, changed 
 		}
 	}
 	in = refresh.Input{Records: ev.Records}
-	if len(ev.VOD) == 0 {
-		return in, changed
+	if len(ev.VOD) > 0 {
+		in.Changes = make([]refresh.Reported, len(ev.VOD))
 	}
-	in.Changes = make([]refresh.Reported, len(ev.VOD))
 	for i, m := range ev.VOD {
 		r := refresh.Reported{ID: "mns:" + m.MessageID, Message: m.MessageID, Route: w}
 		if w == nil {
@@ -46,6 +45,14 @@ func decode(ev *event.Event, w *config.WebhookRoute) (in refresh.Input, changed 
 			r.Change = ch
 		}
 		in.Changes[i] = r
+	}
+	// The messages refused for good (too long, not UTF-8, a destination
+	// record nested in another) are reported as skipped, each with the
+	// reason; they do not fail the invocation, since no retry reads them.
+	for _, rj := range ev.Rejected {
+		if rj.Refused {
+			in.Changes = append(in.Changes, refresh.Reported{ID: "mns:" + rj.MessageID, Message: rj.MessageID, Event: "mns", Refused: rj.Err.Error()})
+		}
 	}
 	return in, changed
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 
@@ -54,6 +55,9 @@ func fail(status int, msg string, headers ...string) *events.HTTPTriggerResponse
 	return response(status, WebhookReply{Status: "error", Error: msg}, headers...)
 }
 
+// maxProblems bounds the problems an answer lists one by one.
+const maxProblems = 20
+
 // admit finds the request's route, checks how it was read (err) and
 // verifies it, returning what verification proved; a non-nil answer
 // refuses it.
@@ -84,6 +88,12 @@ func (h *Handler) admit(ctx context.Context, in *event.HTTPRequest, err error, s
 			h.logger(ctx).Warn("webhook rejected", "route", rt.Path, "kind", rt.Kind, "reason", err.Error())
 			return nil, nil, proof, fail(http.StatusUnauthorized, err.Error())
 		}
+	}
+	// Verified on the bytes as sent, then refused: JSON decoding would
+	// turn bytes that are not UTF-8 into U+FFFD, and so into another URL.
+	if !utf8.Valid(in.Body) {
+		h.logger(ctx).Warn("webhook refused: the body is not valid UTF-8", "route", rt.Path, "kind", rt.Kind, "bytes", len(in.Body))
+		return nil, nil, proof, fail(http.StatusBadRequest, "the body is not valid UTF-8, as JSON must be; nothing was submitted")
 	}
 	return rt, req, proof, nil
 }
@@ -150,6 +160,12 @@ func (h *Handler) process(ctx context.Context, rt *webhook.Route, req *webhook.R
 			"route", rt.Path, "kind", rt.Kind, "event", change.Event, "reason", rp.Outside[0], "outside", len(rp.Outside))
 		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
 			Error: "paths outside the allowlisted domains; nothing was submitted", Problems: rp.Outside})
+	case len(rp.TooLong) > 0:
+		// No call can carry such a path, now or on a retry.
+		h.logger(ctx).Warn("webhook refused: a path longer than one refresh call carries",
+			"route", rt.Path, "kind", rt.Kind, "event", change.Event, "reason", rp.TooLong[0], "tooLong", len(rp.TooLong))
+		return response(http.StatusUnprocessableEntity, WebhookReply{Status: "error", Route: rt.Path, Kind: rt.Kind, Event: change.Event,
+			Error: "a path is longer than one refresh call can carry; nothing was submitted", Problems: rp.TooLong[:min(len(rp.TooLong), maxProblems)]})
 	case rp.Size() > 0:
 		return h.once(ctx, rt, change, rp, func() *events.HTTPTriggerResponse {
 			return h.submitChange(ctx, rt, rp, reply, deliveryID(rt, proof), sum)

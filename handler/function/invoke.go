@@ -38,6 +38,16 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 		sum.status = resp.StatusCode
 		return (*HTTPResponse)(resp), nil
 	}
+	if errors.Is(err, event.ErrRefused) {
+		// Nothing in the event can ever be refreshed (a destination record
+		// nested in another, say): it is reported, and not failed, so that
+		// FC does not retry it.
+		h.logger(ctx).Warn("event refused", "reason", err.Error())
+		res := &submit.Result{Shape: "refused", SkippedCount: 1, Skipped: []refresh.Skip{{Reason: err.Error()}},
+			SkippedReasons: map[string]int{err.Error(): 1}}
+		sum.res = res
+		return &Result{res}, nil
+	}
 	if err != nil {
 		sum.err = err
 		return nil, err
@@ -84,6 +94,7 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 	log := h.logger(ctx)
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(invocationSTS(ctx), log, res)
+	logRefused(log, ev)
 	in, changed := decode(ev, h.cfg.VODRoute())
 	plan, err := h.planner.Plan(ctx, in, nil)
 	if err == nil && len(plan.Asked) > 0 {
@@ -168,5 +179,29 @@ func (h *Handler) reserve(ctx context.Context, inv *submit.Invocation, plan *ref
 			return fitted, nil, fmt.Errorf("the quota ledger: other invocations kept taking the quota this plan was fitted to (%d tries); retry", try)
 		}
 		room = left
+	}
+}
+
+// logRefused logs, in one WARN line, the records and messages refused for
+// good while decoding: how many, and the first one's reason, bucket and
+// the key's first characters (never a whole key: it may be megabytes).
+func logRefused(log *slog.Logger, ev *event.Event) {
+	n, first := 0, []any(nil)
+	for _, r := range ev.Records {
+		if r.Refused != "" {
+			if n++; first == nil {
+				first = []any{"reason", r.Refused, "bucket", r.Bucket, "keyPrefix", r.RawKey, "record", r.Index}
+			}
+		}
+	}
+	for _, rj := range ev.Rejected {
+		if rj.Refused {
+			if n++; first == nil {
+				first = []any{"reason", rj.Err.Error(), "message", rj.MessageID}
+			}
+		}
+	}
+	if n > 0 {
+		log.Warn("input refused for good: reported as skipped, not retried", append([]any{"refused", n}, first...)...)
 	}
 }

@@ -421,7 +421,7 @@ func TestRetriedInvocationIsLogged(t *testing.T) {
 func TestLongKeysFitTheQuery(t *testing.T) {
 	srv := startFake(t, nil)
 	h := fakeHandler(t, srv, "quota: {denseFolder: 100000}\n"+planConfig, nil)
-	long := strings.Repeat("新", 341)
+	long := strings.Repeat("新", 337) // "images/" + 1,011 + 4 digits: 1,022 bytes, within OSS's 1,023
 	var recs [][2]string
 	for i := range 900 {
 		recs = append(recs, [2]string{"ObjectCreated:PutObject", fmt.Sprintf("images/%s%04d", long, i)})

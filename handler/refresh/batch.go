@@ -1,6 +1,11 @@
 package refresh
 
-import "vodrefresh/handler/config"
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"vodrefresh/handler/config"
+)
 
 // Batch is one RefreshVodObjectCaches call's worth of paths.
 type Batch struct {
@@ -39,6 +44,13 @@ func (s splitter) batches(p *Plan) []Batch {
 			n := fitBytes(paths[:min(size, len(paths))], s.queryBytes)
 			b := Batch{ObjectType: objectType, Paths: paths[:n:n]}
 			b.Stop = Check(b)
+			if n == 1 && b.Stop == nil {
+				if why := tooLong(paths[0], s.queryBytes); why != "" {
+					// Planning refuses such a path; should one come here,
+					// it is stopped, not sent to be refused and retried.
+					b.Stop = &Malformed{Code: "InvalidObjectPath.Malformed", Detail: []string{why}}
+				}
+			}
 			out = append(out, b)
 			paths = paths[n:]
 		}
@@ -49,8 +61,8 @@ func (s splitter) batches(p *Plan) []Batch {
 }
 
 // fitBytes returns how many of paths, joined by line breaks, fit in limit
-// bytes once query-escaped; at least one, so that a path longer than the
-// limit still goes out (alone) rather than nowhere.
+// bytes once query-escaped; at least one, so that every batch holds a
+// path (one longer than the limit is stopped: see tooLong).
 func fitBytes(paths []string, limit int) int {
 	size := 0
 	for i, p := range paths {
@@ -78,4 +90,34 @@ func queryLen(s string) int {
 		}
 	}
 	return n
+}
+
+// tooLong returns why path cannot be refreshed, when it is longer, as it
+// travels query-escaped in ObjectPath, than one call carries (the
+// configuration's batch.queryBytes): no call could send it, and a retry
+// cannot either. "" when it fits.
+func tooLong(path string, limit int) string {
+	if n := queryLen(path); n > limit {
+		return fmt.Sprintf("the path takes %d bytes of a refresh call's ObjectPath, more than one call carries (%d)", n, limit)
+	}
+	return ""
+}
+
+// tooLong is tooLong with the planner's configured limit.
+func (pl *Planner) tooLong(path string) string { return tooLong(path, pl.cfg.QueryBytes()) }
+
+// shortPath is how many bytes of a refused path a skip or an answer shows.
+const shortPath = 80
+
+// ShortPath returns path, or its first bytes and its length when it is
+// long: what a log line, a skip or an answer shows of a refused path.
+func ShortPath(path string) string {
+	if len(path) <= shortPath {
+		return path
+	}
+	cut := shortPath
+	for cut > 0 && !utf8.RuneStart(path[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", path[:cut], len(path))
 }

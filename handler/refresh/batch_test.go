@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/event"
 )
 
 func TestQueryLen(t *testing.T) {
@@ -50,5 +51,30 @@ func TestBatchesBySize(t *testing.T) {
 	huge.add(config.TypeFile, "https://img.example.com/images/b.png")
 	if got := mustPlanner(t, planConfig).Batches(huge); len(got) != 2 {
 		t.Errorf("%d batches, want the long path alone and then the short one", len(got))
+	}
+}
+
+// A path longer than one call carries is refused for good: planning skips
+// its record with the reason (and its first bytes, not all of it), a
+// webhook's change lists it in TooLong, and a batch that should still hold
+// one is stopped rather than sent, refused and retried.
+func TestPathLongerThanACall(t *testing.T) {
+	pl := mustPlanner(t, "batch: {queryBytes: 2048}\n"+planConfig)
+	key := "images/" + strings.Repeat("x", 2100) // as a template of a webhook might make it
+	long := "https://img.example.com/" + key
+	p := pl.PlanOSS([]event.ObjectEvent{
+		{Index: 0, EventName: "ObjectCreated:PutObject", Change: event.ChangeCreated, Bucket: "media-bucket", Key: key, RawKey: key},
+		{Index: 1, EventName: "ObjectCreated:PutObject", Change: event.ChangeCreated, Bucket: "media-bucket", Key: "images/a.png", RawKey: "images/a.png"},
+	}, nil)
+	if len(p.Files) != 1 || p.Files[0] != "https://img.example.com/images/a.png" {
+		t.Errorf("files %q", p.Files)
+	}
+	if p.Skipped.Count != 1 || !strings.Contains(p.Skipped.Sample[0].Reason, "refused for good: the path takes") ||
+		len(p.Skipped.Sample[0].Path) > 120 {
+		t.Errorf("skipped %+v", p.Skipped)
+	}
+	b := pl.Batches(&Plan{Files: []string{long}})
+	if len(b) != 1 || b[0].Stop == nil || b[0].Stop.Code != "InvalidObjectPath.Malformed" {
+		t.Errorf("batches %+v", b)
 	}
 }

@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"cmp"
 	"context"
 
 	"vodrefresh/handler/change"
@@ -29,6 +30,8 @@ type Reported struct {
 	// Refused, when set, is why nothing is planned for the message: it
 	// could not be read, or no route plans it.
 	Refused string
+	// Event names the change's kind in a skip: "vod" when empty.
+	Event string
 }
 
 // Plan maps an event's input to refresh paths: its OSS records through the
@@ -61,7 +64,7 @@ func (pl *Planner) plan(ctx context.Context, c *clock, in Input, seen Seen) (*Pl
 		return p, err
 	}
 	for i, r := range in.Changes {
-		p.cur = event.ObjectEvent{Index: len(in.Records) + i, EventName: "vod", ID: r.ID, Message: r.Message}
+		p.cur = event.ObjectEvent{Index: len(in.Records) + i, EventName: cmp.Or(r.Event, "vod"), ID: r.ID, Message: r.Message}
 		if r.Refused != "" {
 			p.Skipped.Add(recordSkip(p.cur, "", r.Refused))
 			continue
@@ -83,6 +86,9 @@ func (pl *Planner) mergeChange(p *Plan, w *config.WebhookRoute, ch change.Change
 		return
 	case len(rp.Outside) > 0:
 		p.Skipped.Add(recordSkip(p.cur, "", "paths outside the allowlisted domains: "+rp.Outside[0]))
+		return
+	case len(rp.TooLong) > 0:
+		p.Skipped.Add(recordSkip(p.cur, "", "refused for good: a path longer than one refresh call carries: "+rp.TooLong[0]))
 		return
 	case rp.Size() == 0:
 		p.Skipped.Add(recordSkip(p.cur, "", rp.Note))

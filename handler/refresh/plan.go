@@ -201,6 +201,9 @@ func (pl *Planner) planOSS(ctx context.Context, c *clock, p *Plan, records []eve
 // planRecord adds one record's paths to p, and returns why it adds none
 // when it does not. removed collects the prefetch paths the event removes.
 func (pl *Planner) planRecord(p *Plan, ev event.ObjectEvent, removed map[string]bool) string {
+	if why := ev.Refused; why != "" {
+		return why
+	}
 	if why := ev.NoChange; why != "" {
 		return why
 	}
@@ -293,6 +296,11 @@ func (pl *Planner) addFolder(p *Plan, r *rule, ev event.ObjectEvent) bool {
 	}
 	enc := r.target(ev.Key)
 	for i, d := range dirs {
+		if pl.tooLong(d) != "" || pl.tooLong(r.templates[i].fill(enc)) != "" {
+			return false // the playlist's own URL is judged, and skipped, as a file
+		}
+	}
+	for i, d := range dirs {
 		if p.add(config.TypeDirectory, d) {
 			f := p.fallbackFor(d)
 			f.urls = append(f.urls, fallbackURL{path: r.templates[i].fill(enc), floor: r.floors[i], id: ev.ID, record: -1})
@@ -313,6 +321,10 @@ func (pl *Planner) minDepth() int {
 
 // addRulePath adds the path that template i of rule r made for ev.
 func (pl *Planner) addRulePath(p *Plan, r *rule, i int, path string, ev event.ObjectEvent, removed map[string]bool) {
+	if why := pl.tooLong(path); why != "" {
+		p.Skipped.Add(recordSkip(ev, ShortPath(path), "refused for good: "+why))
+		return
+	}
 	if r.objectType == config.TypeDirectory {
 		if IsRoot(path) && !pl.cfg.AllowRootDirectory {
 			p.Skipped.Add(recordSkip(ev, path,

@@ -113,6 +113,9 @@ type RoutePlan struct {
 	// Outside lists the paths that are not on the allowlist, or would
 	// refresh a whole domain; nothing is submitted when there are any.
 	Outside []string
+	// TooLong lists the paths longer than one refresh call carries, each
+	// shortened, with its length; nothing is submitted when there are any.
+	TooLong []string
 	// Note says why the content's own URLs planned nothing, when they did
 	// not (related URLs may still be planned), and which template fields
 	// were refused.
@@ -161,7 +164,7 @@ func (pl *Planner) PlanChange(w *config.WebhookRoute, ch change.Change) RoutePla
 	c.addAssets(ch.Assets)
 	filled := c.fill("urls", set.templates, ch.Items, r.RefreshType(), urlType)
 	c.Content = c.paths(0)
-	if c.Size() == 0 && len(c.Outside) == 0 && len(c.refused) == 0 {
+	if c.Size() == 0 && len(c.Outside) == 0 && len(c.TooLong) == 0 && len(c.refused) == 0 {
 		c.Note = r.emptyNote(ch, set, filled)
 	}
 	for _, u := range ch.Previous {
@@ -188,6 +191,10 @@ func (c *changePlan) paths(n int) []string {
 // The check is made on the path as the CDN reads it: one with a '.' or
 // '..' segment, once decoded, is refused.
 func (c *changePlan) add(objectType, path string) {
+	if why := c.pl.tooLong(path); why != "" {
+		c.TooLong = append(c.TooLong, fmt.Sprintf("%q: %s", ShortPath(path), why))
+		return
+	}
 	if dotSegment(urlPathOf(path)) {
 		c.Outside = append(c.Outside, fmt.Sprintf("%q has a '.' or '..' segment once decoded, which the CDN may resolve away", path))
 		return
@@ -213,6 +220,10 @@ func (c *changePlan) add(objectType, path string) {
 func (c *changePlan) addAssets(assets []string) {
 	for _, u := range assets {
 		path := NormalizeURL(u)
+		if c.pl.tooLong(path) != "" {
+			c.add(config.TypeFile, path) // refused with the reason
+			continue
+		}
 		if dotSegment(urlPathOf(path)) || c.pl.allow.Check(path) != nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("asset %q is not on an allowlisted domain: the CMS serves it, not ours to refresh (a {path} template maps it onto a domain of ours)", path))
 			continue
