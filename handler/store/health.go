@@ -194,7 +194,16 @@ func (r *Redis) eachServer(ctx context.Context, fn func(ctx context.Context, c r
 	if r.cluster == nil {
 		return fn(ctx, r.c)
 	}
-	return r.cluster.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return fn(ctx, c) })
+	masters, err := r.cluster.masters(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range masters {
+		if err := fn(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // memorySettings reads maxmemory-policy and maxmemory: CONFIG GET, else

@@ -18,13 +18,12 @@ func newScript(src string) *script {
 	return &script{src: src, sha: hex.EncodeToString(sum[:])}
 }
 
-// onceCmd is a command that the client must not send again once it may
-// have reached the server. The client's own retries are off (MaxRetries
-// -1), but the cluster client sends a command that timed out, or whose
-// connection broke, once more, to the same node, unless the command says
-// NoRetry: a script that counted spent quota, or an HINCRBY, would then
-// count twice. MOVED and ASK redirects, which the node answers without
-// running the command, are still followed.
+// onceCmd is a command that go-redis must not send again once it may
+// have reached the server: a script that counted spent quota, or an
+// HINCRBY, would count twice. The clients' retries are off (MaxRetries
+// -1); the command says NoRetry as well, which go-redis consults on the
+// paths that resend by themselves. A MOVED reply, which a node of a
+// cluster gives without running the command, is still followed (cluster).
 type onceCmd struct{ *redis.Cmd }
 
 // NoRetry says not to send the command again.
@@ -37,8 +36,8 @@ type onceIntCmd struct{ *redis.IntCmd }
 func (onceIntCmd) NoRetry() bool { return true }
 
 // evalCmd makes the EVALSHA (or EVAL) of s, its keys in KEYS and args in
-// ARGV, as the client makes it: the first key at position 3 tells the
-// cluster client the slot.
+// ARGV, as the client makes it: the first key, at position 3, gives the
+// slot on a cluster.
 func evalCmd(ctx context.Context, s *script, eval bool, keys []string, args []any) *redis.Cmd {
 	a := make([]any, 0, 3+len(keys)+len(args))
 	if eval {

@@ -67,21 +67,19 @@ const seenChunk = 1000
 // three keys share the hash tag {ledger} and so one slot; scripts get
 // their keys in KEYS, never make them. Batches (Seen, Mark, Folders,
 // RecordFolders, Count) go in pipelines of single-key commands, one round
-// trip per 1,000 keys, which the cluster client splits by node and a
-// proxy passes on.
+// trip per 1,000 keys, which a cluster sends as one pipeline per node
+// (cluster) and a proxy passes on.
 //
 // No command that may have run is sent again: the client's retries are
-// off (MaxRetries -1), and scripts and HINCRBY are marked so that even the
-// cluster client, which otherwise sends a command that timed out once
-// more, does not (runOnce). The cluster client still follows up to 3
-// MOVED or ASK redirects, which a node answers without running the
-// command, and retries a dial that failed. Errors name the server as
-// host:port and db (or the cluster's seed nodes), never the password.
+// off (MaxRetries -1), on one server as on each node of a cluster. A
+// MOVED reply, which a node gives without running the command, is
+// followed once. Errors name the server as host:port and db (or the
+// cluster's seed nodes), never the password.
 type Redis struct {
 	c        redis.UniversalClient
-	cluster  *redis.ClusterClient // nil for one server
-	where    string               // "redis host:port db N" or "redis cluster host:port,..."
-	password string               // only to redact it from messages
+	cluster  *cluster // nil for one server
+	where    string   // "redis host:port db N" or "redis cluster host:port,..."
+	password string   // only to redact it from messages
 	timeout  time.Duration
 
 	evictMu      sync.Mutex
@@ -126,29 +124,36 @@ func newRedis(raw string) (*Redis, error) {
 	}
 	r := &Redis{where: u.where, password: u.password, timeout: OpTimeout}
 	if u.cluster {
-		opt, err := redis.ParseClusterURL(u.goRedisURL)
+		copt, err := redis.ParseClusterURL(u.goRedisURL)
 		if err != nil {
 			return nil, parseErr(err)
 		}
-		defaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolSize)
-		// MOVED and ASK: the node did not run the command, so following
-		// them is safe. A command that timed out is not sent again:
-		// runOnce marks the commands that must not be.
-		opt.MaxRedirects = 3
-		opt.ReadOnly, opt.RouteByLatency, opt.RouteRandomly = false, false, false
-		opt.MaxRetries = -1
-		opt.DialerRetries = 1
-		opt.ContextTimeoutEnabled = true
-		opt.DisableIdentity = true
-		opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-		r.cluster = redis.NewClusterClient(opt)
-		r.c = r.cluster
+		// Each node's client: the URL's credentials, TLS and limits, and
+		// the settings of a single server below. A node that answers MOVED
+		// did not run the command, which cluster then sends once more to
+		// the slot's owner; a command that timed out is never sent again.
+		opt := redis.Options{
+			Username: copt.Username, Password: copt.Password, TLSConfig: copt.TLSConfig, ClientName: copt.ClientName, Protocol: copt.Protocol,
+			DialTimeout: copt.DialTimeout, ReadTimeout: copt.ReadTimeout, WriteTimeout: copt.WriteTimeout,
+			PoolSize: copt.PoolSize, PoolTimeout: copt.PoolTimeout, MinIdleConns: copt.MinIdleConns, MaxIdleConns: copt.MaxIdleConns,
+			ConnMaxIdleTime: copt.ConnMaxIdleTime, ConnMaxLifetime: copt.ConnMaxLifetime,
+		}
+		settle(&opt)
+		r.c, r.cluster = newCluster(opt, copt.Addrs)
 		return r, nil
 	}
 	opt, err := redis.ParseURL(u.goRedisURL)
 	if err != nil {
 		return nil, parseErr(err)
 	}
+	settle(opt)
+	r.c = redis.NewClient(opt)
+	return r, nil
+}
+
+// settle gives a server's client the limits the URL left unset and the
+// settings the store depends on.
+func settle(opt *redis.Options) {
 	defaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolSize)
 	opt.PipelinePoolSize = -1 // pipelines share the one small pool
 	// A script that timed out may have run: running it again could count
@@ -158,8 +163,6 @@ func newRedis(raw string) (*Redis, error) {
 	opt.ContextTimeoutEnabled = true
 	opt.DisableIdentity = true
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	r.c = redis.NewClient(opt)
-	return r, nil
 }
 
 // defaults sets the limits the URL left unset.
@@ -188,7 +191,11 @@ func (r *Redis) Kind() string { return "redis" }
 
 // Close releases the connections.
 func (r *Redis) Close() error {
-	if err := r.c.Close(); err != nil {
+	err := r.c.Close()
+	if r.cluster != nil {
+		err = errors.Join(err, r.cluster.close())
+	}
+	if err != nil {
 		return r.wrap("close", err)
 	}
 	return nil

@@ -42,7 +42,7 @@ var refusedOptions = map[string]string{
 	"dialer_retries":             "the store dials once within its own timeout",
 	"dialer_retry_timeout":       "the store dials once within its own timeout",
 	"context_timeout_enabled":    "the store bounds every operation by its own timeout",
-	"max_redirects":              "the store follows a cluster's MOVED and ASK redirects itself and re-runs nothing that timed out",
+	"max_redirects":              "the store follows a cluster's MOVED redirects itself, once, and re-runs nothing that timed out",
 	"read_only":                  "the store reads from the masters, which have every write",
 	"route_by_latency":           "the store reads from the masters, which have every write",
 	"route_by_latency_tolerance": "the store reads from the masters, which have every write",
