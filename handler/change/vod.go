@@ -2,17 +2,22 @@ package change
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
-// vodID is what every ApsaraVideo VOD media ID looks like: 32 lower-case
-// hex characters.
-var vodID = regexp.MustCompile(`^[0-9a-f]{32}$`)
-
 // IsVODID reports whether s looks like a VOD media ID (a VideoId, MediaId
 // or ImageId): 32 lower-case hex characters.
-func IsVODID(s string) bool { return vodID.MatchString(s) }
+func IsVODID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // VideoFolder returns the item that stands for a video's folder, "<id>/",
 // where VOD keeps everything derived from the video (streams, snapshots,

@@ -5,16 +5,20 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // problemPath matches the field path that begins a problem, such as
-// oss[0].urls[1] or batch.files, and the colon after it.
-var problemPath = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*(?:\[\d+\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[\d+\])*)*): `)
+// oss[0].urls[1] or batch.files, and the colon after it. It and hasLine
+// are compiled on first use, off the cold-start path.
+var problemPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*(?:\[\d+\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[\d+\])*)*): `)
+})
 
 // hasLine matches a problem that already names its line.
-var hasLine = regexp.MustCompile(`\(line \d+\)$`)
+var hasLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(line \d+\)$`) })
 
 // WithLines returns the problems of e with the line of doc that each one's
 // field is on, as the problems of the document's shape have theirs: a
@@ -29,10 +33,10 @@ func WithLines(doc []byte, e *Error) *Error {
 	out := &Error{Problems: make([]string, len(e.Problems))}
 	for i, p := range e.Problems {
 		out.Problems[i] = p
-		if hasLine.MatchString(p) {
+		if hasLine().MatchString(p) {
 			continue
 		}
-		m := problemPath.FindStringSubmatch(p)
+		m := problemPath().FindStringSubmatch(p)
 		if m == nil {
 			continue
 		}

@@ -4,18 +4,23 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// script is a Lua script of the store, with its SHA-1 for EVALSHA.
+// script is a Lua script of the store, with its SHA-1 for EVALSHA,
+// computed on first use, off the cold-start path.
 type script struct {
-	src, sha string
+	src string
+	sha func() string
 }
 
 func newScript(src string) *script {
-	sum := sha1.Sum([]byte(src))
-	return &script{src: src, sha: hex.EncodeToString(sum[:])}
+	return &script{src: src, sha: sync.OnceValue(func() string {
+		sum := sha1.Sum([]byte(src))
+		return hex.EncodeToString(sum[:])
+	})}
 }
 
 // onceCmd is a command that go-redis must not send again once it may
@@ -43,7 +48,7 @@ func evalCmd(ctx context.Context, s *script, eval bool, keys []string, args []an
 	if eval {
 		a = append(a, "eval", s.src, len(keys))
 	} else {
-		a = append(a, "evalsha", s.sha, len(keys))
+		a = append(a, "evalsha", s.sha(), len(keys))
 	}
 	for _, k := range keys {
 		a = append(a, k)

@@ -1,7 +1,6 @@
 package vod
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,25 +27,68 @@ const (
 	maxQuotaLen = 10    // digits of a quota figure
 )
 
+// form is the form a field must have. The forms are plain loops, not
+// regular expressions: compiled at start-up they cost a millisecond of
+// every cold start, and the bounded repetitions ({1,64}) most of it.
+type form func(string) bool
+
+// MatchString reports whether s has the form.
+func (f form) MatchString(s string) bool { return f(s) }
+
 var (
 	// requestIDForm is a request ID: hex digits in dash-separated groups,
 	// as D61E4801-EAFF-4A63-****-FBF6CE1CFD1C.
-	requestIDForm = regexp.MustCompile(`^[0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*$`)
+	requestIDForm = form(func(s string) bool {
+		for _, g := range strings.Split(s, "-") {
+			if !runOf(g, 1, len(g), isHex) {
+				return false
+			}
+		}
+		return true
+	})
 	// taskIDForm is one refresh or preload task ID.
-	taskIDForm = regexp.MustCompile(`^[0-9]{1,20}$`)
+	taskIDForm = form(func(s string) bool { return runOf(s, 1, 20, isDigit) })
 	// idForm is a media ID or a media refresh job ID.
-	idForm = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	idForm = form(func(s string) bool {
+		return runOf(s, 1, 64, func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' })
+	})
 	// codeForm is an error code, as Throttling or InvalidDomain.NotFound.
-	codeForm = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	codeForm = form(func(s string) bool {
+		return runOf(s, 1, 64, func(c byte) bool { return isAlnum(c) || c == '.' || c == '_' || c == '-' })
+	})
 	// wordForm is a media job's status, which the API does not enumerate.
-	wordForm = regexp.MustCompile(`^[A-Za-z]{1,32}$`)
-	// processForm is a task's progress, as 100%.
-	processForm = regexp.MustCompile(`^[0-9]{1,3}(?:\.[0-9]{1,2})?%$`)
+	wordForm = form(func(s string) bool { return runOf(s, 1, 32, isLetter) })
+	// processForm is a task's progress, as 100% or 99.5%.
+	processForm = form(func(s string) bool {
+		num, ok := strings.CutSuffix(s, "%")
+		whole, frac, dot := strings.Cut(num, ".")
+		return ok && runOf(whole, 1, 3, isDigit) && (!dot || runOf(frac, 1, 2, isDigit))
+	})
 	// timeForm is a time as the API writes it, as 2026-01-02T03:04:05Z.
-	timeForm = regexp.MustCompile(`^[0-9][0-9TZ:.+ -]{0,39}$`)
+	timeForm = form(func(s string) bool {
+		return s != "" && isDigit(s[0]) && runOf(s[1:], 0, 39, func(c byte) bool { return isDigit(c) || strings.IndexByte("TZ:.+ -", c) >= 0 })
+	})
 	// quotaForm is a quota figure, which the API sends as a string.
-	quotaForm = regexp.MustCompile(`^[0-9]+$`)
+	quotaForm = form(func(s string) bool { return runOf(s, 1, len(s), isDigit) })
 )
+
+// runOf reports whether s is min to max bytes, each of them ok.
+func runOf(s string, min, max int, ok func(byte) bool) bool {
+	if len(s) < min || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
+func isHex(c byte) bool    { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
 // maxRequestIDLen bounds a request ID (a UUID is 36 characters).
 const maxRequestIDLen = 64
@@ -106,7 +148,7 @@ func (a *answer) ok() bool { return a.err == nil }
 
 // match returns s when form matches it; else it records field and returns
 // "". optional lets an empty s pass.
-func (a *answer) match(field, s string, form *regexp.Regexp, optional bool) string {
+func (a *answer) match(field, s string, form form, optional bool) string {
 	if (optional && s == "") || form.MatchString(s) {
 		return s
 	}
