@@ -63,6 +63,63 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(median(ours))/float64(median(floor)), "ratio")
 }
 
+// coldAnswer returns the time from exec to the answer of the first
+// invocation, event, which the process receives as soon as it polls.
+func coldAnswer(b *testing.B, bin string, env map[string]string, event []byte, inv fcemu.Invocation) time.Duration {
+	b.Helper()
+	emu, err := fcemu.Start(fcemu.Options{Lifetime: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer emu.Close()
+	env["FC_RUNTIME_API"] = emu.Addr()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	answered := make(chan error, 1)
+	go func() {
+		o, err := emu.Invoke(ctx, event, inv)
+		if err == nil && o.Error != nil {
+			err = fmt.Errorf("%s: %s", o.Error.Type, o.Error.Message)
+		}
+		answered <- err
+	}()
+	t0 := time.Now()
+	p := start(b, bin, env)
+	if err := <-answered; err != nil {
+		b.Fatalf("%s: %v: %s", bin, err, p.stderr.String())
+	}
+	d := time.Since(t0)
+	p.stop()
+	return d
+}
+
+// BenchmarkColdStartToFirstAnswer starts vodrefresh and the hello-world
+// function by turns, each with a one-record OSS event waiting for it, and
+// reports the median time from exec to the first answer and their ratio.
+// vodrefresh's first answer includes what it builds on first use (the
+// configuration, the validator, the SDK client) and its two calls to the
+// loopback fake VOD (the quota, the refresh).
+func BenchmarkColdStartToFirstAnswer(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	vod, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{stsKey: stsSecret}, Lifetime: 10 * time.Minute, MaxRequests: 1_000_000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer vod.Close()
+	event := ossEvent("images/cover.jpg")
+	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
+	var ours, floor []time.Duration
+	for b.Loop() {
+		ours = append(ours, coldAnswer(b, binPath, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()}, event, inv))
+		floor = append(floor, coldAnswer(b, helloPath(b), map[string]string{}, event, inv))
+	}
+	b.ReportMetric(ms(median(ours)), "vodrefresh-ms")
+	b.ReportMetric(ms(median(floor)), "hello-ms")
+	b.ReportMetric(float64(median(ours))/float64(median(floor)), "ratio")
+}
+
 // bigEvent is a 10,000-record OSS event: 10,000 distinct image keys.
 func bigEvent() []byte {
 	keys := make([]string, 10000)

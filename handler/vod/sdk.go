@@ -90,28 +90,33 @@ func (c *Connector) Connect(provider credentials.CredentialsProvider, secrets ..
 func (v *SDKClient) Refresh(ctx context.Context, objectType string, paths []string) (Reply, error) {
 	req := vodapi.CreateRefreshVodObjectCachesRequest()
 	req.ObjectType, req.ObjectPath = objectType, strings.Join(paths, "\n")
-	resp, red, err := sdkCall(ctx, v, "RefreshVodObjectCaches", req, v.client.RefreshVodObjectCaches)
-	if err != nil {
-		return Reply{}, err
-	}
-	a := newAnswer("RefreshVodObjectCaches", resp.GetHttpStatus(), resp.RequestId, red)
-	ids := a.taskIDs("RefreshTaskId", resp.RefreshTaskId)
-	if !a.ok() {
-		return Reply{}, a.err
-	}
-	return Reply{TaskIDs: ids, RequestID: a.requestID}, nil
+	return v.submit(ctx, "RefreshVodObjectCaches", "RefreshTaskId", req, func(a *submitAnswer) text { return a.RefreshTaskId })
 }
 
 // Preload submits one PreloadVodObjectCaches call (prefetch) for paths.
 func (v *SDKClient) Preload(ctx context.Context, paths []string) (Reply, error) {
 	req := vodapi.CreatePreloadVodObjectCachesRequest()
 	req.ObjectPath = strings.Join(paths, "\n")
-	resp, red, err := sdkCall(ctx, v, "PreloadVodObjectCaches", req, v.client.PreloadVodObjectCaches)
+	return v.submit(ctx, "PreloadVodObjectCaches", "PreloadTaskId", req, func(a *submitAnswer) text { return a.PreloadTaskId })
+}
+
+// submitAnswer is the answer of a refresh or a preload.
+type submitAnswer struct {
+	RequestId     text
+	RefreshTaskId text
+	PreloadTaskId text
+}
+
+// submit makes a refresh or preload call and reads its task IDs from the
+// answer's field idField, which field returns.
+func (v *SDKClient) submit(ctx context.Context, action, idField string, req requests.AcsRequest, field func(*submitAnswer) text) (Reply, error) {
+	var resp submitAnswer
+	status, red, err := plainCall(ctx, v, action, req, &resp)
 	if err != nil {
 		return Reply{}, err
 	}
-	a := newAnswer("PreloadVodObjectCaches", resp.GetHttpStatus(), resp.RequestId, red)
-	ids := a.taskIDs("PreloadTaskId", resp.PreloadTaskId)
+	a := newAnswer(action, status, string(resp.RequestId), red)
+	ids := a.taskIDs(idField, string(field(&resp)))
 	if !a.ok() {
 		return Reply{}, a.err
 	}
@@ -183,22 +188,25 @@ func (v *SDKClient) wrap(action string, err error, red *Redactor) error {
 // Quota reads DescribeVodRefreshQuota. The API returns numbers as strings;
 // each must be digits alone.
 func (v *SDKClient) Quota(ctx context.Context) (Quota, error) {
-	resp, red, err := sdkCall(ctx, v, "DescribeVodRefreshQuota", vodapi.CreateDescribeVodRefreshQuotaRequest(), v.client.DescribeVodRefreshQuota)
+	var resp struct {
+		RequestId, UrlRemain, UrlQuota, DirRemain, DirQuota, PreloadRemain, PreloadQuota text
+	}
+	status, red, err := plainCall(ctx, v, "DescribeVodRefreshQuota", vodapi.CreateDescribeVodRefreshQuotaRequest(), &resp)
 	if err != nil {
 		return Quota{}, err
 	}
-	a := newAnswer("DescribeVodRefreshQuota", resp.GetHttpStatus(), resp.RequestId, red)
+	a := newAnswer("DescribeVodRefreshQuota", status, string(resp.RequestId), red)
 	var q Quota
 	for _, f := range []struct {
 		name string
-		s    string
+		s    text
 		dst  *int
 	}{
 		{"UrlRemain", resp.UrlRemain, &q.URLRemain}, {"UrlQuota", resp.UrlQuota, &q.URLQuota},
 		{"DirRemain", resp.DirRemain, &q.DirRemain}, {"DirQuota", resp.DirQuota, &q.DirQuota},
 		{"PreloadRemain", resp.PreloadRemain, &q.PreloadRemain}, {"PreloadQuota", resp.PreloadQuota, &q.PreloadQuota},
 	} {
-		*f.dst = a.number(f.name, f.s)
+		*f.dst = a.number(f.name, string(f.s))
 	}
 	if !a.ok() {
 		return Quota{}, a.err
