@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -17,8 +16,6 @@ import (
 var (
 	validateOnce sync.Once
 	validate     *validator.Validate
-	bucketName   *regexp.Regexp // set with validate, on first use
-	envName      *regexp.Regexp
 )
 
 // Validator returns the shared validator, which names fields by their YAML
@@ -28,8 +25,6 @@ var (
 // webhookdefault (change.DefaultFields).
 func Validator() *validator.Validate {
 	validateOnce.Do(func() {
-		bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
-		envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 		v := validator.New(validator.WithRequiredStructEnabled())
 		v.RegisterTagNameFunc(func(f reflect.StructField) string {
 			for _, tag := range []string{"yaml", "json"} {
@@ -44,14 +39,14 @@ func Validator() *validator.Validate {
 			return err == nil
 		}))
 		must(v.RegisterValidation("ossbucket", func(fl validator.FieldLevel) bool {
-			return bucketName.MatchString(fl.Field().String())
+			return isBucketName(fl.Field().String())
 		}))
 		must(v.RegisterValidation("httpurl", func(fl validator.FieldLevel) bool {
 			s := fl.Field().String()
 			return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
 		}))
 		must(v.RegisterValidation("envname", func(fl validator.FieldLevel) bool {
-			return envName.MatchString(fl.Field().String())
+			return isEnvName(fl.Field().String())
 		}))
 		registerNames(v)
 		validate = v
@@ -232,4 +227,33 @@ func docName(goName string) string {
 		return name
 	}
 	return goName
+}
+
+// isBucketName reports whether s is an OSS bucket name: 3 to 63 lower-case
+// letters, digits and hyphens, beginning and ending with a letter or a
+// digit.
+func isBucketName(s string) bool {
+	if len(s) < 3 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isEnvName reports whether s can name an environment variable: a letter
+// or an underscore, then letters, digits and underscores.
+func isEnvName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
