@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -11,7 +12,8 @@ import (
 
 // Every action the fake VOD sees while the features of the configuration
 // run (a put that waits for its task and prefetches, a transcode refreshed
-// by play URL from the queue) is in the policy that policy prints for it,
+// by play URL from the queue, a failed put that FC's destination wrote to
+// the queue) is in the policy that policy prints for it,
 // which names mns:SendMessage on the queues of s.yaml and lets FC assume
 // the role.
 func TestPolicyCoversWhatTheFeaturesCall(t *testing.T) {
@@ -20,7 +22,13 @@ func TestPolicyCoversWhatTheFeaturesCall(t *testing.T) {
 	env["REFRESH_CONFIG_FILE"] = "testdata/policy.yaml"
 	transcode := string(testfix.Read(t, "..", "webhook", "testdata", "vod", "transcode.json"))
 	body, _ := json.Marshal(transcode)
-	for _, event := range []string{string(testfix.Read(t, "..", "..", "events", "oss-put.json")), `[{"messageId":"M1","messageBody":` + string(body) + `}]`} {
+	put := string(testfix.Read(t, "..", "..", "events", "oss-put.json"))
+	// What FC's onFailure destination writes to the queue: the failed OSS
+	// invocation's record, read from the queue as base64.
+	record, _ := json.Marshal(map[string]any{"timestamp": 1796600000000, "requestContext": map[string]any{"requestId": "r1", "condition": "UnhandledInvocationError", "approximateInvokeCount": 4},
+		"requestPayload": strings.ReplaceAll(put, "launch.mp4", "trailer.mp4"), "responseContext": map[string]any{"statusCode": 200, "functionError": "UnhandledInvocationError"}})
+	destination := `[{"messageId":"M2","messageBody":"` + base64.StdEncoding.EncodeToString(record) + `"}]`
+	for _, event := range []string{put, `[{"messageId":"M1","messageBody":` + string(body) + `}]`, destination} {
 		if r := runCLI(t, env, event, "invoke", "--send", "-"); r.code != 0 {
 			t.Fatalf("invoke: exit %d, %s", r.code, r.stderr)
 		}
@@ -32,8 +40,13 @@ func TestPolicyCoversWhatTheFeaturesCall(t *testing.T) {
 	}
 	allowed := p.Policy.Statement[0].Action
 	seen := map[string]bool{}
+	replayed := false
 	for _, q := range srv.Requests() {
 		seen["vod:"+q.Action] = true
+		replayed = replayed || slices.ContainsFunc(q.Paths, func(p string) bool { return strings.HasSuffix(p, "/trailer.mp4") })
+	}
+	if !replayed {
+		t.Error("the destination's record was not refreshed: the test plays too little")
 	}
 	for a := range seen {
 		if !slices.Contains(allowed, a) {
