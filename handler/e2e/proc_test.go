@@ -170,3 +170,20 @@ func (p *proc) vmHWM() (int, error) {
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", p.cmd.Process.Pid)
 }
+
+// minorFaults returns how many minor page faults the process has taken
+// (/proc/<pid>/stat, field 10).
+func (p *proc) minorFaults() (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 8 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected form", p.cmd.Process.Pid)
+	}
+	var n int
+	_, err = fmt.Sscanf(f[7], "%d", &n)
+	return n, err
+}

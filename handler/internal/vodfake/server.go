@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,6 +58,7 @@ type Server struct {
 	timer *time.Timer
 	once  sync.Once
 
+	busy        atomic.Int64 // nanoseconds spent in ServeHTTP
 	mu          sync.Mutex
 	served      int
 	rejected    int
@@ -202,6 +204,7 @@ func requestID() string {
 
 // ServeHTTP authenticates, records and answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func(t time.Time) { s.busy.Add(int64(time.Since(t))) }(time.Now())
 	params, err := s.params(r)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, errorBody("InvalidParameter", err.Error()))
@@ -412,3 +415,8 @@ func splitPaths(s string) []string {
 	}
 	return out
 }
+
+// Busy returns the time the fake has spent answering requests, from
+// reading the request to writing the answer: the part of a caller's wait
+// that a benchmark should not count against the caller.
+func (s *Server) Busy() time.Duration { return time.Duration(s.busy.Load()) }
