@@ -108,7 +108,7 @@ func (h *Handler) audit(ctx context.Context, log *slog.Logger, plan *refresh.Pla
 			"outcome", outcome, "code", code, "causes", why)
 	}
 	for kind, a := range spent {
-		if err := report.Spent(store.Afterwork(ctx), h.store, h.now(), kind, a.URLs, a.Dirs); err != nil {
+		if err := report.Spent(store.Deferrable(ctx), h.store, h.now(), kind, a.URLs, a.Dirs); err != nil {
 			log.Warn("cannot count the quota spent for the report", "error", err.Error())
 		}
 	}

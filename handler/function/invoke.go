@@ -33,7 +33,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 	ev, err := event.Detect(payload, h.eventOptions())
 	if err == nil && ev.Shape == event.ShapeHTTP {
 		sum.shape = string(event.ShapeHTTP)
-		resp := h.handleHTTP(ctx, ev, sum)
+		lctx, later := store.WithLater(ctx)
+		resp := h.handleHTTP(lctx, ev, sum)
+		h.flush(ctx, later)
 		h.evictions(ctx, h.logger(ctx)) // logged: an answer to a sender names nothing internal
 		sum.status = resp.StatusCode
 		return (*HTTPResponse)(resp), nil
@@ -68,10 +70,23 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (Answer, error) {
 		sum.res, sum.err = res, err
 		return &Result{res}, nil
 	}
-	res, err := h.refreshObjects(ctx, ev)
+	lctx, later := store.WithLater(ctx)
+	res, err := h.refreshObjects(lctx, ev)
+	h.flush(ctx, later)
 	res.Store = h.storeNote(ctx, sum)
 	sum.res, sum.err = res, err
 	return &Result{res}, err
+}
+
+// flush sends the writes that the invocation's refresh left for its end
+// (store.Later: the hold settled, what was sent remembered, the tasks to
+// follow, the quota spent) in one pipeline, inside the budget of the
+// writes after the work. Should the store fail, they are made in process
+// memory, and the result's store note and the summary line say so.
+func (h *Handler) flush(ctx context.Context, later *store.Later) {
+	if err := later.Flush(store.Afterwork(ctx)); err != nil {
+		h.logger(ctx).Warn("store writes after the refresh", "error", err.Error())
+	}
 }
 
 // storeNote is the result's store note: the operations that ran in

@@ -46,7 +46,7 @@ func (h *Handler) track(ctx context.Context, plan *refresh.Plan, calls []vod.Cal
 	if len(tasks) == 0 {
 		return
 	}
-	if err := h.store.Track(store.Afterwork(ctx), tasks); err != nil {
+	if err := h.store.Track(store.Deferrable(ctx), tasks); err != nil {
 		log.Warn("cannot follow the refresh tasks; a task that fails will not be refreshed again", "error", err.Error())
 	}
 }

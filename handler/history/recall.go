@@ -103,7 +103,7 @@ func (h *History) Recall(ctx context.Context, asked []refresh.Question, changed 
 // (a *vod.TaskError) reports failed are not remembered, so that a retry
 // refreshes them again.
 func (h *History) Remember(ctx context.Context, f *refresh.Fitted, calls []vod.Call, sent time.Time, err error, log *slog.Logger) {
-	ctx = store.Afterwork(ctx)
+	ctx = store.Deferrable(ctx)
 	h.recordFolders(ctx, calls, sent, log)
 	failed := failedPaths(err)
 	n := 0

@@ -179,7 +179,7 @@ func (r *Reservation) Settle(ctx context.Context, spentURLs, spentDirs int) {
 	if r == nil {
 		return
 	}
-	r.qc.store.Settle(store.Afterwork(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0)
+	r.qc.store.Settle(store.Deferrable(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0)
 }
 
 // SpendPreload counts successful prefetches against the preload quota.

@@ -194,12 +194,22 @@ func (r *Redis) Track(ctx context.Context, tasks []Tracked) error {
 			}
 			args = append(args, t.TaskID, b)
 		}
-		left, err := r.run(ctx, addPendingScript, []string{trackedKey}, args...).Int()
-		if err != nil {
+		cmd := r.run(ctx, addPendingScript, []string{trackedKey}, args...)
+		overflow := func() error {
+			if left, err := cmd.Int(); err == nil && left > 0 {
+				return fmt.Errorf("store: %d tasks are followed, the most: %d more not followed", MaxTracked, left)
+			}
+			return nil
+		}
+		if l := queuedIn(ctx); l != nil {
+			l.check(overflow) // read once the pipeline has run
+			continue
+		}
+		if err := cmd.Err(); err != nil {
 			return r.wrap("track", err)
 		}
-		if left > 0 {
-			return fmt.Errorf("store: %d tasks are followed, the most: %d more not followed", MaxTracked, left)
+		if err := overflow(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -53,6 +53,7 @@ func newCluster(opt redis.Options, seeds []string) (*redis.Client, *cluster) {
 			return nil, errors.New("the cluster's router dials no node itself")
 		},
 	})
+	router.AddHook(queueHook{}) // first: a queued command goes to no node yet
 	router.AddHook(c)
 	return router, c
 }

@@ -188,6 +188,19 @@ func (f *fallback) try(ctx context.Context, op func(Store) error) bool {
 	return true
 }
 
+// later defers a write to the Later of ctx (Deferrable, WithLater):
+// op, with its commands queued for one pipeline, and mem, the same write
+// in process memory should the pipeline fail. It reports whether the
+// write was deferred: not when ctx allows no deferral, or Redis is being
+// left alone after a failure.
+func (f *fallback) later(ctx context.Context, op func(context.Context) error, mem func()) bool {
+	l := laterOf(ctx)
+	if l == nil || !f.use() {
+		return false
+	}
+	return l.queue(ctx, f.redis, op, mem, f.failed) == nil
+}
+
 func (f *fallback) Kind() string { return "redis" }
 
 func (f *fallback) String() string { return f.redis.String() }
@@ -205,6 +218,9 @@ func (f *fallback) Seen(ctx context.Context, keys []Key) (seen []bool, err error
 }
 
 func (f *fallback) Mark(ctx context.Context, keys []Key, ttl time.Duration) error {
+	if f.later(ctx, func(ctx context.Context) error { return f.redis.Mark(ctx, keys, ttl) }, func() { f.mem.Mark(context.Background(), keys, ttl) }) {
+		return nil
+	}
 	if f.try(ctx, func(s Store) error { return s.Mark(ctx, keys, ttl) }) {
 		return nil
 	}
@@ -254,6 +270,9 @@ func (f *fallback) Hold(ctx context.Context, id string, need Amount, ttl time.Du
 }
 
 func (f *fallback) Settle(ctx context.Context, id string, spent Amount, preload int) error {
+	if f.later(ctx, func(ctx context.Context) error { return f.redis.Settle(ctx, id, spent, preload) }, func() { f.mem.Settle(context.Background(), id, spent, preload) }) {
+		return nil
+	}
 	if f.try(ctx, func(s Store) error { return s.Settle(ctx, id, spent, preload) }) {
 		return nil
 	}
@@ -268,6 +287,9 @@ func (f *fallback) Folders(ctx context.Context, folders []string) (m map[string]
 }
 
 func (f *fallback) RecordFolders(ctx context.Context, folders []string, at time.Time, ttl time.Duration) error {
+	if f.later(ctx, func(ctx context.Context) error { return f.redis.RecordFolders(ctx, folders, at, ttl) }, func() { f.mem.RecordFolders(context.Background(), folders, at, ttl) }) {
+		return nil
+	}
 	if f.try(ctx, func(s Store) error { return s.RecordFolders(ctx, folders, at, ttl) }) {
 		return nil
 	}
@@ -331,6 +353,9 @@ func (f *fallback) SetValue(ctx context.Context, key Key, value string, ttl time
 }
 
 func (f *fallback) Track(ctx context.Context, tasks []Tracked) error {
+	if f.later(ctx, func(ctx context.Context) error { return f.redis.Track(ctx, tasks) }, func() { f.mem.Track(context.Background(), tasks) }) {
+		return nil
+	}
 	if f.try(ctx, func(s Store) error { return s.Track(ctx, tasks) }) {
 		return nil
 	}
@@ -352,6 +377,9 @@ func (f *fallback) Untrack(ctx context.Context, ids []string) error {
 }
 
 func (f *fallback) Count(ctx context.Context, key Key, by map[string]int, ttl time.Duration) error {
+	if f.later(ctx, func(ctx context.Context) error { return f.redis.Count(ctx, key, by, ttl) }, func() { f.mem.Count(context.Background(), key, by, ttl) }) {
+		return nil
+	}
 	if f.try(ctx, func(s Store) error { return s.Count(ctx, key, by, ttl) }) {
 		return nil
 	}

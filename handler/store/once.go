@@ -64,7 +64,9 @@ func evalCmd(ctx context.Context, s *script, eval bool, keys []string, args []an
 // run runs s once: EVALSHA, and EVAL should the server not have the
 // script (NOSCRIPT, which it answers without running anything).
 func (r *Redis) run(ctx context.Context, s *script, keys []string, args ...any) *redis.Cmd {
-	cmd := evalCmd(ctx, s, false, keys, args)
+	// Queued for a pipeline (Later), a script goes whole: a NOSCRIPT
+	// answer would come too late to send it again.
+	cmd := evalCmd(ctx, s, queuedIn(ctx) != nil, keys, args)
 	_ = r.c.Process(ctx, onceCmd{cmd})
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
 		cmd = evalCmd(ctx, s, true, keys, args)

@@ -68,7 +68,9 @@ const seenChunk = 1000
 // their keys in KEYS, never make them. Batches (Seen, Mark, Folders,
 // RecordFolders, Count) go in pipelines of single-key commands, one round
 // trip per 1,000 keys, which a cluster sends as one pipeline per node
-// (cluster) and a proxy passes on.
+// (cluster) and a proxy passes on. The writes a refresh leaves for its
+// end (Later) are queued and sent together, in one pipeline, scripts
+// included (as EVAL, whole).
 //
 // No command that may have run is sent again: the client's retries are
 // off (MaxRetries -1), on one server as on each node of a cluster. A
@@ -147,7 +149,9 @@ func newRedis(raw string) (*Redis, error) {
 		return nil, parseErr(err)
 	}
 	settle(opt)
-	r.c = redis.NewClient(opt)
+	c := redis.NewClient(opt)
+	c.AddHook(queueHook{})
+	r.c = c
 	return r, nil
 }
 
@@ -496,7 +500,7 @@ func (r *Redis) runEach(ctx context.Context, s *script, folders []string, args .
 		})
 		return cmds, err
 	}
-	cmds, err := run(false, folders)
+	cmds, err := run(queuedIn(ctx) != nil, folders) // queued: whole, as run does
 	if err == nil {
 		return nil
 	}
