@@ -125,13 +125,6 @@ func (l *Later) Flush(ctx context.Context) error {
 	if errors.Is(err, redis.Nil) {
 		err = nil
 	}
-	if err == nil {
-		for _, c := range checks {
-			if err = c(); err != nil {
-				break
-			}
-		}
-	}
 	if err != nil {
 		err = r.wrap("deferred writes", err)
 		if failed != nil {
@@ -140,8 +133,15 @@ func (l *Later) Flush(ctx context.Context) error {
 		for _, m := range mem {
 			m()
 		}
+		return err
 	}
-	return err
+	// The writes went through; what their replies say (a list that is
+	// full, say) is not the store failing.
+	var said []error
+	for _, c := range checks {
+		said = append(said, c())
+	}
+	return errors.Join(said...)
 }
 
 // queueHook queues the commands of a context marked by Later.queue

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -167,5 +168,28 @@ func TestLaterFallsBackToMemory(t *testing.T) {
 	}
 	if d := rep.Degraded(); !strings.Contains(d, "deferred writes") {
 		t.Errorf("Degraded() = %q; want the failed flush said", d)
+	}
+}
+
+// What a deferred write's reply says comes back from Flush, without the
+// store counted as failed: a full list of tasks followed is not a store
+// that went away.
+func TestLaterReadsReplies(t *testing.T) {
+	srv := redistest.Start(t)
+	f, _ := openCounted(t, srv.URL(8))
+	ctx, rep := WithReport(context.Background())
+	fields := make([]any, 0, 2*MaxTracked)
+	for i := range MaxTracked {
+		fields = append(fields, "t"+strconv.Itoa(i), "{}")
+	}
+	must(t, f.redis.c.HSet(ctx, trackedKey, fields...).Err())
+	lctx, later := WithLater(ctx)
+	must(t, f.Track(Deferrable(lctx), []Tracked{{TaskID: "17263", ObjectType: "File"}}))
+	err := later.Flush(Afterwork(lctx))
+	if err == nil || !strings.Contains(err.Error(), "tasks are followed, the most") {
+		t.Fatalf("Flush = %v; want the full list said", err)
+	}
+	if d := rep.Degraded(); d != "" {
+		t.Errorf("Degraded() = %q; want the store not counted as failed", d)
 	}
 }
