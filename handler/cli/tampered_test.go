@@ -63,7 +63,7 @@ func TestCLITamperedAnswers(t *testing.T) {
 		{"quota", "DescribeVodRefreshQuota", "RequestId", "RequestId"},
 	}
 	for _, tt := range tests {
-		for _, inject := range []string{"SecurityToken", "Signature", vodfake.QueryString} {
+		for _, inject := range vodfake.Injections {
 			t.Run(tt.command+"/"+tt.field+"/"+inject, func(t *testing.T) {
 				srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{ak: secret}, Lifetime: time.Minute, MaxRequests: 20})
 				if err != nil {

@@ -19,10 +19,6 @@ import (
 // characters that percent-encoding changes.
 const tamperToken = "CAIS+fn/tamper=token-0001-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// tamperInjects are what a tampered field holds: the request's security
-// token, its signature, or its whole query string.
-var tamperInjects = []string{"SecurityToken", "Signature", vodfake.QueryString}
-
 // tamperSecrets are the secrets no output may hold any 20 characters of:
 // the token, the key secret, and every signature srv received.
 func tamperSecrets(srv *vodfake.Server) []string {
@@ -80,7 +76,7 @@ func TestInvokeTamperedAnswers(t *testing.T) {
 		{"PreloadVodObjectCaches", "PreloadTaskId", "", "PreloadTaskId"},
 	}
 	for _, tt := range tests {
-		for _, inject := range tamperInjects {
+		for _, inject := range vodfake.Injections {
 			t.Run(tt.action+"/"+tt.field+"/"+inject, func(t *testing.T) {
 				srv := startFake(t, nil)
 				srv.Script(tt.action, vodfake.Tampered(tt.field, inject))
@@ -134,7 +130,7 @@ func errString(err error) string {
 // names the field; neither holds any of the token or the signature.
 func TestHTTPTamperedAnswers(t *testing.T) {
 	for _, field := range []string{"RefreshTaskId", "RequestId"} {
-		for _, inject := range tamperInjects {
+		for _, inject := range vodfake.Injections {
 			t.Run(field+"/"+inject, func(t *testing.T) {
 				srv := startFake(t, nil)
 				srv.Script("RefreshVodObjectCaches", vodfake.Tampered(field, inject))

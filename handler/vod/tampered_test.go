@@ -35,10 +35,6 @@ type tamperedCase struct {
 	Note  string `json:"note"`
 }
 
-// injects are what a tampered field holds: the request's security token,
-// its signature, or its whole query string.
-var injects = []string{"SecurityToken", "Signature", vodfake.QueryString}
-
 // stsClient dials srv with STS credentials, as an invocation does.
 func stsClient(t *testing.T, srv *vodfake.Server) vod.Client {
 	t.Helper()
@@ -103,7 +99,7 @@ func TestTamperedAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range cases {
-		for _, inject := range injects {
+		for _, inject := range vodfake.Injections {
 			name := tc.Action + "/" + tc.Field + "/" + inject
 			if tc.Error != "" {
 				name = tc.Action + "/error/" + tc.Field + "/" + inject

@@ -31,6 +31,10 @@ const QueryString = "*"
 // that a proxy or a gateway echoing the request might give.
 func Tampered(field, inject string) Reply { return Reply{Field: field, Inject: inject} }
 
+// Injections are what a tampered field may hold: the request's security
+// token, its signature, or its whole query string.
+var Injections = []string{"SecurityToken", "Signature", QueryString}
+
 // Served is a scripted answer that the fake gives as the service would.
 var Served = Reply{Serve: true}
 
