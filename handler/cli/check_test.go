@@ -99,22 +99,7 @@ func TestCheckReports(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runCLI(t, tt.env, "", "check")
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d; stdout %q, stderr %q", r.code, tt.code, r.stdout, r.stderr)
-			}
-			for _, s := range []struct {
-				name, got string
-				want      []string
-			}{{"stdout", r.stdout, tt.stdout}, {"stderr", r.stderr, tt.stderr}} {
-				if s.want == nil && s.got != "" {
-					t.Errorf("%s %q, want none", s.name, s.got)
-				}
-				for _, w := range s.want {
-					if !strings.Contains(s.got, w) {
-						t.Errorf("%s %q does not say %q", s.name, s.got, w)
-					}
-				}
-			}
+			r.expect(t, tt.code, tt.stdout, tt.stderr)
 			if _, shared := tt.env["REFRESH_STORE_URL"]; shared && strings.Contains(r.stdout, "per instance") {
 				t.Errorf("with a shared store, stdout %q says scarce days are planned per instance", r.stdout)
 			}
@@ -330,25 +315,32 @@ func TestCheckStore(t *testing.T) {
 				env["REFRESH_STORE_URL"] = tt.url
 			}
 			r := runCLI(t, env, "", "check", "--store")
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d; stdout %q, stderr %q", r.code, tt.code, r.stdout, r.stderr)
-			}
-			for _, s := range []struct {
-				name, got string
-				want      []string
-			}{{"stdout", r.stdout, tt.stdout}, {"stderr", r.stderr, tt.stderr}} {
-				if s.want == nil && s.got != "" {
-					t.Errorf("%s %q, want none", s.name, s.got)
-				}
-				for _, w := range s.want {
-					if !strings.Contains(s.got, w) {
-						t.Errorf("%s %q does not say %q", s.name, s.got, w)
-					}
-				}
-				if strings.Contains(s.got, pw) {
-					t.Errorf("%s shows the password: %q", s.name, s.got)
-				}
+			r.expect(t, tt.code, tt.stdout, tt.stderr)
+			if strings.Contains(r.stdout+r.stderr, pw) {
+				t.Errorf("the output shows the password: stdout %q, stderr %q", r.stdout, r.stderr)
 			}
 		})
+	}
+}
+
+// expect checks the exit code and that stdout and stderr each say every
+// part of theirs, or are empty when their parts are nil.
+func (r run) expect(t *testing.T, code int, stdout, stderr []string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("exit %d, want %d; stdout %q, stderr %q", r.code, code, r.stdout, r.stderr)
+	}
+	for _, s := range []struct {
+		name, got string
+		want      []string
+	}{{"stdout", r.stdout, stdout}, {"stderr", r.stderr, stderr}} {
+		if s.want == nil && s.got != "" {
+			t.Errorf("%s %q, want none", s.name, s.got)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(s.got, w) {
+				t.Errorf("%s %q does not say %q", s.name, s.got, w)
+			}
+		}
 	}
 }
