@@ -159,18 +159,12 @@ func accountRemedy(err error) string {
 	switch ae.Code {
 	case "Forbidden.RAM", "Forbidden", "NoPermission", "Forbidden.NoPermission":
 		return "the credentials lack vod:DescribeVodUserDomains: grant it to the RAM user or role whose keys check uses (the function's role does not need it)"
-	case "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId":
-		return "the AccessKey ID is unknown: check " + vod.EnvAccessKeyID
-	case "SignatureDoesNotMatch":
-		return "the signature was rejected: check " + vod.EnvAccessKeySecret
 	case "InvalidSecurityToken.Expired", "InvalidSecurityToken.Malformed", "InvalidSecurityToken.MismatchWithAccessKey":
 		return "the STS token was refused: put a fresh one in " + vod.EnvSecurityToken + ", with its key pair"
 	case vod.CodeTransport, vod.CodeTimeout:
 		return "VOD could not be reached: check the network (and " + vod.EnvEndpoint + ", if set), then run check again"
 	case vod.CodeBadResponse, vod.CodeMalformedAnswer:
 		return "VOD's answer was not understood: run check again; if it persists, list the domains in the VOD console (" + consolePath + ")"
-	case "OperationDenied", "OperationDenied.Suspended":
-		return vod.Classify(ae).Action
 	}
-	return ""
+	return remedy(err) // what quota and tasks say too
 }

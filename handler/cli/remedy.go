@@ -34,7 +34,7 @@ func remedy(err error) string {
 	case "InvalidSecurityToken.Expired":
 		return "the STS token expired: get fresh credentials and run the command again"
 	case "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch":
-		return "check ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, and VOD_ENDPOINT's region"
+		return "check " + vod.EnvAccessKeyID + " and " + vod.EnvAccessKeySecret + ", and " + vod.EnvEndpoint + "'s region"
 	}
 	f := vod.Classify(e)
 	switch f.Outcome {
