@@ -124,14 +124,8 @@ func IsDomainName(s string, wildcard bool) bool {
 		return false
 	}
 	for _, l := range labels {
-		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		if !runOf(l, 1, 63, func(c byte) bool { return c >= 'a' && c <= 'z' || isDigit(c) || c == '-' }) || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
 		}
 	}
 	return true
@@ -140,13 +134,5 @@ func IsDomainName(s string, wildcard bool) bool {
 // isToken reports whether s is a status as the API spells them: 1 to 32
 // lower-case letters and underscores.
 func isToken(s string) bool {
-	if len(s) == 0 || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c == '_') {
-			return false
-		}
-	}
-	return true
+	return runOf(s, 1, 32, func(c byte) bool { return c >= 'a' && c <= 'z' || c == '_' })
 }
