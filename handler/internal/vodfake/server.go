@@ -9,9 +9,12 @@ package vodfake
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -37,6 +40,8 @@ type Options struct {
 	// Domains are the account's VOD domains (DescribeVodUserDomains);
 	// SetDomains replaces them.
 	Domains []Domain
+	// TLS, when set, makes the server answer HTTPS with it (SelfSigned).
+	TLS *tls.Config
 }
 
 // Request is one request that passed the signature check.
@@ -54,6 +59,7 @@ type Request struct {
 type Server struct {
 	opts  Options
 	ln    net.Listener
+	addr  string
 	srv   *http.Server
 	timer *time.Timer
 	once  sync.Once
@@ -101,14 +107,20 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vodfake: listen: %w", err)
 	}
+	addr := ln.Addr().String()
 	s := &Server{
-		opts: opts, ln: ln,
+		opts: opts, ln: ln, addr: addr,
 		nonces: map[string]bool{}, scripts: map[string][]Reply{},
 		urlLeft: opts.URLQuota, dirLeft: opts.DirQuota, preLeft: opts.PreloadQuota,
 		nextTask: 7042200000, domains: slices.Clone(opts.Domains),
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
-	go s.srv.Serve(ln)
+	// A refused handshake is the client's to report; the server keeps quiet.
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, TLSConfig: opts.TLS, ErrorLog: log.New(io.Discard, "", 0)}
+	if opts.TLS != nil {
+		go s.srv.ServeTLS(ln, "", "")
+	} else {
+		go s.srv.Serve(ln)
+	}
 	s.mu.Lock()
 	s.timer = time.AfterFunc(opts.Lifetime, s.Close)
 	s.mu.Unlock()
@@ -126,10 +138,16 @@ func (s *Server) Close() {
 }
 
 // Addr returns "127.0.0.1:PORT".
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+func (s *Server) Addr() string { return s.addr }
 
-// Endpoint returns "http://127.0.0.1:PORT", a VOD_ENDPOINT value.
-func (s *Server) Endpoint() string { return "http://" + s.Addr() }
+// Endpoint returns "http://127.0.0.1:PORT" (https with Options.TLS), a
+// VOD_ENDPOINT value.
+func (s *Server) Endpoint() string {
+	if s.opts.TLS != nil {
+		return "https://" + s.addr
+	}
+	return "http://" + s.addr
+}
 
 // Requests returns copies of the accepted requests, in arrival order.
 func (s *Server) Requests() []Request {
