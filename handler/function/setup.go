@@ -25,13 +25,18 @@ const EnvStoreURL = "REFRESH_STORE_URL"
 // (s.yaml sets it), each rule whose keys the trigger's filter leaves out is
 // logged as a warning, and so is each of the configuration's Warnings.
 func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
+	// The connector is made first: it loads the CA roots for its HTTPS
+	// calls while the configuration is read.
+	ep, eperr := vod.ParseEndpoint(getenv(vod.EnvEndpoint))
+	if eperr == nil && !opts.DryRun {
+		opts.Connector = vod.NewConnector(ep, getenv)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return nil, err
 	}
-	ep, err := vod.ParseEndpoint(getenv(vod.EnvEndpoint))
-	if err != nil {
-		return nil, err
+	if eperr != nil {
+		return nil, eperr
 	}
 	if f, ok := config.TriggerFromEnv(getenv); ok && opts.Logger != nil {
 		for _, p := range cfg.Uncovered(f) {
@@ -45,7 +50,6 @@ func FromEnv(getenv func(string) string, opts Options) (*Handler, error) {
 	}
 	opts.Getenv = getenv
 	if !opts.DryRun {
-		opts.Connector = vod.NewConnector(ep, getenv)
 		// A dry run keeps its state to itself: it neither reads nor marks
 		// what the deployment's instances share.
 		log := opts.Logger

@@ -2,6 +2,8 @@ package vod
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -31,25 +33,44 @@ type Connector struct {
 
 // pooled hides the shared *http.Transport from the SDK, which would otherwise
 // rewrite its dialer and TLS settings on every call (a data race across
-// clients).
-type pooled struct{ rt http.RoundTripper }
+// clients). The transport is built on the first call, once the CA roots
+// it verifies VOD against are loaded.
+type pooled struct{ rt func() *http.Transport }
 
-func (p pooled) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
+func (p pooled) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt().RoundTrip(r) }
 
 // NewConnector returns a Connector for the endpoint. getenv reads the
 // environment's credentials when an invocation brings none; nil reads none.
+// For an HTTPS endpoint it starts loading the CA roots (systemRoots) at
+// once, so that the loading overlaps whatever the caller does before its
+// first call.
 func NewConnector(ep Endpoint, getenv func(string) string) *Connector {
+	return newConnector(ep, getenv, systemRoots)
+}
+
+// newConnector is NewConnector with the CA roots that roots returns.
+func newConnector(ep Endpoint, getenv func(string) string, roots func() *x509.CertPool) *Connector {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	t := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout: 5 * time.Second,
-		MaxIdleConnsPerHost: 16,
-		IdleConnTimeout:     90 * time.Second,
-		ForceAttemptHTTP2:   true,
+	https := strings.EqualFold(ep.Scheme, "HTTPS")
+	if https {
+		go roots()
 	}
+	t := sync.OnceValue(func() *http.Transport {
+		t := &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout: 5 * time.Second,
+			MaxIdleConnsPerHost: 16,
+			IdleConnTimeout:     90 * time.Second,
+			ForceAttemptHTTP2:   true,
+		}
+		if https {
+			t.TLSClientConfig = &tls.Config{RootCAs: roots(), MinVersion: tls.VersionTLS12}
+		}
+		return t
+	})
 	return &Connector{endpoint: ep, transport: pooled{t}, timeout: DefaultRequestTimeout, getenv: getenv}
 }
 

@@ -1,0 +1,111 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/fcemu"
+	"vodrefresh/handler/internal/vodfake"
+)
+
+// systemBundle is the CA bundle of Debian-based images, Function
+// Compute's among them; /etc/ssl/certs holds the same roots again, a file
+// each.
+const systemBundle = "/etc/ssl/certs/ca-certificates.crt"
+
+// httpsVOD starts the fake VOD over HTTPS with a certificate of its own,
+// and writes a CA bundle that trusts it: the system's bundle, when there
+// is one, with the fake's certificate appended, so that loading it costs
+// what loading the system's roots does.
+func httpsVOD(tb testing.TB, creds map[string]string) (*vodfake.Server, string) {
+	tb.Helper()
+	cfg, cert, err := vodfake.SelfSigned()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	vod, err := vodfake.Start(vodfake.Options{Credentials: creds, Lifetime: 10 * time.Minute, MaxRequests: 1_000_000, TLS: cfg})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(vod.Close)
+	system, _ := os.ReadFile(systemBundle) // none: the fake's certificate alone
+	bundle := filepath.Join(tb.TempDir(), "ca-bundle.pem")
+	if err := os.WriteFile(bundle, append(system, cert...), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return vod, bundle
+}
+
+// The compiled binary refreshes over HTTPS, as deployed, verifying VOD's
+// certificate against the bundle; against a bundle without the fake's
+// root it sends nothing and the invocation fails, to be retried.
+func TestRefreshOverHTTPS(t *testing.T) {
+	creds := map[string]string{stsKey: stsSecret, envKey: envSecret}
+	vod, bundle := httpsVOD(t, creds)
+	_, other := httpsVOD(t, creds)
+	for _, tc := range []struct {
+		name   string
+		bundle string
+		sent   int
+	}{
+		{"trusted", bundle, 1},
+		{"another root", other, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(vod.Requests())
+			r := newProcess(t, vod, config, map[string]string{"SSL_CERT_FILE": tc.bundle})
+			o := r.invoke(t, ossEvent("images/cover.jpg"), fcemu.Invocation{})
+			var sent int
+			for _, q := range vod.Requests()[before:] {
+				if q.Action == "RefreshVodObjectCaches" {
+					sent++
+				}
+			}
+			if sent != tc.sent {
+				t.Fatalf("%d refreshes reached VOD, want %d; answer %s %+v", sent, tc.sent, o.Response, o.Error)
+			}
+			if (o.Error == nil) != (tc.sent == 1) {
+				t.Fatalf("answer %s, error %+v", o.Response, o.Error)
+			}
+			if o.Error != nil && !strings.Contains(o.Error.Message, "certificate") {
+				t.Fatalf("the error does not say what failed: %s", o.Error.Message)
+			}
+		})
+	}
+}
+
+// BenchmarkColdStartToFirstAnswerHTTPS is BenchmarkColdStartToFirstAnswer
+// with VOD over HTTPS, as deployed. It reports vodrefresh as it loads the
+// CA roots (one bundle file, from the start of the first invocation), the
+// same binary with SSL_CERT_DIR set, which leaves the loading to
+// crypto/x509 (the bundle, then every file in /etc/ssl/certs, on the first
+// call), and the hello-world function answering the same event.
+func BenchmarkColdStartToFirstAnswerHTTPS(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the binary is built with -race")
+	}
+	vod, bundle := httpsVOD(b, map[string]string{stsKey: stsSecret})
+	event := ossEvent("images/cover.jpg")
+	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
+	env := func(extra ...string) map[string]string {
+		m := map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint(), "SSL_CERT_FILE": bundle}
+		for i := 0; i+1 < len(extra); i += 2 {
+			m[extra[i]] = extra[i+1]
+		}
+		return m
+	}
+	var ours, dirs, floor []time.Duration
+	for b.Loop() {
+		ours = append(ours, coldAnswer(b, binPath, env(), event, inv))
+		dirs = append(dirs, coldAnswer(b, binPath, env("SSL_CERT_DIR", filepath.Dir(systemBundle)), event, inv))
+		floor = append(floor, coldAnswer(b, helloPath(b), map[string]string{}, event, inv))
+	}
+	b.ReportMetric(ms(median(ours)), "vodrefresh-ms")
+	b.ReportMetric(ms(median(dirs)), "x509-dirs-ms")
+	b.ReportMetric(ms(median(floor)), "hello-ms")
+	b.ReportMetric(float64(median(ours))/float64(median(floor)), "ratio")
+	b.ReportMetric(float64(median(dirs))/float64(median(floor)), "x509-dirs-ratio")
+}

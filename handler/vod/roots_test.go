@@ -1,0 +1,138 @@
+package vod
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"time"
+
+	"vodrefresh/handler/internal/vodfake"
+)
+
+// selfSigned returns a fresh certificate in PEM, parsed, and the fake
+// VOD's TLS configuration that serves it.
+func selfSigned(t *testing.T) (*vodfake.Server, []byte, *x509.Certificate) {
+	t.Helper()
+	cfg, pemBytes, err := vodfake.SelfSigned()
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(pemBytes)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{"LTAI-roots": "roots-secret"}, Lifetime: time.Minute, TLS: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv, pemBytes, cert
+}
+
+// TestLoadRoots: the roots are one bundle's, SSL_CERT_FILE's or the first
+// that holds a certificate; nil (crypto/x509's own choice) off Linux, with
+// SSL_CERT_DIR, or when no bundle holds one.
+func TestLoadRoots(t *testing.T) {
+	_, good, cert := selfSigned(t)
+	_, other, _ := selfSigned(t)
+	files := map[string][]byte{
+		"/bundle/good.pem":  good,
+		"/bundle/other.pem": other,
+		"/bundle/junk.pem":  []byte("not a certificate\n"),
+		"/bundle/empty.pem": nil,
+	}
+	read := func(name string) ([]byte, error) {
+		if b, ok := files[name]; ok {
+			return b, nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	for _, tc := range []struct {
+		name  string
+		goos  string
+		env   map[string]string
+		files []string
+		want  string // "trusts", "distrusts" or "nil"
+	}{
+		{"first bundle that exists", "linux", nil, []string{"/missing.pem", "/bundle/good.pem", "/bundle/other.pem"}, "trusts"},
+		{"a bundle that holds none is passed over", "linux", nil, []string{"/bundle/junk.pem", "/bundle/empty.pem", "/bundle/good.pem"}, "trusts"},
+		{"the first bundle wins", "linux", nil, []string{"/bundle/other.pem", "/bundle/good.pem"}, "distrusts"},
+		{"SSL_CERT_FILE alone", "linux", map[string]string{envCertFile: "/bundle/good.pem"}, []string{"/bundle/other.pem"}, "trusts"},
+		{"SSL_CERT_FILE missing", "linux", map[string]string{envCertFile: "/missing.pem"}, []string{"/bundle/good.pem"}, "nil"},
+		{"SSL_CERT_DIR leaves it to crypto/x509", "linux", map[string]string{envCertDir: "/etc/ssl/certs"}, []string{"/bundle/good.pem"}, "nil"},
+		{"no bundle", "linux", nil, []string{"/missing.pem", "/bundle/junk.pem"}, "nil"},
+		{"not Linux", "darwin", nil, []string{"/bundle/good.pem"}, "nil"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pool := loadRoots(rootSource{goos: tc.goos, getenv: func(k string) string { return tc.env[k] }, files: tc.files, readFile: read})
+			if pool == nil {
+				if tc.want != "nil" {
+					t.Fatalf("no pool, want one that %s the certificate", tc.want)
+				}
+				return
+			}
+			if tc.want == "nil" {
+				t.Fatal("a pool, want nil")
+			}
+			_, err := cert.Verify(x509.VerifyOptions{Roots: pool})
+			if trusted := err == nil; trusted != (tc.want == "trusts") {
+				t.Fatalf("verify: %v, want the pool to be one that %s it", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestHTTPSWithLoadedRoots calls the fake VOD over HTTPS through the SDK:
+// the call goes through when the roots hold the fake's certificate, and
+// is never answered when they do not.
+func TestHTTPSWithLoadedRoots(t *testing.T) {
+	srv, good, _ := selfSigned(t)
+	_, other, _ := selfSigned(t)
+	ep, err := ParseEndpoint(srv.Endpoint())
+	if err != nil || ep.Scheme != "HTTPS" {
+		t.Fatalf("%s: %+v %v", srv.Endpoint(), ep, err)
+	}
+	sts := STS{AccessKeyID: "LTAI-roots", AccessKeySecret: "roots-secret", SecurityToken: "roots-token"}
+	for _, tc := range []struct {
+		name   string
+		bundle []byte
+		ok     bool
+	}{
+		{"trusted", good, true},
+		{"another root", other, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			roots := func() *x509.CertPool {
+				return loadRoots(rootSource{goos: "linux", getenv: func(string) string { return "" }, files: []string{"b"},
+					readFile: func(string) ([]byte, error) { return tc.bundle, nil }})
+			}
+			before := srv.Calls("DescribeVodRefreshQuota")
+			c, err := newConnector(ep, nil, roots).Dial(sts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			q, err := c.Quota(ctx)
+			got := srv.Calls("DescribeVodRefreshQuota") - before
+			if tc.ok {
+				if err != nil || got != 1 || q.URLQuota != 2000 {
+					t.Fatalf("quota %+v, %v, %d calls answered", q, err, got)
+				}
+				return
+			}
+			var apiErr *APIError
+			if err == nil || got != 0 || !errors.As(err, &apiErr) {
+				t.Fatalf("quota %+v, %v, %d calls answered: want a refused connection", q, err, got)
+			}
+			if msg := err.Error(); strings.Contains(msg, "roots-secret") || strings.Contains(msg, "roots-token") || strings.Contains(msg, "*tls.") {
+				t.Fatalf("error leaks: %s", msg)
+			}
+		})
+	}
+}
