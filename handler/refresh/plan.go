@@ -115,6 +115,9 @@ func (p *Plan) fresh(path string) bool {
 	}
 	q := Question{id, path}
 	if p.seen == nil {
+		if p.Asked == nil {
+			p.Asked = make([]Question, 0, p.hint)
+		}
 		p.Asked = append(p.Asked, q)
 	} else if why, ok := p.seen[q]; ok {
 		if _, ok := p.done[path]; !ok {
@@ -129,7 +132,7 @@ func (p *Plan) fresh(path string) bool {
 		return false
 	}
 	if p.Origins == nil {
-		p.Origins = make(map[string][]string)
+		p.Origins = make(map[string][]string, p.hint)
 	}
 	if !slices.Contains(p.Origins[path], id) {
 		p.Origins[path] = append(p.Origins[path], id)
