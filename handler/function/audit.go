@@ -83,6 +83,9 @@ func (h *Handler) audit(ctx context.Context, log *slog.Logger, plan *refresh.Pla
 		var why []string
 		seen := map[string]bool{}
 		for _, p := range call.Paths {
+			if len(why) == maxAuditCauses {
+				break // the line names no more
+			}
 			for _, s := range c.of(plan, p) {
 				if !seen[s] && len(why) < maxAuditCauses {
 					seen[s] = true
