@@ -32,6 +32,26 @@ func deployed(tb testing.TB, name string) int {
 	return n
 }
 
+// deployedEnv reads an environment variable that s.yaml sets to a
+// literal value for the function.
+func deployedEnv(tb testing.TB, name string) string {
+	tb.Helper()
+	b, err := os.ReadFile("../../s.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s+` + name + `:\s*([^\s$#]+)\s*$`).FindSubmatch(b)
+	if m == nil {
+		tb.Fatalf("s.yaml sets no %s", name)
+	}
+	return string(m[1])
+}
+
+// runtimeEnv is the Go runtime's settings as s.yaml deploys them.
+func runtimeEnv(tb testing.TB) map[string]string {
+	return map[string]string{"GOMEMLIMIT": deployedEnv(tb, "GOMEMLIMIT"), "GODEBUG": deployedEnv(tb, "GODEBUG")}
+}
+
 // maxHTTPEvent is the largest event FC passes a synchronous invocation.
 const maxHTTPEvent = 32 << 20
 
