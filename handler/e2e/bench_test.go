@@ -179,8 +179,8 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 	}
 	defer vod.Close()
 	env := runtimeEnv(b)
-	ourEmu, ours := warm(b, binPath, map[string]string{"REFRESH_CONFIG": "quota: {maxUrlShare: 1}\n" + config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint(),
-		"GOMEMLIMIT": env["GOMEMLIMIT"], "GODEBUG": env["GODEBUG"]})
+	env["REFRESH_CONFIG"], env["HOOK_SECRET"], env["VOD_ENDPOINT"] = "quota: {maxUrlShare: 1}\n"+config, "whsec_a2V5", vod.Endpoint()
+	ourEmu, ours := warm(b, binPath, env)
 	defer ourEmu.Close()
 	helloEmu, hello := warm(b, helloPath(b), runtimeEnv(b))
 	defer helloEmu.Close()

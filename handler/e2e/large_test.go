@@ -42,21 +42,20 @@ func largeEvent(shape string, n int, bucket string) []byte {
 	return []byte(b.String())
 }
 
-// deployedMemLimit is the GOMEMLIMIT that s.yaml sets beside memorySize.
-const deployedMemLimit = "200MiB"
-
-// memLimit is the GOMEMLIMIT the function runs with in BenchmarkLargeEvent:
-// the benchmark's own GOMEMLIMIT when it is set (GOMEMLIMIT=100MiB measures
-// a 128 MB deployment), else deployedMemLimit.
-func memLimit() string {
+// deployedRuntime is the Go runtime's settings that the function runs
+// with in the memory benchmarks: as s.yaml deploys them (runtimeEnv), with
+// the benchmark's own GOMEMLIMIT when it is set (GOMEMLIMIT=100MiB
+// measures a 128 MB deployment).
+func deployedRuntime(tb testing.TB) map[string]string {
+	env := runtimeEnv(tb)
 	if l := os.Getenv("GOMEMLIMIT"); l != "" {
-		return l
+		env["GOMEMLIMIT"] = l
 	}
-	return deployedMemLimit
+	return env
 }
 
 // BenchmarkLargeEvent sends one large OSS event to a fresh vodrefresh
-// process, deployed as in s.yaml (GOMEMLIMIT included: see memLimit), and reports its
+// process, deployed as in s.yaml (its runtime settings included: see deployedRuntime), and reports its
 // peak RSS (VmHWM), that of the hello-world function receiving the same
 // event (the runtime SDK's own cost), and the size of the event and of the
 // result. Matched records are refreshed (by directory: they are far over
@@ -97,8 +96,9 @@ func largeEventPeak(b *testing.B, bin string, event []byte) (peakKiB, answer int
 		b.Fatal(err)
 	}
 	defer vod.Close()
-	emu, p := warm(b, bin, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint(),
-		"GOMEMLIMIT": memLimit()})
+	env := deployedRuntime(b)
+	env["REFRESH_CONFIG"], env["HOOK_SECRET"], env["VOD_ENDPOINT"] = config, "whsec_a2V5", vod.Endpoint()
+	emu, p := warm(b, bin, env)
 	defer emu.Close()
 	defer p.stop()
 	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}

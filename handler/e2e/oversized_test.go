@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"strconv"
@@ -49,7 +50,7 @@ func deployedEnv(tb testing.TB, name string) string {
 
 // runtimeEnv is the Go runtime's settings as s.yaml deploys them.
 func runtimeEnv(tb testing.TB) map[string]string {
-	return map[string]string{"GOMEMLIMIT": deployedEnv(tb, "GOMEMLIMIT"), "GODEBUG": deployedEnv(tb, "GODEBUG")}
+	return map[string]string{"GOMEMLIMIT": deployedEnv(tb, "GOMEMLIMIT")}
 }
 
 // maxHTTPEvent is the largest event FC passes a synchronous invocation.
@@ -70,8 +71,8 @@ func oversizedHTTP(b64 bool) []byte {
 }
 
 // BenchmarkOversizedHTTP sends instanceConcurrency oversized HTTP requests
-// at once to one process deployed as s.yaml deploys it (GOMEMLIMIT
-// included), each answered 413, and reports its peak RSS beside
+// at once to one process deployed as s.yaml deploys it (its runtime
+// settings included), each answered 413, and reports its peak RSS beside
 // memorySize and the hello-world function's peak for the same requests
 // (what the runtime SDK itself holds: each event, read whole). Floor: the
 // peak stays under memorySize.
@@ -113,7 +114,8 @@ func concurrentPeak(b *testing.B, bin string, event []byte, n, status int) int {
 // and returns its peak RSS in KiB, as concurrentPeak.
 func concurrentPeakEnv(b *testing.B, bin string, env map[string]string, events [][]byte, status int) int {
 	b.Helper()
-	env["VOD_ENDPOINT"], env["GOMEMLIMIT"] = "http://127.0.0.1:9", memLimit()
+	env["VOD_ENDPOINT"] = "http://127.0.0.1:9"
+	maps.Copy(env, deployedRuntime(b))
 	emu, p := warm(b, bin, env)
 	defer emu.Close()
 	defer p.stop()

@@ -29,7 +29,7 @@ func TestHugeKeyIsRefused(t *testing.T) {
 	if len(event) > maxEvent {
 		t.Fatalf("the event is %d bytes, over %d", len(event), maxEvent)
 	}
-	r := newRigEnv(t, config, nil, map[string]string{"GOMEMLIMIT": deployedMemLimit})
+	r := newRigEnv(t, config, nil, runtimeEnv(t))
 	o := r.invoke(t, event, fcemu.Invocation{})
 	if o.Error != nil {
 		t.Fatalf("the invocation failed, so FC would retry it: %+v", o.Error)
