@@ -32,7 +32,7 @@ func (s *stuckWrites) Mark(ctx context.Context, _ []store.Key, _ time.Duration) 
 	return s.hang(ctx)
 }
 
-func (s *stuckWrites) Settle(ctx context.Context, _ string, _ store.Amount, _ int) error {
+func (s *stuckWrites) Settle(ctx context.Context, _ string, _ store.Amount, _ int, _ time.Time) error {
 	return s.hang(ctx)
 }
 

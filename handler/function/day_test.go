@@ -310,8 +310,15 @@ func TestDayReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, dirs, _ := srv.Quota()
-	if d.Spent.URLs != 2000-u || d.Spent.Dirs != 100-dirs || d.Left == nil || d.Left.URLs != u || d.Left.Dirs != dirs {
-		t.Errorf("the report: spent %+v, left %+v; VOD spent %d URLs and %d directories, %d and %d left", d.Spent, d.Left, 2000-u, 100-dirs, u, dirs)
+	if d.Spent.URLs != 2000-u || d.Spent.Dirs != 100-dirs {
+		t.Errorf("the report: spent %+v; VOD spent %d URLs and %d directories", d.Spent, 2000-u, 100-dirs)
+	}
+	// What is left is the ledger's, never above VOD's. It is lower when a
+	// quota read began while another instance's calls were in flight and
+	// VOD counted them in it: they are then taken off twice, each at most
+	// once (TestSettleAfterAReadingThatHoldsTheSpending, in ledger).
+	if l := d.Left; l == nil || l.URLs > u || l.Dirs > dirs || u-l.URLs > d.Spent.URLs || dirs-l.Dirs > d.Spent.Dirs {
+		t.Errorf("the report: left %+v, spent %+v; VOD has %d URLs and %d directories left", d.Left, d.Spent, u, dirs)
 	}
 	if len(d.Top) != 1 || d.Top[0].Cause != "oss:media-bucket" || d.Top[0].URLs != 2000-u {
 		t.Errorf("spent by %+v, want media-bucket alone", d.Top)

@@ -144,7 +144,7 @@ func (qc *Ledger) Hold(ctx context.Context, need, room store.Amount) (*Reservati
 		return nil, left, nil
 	}
 	if left.URLs < room.URLs || left.Dirs < room.Dirs {
-		qc.store.Settle(store.Afterwork(ctx), id, store.Amount{}, 0)
+		qc.store.Settle(store.Afterwork(ctx), id, store.Amount{}, 0, time.Time{})
 		return nil, left, nil
 	}
 	return &Reservation{qc: qc, id: id}, store.Amount{}, nil
@@ -173,19 +173,22 @@ func holdID() string {
 }
 
 // Settle ends the reservation: what was spent is counted as spent, and
-// the rest is released for others. It runs even when the invocation's
-// context is done, so that a late call's spending is not lost.
-func (r *Reservation) Settle(ctx context.Context, spentURLs, spentDirs int) {
+// the rest is released for others. answered is when the calls that spent
+// it had all been answered (read on the clock the quota readings are
+// timed by): a reading begun after it holds the spending already, and is
+// not lowered by it twice. It runs even when the invocation's context is
+// done, so that a late call's spending is not lost.
+func (r *Reservation) Settle(ctx context.Context, spentURLs, spentDirs int, answered time.Time) {
 	if r == nil {
 		return
 	}
-	r.qc.store.Settle(store.Deferrable(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0)
+	r.qc.store.Settle(store.Deferrable(ctx), r.id, store.Amount{URLs: spentURLs, Dirs: spentDirs}, 0, answered)
 }
 
 // SpendPreload counts successful prefetches against the preload quota.
 func (qc *Ledger) SpendPreload(ctx context.Context, n int) {
 	if n > 0 {
-		qc.store.Settle(store.Afterwork(ctx), holdID(), store.Amount{}, n)
+		qc.store.Settle(store.Afterwork(ctx), holdID(), store.Amount{}, n, time.Time{})
 	}
 }
 

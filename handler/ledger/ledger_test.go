@@ -105,8 +105,8 @@ func TestQuotaReservations(t *testing.T) {
 			t.Errorf("fit %d saw %d URLs and %d directories, want %d and %d", i, q.URLRemain, q.DirRemain, want[i].URLRemain, want[i].DirRemain)
 		}
 	}
-	a.Settle(context.Background(), 999, 0) // sent
-	b.Settle(context.Background(), 0, 0)   // failed: released
+	a.Settle(context.Background(), 999, 0, time.Time{}) // sent
+	b.Settle(context.Background(), 0, 0, time.Time{})   // failed: released
 	hold(0, 0, nil)
 	if q := seen[len(seen)-1]; q.URLRemain != 1001 || q.DirRemain != 100 {
 		t.Errorf("after settling: %+v, want 1001 URLs and 100 directories", q)
@@ -171,5 +171,46 @@ func TestHoldTTL(t *testing.T) {
 	}
 	if got := holdTTL(context.Background()); got != 10*time.Minute {
 		t.Errorf("without a deadline: %s, want 10m", got)
+	}
+}
+
+// An invocation's calls are answered, and another instance reads the
+// quota, which holds their spending, before the invocation settles its
+// hold (its writes wait for the end of the invocation): the settling
+// does not take the same spending off what is left a second time, while
+// a reading begun before the answer counts it.
+func TestSettleAfterAReadingThatHoldsTheSpending(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		readLag  time.Duration // when the other instance's read began, after the answer
+		wantURLs int
+	}{
+		{"read after the answer", time.Second, 1990},
+		{"read before the answer", -time.Second, 1980},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := store.NewMemory(store.MemoryOptions{})
+			mine, theirs := New(st), New(st) // two instances, one store
+			c := &vodmem.Client{Remain: vod.Quota{URLRemain: 2000, DirRemain: 100}}
+			start := time.Now()
+			if _, _, err := mine.Read(context.Background(), c, time.Minute, start); err != nil {
+				t.Fatal(err)
+			}
+			r, _, err := mine.Hold(context.Background(), store.Amount{URLs: 10}, store.Amount{URLs: 2000, Dirs: 100})
+			if r == nil || err != nil {
+				t.Fatalf("hold: %v, %v", r, err)
+			}
+			c.Remain.URLRemain -= 10 // the calls: VOD spent 10 URLs
+			answered := start.Add(time.Second)
+			// The other instance's reading is due (a TTL of zero).
+			if _, _, err := theirs.Read(context.Background(), c, 0, answered.Add(tc.readLag)); err != nil {
+				t.Fatal(err)
+			}
+			r.Settle(context.Background(), 10, 0, answered)
+			room, err := mine.Room(context.Background())
+			if err != nil || room.URLs != tc.wantURLs {
+				t.Errorf("room %+v, %v; want %d URLs (VOD has 1990)", room, err, tc.wantURLs)
+			}
+		})
 	}
 }

@@ -126,7 +126,7 @@ func TestClusterNoResendAfterTimeout(t *testing.T) {
 	ctx := context.Background()
 	k := KeyOf("spend", "asleep")
 	must(t, r.Count(ctx, k, map[string]int{"warm": 1}, time.Minute)) // the slots are known
-	must(t, r.Settle(ctx, "warm", Amount{}, 0))
+	must(t, r.Settle(ctx, "warm", Amount{}, 0, time.Time{}))
 	done := make(chan error, len(cl.Servers))
 	for _, s := range cl.Servers {
 		go func() {
@@ -137,7 +137,7 @@ func TestClusterNoResendAfterTimeout(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // every node sleeps
 	errs := make(chan error, 2)
 	go func() { errs <- r.Count(ctx, k, map[string]int{"n": 1}, time.Minute) }()
-	go func() { errs <- r.Settle(ctx, "inv", Amount{URLs: 1}, 0) }()
+	go func() { errs <- r.Settle(ctx, "inv", Amount{URLs: 1}, 0, time.Time{}) }()
 	for range 2 {
 		if err := <-errs; err == nil {
 			t.Fatal("an operation on a sleeping cluster succeeded")

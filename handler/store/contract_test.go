@@ -95,6 +95,7 @@ var contract = []struct {
 	{"ReservationExpires", testReservationExpires},
 	{"HoldNeverOverbooks", testHoldConcurrent},
 	{"SettleMovesHeldToSpent", testSettle},
+	{"SettleAfterALaterReadingCountsNothing", testSettleAnswered},
 	{"SetReadingZeroesSpentKeepsHeld", testSetReading},
 	{"SetReadingOfTheSameDayKeepsTheLower", testSetReadingSameDay},
 	{"ForgetDropsReading", testForget},
@@ -309,7 +310,7 @@ func testSettle(t *testing.T, _ target, s Store) {
 	if l, _ := s.Ledger(ctx); l.Held != (Amount{URLs: 300, Dirs: 5}) {
 		t.Fatalf("held %+v, want 300 URLs and 5 dirs", l.Held)
 	}
-	must(t, s.Settle(ctx, "inv", Amount{URLs: 200, Dirs: 3}, 2))
+	must(t, s.Settle(ctx, "inv", Amount{URLs: 200, Dirs: 3}, 2, time.Time{}))
 	l, err = s.Ledger(ctx)
 	must(t, err)
 	if l.Held != (Amount{}) || l.Spent != (Amount{URLs: 200, Dirs: 3}) || l.Preload != 2 {
@@ -318,9 +319,43 @@ func testSettle(t *testing.T, _ target, s Store) {
 	if a := l.Available(); a != (Amount{URLs: 800, Dirs: 47}) {
 		t.Errorf("available %+v, want 800 URLs and 47 dirs", a)
 	}
-	must(t, s.Settle(ctx, "unknown", Amount{URLs: 10, Dirs: 1}, 1))
+	must(t, s.Settle(ctx, "unknown", Amount{URLs: 10, Dirs: 1}, 1, time.Time{}))
 	if l, _ := s.Ledger(ctx); l.Spent != (Amount{URLs: 210, Dirs: 4}) || l.Preload != 3 {
 		t.Errorf("settling an unknown id: spent %+v, preload %d; want 210/4, 3", l.Spent, l.Preload)
+	}
+}
+
+// testSettleAnswered: calls answered before a reading began are in it, and
+// their settling does not lower what it left a second time; calls
+// answered after it began, or at the same instant (a clock that did not
+// move), are counted.
+func testSettleAnswered(t *testing.T, _ target, s Store) {
+	ctx := context.Background()
+	r := reading(1000, 50)
+	for _, tc := range []struct {
+		name     string
+		answered time.Time
+		want     Amount
+	}{
+		{"answered before the reading began", r.At.Add(-time.Millisecond), Amount{URLs: 1000, Dirs: 50}},
+		{"a microsecond before", r.At.Add(-time.Microsecond), Amount{URLs: 1000, Dirs: 50}},
+		{"at the same instant", r.At, Amount{URLs: 980, Dirs: 49}},
+		{"answered after", r.At.Add(time.Millisecond), Amount{URLs: 980, Dirs: 49}},
+		{"answered at an unknown time", time.Time{}, Amount{URLs: 980, Dirs: 49}},
+	} {
+		must(t, s.Forget(ctx))
+		must(t, s.SetReading(ctx, r))
+		_, ok, err := s.Hold(ctx, "inv", Amount{URLs: 30, Dirs: 2}, time.Minute)
+		must(t, err)
+		if !ok {
+			t.Fatalf("%s: the hold failed", tc.name)
+		}
+		must(t, s.Settle(ctx, "inv", Amount{URLs: 20, Dirs: 1}, 0, tc.answered))
+		l, err := s.Ledger(ctx)
+		must(t, err)
+		if l.Held != (Amount{}) || l.Available() != tc.want {
+			t.Errorf("%s: held %+v, available %+v; want nothing held, %+v available", tc.name, l.Held, l.Available(), tc.want)
+		}
 	}
 }
 
@@ -337,7 +372,7 @@ func testSetReading(t *testing.T, _ target, s Store) {
 	if !ok {
 		t.Fatal("Hold of 100 against 1,000 failed")
 	}
-	must(t, s.Settle(ctx, "other", Amount{URLs: 40, Dirs: 2}, 3))
+	must(t, s.Settle(ctx, "other", Amount{URLs: 40, Dirs: 2}, 3, time.Time{}))
 	r := reading(900, 45)
 	must(t, s.SetReading(ctx, r))
 	l, err = s.Ledger(ctx)
@@ -355,7 +390,7 @@ func testForget(t *testing.T, _ target, s Store) {
 	must(t, s.SetReading(ctx, reading(1000, 50)))
 	_, _, err := s.Hold(ctx, "inv", Amount{URLs: 100}, time.Minute)
 	must(t, err)
-	must(t, s.Settle(ctx, "x", Amount{URLs: 5}, 0))
+	must(t, s.Settle(ctx, "x", Amount{URLs: 5}, 0, time.Time{}))
 	must(t, s.Forget(ctx))
 	l, err := s.Ledger(ctx)
 	must(t, err)
@@ -469,7 +504,7 @@ func testSetReadingSameDay(t *testing.T, _ target, s Store) {
 		if got != st.want {
 			t.Errorf("step %d: reading %+v, want %+v", i, got, st.want)
 		}
-		must(t, s.Settle(ctx, fmt.Sprintf("spend-%d", i), st.spend, 0))
+		must(t, s.Settle(ctx, fmt.Sprintf("spend-%d", i), st.spend, 0, time.Time{}))
 	}
 }
 

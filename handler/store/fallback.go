@@ -269,14 +269,15 @@ func (f *fallback) Hold(ctx context.Context, id string, need Amount, ttl time.Du
 	return f.mem.Hold(ctx, id, need, ttl)
 }
 
-func (f *fallback) Settle(ctx context.Context, id string, spent Amount, preload int) error {
-	if f.later(ctx, func(ctx context.Context) error { return f.redis.Settle(ctx, id, spent, preload) }, func() { f.mem.Settle(context.Background(), id, spent, preload) }) {
+func (f *fallback) Settle(ctx context.Context, id string, spent Amount, preload int, answered time.Time) error {
+	if f.later(ctx, func(ctx context.Context) error { return f.redis.Settle(ctx, id, spent, preload, answered) },
+		func() { f.mem.Settle(context.Background(), id, spent, preload, answered) }) {
 		return nil
 	}
-	if f.try(ctx, func(s Store) error { return s.Settle(ctx, id, spent, preload) }) {
+	if f.try(ctx, func(s Store) error { return s.Settle(ctx, id, spent, preload, answered) }) {
 		return nil
 	}
-	return f.mem.Settle(ctx, id, spent, preload)
+	return f.mem.Settle(ctx, id, spent, preload, answered)
 }
 
 func (f *fallback) Folders(ctx context.Context, folders []string) (m map[string]time.Time, err error) {

@@ -69,7 +69,7 @@ func TestFallbackWhenServerStops(t *testing.T) {
 	if _, ok, err := s.Hold(ctx, "inv", Amount{URLs: 60}, time.Minute); err != nil || !ok {
 		t.Errorf("Hold = %v, %v; want true", ok, err)
 	}
-	must(t, s.Settle(ctx, "inv", Amount{URLs: 50}, 0))
+	must(t, s.Settle(ctx, "inv", Amount{URLs: 50}, 0, time.Time{}))
 	if l, err := s.Ledger(ctx); err != nil || l.Spent.URLs != 50 {
 		t.Errorf("Ledger = %+v, %v; want 50 spent", l, err)
 	}

@@ -91,7 +91,7 @@ func testLaterSendsOnePipeline(t *testing.T, url string, servers []string) {
 	k := KeyOf("later", "a.png")
 	n.single.Store(0)
 	n.pipelines.Store(0)
-	must(t, f.Settle(w, "inv", Amount{URLs: 3}, 0))
+	must(t, f.Settle(w, "inv", Amount{URLs: 3}, 0, time.Time{}))
 	must(t, f.Mark(w, []Key{k}, time.Minute))
 	must(t, f.RecordFolders(w, []string{"https://img.example.com/set/"}, time.Now(), time.Minute))
 	must(t, f.Track(w, []Tracked{{TaskID: "17263", ObjectType: "File"}}))

@@ -276,10 +276,13 @@ func (m *Memory) Hold(_ context.Context, id string, need Amount, ttl time.Durati
 }
 
 // Settle drops the hold id and counts spent and preload as spent.
-func (m *Memory) Settle(_ context.Context, id string, spent Amount, preload int) error {
+func (m *Memory) Settle(_ context.Context, id string, spent Amount, preload int, answered time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.holds, id)
+	if m.have && readAfter(m.reading.At, answered) {
+		return nil
+	}
 	m.spent.URLs += spent.URLs
 	m.spent.Dirs += spent.Dirs
 	m.preload += preload

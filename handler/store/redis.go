@@ -399,13 +399,18 @@ func (r *Redis) Ledger(ctx context.Context) (Ledger, error) {
 func (r *Redis) SetReading(ctx context.Context, rd Reading) error {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	var at string
-	if !rd.At.IsZero() {
-		at = strconv.FormatInt(rd.At.UnixNano(), 10)
-	}
 	err := r.run(ctx, setReadingScript, []string{ledgerState},
-		rd.URLRemain, rd.DirRemain, rd.PreloadRemain, at, LedgerTTL.Milliseconds(), rd.Day).Err()
+		rd.URLRemain, rd.DirRemain, rd.PreloadRemain, unixNano(rd.At), LedgerTTL.Milliseconds(), rd.Day).Err()
 	return r.wrap("set reading", err)
+}
+
+// unixNano is t in Unix nanoseconds, as the ledger's scripts store and
+// compare times; "" for the zero time.
+func unixNano(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.UnixNano(), 10)
 }
 
 // Forget deletes the reading and what was spent since; holds stay.
@@ -430,12 +435,13 @@ func (r *Redis) Hold(ctx context.Context, id string, need Amount, ttl time.Durat
 	return l, ok, r.wrap("hold", err)
 }
 
-// Settle drops the hold id and counts spent (HINCRBY), in one script.
-func (r *Redis) Settle(ctx context.Context, id string, spent Amount, preload int) error {
+// Settle drops the hold id and counts spent (HINCRBY) unless the reading
+// began after answered, in one script.
+func (r *Redis) Settle(ctx context.Context, id string, spent Amount, preload int, answered time.Time) error {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
 	err := r.run(ctx, settleScript, ledgerKeys, holdID(id),
-		spent.URLs, spent.Dirs, preload, LedgerTTL.Milliseconds()).Err()
+		spent.URLs, spent.Dirs, preload, LedgerTTL.Milliseconds(), unixNano(answered)).Err()
 	return r.wrap("settle", err)
 }
 

@@ -118,13 +118,19 @@ return 1
 
 // settleScript: KEYS as for the ledger; ARGV[1] the hold id, ARGV[2..4]
 // the URLs, directories and prefetches spent, ARGV[5] the time to live in
-// ms. Drops the hold and counts what was spent.
+// ms, ARGV[6] when the calls were answered, in Unix ns ("" for unknown).
+// Drops the hold and counts what was spent, unless the reading began
+// after the answer: it holds the spending already.
 var settleScript = newScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'su', ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'sd', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'sp', ARGV[4])
+local st = redis.call('HMGET', KEYS[1], 'have', 'at')
+local at, answered = tonumber(st[2] or ''), tonumber(ARGV[6])
+if not (st[1] == '1' and at and answered and at > answered) then
+  redis.call('HINCRBY', KEYS[1], 'su', ARGV[2])
+  redis.call('HINCRBY', KEYS[1], 'sd', ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'sp', ARGV[4])
+end
 for i = 1, 3 do
   if redis.call('EXISTS', KEYS[i]) == 1 then
     redis.call('PEXPIRE', KEYS[i], ARGV[5])

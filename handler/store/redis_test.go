@@ -136,7 +136,7 @@ func TestRedisKeysExpireAndStayShort(t *testing.T) {
 	if _, _, err := r.Hold(ctx, long, Amount{URLs: 1}, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	must(t, r.Settle(ctx, "other", Amount{URLs: 1}, 1))
+	must(t, r.Settle(ctx, "other", Amount{URLs: 1}, 1, time.Time{}))
 	must(t, r.RecordFolders(ctx, []string{long}, time.Now(), time.Hour))
 
 	keys, err := r.c.Keys(ctx, "*").Result()

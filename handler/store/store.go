@@ -103,6 +103,12 @@ type Ledger struct {
 	Held    Amount // reserved by invocations in flight, unexpired
 }
 
+// readAfter reports whether a reading begun at at began after answered:
+// strictly, so that a clock that did not move counts what was spent.
+func readAfter(at, answered time.Time) bool {
+	return !answered.IsZero() && !at.IsZero() && at.After(answered)
+}
+
 // Available is what may still be planned: the reading less what was spent
 // since and what is held, never below zero.
 func (l Ledger) Available() Amount {
@@ -149,8 +155,11 @@ type Store interface {
 	Hold(ctx context.Context, id string, need Amount, ttl time.Duration) (Ledger, bool, error)
 	// Settle ends the reservation id: spent is counted as spent since the
 	// reading, and the rest is released. Settling an unknown or expired id
-	// still counts spent.
-	Settle(ctx context.Context, id string, spent Amount, preload int) error
+	// still counts spent. answered is when the calls that spent it had all
+	// been answered: a reading begun after it (Reading.At) already holds
+	// what they spent, which is then not counted again. A zero answered
+	// always counts.
+	Settle(ctx context.Context, id string, spent Amount, preload int, answered time.Time) error
 
 	// Folders returns, for each folder that was refreshed as a directory
 	// and is still remembered, when that refresh was accepted.

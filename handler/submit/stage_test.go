@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"vodrefresh/handler/internal/vodmem"
 	"vodrefresh/handler/ledger"
@@ -195,7 +196,7 @@ func TestQuotaSources(t *testing.T) {
 				if err != nil || spent == nil {
 					t.Fatal(err)
 				}
-				spent.Settle(ctx, 20, 1) // 10 URLs and 3 directories released
+				spent.Settle(ctx, 20, 1, time.Time{}) // 10 URLs and 3 directories released
 				if held, _, err := r.ledger.Hold(ctx, store.Amount{URLs: 5, Dirs: 2}, store.Amount{}); err != nil || held == nil {
 					t.Fatal(err)
 				}

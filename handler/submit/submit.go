@@ -203,7 +203,7 @@ func (inv *Invocation) spend(ctx context.Context, calls []vod.Call, hold *ledger
 			failed = true
 		}
 	}
-	hold.Settle(ctx, urls, dirs)
+	hold.Settle(ctx, urls, dirs, inv.s.opts.Now())
 	return failed
 }
 
