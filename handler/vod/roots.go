@@ -35,34 +35,44 @@ type rootSource struct {
 }
 
 // loadRoots returns the CA roots that HTTPS calls to VOD are verified
-// against: the certificates of one bundle file, SSL_CERT_FILE's or else the
-// first of bundleFiles that holds any. It returns nil, which leaves the
-// choice to crypto/x509, on a system other than Linux, when SSL_CERT_DIR
-// is set, and when no bundle holds a certificate.
+// against: the certificates of the first of bundleFiles that holds any,
+// with SSL_CERT_FILE's before them when it is set. It returns nil, which
+// leaves the choice to crypto/x509, on a system other than Linux, when
+// SSL_CERT_DIR is set, when SSL_CERT_FILE cannot be read, and when no
+// bundle holds a certificate.
 //
-// On Linux, crypto/x509 reads a bundle file and then every file in
-// /etc/ssl/certs, where Debian-based images, Function Compute's among them,
-// keep the same roots again, one file each: about 25 ms on a cold instance
-// against 7 ms for the bundle alone (BENCHMARKS.md). The bundle is what
-// update-ca-certificates writes, so it holds every root the directory
-// does once the system's certificates are up to date.
+// On Linux crypto/x509 reads a bundle file (SSL_CERT_FILE's, or the first
+// of the same list) and then every file in /etc/ssl/certs, where
+// Debian-based images, Function Compute's among them, keep the roots of
+// the bundle again, one file each: 24-38 ms on a cold instance of this
+// project's test machine, against 7 ms for the bundle alone
+// (BENCHMARKS.md). The bundle is what update-ca-certificates writes from
+// those files, so it holds the same roots once the system's certificates
+// are up to date.
 func loadRoots(src rootSource) *x509.CertPool {
 	if src.goos != "linux" || src.getenv(envCertDir) != "" {
 		return nil
 	}
-	files := src.files
-	if f := src.getenv(envCertFile); f != "" {
-		files = []string{f}
-	}
-	for _, f := range files {
-		pem, err := src.readFile(f)
+	pool := x509.NewCertPool()
+	own := src.getenv(envCertFile)
+	held := false // whether pool holds a certificate
+	if own != "" {
+		pem, err := src.readFile(own)
 		if err != nil {
+			return nil
+		}
+		held = pool.AppendCertsFromPEM(pem)
+	}
+	for _, f := range src.files {
+		if f == own {
 			continue
 		}
-		pool := x509.NewCertPool()
-		if pool.AppendCertsFromPEM(pem) {
+		if pem, err := src.readFile(f); err == nil && pool.AppendCertsFromPEM(pem) {
 			return pool
 		}
+	}
+	if held {
+		return pool
 	}
 	return nil
 }

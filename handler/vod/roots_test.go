@@ -34,14 +34,17 @@ func selfSigned(t *testing.T) (*vodfake.Server, []byte, *x509.Certificate) {
 	return srv, pemBytes, cert
 }
 
-// TestLoadRoots: the roots are one bundle's, SSL_CERT_FILE's or the first
-// that holds a certificate; nil (crypto/x509's own choice) off Linux, with
-// SSL_CERT_DIR, or when no bundle holds one.
+// TestLoadRoots: the roots are those of the first bundle that holds a
+// certificate, with SSL_CERT_FILE's; nil (crypto/x509's own choice) off
+// Linux, with SSL_CERT_DIR, with an SSL_CERT_FILE that cannot be read, or
+// when no bundle holds one.
 func TestLoadRoots(t *testing.T) {
 	_, good, cert := selfSigned(t)
+	_, own, ownCert := selfSigned(t)
 	_, other, _ := selfSigned(t)
 	files := map[string][]byte{
 		"/bundle/good.pem":  good,
+		"/bundle/own.pem":   own,
 		"/bundle/other.pem": other,
 		"/bundle/junk.pem":  []byte("not a certificate\n"),
 		"/bundle/empty.pem": nil,
@@ -53,35 +56,40 @@ func TestLoadRoots(t *testing.T) {
 		return nil, fs.ErrNotExist
 	}
 	for _, tc := range []struct {
-		name  string
-		goos  string
-		env   map[string]string
-		files []string
-		want  string // "trusts", "distrusts" or "nil"
+		name         string
+		goos         string
+		env          map[string]string
+		files        []string
+		trusts, owns bool // whether the pool verifies cert, and ownCert
+		none         bool // want nil
 	}{
-		{"first bundle that exists", "linux", nil, []string{"/missing.pem", "/bundle/good.pem", "/bundle/other.pem"}, "trusts"},
-		{"a bundle that holds none is passed over", "linux", nil, []string{"/bundle/junk.pem", "/bundle/empty.pem", "/bundle/good.pem"}, "trusts"},
-		{"the first bundle wins", "linux", nil, []string{"/bundle/other.pem", "/bundle/good.pem"}, "distrusts"},
-		{"SSL_CERT_FILE alone", "linux", map[string]string{envCertFile: "/bundle/good.pem"}, []string{"/bundle/other.pem"}, "trusts"},
-		{"SSL_CERT_FILE missing", "linux", map[string]string{envCertFile: "/missing.pem"}, []string{"/bundle/good.pem"}, "nil"},
-		{"SSL_CERT_DIR leaves it to crypto/x509", "linux", map[string]string{envCertDir: "/etc/ssl/certs"}, []string{"/bundle/good.pem"}, "nil"},
-		{"no bundle", "linux", nil, []string{"/missing.pem", "/bundle/junk.pem"}, "nil"},
-		{"not Linux", "darwin", nil, []string{"/bundle/good.pem"}, "nil"},
+		{"first bundle that exists", "linux", nil, []string{"/missing.pem", "/bundle/good.pem", "/bundle/other.pem"}, true, false, false},
+		{"a bundle that holds none is passed over", "linux", nil, []string{"/bundle/junk.pem", "/bundle/empty.pem", "/bundle/good.pem"}, true, false, false},
+		{"the first bundle wins", "linux", nil, []string{"/bundle/other.pem", "/bundle/good.pem"}, false, false, false},
+		{"SSL_CERT_FILE with the first bundle", "linux", map[string]string{envCertFile: "/bundle/own.pem"}, []string{"/bundle/good.pem"}, true, true, false},
+		{"SSL_CERT_FILE alone", "linux", map[string]string{envCertFile: "/bundle/own.pem"}, []string{"/missing.pem"}, false, true, false},
+		{"SSL_CERT_FILE naming the bundle", "linux", map[string]string{envCertFile: "/bundle/good.pem"}, []string{"/bundle/good.pem", "/bundle/other.pem"}, true, false, false},
+		{"SSL_CERT_FILE unreadable", "linux", map[string]string{envCertFile: "/missing.pem"}, []string{"/bundle/good.pem"}, false, false, true},
+		{"SSL_CERT_FILE and no bundle hold none", "linux", map[string]string{envCertFile: "/bundle/junk.pem"}, []string{"/missing.pem"}, false, false, true},
+		{"SSL_CERT_DIR leaves it to crypto/x509", "linux", map[string]string{envCertDir: "/etc/ssl/certs"}, []string{"/bundle/good.pem"}, false, false, true},
+		{"no bundle", "linux", nil, []string{"/missing.pem", "/bundle/junk.pem"}, false, false, true},
+		{"not Linux", "darwin", nil, []string{"/bundle/good.pem"}, false, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pool := loadRoots(rootSource{goos: tc.goos, getenv: func(k string) string { return tc.env[k] }, files: tc.files, readFile: read})
+			if (pool == nil) != tc.none {
+				t.Fatalf("pool %v, want nil: %t", pool, tc.none)
+			}
 			if pool == nil {
-				if tc.want != "nil" {
-					t.Fatalf("no pool, want one that %s the certificate", tc.want)
-				}
 				return
 			}
-			if tc.want == "nil" {
-				t.Fatal("a pool, want nil")
-			}
-			_, err := cert.Verify(x509.VerifyOptions{Roots: pool})
-			if trusted := err == nil; trusted != (tc.want == "trusts") {
-				t.Fatalf("verify: %v, want the pool to be one that %s it", err, tc.want)
+			for _, c := range []struct {
+				cert *x509.Certificate
+				want bool
+			}{{cert, tc.trusts}, {ownCert, tc.owns}} {
+				if _, err := c.cert.Verify(x509.VerifyOptions{Roots: pool}); (err == nil) != c.want {
+					t.Errorf("verify %s: %v, want trusted: %t", c.cert.Subject, err, c.want)
+				}
 			}
 		})
 	}
