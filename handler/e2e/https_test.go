@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/internal/fcemu"
+	"vodrefresh/handler/internal/testfix"
 	"vodrefresh/handler/internal/vodfake"
 )
 
@@ -20,17 +21,17 @@ const systemCerts = "/etc/ssl/certs"
 // function verifies VOD against it and the system's roots.
 func httpsVOD(tb testing.TB, creds map[string]string) (*vodfake.Server, string) {
 	tb.Helper()
-	cfg, cert, err := vodfake.SelfSigned()
+	c, err := testfix.SelfSigned()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	vod, err := vodfake.Start(vodfake.Options{Credentials: creds, Lifetime: 10 * time.Minute, MaxRequests: 1_000_000, TLS: cfg})
+	vod, err := vodfake.Start(vodfake.Options{Credentials: creds, Lifetime: 10 * time.Minute, MaxRequests: 1_000_000, TLS: c.Config})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(vod.Close)
 	bundle := filepath.Join(tb.TempDir(), "vodfake.pem")
-	if err := os.WriteFile(bundle, cert, 0o600); err != nil {
+	if err := os.WriteFile(bundle, c.CertPEM, 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	return vod, bundle

@@ -4,7 +4,8 @@
 // every failure, and one call with its retries. Everything that talks to
 // the network is here; tests of the layers above use an in-memory Client.
 //
-// It is a leaf: it imports nothing of vodrefresh. What a call carries
+// It imports trust (the CA roots it verifies VOD against) and nothing
+// else of vodrefresh. What a call carries
 // comes in as plain values (an object type, paths, the invocation's STS
 // credentials), and the time it may take comes in as the context's
 // deadline.

@@ -16,6 +16,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	vodapi "github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+
+	"vodrefresh/handler/trust"
 )
 
 // DefaultRequestTimeout bounds one VOD API call (the SDK's own read timeout).
@@ -41,11 +43,11 @@ func (p pooled) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt
 
 // NewConnector returns a Connector for the endpoint. getenv reads the
 // environment's credentials when an invocation brings none; nil reads none.
-// For an HTTPS endpoint it starts loading the CA roots (systemRoots) at
+// For an HTTPS endpoint it starts loading the CA roots (trust.Roots) at
 // once, so that the loading overlaps whatever the caller does before its
 // first call.
 func NewConnector(ep Endpoint, getenv func(string) string) *Connector {
-	return newConnector(ep, getenv, systemRoots)
+	return newConnector(ep, getenv, trust.Roots)
 }
 
 // newConnector is NewConnector with the CA roots that roots returns.

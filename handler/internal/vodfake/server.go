@@ -40,7 +40,8 @@ type Options struct {
 	// Domains are the account's VOD domains (DescribeVodUserDomains);
 	// SetDomains replaces them.
 	Domains []Domain
-	// TLS, when set, makes the server answer HTTPS with it (SelfSigned).
+	// TLS, when set, makes the server answer HTTPS with it
+	// (testfix.SelfSigned).
 	TLS *tls.Config
 }
 

@@ -1,4 +1,9 @@
-package vod
+// Package trust is the CA roots that the function's TLS connections
+// verify against, VOD's and the store's: loaded once a process, from one
+// CA bundle file instead of crypto/x509's bundle and directory.
+//
+// It imports nothing of vodrefresh.
+package trust
 
 import (
 	"crypto/x509"
@@ -34,7 +39,7 @@ type rootSource struct {
 	readFile func(string) ([]byte, error)
 }
 
-// loadRoots returns the CA roots that HTTPS calls to VOD are verified
+// loadRoots returns the CA roots that TLS connections are verified
 // against: the certificates of the first of bundleFiles that holds any,
 // with SSL_CERT_FILE's before them when it is set. It returns nil, which
 // leaves the choice to crypto/x509, on a system other than Linux, when
@@ -77,7 +82,10 @@ func loadRoots(src rootSource) *x509.CertPool {
 	return nil
 }
 
-// systemRoots loads the process's roots once; warm starts it early.
-var systemRoots = sync.OnceValue(func() *x509.CertPool {
+// Roots returns the process's CA roots, loading them on the first call
+// (loadRoots); nil leaves the choice to crypto/x509. Call it in a goroutine
+// to have them loaded while other work goes on: later calls wait for that
+// load.
+var Roots = sync.OnceValue(func() *x509.CertPool {
 	return loadRoots(rootSource{goos: runtime.GOOS, getenv: os.Getenv, files: bundleFiles, readFile: os.ReadFile})
 })

@@ -1,37 +1,27 @@
-package vod
+package trust
 
 import (
-	"context"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"io/fs"
-	"strings"
 	"testing"
-	"time"
 
-	"vodrefresh/handler/internal/vodfake"
+	"vodrefresh/handler/internal/testfix"
 )
 
-// selfSigned returns a fresh certificate in PEM, parsed, and the fake
-// VOD's TLS configuration that serves it.
-func selfSigned(t *testing.T) (*vodfake.Server, []byte, *x509.Certificate) {
+// selfSigned returns a fresh certificate in PEM, and parsed.
+func selfSigned(t *testing.T) ([]byte, *x509.Certificate) {
 	t.Helper()
-	cfg, pemBytes, err := vodfake.SelfSigned()
+	c, err := testfix.SelfSigned()
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, _ := pem.Decode(pemBytes)
+	block, _ := pem.Decode(c.CertPEM)
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{"LTAI-roots": "roots-secret"}, Lifetime: time.Minute, TLS: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv, pemBytes, cert
+	return c.CertPEM, cert
 }
 
 // TestLoadRoots: the roots are those of the first bundle that holds a
@@ -39,9 +29,9 @@ func selfSigned(t *testing.T) (*vodfake.Server, []byte, *x509.Certificate) {
 // Linux, with SSL_CERT_DIR, with an SSL_CERT_FILE that cannot be read, or
 // when no bundle holds one.
 func TestLoadRoots(t *testing.T) {
-	_, good, cert := selfSigned(t)
-	_, own, ownCert := selfSigned(t)
-	_, other, _ := selfSigned(t)
+	good, cert := selfSigned(t)
+	own, ownCert := selfSigned(t)
+	other, _ := selfSigned(t)
 	files := map[string][]byte{
 		"/bundle/good.pem":  good,
 		"/bundle/own.pem":   own,
@@ -90,56 +80,6 @@ func TestLoadRoots(t *testing.T) {
 				if _, err := c.cert.Verify(x509.VerifyOptions{Roots: pool}); (err == nil) != c.want {
 					t.Errorf("verify %s: %v, want trusted: %t", c.cert.Subject, err, c.want)
 				}
-			}
-		})
-	}
-}
-
-// TestHTTPSWithLoadedRoots calls the fake VOD over HTTPS through the SDK:
-// the call goes through when the roots hold the fake's certificate, and
-// is never answered when they do not.
-func TestHTTPSWithLoadedRoots(t *testing.T) {
-	srv, good, _ := selfSigned(t)
-	_, other, _ := selfSigned(t)
-	ep, err := ParseEndpoint(srv.Endpoint())
-	if err != nil || ep.Scheme != "HTTPS" {
-		t.Fatalf("%s: %+v %v", srv.Endpoint(), ep, err)
-	}
-	sts := STS{AccessKeyID: "LTAI-roots", AccessKeySecret: "roots-secret", SecurityToken: "roots-token"}
-	for _, tc := range []struct {
-		name   string
-		bundle []byte
-		ok     bool
-	}{
-		{"trusted", good, true},
-		{"another root", other, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			roots := func() *x509.CertPool {
-				return loadRoots(rootSource{goos: "linux", getenv: func(string) string { return "" }, files: []string{"b"},
-					readFile: func(string) ([]byte, error) { return tc.bundle, nil }})
-			}
-			before := srv.Calls("DescribeVodRefreshQuota")
-			c, err := newConnector(ep, nil, roots).Dial(sts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			q, err := c.Quota(ctx)
-			got := srv.Calls("DescribeVodRefreshQuota") - before
-			if tc.ok {
-				if err != nil || got != 1 || q.URLQuota != 2000 {
-					t.Fatalf("quota %+v, %v, %d calls answered", q, err, got)
-				}
-				return
-			}
-			var apiErr *APIError
-			if err == nil || got != 0 || !errors.As(err, &apiErr) {
-				t.Fatalf("quota %+v, %v, %d calls answered: want a refused connection", q, err, got)
-			}
-			if msg := err.Error(); strings.Contains(msg, "roots-secret") || strings.Contains(msg, "roots-token") || strings.Contains(msg, "*tls.") {
-				t.Fatalf("error leaks: %s", msg)
 			}
 		})
 	}
