@@ -11,6 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
+
+	"vodrefresh/handler/trust"
 )
 
 // The limits of a Redis when its URL does not set them (the URL's
@@ -155,9 +157,16 @@ func newRedis(raw string) (*Redis, error) {
 	return r, nil
 }
 
+// rootCAs are the CA roots a TLS connection verifies the server against.
+var rootCAs = trust.Roots
+
 // settle gives a server's client the limits the URL left unset and the
-// settings the store depends on.
+// settings the store depends on, and, over TLS, the process's CA roots
+// (trust.Roots: the ones VOD is verified against, loaded once).
 func settle(opt *redis.Options) {
+	if opt.TLSConfig != nil && !opt.TLSConfig.InsecureSkipVerify {
+		opt.TLSConfig.RootCAs = rootCAs()
+	}
 	defaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolSize)
 	opt.PipelinePoolSize = -1 // pipelines share the one small pool
 	// A script that timed out may have run: running it again could count

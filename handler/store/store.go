@@ -49,7 +49,8 @@
 // errors and the Report name the server as host:port and db, never the
 // password.
 //
-// It is a leaf: it imports nothing of vodrefresh.
+// It imports trust (the CA roots of rediss://) and nothing else of
+// vodrefresh.
 package store
 
 import (

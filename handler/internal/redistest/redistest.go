@@ -11,6 +11,8 @@ package redistest
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -20,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"vodrefresh/handler/internal/testfix"
 )
 
 // RequireEnv names the variable that, set to 1, makes a missing
@@ -36,6 +40,8 @@ type Server struct {
 	Addr string
 	// Password is what the server requires, or "".
 	Password string
+	// TLS reports whether the server speaks TLS alone (rediss://).
+	TLS bool
 
 	cmd    *exec.Cmd
 	out    *bytes.Buffer
@@ -51,6 +57,13 @@ type config struct {
 	password string
 	args     []string
 	cluster  bool
+	tls      *testfix.Cert
+}
+
+// TLS makes the server speak TLS alone, with cert, on its port; it does
+// not ask clients for certificates.
+func TLS(cert testfix.Cert) Option {
+	return func(c *config) { c.tls = &cert }
 }
 
 // Password makes the server require password (requirepass).
@@ -115,6 +128,15 @@ func start(t testing.TB, bin string, c config) (*Server, error) {
 		"--save", "", "--appendonly", "no", "--dir", t.TempDir(),
 		"--databases", strconv.Itoa(Databases), "--protected-mode", "yes",
 	}
+	if c.tls != nil {
+		dir := t.TempDir()
+		certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+		if err := errors.Join(os.WriteFile(certFile, c.tls.CertPEM, 0o600), os.WriteFile(keyFile, c.tls.KeyPEM, 0o600)); err != nil {
+			return nil, err
+		}
+		args = append(args, "--port", "0", "--tls-port", strconv.Itoa(port), "--tls-cert-file", certFile,
+			"--tls-key-file", keyFile, "--tls-ca-cert-file", certFile, "--tls-auth-clients", "no")
+	}
 	if c.password != "" {
 		args = append(args, "--requirepass", c.password)
 	}
@@ -131,6 +153,7 @@ func start(t testing.TB, bin string, c config) (*Server, error) {
 	s := &Server{
 		Addr:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Password: c.password,
+		TLS:      c.tls != nil,
 		out:      &bytes.Buffer{},
 		done:     make(chan struct{}),
 	}
@@ -147,7 +170,7 @@ func start(t testing.TB, bin string, c config) (*Server, error) {
 			return nil, fmt.Errorf("redis-server exited: %v\n%s", s.waited, s.out)
 		default:
 		}
-		if answers(s.Addr) {
+		if answers(s.Addr, s.TLS) {
 			return s, nil
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -157,9 +180,16 @@ func start(t testing.TB, bin string, c config) (*Server, error) {
 }
 
 // answers reports whether a Redis answers PING on addr (+PONG, or an
-// error asking for the password).
-func answers(addr string) bool {
-	conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+// error asking for the password), over TLS when tls is set. It checks
+// that the server is up, not who it is: it verifies no certificate.
+func answers(addr string, tlsOn bool) bool {
+	var conn net.Conn
+	var err error
+	if tlsOn {
+		conn, err = tls.DialWithDialer(&net.Dialer{Timeout: 200 * time.Millisecond}, "tcp", addr, &tls.Config{InsecureSkipVerify: true})
+	} else {
+		conn, err = net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	}
 	if err != nil {
 		return false
 	}
@@ -183,12 +213,16 @@ func freePort() (int, error) {
 }
 
 // URL is the server's URL for database db, with the password if it
-// requires one.
+// requires one: rediss:// when it speaks TLS.
 func (s *Server) URL(db int) string {
-	if s.Password != "" {
-		return fmt.Sprintf("redis://:%s@%s/%d", s.Password, s.Addr, db)
+	scheme := "redis"
+	if s.TLS {
+		scheme = "rediss"
 	}
-	return fmt.Sprintf("redis://%s/%d", s.Addr, db)
+	if s.Password != "" {
+		return fmt.Sprintf("%s://:%s@%s/%d", scheme, s.Password, s.Addr, db)
+	}
+	return fmt.Sprintf("%s://%s/%d", scheme, s.Addr, db)
 }
 
 // Stop stops the server and waits (at most 5 seconds) for it to exit.
