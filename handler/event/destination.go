@@ -9,8 +9,8 @@ import (
 // event of an asynchronous invocation that failed after its retries (an
 // OSS event, say, when the day's quota ran out), which FC sent to the
 // function's onFailure destination, an MNS queue that the function's queue
-// trigger reads. Its records keep the identity they had in the original
-// invocation. A destination record inside another is refused for good, at
+// trigger reads. Its records, and the VOD event notifications of its
+// messages, keep the identity they had in the original invocation. A destination record inside another is refused for good, at
 // any depth: directly, or through the MNS messages between them
 // (original is inherited by every reader below a destination record).
 func (r *reader) destination(payload *rawString) error {
@@ -42,6 +42,7 @@ func (r *reader) destination(payload *rawString) error {
 		ev.Index = len(r.records)
 		r.records = append(r.records, ev)
 	}
+	r.vod = append(r.vod, sub.vod...)
 	r.rejected = append(r.rejected, sub.rejected...)
 	return nil
 }

@@ -56,3 +56,19 @@ func TestDestinationRecords(t *testing.T) {
 		})
 	}
 }
+
+// A destination record of a failed queue batch gives back the VOD event
+// notifications its messages held, each under its own message ID, as the
+// batch gave them the first time.
+func TestDestinationRecordOfVODMessages(t *testing.T) {
+	ev, err := Detect(testfix.Read(t, "testdata", "fc-destination-vod.json"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Shape != ShapeDestination || len(ev.Records) != 0 || len(ev.Rejected) != 0 || len(ev.VOD) != 1 {
+		t.Fatalf("shape %q, %d records, %d rejected, %d VOD messages; want %q and one VOD message", ev.Shape, len(ev.Records), len(ev.Rejected), len(ev.VOD), ShapeDestination)
+	}
+	if m := ev.VOD[0]; m.MessageID != "V-0001" || !strings.Contains(string(m.Body), `"EventType":"DeleteMediaComplete"`) {
+		t.Errorf("VOD message %s: %s", m.MessageID, m.Body)
+	}
+}

@@ -247,6 +247,43 @@ func TestVODQueueMessage(t *testing.T) {
 	}
 }
 
+// The same batch, failed and written by FC to its onFailure destination,
+// comes back as a destination record: its VOD messages are planned again
+// under their own message IDs, so what the first attempt submitted is not
+// submitted twice, and what it did not is.
+func TestVODQueueMessageInDestinationRecord(t *testing.T) {
+	srv := startFake(t, nil)
+	h := vodHandler(t, srv, vodHookConfig("https://hooks2.example.com/vod"), nil)
+	batch := func(ids ...string) string {
+		var msgs []string
+		for i, id := range ids {
+			msgs = append(msgs, fmt.Sprintf(`{"requestId":"r","messageId":"d%d","messageBody":%q}`, i+1, vodDelete(id)))
+		}
+		return "[" + strings.Join(msgs, ",") + "]"
+	}
+	const other = "0123456789abcdef0123456789abcdef"
+	// The first attempt carried the first message alone.
+	if _, err := handle(h, t.Context(), []byte(batch(vodVideo))); err != nil {
+		t.Fatal(err)
+	}
+	record := fmt.Sprintf(`{"timestamp":1764000000000,"requestContext":{"requestId":"fc-req-3","functionArn":"acs:fc:cn-shanghai:123:functions/vodrefresh","condition":"UnhandledInvocationError","approximateInvokeCount":4},"requestPayload":%q,"responseContext":{"statusCode":200,"functionError":"UnhandledInvocationError"},"responsePayload":"{}"}`,
+		batch(vodVideo, other))
+	if _, err := handle(h, t.Context(), []byte(record)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range srv.Requests() {
+		if r.Action == "RefreshVodObjectCaches" {
+			got = append(got, r.Paths...)
+		}
+	}
+	want := []string{"https://vod.example.com/" + vodVideo + "/", "https://vod2.example.com/" + vodVideo + "/",
+		"https://vod.example.com/" + other + "/", "https://vod2.example.com/" + other + "/"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("refreshed %v, want %v", got, want)
+	}
+}
+
 // A forward target that fails, redirects or cannot be reached: the answer
 // to the caller names no part of the forward URL, and the log masks its
 // userinfo and query.
