@@ -70,6 +70,36 @@ func TestWaitForTasks(t *testing.T) {
 	}
 }
 
+// A task query that fails ends the wait: the refresh went through, so the
+// invocation does not fail and FC retries nothing; the result keeps the
+// status the last query gave, and a WARN line says the tasks were not
+// followed to their end, and why.
+func TestWaitEndedByAFailedQuery(t *testing.T) {
+	srv := startFake(t, nil)
+	srv.ScriptNewTasks("Refreshing", "Refreshing", "Complete")
+	srv.Script("DescribeVodRefreshTasks", vodfake.Served, vodfake.ErrorReply("Forbidden.RAM"))
+	var logs bytes.Buffer
+	h := followHandler(t, srv, &logs)
+	ctx := withFCCredentials(context.Background(), testAK, testSecret, testToken)
+	res, err := handle(h, ctx, nativeEvent([2]string{"ObjectCreated:PutObject", "videos/a.mp4"}))
+	if err != nil {
+		t.Fatalf("the invocation failed: %v", err)
+	}
+	if len(res.Tasks) != 1 || res.Tasks[0].Status != "Refreshing" {
+		t.Errorf("tasks %+v, want the one task as the first query found it", res.Tasks)
+	}
+	var warned bool
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"level":"WARN","msg":"refresh tasks not followed to their end"`) {
+			warned = strings.Contains(line, "Forbidden.RAM")
+		}
+	}
+	if !warned {
+		t.Errorf("no WARN line naming the failed query:\n%s", logs.String())
+	}
+	assertNoSecret(t, "the log", logs.String())
+}
+
 func TestPrefetch(t *testing.T) {
 	t.Run("created objects only, after their refresh", testPrefetchCreatedOnly)
 	t.Run("a failed refresh is not prefetched", testPrefetchAfterFailedRefresh)

@@ -119,6 +119,12 @@ func (inv *Invocation) follow(ctx context.Context, calls []vod.Call, wait bool) 
 		return media, nil
 	}
 	tasks, err := vod.WaitTasks(ctx, inv.client, append(taskIDs(calls), ids...), b)
+	if su := (*vod.StatusUnknown)(nil); errors.As(err, &su) {
+		// The refresh went through: nothing to retry, but the result
+		// lists the tasks as the last query found them, or none.
+		inv.log.Warn("refresh tasks not followed to their end", "error", su.Error())
+		err = nil
+	}
 	var failed []vod.Task
 	for _, t := range media {
 		if _, f := vod.MediaDone(t.Status); f {

@@ -19,6 +19,16 @@ func (e *TaskError) Error() string {
 	return fmt.Sprintf("%d refresh tasks failed: %s", len(e.Failed), strings.Join(ids, ", "))
 }
 
+// StatusUnknown is a wait for refresh tasks that a failed query ended: the
+// refresh went through, and only its tasks' status is unknown.
+type StatusUnknown struct{ Err error }
+
+func (e *StatusUnknown) Error() string {
+	return "the refresh tasks' status is unknown: querying them failed: " + e.Err.Error()
+}
+
+func (e *StatusUnknown) Unwrap() error { return e.Err }
+
 // The default first pause between task queries, and the longest.
 const (
 	waitPoll    = 500 * time.Millisecond
@@ -27,19 +37,22 @@ const (
 
 // WaitTasks follows the tasks, pausing as b.Poll says, until each is Complete or Failed, or ctx's
 // deadline is near; it returns their last status, and a *TaskError when any
-// failed. A failed query ends the wait without an error: the refresh went
+// failed. A failed query ends the wait with the status the last query gave
+// (none, if it was the first) and a *StatusUnknown: the refresh went
 // through, only its status is unknown.
 func WaitTasks(ctx context.Context, c Client, ids []string, b Backoff) ([]Task, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var tasks, failed []Task
+	var queryErr error
 	poll(ctx, b, func() bool {
-		var err error
-		if tasks, err = TasksByID(ctx, c, ids); err != nil {
-			failed = nil
+		got, err := TasksByID(ctx, c, ids)
+		if err != nil {
+			failed, queryErr = nil, err
 			return true
 		}
+		tasks = got
 		done := true
 		failed = nil
 		for _, t := range tasks {
@@ -53,8 +66,11 @@ func WaitTasks(ctx context.Context, c Client, ids []string, b Backoff) ([]Task, 
 		}
 		return done
 	})
-	if len(failed) > 0 {
+	switch {
+	case len(failed) > 0:
 		return tasks, &TaskError{Failed: failed}
+	case queryErr != nil:
+		return tasks, &StatusUnknown{Err: queryErr}
 	}
 	return tasks, nil
 }
