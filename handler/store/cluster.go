@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,8 +30,12 @@ const slotCount = 16384
 //
 // A node that answers MOVED did not run the command: the slot map is read
 // again (CLUSTER SLOTS) and the command sent once more to the new owner.
-// ASK (a slot being migrated) is not followed: the operation fails, and
-// the store's caller falls back as for any failed operation.
+// A node that answers ASK (its slot is being migrated and the key is not
+// there) did not run it either: it goes once more, after ASKING, to the
+// node the reply names, if that node serves slots of the map; the map is
+// not read again. A multi-key script whose keys the migration split is
+// answered TRYAGAIN, and fails like any operation: the store's caller
+// falls back.
 type cluster struct {
 	opt   redis.Options // each node's client options; Addr set per node
 	seeds []string
@@ -75,6 +81,9 @@ func (c *cluster) ProcessHook(redis.ProcessHook) redis.ProcessHook {
 			}
 			_ = node.Process(ctx, cmd)
 		}
+		if err := c.ask(ctx, cmd); err != nil {
+			return err
+		}
 		return cmd.Err()
 	}
 }
@@ -104,14 +113,16 @@ func (c *cluster) ProcessPipelineHook(redis.ProcessPipelineHook) redis.ProcessPi
 			})
 		}
 		for _, cmd := range cmds {
-			if !moved(cmd.Err()) {
-				continue
+			if moved(cmd.Err()) {
+				node, err := c.reroute(ctx, cmd)
+				if err != nil {
+					return err
+				}
+				_ = node.Process(ctx, cmd)
 			}
-			node, err := c.reroute(ctx, cmd)
-			if err != nil {
+			if err := c.ask(ctx, cmd); err != nil {
 				return err
 			}
-			_ = node.Process(ctx, cmd)
 		}
 		for _, cmd := range cmds {
 			if err := cmd.Err(); err != nil && err != redis.Nil {
@@ -134,6 +145,52 @@ func (c *cluster) reroute(ctx context.Context, cmd redis.Cmder) (*redis.Client, 
 
 // moved reports whether err is a MOVED reply.
 func moved(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "MOVED ") }
+
+// ask sends cmd, which a node answered ASK (its slot is moving, and the
+// key is not there), once to the node the reply names, after ASKING, on
+// one connection; the slot map stays as it is. It follows only to a
+// master the slot map knows. It changes nothing of a command answered
+// otherwise.
+func (c *cluster) ask(ctx context.Context, cmd redis.Cmder) error {
+	addr, ok := askedTo(cmd.Err())
+	if !ok {
+		return nil
+	}
+	c.mu.Lock()
+	node, known := c.master(addr)
+	c.mu.Unlock()
+	if !known {
+		return fmt.Errorf("cluster: a node asked to send a command to %s, which serves no slot", addr)
+	}
+	cmd.SetErr(nil)
+	_, _ = node.Pipelined(ctx, func(p redis.Pipeliner) error {
+		_ = p.Process(ctx, redis.NewStatusCmd(ctx, "asking"))
+		_ = p.Process(ctx, cmd)
+		return nil
+	})
+	return nil
+}
+
+// askedTo returns the node an ASK reply names.
+func askedTo(err error) (string, bool) {
+	if err == nil || !strings.HasPrefix(err.Error(), "ASK ") {
+		return "", false
+	}
+	f := strings.Fields(err.Error())
+	if len(f) != 3 {
+		return "", false
+	}
+	return f[2], true
+}
+
+// master returns the client of addr if it serves a slot of the map.
+// Called with c.mu held.
+func (c *cluster) master(addr string) (*redis.Client, bool) {
+	if !slices.Contains(c.slots, addr) {
+		return nil, false
+	}
+	return c.node(addr), true
+}
 
 // nodeFor returns the client of the master that owns key's slot; a
 // command without a key goes to the master of slot 0.

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"vodrefresh/handler/internal/redistest"
 )
@@ -253,5 +256,84 @@ func TestSlotOf(t *testing.T) {
 		if got := strconv.Itoa(slotOf(key)); got != want {
 			t.Errorf("slotOf(%q) = %s, want %s", key, got, want)
 		}
+	}
+}
+
+// While a slot moves from one master to another, a node answers ASK for a
+// key it does not hold, without running the command: the store sends it
+// once more, after ASKING, to the node that imports the slot, in a
+// pipeline (Mark, Seen) as alone (Count's script). Each operation
+// succeeds and counts once, and the keys land on the importing node.
+func TestClusterFollowsAsk(t *testing.T) {
+	cl := redistest.StartCluster(t, 3)
+	r := openCluster(t, cl)
+	ctx := context.Background()
+	mark := KeyOf("ask", "mark")
+	slot := slotOf(retryKey(mark))
+	count := KeyOf("ask", "count")
+	for i := 0; slotOf(countKey(count)) != slot; i++ { // a counter in the same slot
+		count = KeyOf("ask", "count", strconv.Itoa(i))
+	}
+	from := cl.Servers[slot*len(cl.Servers)/slotCount] // StartCluster's equal ranges
+	to := cl.Servers[(slot*len(cl.Servers)/slotCount+1)%len(cl.Servers)]
+	id := func(s *redistest.Server) string {
+		v, err := redistest.Command(s.Addr, s.Password, "CLUSTER", "MYID")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		on   *redistest.Server
+		args []string
+	}{
+		{to, []string{"CLUSTER", "SETSLOT", strconv.Itoa(slot), "IMPORTING", id(from)}},
+		{from, []string{"CLUSTER", "SETSLOT", strconv.Itoa(slot), "MIGRATING", id(to)}},
+	} {
+		if _, err := redistest.Command(c.on.Addr, c.on.Password, c.args...); err != nil {
+			t.Fatalf("%v on %s: %v", c.args, c.on.Addr, err)
+		}
+	}
+	must(t, r.Mark(ctx, []Key{mark}, time.Minute))
+	seen, err := r.Seen(ctx, []Key{mark})
+	must(t, err)
+	if !seen[0] {
+		t.Fatal("a key marked during the slot's migration is not seen")
+	}
+	for range 2 {
+		must(t, r.Count(ctx, count, map[string]int{"n": 1}, time.Minute))
+	}
+	got, err := r.Counts(ctx, count)
+	must(t, err)
+	if got["n"] != 2 {
+		t.Errorf("2 Counts during the migration counted %d, want 2", got["n"])
+	}
+	n := keysPerNode(t, cl)
+	for i, s := range cl.Servers {
+		want := 0
+		if s == to {
+			want = 2
+		}
+		if n[i] != want {
+			t.Errorf("keys per node %v: want the 2 keys on the importing node %s alone", n, to.Addr)
+			break
+		}
+	}
+}
+
+// An ASK reply is followed only to a master of the slot map: a node it
+// does not know is not dialled, and the operation fails.
+func TestClusterAskToUnknownNode(t *testing.T) {
+	c := &cluster{slots: make([]string, slotCount), nodes: map[string]*redis.Client{}}
+	c.slots[5] = "127.0.0.1:7000"
+	cmd := redis.NewCmd(context.Background(), "get", "k")
+	cmd.SetErr(errors.New("ASK 5 127.0.0.1:7999"))
+	err := c.ask(context.Background(), cmd)
+	if err == nil || !strings.Contains(err.Error(), "serves no slot") || len(c.nodes) != 0 {
+		t.Errorf("ask to an unknown node: %v, %d clients made", err, len(c.nodes))
+	}
+	cmd.SetErr(errors.New("MOVED 5 127.0.0.1:7000"))
+	if err := c.ask(context.Background(), cmd); err != nil || cmd.Err() == nil {
+		t.Errorf("a MOVED reply: ask %v, the command's error %v; want both left alone", err, cmd.Err())
 	}
 }

@@ -27,8 +27,9 @@ func newScript(src string) *script {
 // have reached the server: a script that counted spent quota, or an
 // HINCRBY, would count twice. The clients' retries are off (MaxRetries
 // -1); the command says NoRetry as well, which go-redis consults on the
-// paths that resend by themselves. A MOVED reply, which a node of a
-// cluster gives without running the command, is still followed (cluster).
+// paths that resend by themselves. A MOVED or ASK reply, which a node of
+// a cluster gives without running the command, is still followed
+// (cluster).
 type onceCmd struct{ *redis.Cmd }
 
 // NoRetry says not to send the command again.

@@ -76,7 +76,7 @@ const seenChunk = 1000
 //
 // No command that may have run is sent again: the client's retries are
 // off (MaxRetries -1), on one server as on each node of a cluster. A
-// MOVED reply, which a node gives without running the command, is
+// MOVED or ASK reply, which a node gives without running the command, is
 // followed once. Errors name the server as host:port and db (or the
 // cluster's seed nodes), never the password.
 type Redis struct {
