@@ -1,6 +1,7 @@
 // Package trust is the CA roots that the function's TLS connections
-// verify against, VOD's and the store's: loaded once a process, from one
-// CA bundle file instead of crypto/x509's bundle and directory.
+// verify against, VOD's and the store's: loaded once a process, from the
+// system's CA bundle file, where crypto/x509 would read the bundle and
+// then the directory that holds its roots again.
 //
 // It imports nothing of vodrefresh.
 package trust
@@ -44,7 +45,8 @@ type rootSource struct {
 // with SSL_CERT_FILE's before them when it is set. It returns nil, which
 // leaves the choice to crypto/x509, on a system other than Linux, when
 // SSL_CERT_DIR is set, when SSL_CERT_FILE cannot be read, and when no
-// bundle holds a certificate.
+// bundle holds a certificate (the system's roots may then be in the
+// directory alone).
 //
 // On Linux crypto/x509 reads a bundle file (SSL_CERT_FILE's, or the first
 // of the same list) and then every file in /etc/ssl/certs, where
@@ -60,24 +62,24 @@ func loadRoots(src rootSource) *x509.CertPool {
 	}
 	pool := x509.NewCertPool()
 	own := src.getenv(envCertFile)
-	held := false // whether pool holds a certificate
+	ownHeld := false // whether SSL_CERT_FILE held a certificate
 	if own != "" {
 		pem, err := src.readFile(own)
 		if err != nil {
 			return nil
 		}
-		held = pool.AppendCertsFromPEM(pem)
+		ownHeld = pool.AppendCertsFromPEM(pem)
 	}
 	for _, f := range src.files {
 		if f == own {
+			if ownHeld {
+				return pool // read already
+			}
 			continue
 		}
 		if pem, err := src.readFile(f); err == nil && pool.AppendCertsFromPEM(pem) {
 			return pool
 		}
-	}
-	if held {
-		return pool
 	}
 	return nil
 }
