@@ -21,20 +21,15 @@ import (
 // integer: the benchmark measures what is shipped.
 func deployed(tb testing.TB, name string) int {
 	tb.Helper()
-	b, err := os.ReadFile("../../s.yaml")
+	n, err := strconv.Atoi(deployedEnv(tb, name))
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("s.yaml sets %s to no number: %v", name, err)
 	}
-	m := regexp.MustCompile(`(?m)^\s+` + name + `:\s*(\d+)\s*$`).FindSubmatch(b)
-	if m == nil {
-		tb.Fatalf("s.yaml sets no %s", name)
-	}
-	n, _ := strconv.Atoi(string(m[1]))
 	return n
 }
 
-// deployedEnv reads an environment variable that s.yaml sets to a
-// literal value for the function.
+// deployedEnv reads a setting of the function (a prop, or an environment
+// variable) that s.yaml sets to a literal value.
 func deployedEnv(tb testing.TB, name string) string {
 	tb.Helper()
 	b, err := os.ReadFile("../../s.yaml")

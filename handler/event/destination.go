@@ -10,9 +10,10 @@ import (
 // OSS event, say, when the day's quota ran out), which FC sent to the
 // function's onFailure destination, an MNS queue that the function's queue
 // trigger reads. Its records, and the VOD event notifications of its
-// messages, keep the identity they had in the original invocation. A destination record inside another is refused for good, at
-// any depth: directly, or through the MNS messages between them
-// (original is inherited by every reader below a destination record).
+// messages, keep the identity they had in the original invocation. A
+// destination record inside another is refused for good, at any depth:
+// directly, or through the MNS messages between them (original is
+// inherited by every reader below a destination record).
 func (r *reader) destination(payload *rawString) error {
 	if r.original {
 		return fmt.Errorf("%w: %w: an FC destination record inside another", ErrUnknownEvent, ErrRefused)

@@ -275,7 +275,8 @@ func (m *Memory) Hold(_ context.Context, id string, need Amount, ttl time.Durati
 	return l, true, nil
 }
 
-// Settle drops the hold id and counts spent and preload as spent.
+// Settle drops the hold id and counts spent and preload as spent, unless
+// the reading began after answered.
 func (m *Memory) Settle(_ context.Context, id string, spent Amount, preload int, answered time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
