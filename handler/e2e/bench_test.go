@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -47,21 +48,36 @@ func median(ds []time.Duration) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// BenchmarkColdStart starts vodrefresh and the hello-world function by
-// turns, each against a fresh runtime API emulator, and reports the median
-// time from exec to the first GET next of each, and their ratio.
+// BenchmarkColdStart starts vodrefresh, the hello-world function and the
+// hello-world with vodrefresh's libraries (testdata/hellolibs) by turns,
+// each against a fresh runtime API emulator, and reports the median time
+// from exec to the first GET next of each, and vodrefresh's ratio to
+// each.
 func BenchmarkColdStart(b *testing.B) {
 	if raceEnabled {
 		b.Skip("the binary is built with -race")
 	}
-	var ours, floor []time.Duration
-	for b.Loop() {
-		ours = append(ours, coldStart(b, binPath, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": "http://127.0.0.1:9"}))
-		floor = append(floor, coldStart(b, helloPath(b), map[string]string{}))
+	env := func() map[string]string {
+		return map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": "http://127.0.0.1:9"}
 	}
+	var ours, floor, libs []time.Duration
+	for b.Loop() {
+		ours = append(ours, coldStart(b, binPath, env()))
+		floor = append(floor, coldStart(b, helloPath(b), map[string]string{}))
+		libs = append(libs, coldStart(b, libsPath(b), env()))
+	}
+	reportFloors(b, ours, floor, libs)
+}
+
+// reportFloors reports the medians of vodrefresh's times, the hello-world
+// function's and hellolibs', and vodrefresh's ratio to each ("ratio" is
+// to the hello-world).
+func reportFloors(b *testing.B, ours, hello, libs []time.Duration) {
 	b.ReportMetric(ms(median(ours)), "vodrefresh-ms")
-	b.ReportMetric(ms(median(floor)), "hello-ms")
-	b.ReportMetric(float64(median(ours))/float64(median(floor)), "ratio")
+	b.ReportMetric(ms(median(hello)), "hello-ms")
+	b.ReportMetric(ms(median(libs)), "libs-ms")
+	b.ReportMetric(float64(median(ours))/float64(median(hello)), "ratio")
+	b.ReportMetric(float64(median(ours))/float64(median(libs)), "libs-ratio")
 }
 
 // coldAnswer returns the time from exec to the answer of the first
@@ -94,12 +110,14 @@ func coldAnswer(b *testing.B, bin string, env map[string]string, event []byte, i
 	return d
 }
 
-// BenchmarkColdStartToFirstAnswer starts vodrefresh and the hello-world
-// function by turns, each with a one-record OSS event waiting for it, and
-// reports the median time from exec to the first answer and their ratio.
-// vodrefresh's first answer includes what it builds on first use (the
-// configuration, the validator, the SDK client) and its two calls to the
-// loopback fake VOD (the quota, the refresh).
+// BenchmarkColdStartToFirstAnswer starts vodrefresh, the hello-world
+// function and hellolibs by turns, each with a one-record OSS event
+// waiting for it, and reports the median time from exec to the first
+// answer and vodrefresh's ratios. vodrefresh's first answer includes what
+// it builds on first use (the configuration, the validator, the SDK
+// client) and its two calls to the loopback fake VOD (the quota, the
+// refresh); hellolibs reads and validates the configuration, and makes
+// the same two calls, with the SDK's own client.
 func BenchmarkColdStartToFirstAnswer(b *testing.B) {
 	if raceEnabled {
 		b.Skip("the binary is built with -race")
@@ -111,14 +129,16 @@ func BenchmarkColdStartToFirstAnswer(b *testing.B) {
 	defer vod.Close()
 	event := ossEvent("images/cover.jpg")
 	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
-	var ours, floor []time.Duration
-	for b.Loop() {
-		ours = append(ours, coldAnswer(b, binPath, map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()}, event, inv))
-		floor = append(floor, coldAnswer(b, helloPath(b), map[string]string{}, event, inv))
+	env := func() map[string]string {
+		return map[string]string{"REFRESH_CONFIG": config, "HOOK_SECRET": "whsec_a2V5", "VOD_ENDPOINT": vod.Endpoint()}
 	}
-	b.ReportMetric(ms(median(ours)), "vodrefresh-ms")
-	b.ReportMetric(ms(median(floor)), "hello-ms")
-	b.ReportMetric(float64(median(ours))/float64(median(floor)), "ratio")
+	var ours, floor, libs []time.Duration
+	for b.Loop() {
+		ours = append(ours, coldAnswer(b, binPath, env(), event, inv))
+		floor = append(floor, coldAnswer(b, helloPath(b), map[string]string{}, event, inv))
+		libs = append(libs, coldAnswer(b, libsPath(b), env(), event, inv))
+	}
+	reportFloors(b, ours, floor, libs)
 }
 
 // bigEvent is a 10,000-record OSS event: 10,000 distinct image keys.
@@ -166,7 +186,8 @@ func timedInvoke(b *testing.B, emu *fcemu.Server, event []byte, inv fcemu.Invoca
 // settings that s.yaml deploys (runtimeEnv). The floor is the hello-world function
 // receiving the same event (transport) plus json.Unmarshal of it into
 // events.OssEvent (decoding). It also reports the peak RSS (VmHWM) of both
-// processes after the runs.
+// processes after the runs, and of hellolibs receiving the same event
+// (with its two calls to a fake VOD of its own).
 func BenchmarkEndToEnd10k(b *testing.B) {
 	if raceEnabled {
 		b.Skip("the binary is built with -race")
@@ -184,6 +205,17 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 	defer ourEmu.Close()
 	helloEmu, hello := warm(b, helloPath(b), runtimeEnv(b))
 	defer helloEmu.Close()
+	// hellolibs, with a fake VOD of its own, so that its calls are not
+	// counted as vodrefresh's.
+	libsVOD, err := vodfake.Start(vodfake.Options{Credentials: map[string]string{stsKey: stsSecret}, Lifetime: 10 * time.Minute, MaxRequests: 1_000_000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer libsVOD.Close()
+	libsEnv := runtimeEnv(b)
+	libsEnv["REFRESH_CONFIG"], libsEnv["VOD_ENDPOINT"] = config, libsVOD.Endpoint()
+	libsEmu, libs := warm(b, libsPath(b), libsEnv)
+	defer libsEmu.Close()
 	inv := fcemu.Invocation{Credentials: fcemu.Credentials{AccessKeyID: stsKey, AccessKeySecret: stsSecret, SecurityToken: stsToken}}
 	var tOurs, tOwn, tHello, tDecode []time.Duration
 	callsBefore := vod.Calls("RefreshVodObjectCaches")
@@ -203,6 +235,7 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 		}
 		faults += after - before
 		tHello = append(tHello, timedInvoke(b, helloEmu, event, inv))
+		timedInvoke(b, libsEmu, event, inv)
 		t0 := time.Now()
 		var ev events.OssEvent
 		if err := json.Unmarshal(event, &ev); err != nil {
@@ -235,20 +268,23 @@ func BenchmarkEndToEnd10k(b *testing.B) {
 	b.ReportMetric(float64(faults)/float64(len(tOurs)), "vodrefresh-faults/op")
 	ourRSS, err1 := ours.vmHWM()
 	helloRSS, err2 := hello.vmHWM()
-	if err1 != nil || err2 != nil {
-		b.Fatal(err1, err2)
+	libsRSS, err3 := libs.vmHWM()
+	if err := errors.Join(err1, err2, err3); err != nil {
+		b.Fatal(err)
 	}
 	b.ReportMetric(float64(ourRSS), "vodrefresh-VmHWM-KiB")
 	b.ReportMetric(float64(helloRSS), "hello-VmHWM-KiB")
+	b.ReportMetric(float64(libsRSS), "libs-VmHWM-KiB")
 	b.ReportMetric(float64(ourRSS)/float64(helloRSS), "rss-ratio")
+	b.ReportMetric(float64(ourRSS)/float64(libsRSS), "libs-rss-ratio")
 	if s := ours.stderr.String(); strings.Contains(s, "panic") {
 		b.Fatal(s)
 	}
 }
 
 // BenchmarkBinarySize reports the size of the stripped binary that s.yaml
-// ships, the hello-world function's, and their ratio (floor: 1.9; 2.2 once
-// the Redis client is in).
+// ships, the hello-world function's and hellolibs', and vodrefresh's ratio
+// to each (floor: 1.9; 2.2 once the Redis client is in).
 func BenchmarkBinarySize(b *testing.B) {
 	if raceEnabled {
 		b.Skip("the binary is built with -race")
@@ -260,13 +296,15 @@ func BenchmarkBinarySize(b *testing.B) {
 		}
 		return fi.Size()
 	}
-	var ours, floor int64
+	var ours, floor, libs int64
 	for b.Loop() {
-		ours, floor = size(binPath), size(helloPath(b))
+		ours, floor, libs = size(binPath), size(helloPath(b)), size(libsPath(b))
 	}
 	b.ReportMetric(float64(ours)/(1<<20), "vodrefresh-MiB")
 	b.ReportMetric(float64(floor)/(1<<20), "hello-MiB")
+	b.ReportMetric(float64(libs)/(1<<20), "libs-MiB")
 	b.ReportMetric(float64(ours)/float64(floor), "ratio")
+	b.ReportMetric(float64(ours)/float64(libs), "libs-ratio")
 }
 
 // replaySDK makes the refresh calls among reqs again, in order, through the

@@ -95,6 +95,23 @@ var helloOnce = sync.OnceValues(func() (string, error) {
 	return out, build(out, "./handler/e2e/testdata/hello", false)
 })
 
+// helloLibs builds, once, the hello-world function that links and uses the
+// libraries vodrefresh cannot do without (testdata/hellolibs).
+var helloLibsOnce = sync.OnceValues(func() (string, error) {
+	out := filepath.Join(tmpDir, "hellolibs")
+	return out, build(out, "./handler/e2e/testdata/hellolibs", false)
+})
+
+// libsPath returns the hellolibs function's binary.
+func libsPath(b *testing.B) string {
+	b.Helper()
+	p, err := helloLibsOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
 // helloPath returns the hello-world function's binary.
 func helloPath(b *testing.B) string {
 	b.Helper()
