@@ -3,8 +3,9 @@
 // shows: the floor that tells what those libraries cost at start from what
 // vodrefresh itself adds.
 //
-// Each invocation reads REFRESH_CONFIG as YAML (go.yaml.in/yaml/v3) into a
-// struct and validates it (validator/v10). When VOD_ENDPOINT is set, it
+// Each invocation decodes its event as an OSS event (the runtime SDK's
+// events.OssEvent, with encoding/json), reads REFRESH_CONFIG as YAML
+// (go.yaml.in/yaml/v3) into a struct and validates it (validator/v10). When VOD_ENDPOINT is set, it
 // then makes the two calls of vodrefresh's first answer through the VOD
 // SDK, with the invocation's credentials: DescribeVodRefreshQuota, and
 // RefreshVodObjectCaches of one URL. When REFRESH_STORE_URL is set, it
@@ -20,6 +21,7 @@ import (
 	"os"
 
 	vodapi "github.com/aliyun/alibaba-cloud-sdk-go/services/vod"
+	"github.com/aliyun/fc-runtime-go-sdk/events"
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 	"github.com/go-playground/validator/v10"
@@ -43,7 +45,11 @@ type settings struct {
 }
 
 func main() {
-	fc.Start(func(ctx context.Context, _ []byte) (json.RawMessage, error) {
+	fc.Start(func(ctx context.Context, event []byte) (json.RawMessage, error) {
+		var ev events.OssEvent
+		if err := json.Unmarshal(event, &ev); err != nil {
+			return nil, err
+		}
 		if err := serve(ctx); err != nil {
 			return nil, err
 		}
