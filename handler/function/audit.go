@@ -28,23 +28,44 @@ const (
 // causes says what asked for a plan's paths: by the event identity that
 // plan.Origins lists, and what asked for the rest.
 type causes struct {
-	byID     map[string]string
+	// byID finds each identity's record in records, or holds vodMessage
+	// for a VOD notification's; a cause is named only when a line names
+	// it, at most maxAuditCauses a call.
+	byID     map[string]int
+	records  []event.ObjectEvent
 	fallback string
 	retry    bool // the one refresh again of a task that failed
 }
 
+// vodMessage marks, in causes.byID, the identity of a VOD notification.
+const vodMessage = -1
+
 // objectCauses names the records and messages of an event of objects.
 func objectCauses(ev *event.Event) causes {
-	c := causes{byID: make(map[string]string, len(ev.Records)+len(ev.VOD)), fallback: string(ev.Shape)}
-	for _, r := range ev.Records {
+	c := causes{byID: make(map[string]int, len(ev.Records)+len(ev.VOD)), records: ev.Records, fallback: string(ev.Shape)}
+	for i, r := range ev.Records {
 		if r.ID != "" {
-			c.byID[r.ID] = "oss:" + r.Bucket + "/" + r.Key
+			c.byID[r.ID] = i
 		}
 	}
 	for _, m := range ev.VOD {
-		c.byID["mns:"+m.MessageID] = "vod:mns:" + m.MessageID
+		c.byID["mns:"+m.MessageID] = vodMessage
 	}
 	return c
+}
+
+// name returns the cause of the identity id, and whether the event named
+// it.
+func (c causes) name(id string) (string, bool) {
+	i, ok := c.byID[id]
+	switch {
+	case !ok:
+		return "", false
+	case i == vodMessage:
+		return "vod:" + id, true
+	}
+	r := &c.records[i]
+	return "oss:" + r.Bucket + "/" + r.Key, true
 }
 
 // deliveryCause names a webhook delivery: its route and a hash of its
@@ -60,7 +81,7 @@ func (c causes) of(plan *refresh.Plan, path string) []string {
 		if len(out) == maxAuditCauses {
 			break
 		}
-		if s, ok := c.byID[id]; ok {
+		if s, ok := c.name(id); ok {
 			out = append(out, s)
 		} else {
 			// An identity this invocation did not decode (a change the
