@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"iter"
 	"log/slog"
 	"strings"
 	"time"
@@ -18,30 +19,31 @@ import (
 // was under way may be missed by it.
 const folderMargin = 2 * time.Second
 
-// enclosingFolders returns the folders that hold the object at url, outermost
-// first, each ending in '/': "https://h/a/", "https://h/a/b/" for
-// "https://h/a/b/c.jpg". The domain's root is not among them.
-func enclosingFolders(url string) []string {
-	scheme := strings.Index(url, "://")
-	if scheme < 0 {
-		return nil
-	}
-	root := strings.IndexByte(url[scheme+3:], '/')
-	if root < 0 {
-		return nil
-	}
-	root += scheme + 3
-	end := len(url)
-	if i := strings.IndexAny(url[root:], "?#"); i >= 0 {
-		end = root + i
-	}
-	var out []string
-	for i := root + 1; i < end; i++ {
-		if url[i] == '/' {
-			out = append(out, url[:i+1])
+// enclosingFolders yields the folders that hold the object at url,
+// outermost first, each ending in '/' and a slice of url: "https://h/a/",
+// "https://h/a/b/" for "https://h/a/b/c.jpg". The domain's root is not
+// among them.
+func enclosingFolders(url string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		scheme := strings.Index(url, "://")
+		if scheme < 0 {
+			return
+		}
+		root := strings.IndexByte(url[scheme+3:], '/')
+		if root < 0 {
+			return
+		}
+		root += scheme + 3
+		end := len(url)
+		if i := strings.IndexAny(url[root:], "?#"); i >= 0 {
+			end = root + i
+		}
+		for i := root + 1; i < end; i++ {
+			if url[i] == '/' && !yield(url[:i+1]) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // coverage answers, for a question of the retry memory, whether a
@@ -60,7 +62,7 @@ func (c coverage) cover(id, path string) (string, time.Time) {
 	if t.IsZero() {
 		return "", time.Time{}
 	}
-	for _, f := range enclosingFolders(path) {
+	for f := range enclosingFolders(path) {
 		if at, ok := c.at[f]; ok && t.Before(at.Add(-folderMargin)) {
 			return f, at
 		}
@@ -79,7 +81,7 @@ const burst = time.Minute
 // when none was.
 func (c coverage) recent(id, path string, now time.Time) string {
 	t := c.changed[id]
-	for _, f := range enclosingFolders(path) {
+	for f := range enclosingFolders(path) {
 		if at, ok := c.at[f]; ok && now.Sub(at) < burst && (t.IsZero() || !t.Before(at.Add(-folderMargin))) {
 			return f
 		}
@@ -113,7 +115,7 @@ func (h *History) lookupFolders(ctx context.Context, asked []refresh.Question, l
 	seen := map[string]bool{}
 	var all []string
 	for _, q := range asked {
-		for _, f := range enclosingFolders(q.Path) {
+		for f := range enclosingFolders(q.Path) {
 			if !seen[f] {
 				seen[f] = true
 				all = append(all, f)

@@ -2,6 +2,7 @@ package history
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func TestEnclosingFolders(t *testing.T) {
 		{"https://h", nil},
 		{"not a url", nil},
 	} {
-		if got := enclosingFolders(tt.url); !reflect.DeepEqual(got, tt.want) {
+		if got := slices.Collect(enclosingFolders(tt.url)); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("enclosingFolders(%q) = %q, want %q", tt.url, got, tt.want)
 		}
 	}
