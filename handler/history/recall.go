@@ -124,8 +124,11 @@ func (h *History) Remember(ctx context.Context, f *refresh.Fitted, calls []vod.C
 		if !c.Sent {
 			continue
 		}
+		dir := c.ObjectType == config.TypeDirectory
 		for _, path := range c.Paths {
-			went[path] = c.ObjectType == config.TypeDirectory
+			if dir {
+				went[path] = true
+			}
 			add(path)
 		}
 	}
