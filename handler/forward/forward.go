@@ -4,7 +4,7 @@
 // counts only a 200 as delivered. It follows no redirect: a signature is
 // for the forward URL alone.
 //
-// It imports nothing of vodrefresh.
+// It imports internal/reach, and nothing else of vodrefresh.
 package forward
 
 import (
@@ -15,8 +15,9 @@ import (
 	"io"
 	"net/http"
 	neturl "net/url"
-	"strings"
 	"time"
+
+	"vodrefresh/handler/internal/reach"
 )
 
 // Timeout bounds one forward.
@@ -48,7 +49,7 @@ func PassOn(ctx context.Context, url string, body []byte, contentType string, he
 	if err != nil {
 		// The client's errors quote the URL whole, userinfo and query
 		// included: say what happened without it.
-		return errors.New("forward: " + describe(err))
+		return errors.New("forward: " + reach.Why(err))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -56,20 +57,6 @@ func PassOn(ctx context.Context, url string, body []byte, contentType string, he
 		return fmt.Errorf("forward: answered %d, not 200", resp.StatusCode)
 	}
 	return nil
-}
-
-// describe says what went wrong with a request, without its URL.
-func describe(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "deadline exceeded"):
-		return "no answer in time"
-	case strings.Contains(msg, "connection refused"):
-		return "connection refused"
-	case strings.Contains(msg, "no such host"):
-		return "no such host"
-	}
-	return "the request failed"
 }
 
 // Masked returns url with its userinfo and query masked, for logs.

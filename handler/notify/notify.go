@@ -6,7 +6,8 @@
 // notice never fails what sent it. No URL, secret or signature is ever
 // logged: a robot's URL carries its access token.
 //
-// It imports config (the sinks), and nothing else of vodrefresh.
+// It imports config (the sinks) and internal/reach, and nothing else of
+// vodrefresh.
 package notify
 
 import (
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"vodrefresh/handler/config"
+	"vodrefresh/handler/internal/reach"
 )
 
 // Notice is one thing an operator is told.
@@ -112,21 +114,8 @@ func (s *Sink) send(ctx context.Context, n Notice) error {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %s", s.cfg.Kind, describe(err))
+		return fmt.Errorf("%s: %s", s.cfg.Kind, reach.Why(err))
 	}
 	defer resp.Body.Close()
 	return s.accepted(resp)
-}
-
-// describe says what went wrong with a request without the URL, which
-// the HTTP client's errors quote whole.
-func describe(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "deadline exceeded"):
-		return "no answer in time"
-	case strings.Contains(msg, "connection refused"):
-		return "connection refused"
-	}
-	return "the request failed"
 }
