@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -36,11 +38,7 @@ func (m *Memory) AddPending(_ context.Context, items []Pending) error {
 func (m *Memory) Pending(context.Context) ([]Pending, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make([]Pending, 0, len(m.pending))
-	for _, p := range m.pending {
-		out = append(out, p)
-	}
-	return out, nil
+	return slices.AppendSeq(make([]Pending, 0, len(m.pending)), maps.Values(m.pending)), nil
 }
 
 // PendingCount returns the backlog's size.
@@ -108,11 +106,7 @@ func (m *Memory) Track(_ context.Context, tasks []Tracked) error {
 func (m *Memory) TrackedTasks(context.Context) ([]Tracked, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make([]Tracked, 0, len(m.tracked))
-	for _, t := range m.tracked {
-		out = append(out, t)
-	}
-	return out, nil
+	return slices.AppendSeq(make([]Tracked, 0, len(m.tracked)), maps.Values(m.tracked)), nil
 }
 
 // Untrack stops following the tasks with these IDs.
