@@ -23,7 +23,7 @@ type Cluster struct {
 // StartCluster starts n redis-servers (n at least 3, as Redis requires)
 // with cluster mode on, each with a cluster bus port of its own, gives
 // each an equal range of the slots (CLUSTER ADDSLOTSRANGE), introduces
-// them (CLUSTER MEET) and waits at most 10 seconds for every node to say
+// each to every other (CLUSTER MEET) and waits at most 10 seconds for every node to say
 // cluster_state:ok. Options apply to every node. The nodes stop when t
 // ends. It needs no redis-cli: the commands go over plain TCP.
 func StartCluster(t testing.TB, n int, opts ...Option) *Cluster {
@@ -47,11 +47,14 @@ func StartCluster(t testing.TB, n int, opts ...Option) *Cluster {
 			t.Fatalf("CLUSTER ADDSLOTSRANGE on %s: %v", s.Addr, err)
 		}
 	}
-	first := cl.Servers[0]
-	for _, s := range cl.Servers[1:] {
-		host, port, _ := net.SplitHostPort(s.Addr)
-		if _, err := command(first.Addr, first.Password, "CLUSTER", "MEET", host, port, busPort(t, s)); err != nil {
-			t.Fatalf("CLUSTER MEET %s: %v", s.Addr, err)
+	// Every node meets every other: left to gossip, a node could still
+	// know only two of three after ten seconds on a loaded machine.
+	for i, a := range cl.Servers {
+		for _, b := range cl.Servers[i+1:] {
+			host, port, _ := net.SplitHostPort(b.Addr)
+			if _, err := command(a.Addr, a.Password, "CLUSTER", "MEET", host, port, busPort(t, b)); err != nil {
+				t.Fatalf("CLUSTER MEET %s from %s: %v", b.Addr, a.Addr, err)
+			}
 		}
 	}
 	deadline := time.Now().Add(10 * time.Second)
