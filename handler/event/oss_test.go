@@ -76,6 +76,9 @@ func TestDetectErrors(t *testing.T) {
 		{"oss-no-key.json", []string{"record 1", "missing oss.object.key"}},
 		{"oss-no-bucket.json", []string{"record 0", "missing oss.bucket.name"}},
 		{"oss-empty-key.json", []string{"missing oss.object.key"}},
+		{"oss-null-bucket.json", []string{"record 0", "missing oss.bucket.name"}},
+		{"oss-empty-bucket-name.json", []string{"record 0", "missing oss.bucket.name"}},
+		{"oss-null-object.json", []string{"record 0", "missing oss.object.key"}},
 		{"array-with-native.json", []string{"element 0", "not an OSS trigger event"}},
 	}
 	for _, tt := range tests {
