@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
@@ -26,7 +27,8 @@ const (
 )
 
 // causes says what asked for a plan's paths: by the event identity that
-// plan.Origins lists, and what asked for the rest.
+// plan.Origins lists, and what asked for the rest. For an event of objects
+// it also says when each record's change was made (changed).
 type causes struct {
 	// byID finds each identity's record in records, or holds vodMessage
 	// for a VOD notification's; a cause is named only when a line names
@@ -52,6 +54,16 @@ func objectCauses(ev *event.Event) causes {
 		c.byID["mns:"+m.MessageID] = vodMessage
 	}
 	return c
+}
+
+// changed returns when the change of the record with the identity id was
+// made: zero when the record does not say, or the event holds no such
+// record.
+func (c causes) changed(id string) time.Time {
+	if i, ok := c.byID[id]; ok && i != vodMessage {
+		return c.records[i].Time
+	}
+	return time.Time{}
 }
 
 // name returns the cause of the identity id, and whether the event named

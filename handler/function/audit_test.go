@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"vodrefresh/handler/event"
 	"vodrefresh/handler/refresh"
@@ -51,5 +52,21 @@ func TestCausesOf(t *testing.T) {
 				t.Fatalf("causes %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// When a record's change was made is the record's time, found by its
+// identity; zero for an identity with no time, a VOD notification's or
+// one the event does not hold.
+func TestCausesChanged(t *testing.T) {
+	at := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	c := objectCauses(&event.Event{
+		Records: []event.ObjectEvent{{ID: "mns:m1", Time: at}, {ID: "mns:m2"}, {Key: "no identity", Time: at}},
+		VOD:     []event.VODMessage{{MessageID: "m3"}},
+	})
+	for id, want := range map[string]time.Time{"mns:m1": at, "mns:m2": {}, "mns:m3": {}, "": {}, "other": {}} {
+		if got := c.changed(id); !got.Equal(want) {
+			t.Errorf("changed(%q) = %v, want %v", id, got, want)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package function
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"vodrefresh/handler/config"
 	"vodrefresh/handler/event"
@@ -17,16 +16,9 @@ import (
 // on the configuration's vod route w. Each message is its own event for
 // what the deployment remembers ("mns:" and its message ID). A message
 // that cannot be read, or names anything but VOD IDs and paths of VOD's
-// layout, is refused with the reason, and refreshes nothing. changed
-// says when each record's change was made, by event identity, where the
-// event says.
-func decode(ev *event.Event, w *config.WebhookRoute) (in refresh.Input, changed map[string]time.Time) {
-	changed = make(map[string]time.Time, len(ev.Records))
-	for _, r := range ev.Records {
-		if r.ID != "" && !r.Time.IsZero() {
-			changed[r.ID] = r.Time
-		}
-	}
+// layout, is refused with the reason, and refreshes nothing. (When each
+// record's change was made is causes.changed.)
+func decode(ev *event.Event, w *config.WebhookRoute) (in refresh.Input) {
 	in = refresh.Input{Records: ev.Records}
 	if len(ev.VOD) > 0 {
 		in.Changes = make([]refresh.Reported, len(ev.VOD))
@@ -54,5 +46,5 @@ func decode(ev *event.Event, w *config.WebhookRoute) (in refresh.Input, changed 
 			in.Changes = append(in.Changes, refresh.Reported{ID: "mns:" + rj.MessageID, Message: rj.MessageID, Event: "mns", Refused: rj.Err.Error()})
 		}
 	}
-	return in, changed
+	return in
 }

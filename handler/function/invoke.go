@@ -110,10 +110,10 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 	res := &submit.Result{Shape: string(ev.Shape), Records: len(ev.Records)}
 	inv := h.stage.Begin(invocationSTS(ctx), log, res)
 	logRefused(log, ev)
-	in, changed := decode(ev, h.cfg.VODRoute())
+	in, why := decode(ev, h.cfg.VODRoute()), objectCauses(ev)
 	plan, err := h.planner.Plan(ctx, in, nil)
 	if err == nil && len(plan.Asked) > 0 {
-		seen, deferred := h.history.Recall(ctx, plan.Asked, changed, log)
+		seen, deferred := h.history.Recall(ctx, plan.Asked, why.changed, log)
 		switch {
 		case deferred != nil && h.ledger.URLsSpent(ctx):
 			err = deferred
@@ -122,11 +122,11 @@ func (h *Handler) refreshObjects(ctx context.Context, ev *event.Event) (*submit.
 		}
 	}
 	if err == nil {
-		err = h.deferIfScarce(ctx, plan, changed, res, log)
+		err = h.deferIfScarce(ctx, plan, why.changed, res, log)
 	}
 	fitted := &refresh.Fitted{Plan: plan}
 	if err == nil {
-		fitted, err = h.fitAndSend(ctx, inv, plan, objectCauses(ev), log)
+		fitted, err = h.fitAndSend(ctx, inv, plan, why, log)
 	} else {
 		err = inv.Unplanned(fitted, err)
 	}

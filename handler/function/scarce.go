@@ -26,7 +26,7 @@ const plannerAliveFor = 3 * time.Minute
 // *backlog.Deferred when the day is scarce (backlog.Scarce) and the
 // planner runs; nil when the invocation is to refresh at once, as on any
 // day. Only a deployment whose instances share a store plans scarce days.
-func (h *Handler) deferIfScarce(ctx context.Context, plan *refresh.Plan, changed map[string]time.Time, res *submit.Result, log *slog.Logger) error {
+func (h *Handler) deferIfScarce(ctx context.Context, plan *refresh.Plan, changed func(id string) time.Time, res *submit.Result, log *slog.Logger) error {
 	if plan.Size() == 0 || len(plan.Media) > 0 || !h.plannerRuns(ctx) {
 		return nil
 	}
@@ -52,7 +52,7 @@ func (h *Handler) deferIfScarce(ctx context.Context, plan *refresh.Plan, changed
 
 // pendingOf is plan's paths as pending changes, one per event that asked
 // for each, with the folder that may refresh a file in its place.
-func (h *Handler) pendingOf(plan *refresh.Plan, changed map[string]time.Time) []store.Pending {
+func (h *Handler) pendingOf(plan *refresh.Plan, changed func(id string) time.Time) []store.Pending {
 	now := h.now()
 	var out []store.Pending
 	add := func(path string, dir bool) {
@@ -61,7 +61,7 @@ func (h *Handler) pendingOf(plan *refresh.Plan, changed map[string]time.Time) []
 			folder = h.planner.CoverFolder(plan, path)
 		}
 		for _, id := range plan.Origins[path] {
-			at := changed[id]
+			at := changed(id)
 			if at.IsZero() || at.After(now) {
 				at = now
 			}

@@ -50,15 +50,24 @@ func enclosingFolders(url string) iter.Seq[string] {
 // directory refreshed after the change already covers its path: the
 // folder memory, shared by the deployment's instances through the store.
 type coverage struct {
-	at      map[string]time.Time // when each folder's refresh was accepted
-	changed map[string]time.Time // when each event's change was made, by event ID
+	at      map[string]time.Time   // when each folder's refresh was accepted
+	changed func(string) time.Time // when each event's change was made, by event ID; nil knows none
+}
+
+// when returns when the change of the event id was made; zero when it is
+// not known.
+func (c coverage) when(id string) time.Time {
+	if c.changed == nil {
+		return time.Time{}
+	}
+	return c.changed(id)
 }
 
 // cover returns the folder whose refresh, accepted after the change of the
 // event id, covers path, and when it was accepted; "" when none does or
 // the change's time is not known.
 func (c coverage) cover(id, path string) (string, time.Time) {
-	t := c.changed[id]
+	t := c.when(id)
 	if t.IsZero() {
 		return "", time.Time{}
 	}
@@ -80,7 +89,7 @@ const burst = time.Minute
 // less than burst before now, but before the change of the event id; ""
 // when none was.
 func (c coverage) recent(id, path string, now time.Time) string {
-	t := c.changed[id]
+	t := c.when(id)
 	for f := range enclosingFolders(path) {
 		if at, ok := c.at[f]; ok && now.Sub(at) < burst && (t.IsZero() || !t.Before(at.Add(-folderMargin))) {
 			return f

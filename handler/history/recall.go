@@ -49,7 +49,8 @@ func New(st store.Store, now func() time.Time) *History {
 // which paths earlier attempts of the events submitted (the retry
 // memory), and which folders were refreshed as directories after the
 // events' changes (the folder memory; changed gives the time of each
-// event's change, by event ID, where it is known). A store that cannot
+// event's change, by event ID, or the zero time where it is not known;
+// nil knows none). A store that cannot
 // answer answers nothing: a path may then be refreshed twice, never lost.
 //
 // When every path still to refresh lies in a folder refreshed as a
@@ -57,7 +58,7 @@ func New(st store.Store, now func() time.Time) *History {
 // *Deferred too: if the day's URLs are spent (the caller asks the
 // ledger), the invocation fails with it, and FC's retry refreshes the
 // folder once for the whole burst of changes.
-func (h *History) Recall(ctx context.Context, asked []refresh.Question, changed map[string]time.Time, log *slog.Logger) (refresh.Seen, *Deferred) {
+func (h *History) Recall(ctx context.Context, asked []refresh.Question, changed func(id string) time.Time, log *slog.Logger) (refresh.Seen, *Deferred) {
 	if len(asked) == 0 {
 		return nil, nil
 	}
