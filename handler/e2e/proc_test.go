@@ -88,24 +88,24 @@ func build(out, pkg string, race bool, tags ...string) error {
 	return nil
 }
 
-// hello builds the hello-world FC function once, for the benchmarks that
-// measure against it.
-var helloOnce = sync.OnceValues(func() (string, error) {
-	out := filepath.Join(tmpDir, "hello")
-	return out, build(out, "./handler/e2e/testdata/hello", false)
-})
+// floorBuild builds the function in testdata/name once, for the benchmarks
+// that measure against it.
+func floorBuild(name string) func() (string, error) {
+	return sync.OnceValues(func() (string, error) {
+		out := filepath.Join(tmpDir, name)
+		return out, build(out, "./handler/e2e/testdata/"+name, false)
+	})
+}
 
-// helloLibs builds, once, the hello-world function that links and uses the
-// libraries vodrefresh cannot do without (testdata/hellolibs).
-var helloLibsOnce = sync.OnceValues(func() (string, error) {
-	out := filepath.Join(tmpDir, "hellolibs")
-	return out, build(out, "./handler/e2e/testdata/hellolibs", false)
-})
+var (
+	helloOnce     = floorBuild("hello")     // the hello-world function
+	helloLibsOnce = floorBuild("hellolibs") // the hello-world with vodrefresh's libraries
+)
 
-// libsPath returns the hellolibs function's binary.
-func libsPath(b *testing.B) string {
+// built returns the binary that once builds, or fails b.
+func built(b *testing.B, once func() (string, error)) string {
 	b.Helper()
-	p, err := helloLibsOnce()
+	p, err := once()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -113,14 +113,10 @@ func libsPath(b *testing.B) string {
 }
 
 // helloPath returns the hello-world function's binary.
-func helloPath(b *testing.B) string {
-	b.Helper()
-	p, err := helloOnce()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return p
-}
+func helloPath(b *testing.B) string { b.Helper(); return built(b, helloOnce) }
+
+// libsPath returns the hellolibs function's binary.
+func libsPath(b *testing.B) string { b.Helper(); return built(b, helloLibsOnce) }
 
 // proc is a running function process.
 type proc struct {
