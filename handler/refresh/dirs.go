@@ -17,12 +17,18 @@ func (pl *Planner) dense(ctx context.Context, c *clock, f *fitting, p *Plan, bud
 		return 0, nil
 	}
 	// Query variants of one path are one object: they make no folder
-	// dense.
-	count := make(map[string]int, len(f.files))
-	objects := make(map[string]struct{}, len(f.files))
+	// dense. The files are distinct, so only a file with a query can be
+	// another's object; without one, no set of objects is kept.
+	count := map[string]int{}
+	var objects map[string]struct{}
+	if slices.ContainsFunc(f.files, hasQuery) {
+		objects = make(map[string]struct{}, len(f.files))
+	}
 	for i, path := range f.files {
 		if dir, ok := pl.denseFolder(p, path); ok {
-			if _, seen := objects[objectOf(path)]; !seen {
+			if objects == nil {
+				count[dir]++
+			} else if _, seen := objects[objectOf(path)]; !seen {
 				objects[objectOf(path)] = struct{}{}
 				count[dir]++
 			}
@@ -154,6 +160,10 @@ func (pl *Planner) scarce(ctx context.Context, c *clock, f *fitting, p *Plan, bu
 	f.files = kept
 	return true, nil
 }
+
+// hasQuery reports whether url names less than the whole of itself as its
+// object (objectOf): a query or a fragment follows its path.
+func hasQuery(url string) bool { return len(objectOf(url)) < len(url) }
 
 // objectOf returns a URL without its query or fragment: the object that
 // its query variants all name.
