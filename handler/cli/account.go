@@ -81,8 +81,12 @@ func accountProblems(ctx context.Context, cfg *config.Config, env Env) (problems
 		d, found := vodDomain(h.host, domains)
 		switch {
 		case !found:
-			problems = append(problems, fmt.Sprintf("%s: %s is not a VOD domain of this account: every refresh of it would fail with IllegalOperation; "+
-				"add it in the VOD console (%s) or remove it", where, h.host, consolePath))
+			why := "every refresh of it would fail with IllegalOperation"
+			if w, ok := deeperThan(h.host, domains); ok {
+				why = "the wildcard VOD domain " + w.Name + " serves only the hosts one level below it, and the CDN refuses requests for deeper ones with 403"
+			}
+			problems = append(problems, fmt.Sprintf("%s: %s is not a VOD domain of this account: %s; "+
+				"add it in the VOD console (%s) or remove it", where, h.host, why, consolePath))
 		case d.Status != vod.DomainOnline:
 			of := "a VOD domain of this account"
 			if d.Name != h.host {
@@ -113,8 +117,9 @@ func readDomains(ctx context.Context, env Env) ([]vod.Domain, error) {
 }
 
 // vodDomain finds the account's domain that serves host: the domain of
-// that name, else a wildcard domain (*.example.com or .example.com) that
-// covers it.
+// that name, else a wildcard domain (*.example.com or .example.com) whose
+// level host is on: one label more than the wildcard's base, as in
+// a.example.com. The CDN serves no deeper host of a wildcard domain.
 func vodDomain(host string, domains []vod.Domain) (vod.Domain, bool) {
 	for _, d := range domains {
 		if d.Name == host {
@@ -122,15 +127,34 @@ func vodDomain(host string, domains []vod.Domain) (vod.Domain, bool) {
 		}
 	}
 	for _, d := range domains {
-		base, wild := strings.CutPrefix(d.Name, "*")
-		if !wild {
-			base, wild = d.Name, strings.HasPrefix(d.Name, ".")
-		}
-		if wild && strings.HasSuffix(host, base) {
+		if label, ok := belowWildcard(host, d.Name); ok && !strings.Contains(label, ".") {
 			return d, true
 		}
 	}
 	return vod.Domain{}, false
+}
+
+// deeperThan finds a wildcard domain that host lies more than one level
+// below: a domain that seems to cover host and does not.
+func deeperThan(host string, domains []vod.Domain) (vod.Domain, bool) {
+	for _, d := range domains {
+		if label, ok := belowWildcard(host, d.Name); ok && strings.Contains(label, ".") {
+			return d, true
+		}
+	}
+	return vod.Domain{}, false
+}
+
+// belowWildcard reports whether name is a wildcard domain (*.example.com
+// or .example.com) with host below its base, and returns what host adds
+// to the base ("a" for a.example.com, "b.a" for b.a.example.com).
+func belowWildcard(host, name string) (string, bool) {
+	base, wild := strings.CutPrefix(name, "*")
+	if !wild {
+		base, wild = name, strings.HasPrefix(name, ".")
+	}
+	label, below := strings.CutSuffix(host, base)
+	return label, wild && below && label != ""
 }
 
 // notOnline says what a domain's status means for its refreshes.
