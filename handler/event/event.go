@@ -5,7 +5,7 @@
 // keys are decoded here, once, when the configuration says the events
 // carry them URL-encoded.
 //
-// It imports no other package of vodrefresh.
+// It imports only internal/plainjson, for the words of a decoding error.
 package event
 
 import (

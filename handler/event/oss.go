@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"vodrefresh/handler/internal/plainjson"
 )
 
 // ObjectEvent is one OSS object change, whatever envelope carried it.
@@ -113,7 +115,7 @@ func (r *reader) read(p []byte) (Shape, error) {
 	case '{':
 		var e envelope
 		if err := json.Unmarshal(p, &e); err != nil {
-			return "", decodeError(err)
+			return "", decodeError(err, &e)
 		}
 		shape, err := r.envelope(&e)
 		if err != nil {
@@ -123,7 +125,7 @@ func (r *reader) read(p []byte) (Shape, error) {
 	case '[':
 		var list []envelope
 		if err := json.Unmarshal(p, &list); err != nil {
-			return "", decodeError(err)
+			return "", decodeError(err, &list)
 		}
 		return r.list(list)
 	}
@@ -153,12 +155,19 @@ func (r *reader) list(list []envelope) (shape Shape, err error) {
 	return shape, nil
 }
 
-func decodeError(err error) error {
+// decodeError says why an event did not decode into v, in words that name
+// no Go type: JSON that is not, or a field whose value is of another kind
+// than the event's shapes have there.
+func decodeError(err error, v any) error {
 	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON event at byte %d: %v", syn.Offset, err)
+	case errors.As(err, &te):
+		return fmt.Errorf("%w: %s", ErrUnknownEvent, plainjson.Mismatch(te, v, nil, "the event"))
 	}
-	return fmt.Errorf("%w: %v", ErrUnknownEvent, err)
+	return fmt.Errorf("%w: the event is not JSON of a known shape", ErrUnknownEvent)
 }
 
 // envelope reads one top-level object or array element.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +72,12 @@ func TestDetectErrors(t *testing.T) {
 		{"scalar.json", []string{"not a JSON object or array"}},
 		{"empty.json", []string{"empty"}},
 		{"empty-array.json", []string{"empty array"}},
-		{"events-not-array.json", []string{"unrecognised event", "events"}},
+		{"events-not-array.json", []string{"unrecognised event", "events: want an array of objects, not a string"}},
+		{"oss-bucket-name-number.json", []string{"events.oss.bucket.name: want a string, not a number"}},
+		{"oss-eventname-number.json", []string{"events.eventName: want a string, not a number"}},
+		{"eventbridge-data-string.json", []string{"data: want an object, not a string"}},
+		{"mns-id-number.json", []string{"messageId: want a string, not a number"}},
+		{"array-of-numbers.json", []string{"the event: want an object, not a number"}},
 		{"eventbridge-ecs.json", []string{`source "acs.ecs"`, "only acs.oss"}},
 		{"oss-no-key.json", []string{"record 1", "missing oss.object.key"}},
 		{"oss-no-bucket.json", []string{"record 0", "missing oss.bucket.name"}},
@@ -95,9 +101,16 @@ func TestDetectErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), "malformed") && !errors.Is(err, ErrUnknownEvent) {
 				t.Errorf("error %q does not wrap ErrUnknownEvent", err)
 			}
+			if goWords.MatchString(err.Error()) {
+				t.Errorf("error %q names a Go type", err)
+			}
 		})
 	}
 }
+
+// goWords matches what the JSON decoder's own errors say of the Go types
+// they decode into.
+var goWords = regexp.MustCompile(`Go (struct|value)|of type|\[\][a-z]|[a-z]\.[a-z]+Record|json: `)
 
 // Every OSS event type that EventBridge lists ("OSS events",
 // shared/FACTS.md) is classified: the ones that change a served object by

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"reflect"
-	"slices"
 	"strconv"
 	"strings"
+
 	"vodrefresh/handler/change"
+	"vodrefresh/handler/internal/plainjson"
 )
 
 // Change is what a payload asks to refresh, in the neutral form that
@@ -71,25 +71,15 @@ func decode(kind string, body []byte, v any) error {
 }
 
 // jsonProblem says in plain words what is wrong with a body that did not
-// decode: which field, and what it should be, never a Go type. want names
-// what some fields should be, by their JSON path ("paths"); other fields'
-// are said from their type. v is what the body was decoded into: the
-// decoder names embedded structs in a field's path by their Go names,
-// which are left out.
+// decode: which field, and what it should be, never a Go type
+// (plainjson.Mismatch). want names what some fields should be, by their
+// JSON path ("paths"); v is what the body was decoded into.
 func jsonProblem(err error, v any, want map[string]string) string {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		field := jsonPath(te.Field, embedded(reflect.TypeOf(v), nil))
-		what := want[field]
-		if field == "" {
-			field = "the body"
-		}
-		if what == "" {
-			what = describeJSON(te.Type)
-		}
-		return fmt.Sprintf("%s: want %s, not %s", field, what, withArticle(te.Value))
+		return plainjson.Mismatch(te, v, want, "the body")
 	case errors.As(err, &se):
 		return fmt.Sprintf("the body is not valid JSON (at byte %d)", se.Offset)
 	case errors.Is(err, io.EOF):
@@ -101,74 +91,6 @@ func jsonProblem(err error, v any, want map[string]string) string {
 		return strings.Trim(name, `"`) + ": unknown field"
 	}
 	return "the body is not the expected JSON"
-}
-
-// jsonPath returns a field path without the segments that name embedded
-// structs.
-func jsonPath(field string, embeds map[string]bool) string {
-	segs := strings.Split(field, ".")
-	return strings.Join(slices.DeleteFunc(segs, func(s string) bool { return embeds[s] }), ".")
-}
-
-// embedded returns the Go names of the structs embedded, at any depth, in
-// the struct that t is or points to.
-func embedded(t reflect.Type, names map[string]bool) map[string]bool {
-	if names == nil {
-		names = map[string]bool{}
-	}
-	for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map) {
-		t = t.Elem()
-	}
-	if t == nil || t.Kind() != reflect.Struct || names["\x00"+t.String()] {
-		return names
-	}
-	names["\x00"+t.String()] = true // visited
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			names[f.Name] = true
-		}
-		embedded(f.Type, names)
-	}
-	return names
-}
-
-// describeJSON names the JSON a Go type reads, in words.
-func describeJSON(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		if e := describeJSON(t.Elem()); strings.HasPrefix(e, "a ") || strings.HasPrefix(e, "an ") {
-			_, noun, _ := strings.Cut(e, " ")
-			return "an array of " + noun + "s"
-		}
-		return "an array"
-	}
-	return "an object"
-}
-
-// withArticle returns a JSON value kind as a sender would read it: "a
-// string", "an array", ...
-func withArticle(kind string) string {
-	switch kind {
-	case "array", "object":
-		return "an " + kind
-	case "":
-		return "another value"
-	}
-	if strings.HasPrefix(kind, "number") {
-		return "a number"
-	}
-	return "a " + kind
 }
 
 // urlPath returns the decoded path of an absolute http(s) URL, or "" when
