@@ -51,7 +51,11 @@ func walkShape(n *yaml.Node, t reflect.Type, path string, problems *[]string) {
 	case t.Kind() == reflect.Struct, t.Kind() == reflect.Slice, t.Kind() == reflect.Map, n.Kind != yaml.ScalarNode:
 		*problems = append(*problems, fmt.Sprintf("%s: must be %s, not %s (line %d)", name(path), kindOf(t), nodeKind(n), n.Line))
 	default:
-		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+		// The YAML decoder reads a number with a fraction into a whole-number
+		// field without an error, cutting the fraction off: denseFolder: 1.5
+		// would make every folder of one changed file a directory.
+		fraction := t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64 && t != durationType && n.ShortTag() == "!!float"
+		if err := n.Decode(reflect.New(t).Interface()); err != nil || fraction {
 			*problems = append(*problems, fmt.Sprintf("%s: must be %s, not %q (line %d)", name(path), kindOf(t), n.Value, n.Line))
 		}
 	}

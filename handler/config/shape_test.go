@@ -25,6 +25,7 @@ func TestProblemsByPathInStableOrder(t *testing.T) {
 			`http.maxBodyBytes: must be a whole number, not a list (line 11)`,
 			`colour: unknown field; the fields here are domains, keyEncoding, allowRootDirectory, batch, oss, webhooks, http, quota, notify (line 12)`,
 			`quota.maxUrlShare: must be a number, not "half" (line 14)`,
+			`quota.denseFolder: must be a whole number, not "1.5" (line 15)`,
 		},
 		"invalid-values.yaml": {
 			`domains[0]: "ftp://video.example.com" is not a CDN base of the form https://host[:port]: scheme must be http or https, got "ftp"`,
