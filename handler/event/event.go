@@ -5,7 +5,7 @@
 // keys are decoded here, once, when the configuration says the events
 // carry them URL-encoded.
 //
-// It imports only internal/plainjson, for the words of a decoding error.
+// It imports only plainjson, for the words of a decoding error.
 package event
 
 import (

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"vodrefresh/handler/internal/plainjson"
+	"vodrefresh/handler/plainjson"
 )
 
 // ObjectEvent is one OSS object change, whatever envelope carried it.

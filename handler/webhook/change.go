@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"vodrefresh/handler/change"
-	"vodrefresh/handler/internal/plainjson"
+	"vodrefresh/handler/plainjson"
 )
 
 // Change is what a payload asks to refresh, in the neutral form that

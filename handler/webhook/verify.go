@@ -8,7 +8,7 @@
 // carried it, and remembers delivery IDs for de-duplication.
 //
 // It imports config, change (the neutral form of what a sender asks) and
-// internal/plainjson (the words of a decoding error), and nothing else of
+// plainjson (the words of a decoding error), and nothing else of
 // vodrefresh: what a change means in URLs is for
 // refresh to decide. The names of kinds and schemes are declared in
 // change, which the configuration checks routes against; this package's
