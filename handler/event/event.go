@@ -98,7 +98,7 @@ func Detect(payload []byte, opts Options) (*Event, error) {
 		return nil, err
 	}
 	if shape == ShapeHTTP {
-		return nil, fmt.Errorf("%w: an HTTP trigger event needs requestContext.http and a version or rawPath", ErrUnknownEvent)
+		return nil, httpShapeError(p)
 	}
 	if opts.URLEncodedKeys {
 		if err := decodeKeys(r.records); err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"vodrefresh/handler/plainjson"
 )
 
 // HTTPRequest is the request an HTTP trigger event carries, in plain
@@ -86,6 +88,18 @@ func decodeHTTP(p []byte, max int) (*Event, bool) {
 	var err error
 	r.Body, err = httpBody(ev.Body, ev.IsBase64Encoded, max)
 	return &Event{Shape: ShapeHTTP, HTTP: r, HTTPErr: err}, true
+}
+
+// httpShapeError says why p, which has the keys of an HTTP trigger event,
+// is not one: a field of another kind than FC sends (in JSON's words), or
+// a missing requestContext.http, version or rawPath.
+func httpShapeError(p []byte) error {
+	var ev httpEvent
+	var te *json.UnmarshalTypeError
+	if err := json.Unmarshal(p, &ev); errors.As(err, &te) {
+		return fmt.Errorf("%w: an HTTP trigger event: %s", ErrUnknownEvent, plainjson.Mismatch(te, &ev, nil, "the event"))
+	}
+	return fmt.Errorf("%w: an HTTP trigger event needs requestContext.http and a version or rawPath", ErrUnknownEvent)
 }
 
 // maxEscape is the most bytes of JSON text one byte of a string can take

@@ -78,6 +78,7 @@ func TestDetectErrors(t *testing.T) {
 		{"eventbridge-data-string.json", []string{"data: want an object, not a string"}},
 		{"mns-id-number.json", []string{"messageId: want a string, not a number"}},
 		{"array-of-numbers.json", []string{"the event: want an object, not a number"}},
+		{"http-headers-number.json", []string{"an HTTP trigger event: headers: want an object, not a number"}},
 		{"eventbridge-ecs.json", []string{`source "acs.ecs"`, "only acs.oss"}},
 		{"oss-no-key.json", []string{"record 1", "missing oss.object.key"}},
 		{"oss-no-bucket.json", []string{"record 0", "missing oss.bucket.name"}},
