@@ -22,12 +22,8 @@ import (
 // coldStart returns the time from exec to the first GET next.
 func coldStart(b *testing.B, bin string, env map[string]string) time.Duration {
 	b.Helper()
-	emu, err := fcemu.Start(fcemu.Options{Lifetime: time.Minute})
-	if err != nil {
-		b.Fatal(err)
-	}
+	emu := emulator(b, env, time.Minute)
 	defer emu.Close()
-	env["FC_RUNTIME_API"] = emu.Addr()
 	t0 := time.Now()
 	p := start(b, bin, env)
 	select {
@@ -38,6 +34,18 @@ func coldStart(b *testing.B, bin string, env map[string]string) time.Duration {
 	d := emu.FirstPoll().Sub(t0)
 	p.stop()
 	return d
+}
+
+// emulator starts a runtime API emulator that lives for lifetime, and
+// points env's FC_RUNTIME_API at it. The caller closes it.
+func emulator(b *testing.B, env map[string]string, lifetime time.Duration) *fcemu.Server {
+	b.Helper()
+	emu, err := fcemu.Start(fcemu.Options{Lifetime: lifetime})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env["FC_RUNTIME_API"] = emu.Addr()
+	return emu
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -87,12 +95,8 @@ func reportFloors(b *testing.B, ours, hello, libs []time.Duration) {
 // invocation, event, which the process receives as soon as it polls.
 func coldAnswer(b *testing.B, bin string, env map[string]string, event []byte, inv fcemu.Invocation) time.Duration {
 	b.Helper()
-	emu, err := fcemu.Start(fcemu.Options{Lifetime: time.Minute})
-	if err != nil {
-		b.Fatal(err)
-	}
+	emu := emulator(b, env, time.Minute)
 	defer emu.Close()
-	env["FC_RUNTIME_API"] = emu.Addr()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	answered := make(chan error, 1)
@@ -158,11 +162,7 @@ func bigEvent() []byte {
 // closes the emulator.
 func warm(b *testing.B, bin string, env map[string]string) (*fcemu.Server, *proc) {
 	b.Helper()
-	emu, err := fcemu.Start(fcemu.Options{Lifetime: 10 * time.Minute})
-	if err != nil {
-		b.Fatal(err)
-	}
-	env["FC_RUNTIME_API"] = emu.Addr()
+	emu := emulator(b, env, 10*time.Minute)
 	p := start(b, bin, env)
 	<-emu.Polled()
 	return emu, p
